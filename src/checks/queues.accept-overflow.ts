@@ -1,0 +1,90 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { Finding } from '../model/finding.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './helpers.js'
+import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './listener-helpers.js'
+
+const meta: CheckMeta = {
+  id: 'queues.accept-overflow',
+  topic: 'queues',
+  title: 'Accept queues',
+  failureTitle: 'Accept queue overflowing',
+  description:
+    'ListenOverflows/ListenDrops grew: connections completed the handshake but the accept queue was full, so the kernel dropped them. Attributed to the listeners whose own drop count (ss -m skmem d) grew or whose queue was full.',
+  facts: ['counters', 'listeners', 'sysctls'],
+}
+
+const REMEDIATION_TEXT =
+  "The application does not accept() fast enough for its load. First make its accept loop keep up (more workers, no blocking work before accept), then raise its listen() backlog (nginx `listen ... backlog=N`, Node `server.listen({backlog})`, Redis `tcp-backlog`); the effective limit is min(backlog, net.core.somaxconn), so raise somaxconn too when it is lower. tcp_max_syn_backlog is the SYN queue and does not help here."
+
+function remediationFor(l: ListenerWindow['last'] | undefined, somaxconn: string | undefined) {
+  const commands = [l ? ssListenerCommand(l) : "ss -ltn  # Recv-Q above Send-Q marks the full listener", 'nstat -az TcpExtListenOverflows TcpExtListenDrops']
+  if (somaxconn === undefined || Number(somaxconn) < 4096) {
+    commands.push('sysctl -w net.core.somaxconn=4096', "echo 'net.core.somaxconn = 4096' > /etc/sysctl.d/90-somaxconn.conf")
+  }
+  return { text: REMEDIATION_TEXT, commands }
+}
+
+export const acceptOverflow: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const overflows = readCounter(facts, 'TcpExtListenOverflows', ctx.windowSeconds)
+    const drops = readCounter(facts, 'TcpExtListenDrops', ctx.windowSeconds)
+    const counter = overflows ?? drops
+    if (!counter) return [skip(meta, 'this kernel has neither ListenOverflows nor ListenDrops in /proc/net/netstat')]
+    const evidence = [overflows, drops].filter((c) => c !== undefined).map(counterEvidence)
+    const somaxconn = facts.has('sysctls') ? facts.get('sysctls').get('net.core.somaxconn') : undefined
+    const listeners = joinListeners(facts)
+    const windowed = ctx.windowSeconds > 0
+
+    // Listeners to blame: their own drop counter grew in the window, or their queue was full at a sample.
+    // With no window, drops since each listener was created name the culprits of the since-boot total.
+    const blamed = listeners.filter((w) => (windowed ? (w.dropsDelta ?? 0) > 0 || w.full : (w.last.drops ?? 0) > 0 || w.full))
+    const grew = windowed && (counter.delta ?? 0) > 0
+
+    if (!grew && counter.value === 0) return [pass(meta, 'no connection was dropped for a full accept queue since boot', evidence)]
+    const severity = grew ? 'critical' : 'info'
+
+    if (grew && blamed.length === 0) {
+      return [
+        fail(meta, {
+          severity,
+          message: `${counter.name} grew by ${counter.delta} in ${seconds(ctx.windowSeconds)}, but no listener could be named: it overflowed between the samples and drained, or its drop count is not visible (no ss -m)`,
+          evidence,
+          remediation: remediationFor(undefined, somaxconn),
+        }),
+      ]
+    }
+    if (!grew && blamed.length === 0) {
+      const inWindow = windowed ? `, none in the last ${seconds(ctx.windowSeconds)}` : ''
+      return [
+        fail(meta, {
+          severity,
+          title: 'Accept queue overflowed since boot',
+          message: `${plural(counter.value, 'connection')} dropped for a full accept queue since boot${inWindow}; no current listener shows drops`,
+          evidence,
+          remediation: remediationFor(undefined, somaxconn),
+        }),
+      ]
+    }
+    return blamed.map((w): Finding => {
+      const l = w.last
+      const own = windowed ? w.dropsDelta : l.drops
+      const queue = l.sendQ !== undefined ? `accept queue ${w.peakRecvQ}/${l.sendQ}` : `accept queue length ${w.peakRecvQ}`
+      const what = own !== undefined && own > 0 ? `dropped ${plural(own, 'connection')}${windowed ? ` in ${seconds(ctx.windowSeconds)}` : ' since it started listening'}` : 'was full'
+      const tail = grew ? '' : windowed ? ' (before this window; none in it)' : ''
+      return fail(meta, {
+        severity,
+        title: grew ? meta.failureTitle : 'Accept queue overflowed',
+        message: `${listenerLabel(l)} ${what}: ${queue}${tail}`,
+        subject: listenerSubject(l),
+        evidence: [
+          ...evidence,
+          { source: 'ss -ltnm', name: 'skmem.d', value: l.drops ?? null, ...(w.dropsDelta !== undefined ? { delta: w.dropsDelta } : {}) },
+          { source: 'ss -ltn', name: 'Recv-Q', value: w.peakRecvQ },
+          { source: 'ss -ltn', name: 'Send-Q', value: l.sendQ ?? null },
+        ],
+        remediation: remediationFor(l, somaxconn),
+      })
+    })
+  },
+}

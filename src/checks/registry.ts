@@ -1,0 +1,20 @@
+// Every check, sorted by id. Adding a check: its file, its test, docs/checks/<id>.md and one line here
+// (test/unit/catalogue.test.ts fails when one of the four is missing).
+import type { Check } from '../model/check.js'
+import { abortOnOverflow } from './queues.abort-on-overflow.js'
+import { acceptOverflow } from './queues.accept-overflow.js'
+import { acceptQueueFill } from './queues.accept-queue-fill.js'
+import { backlogCapped } from './queues.backlog-capped.js'
+import { synOverflow } from './queues.syn-overflow.js'
+import { syncookies } from './queues.syncookies.js'
+
+export const CHECKS: readonly Check[] = [
+  abortOnOverflow,
+  acceptOverflow,
+  acceptQueueFill,
+  backlogCapped,
+  synOverflow,
+  syncookies,
+].sort((a, b) => a.meta.id.localeCompare(b.meta.id))
+
+export const TOPICS = [...new Set(CHECKS.map((c) => c.meta.topic))]

@@ -1,0 +1,122 @@
+// What every checking command does: flags → source → engine → report → output and exit code.
+// Commands stay thin; they only say which topic they are and which view they draw.
+import { Command, Errors } from '@oclif/core'
+import { hostname } from 'node:os'
+
+import { CHECKS } from '../checks/registry.js'
+import { loadConfig, type Config } from '../engine/config.js'
+import { buildReport } from '../engine/report.js'
+import { runChecks, type RunResult } from '../engine/run.js'
+import { selectChecks, splitList } from '../engine/select.js'
+import type { CheckOptions } from '../model/check.js'
+import { UsageError } from '../model/errors.js'
+import type { FactId } from '../model/facts.js'
+import type { Report, Target } from '../model/finding.js'
+import { LiveSource } from '../probes/live.js'
+import { NetnsSource } from '../probes/netns.js'
+import { SnapshotSource } from '../probes/snapshot.js'
+import type { Source } from '../probes/source.js'
+import { messageOf } from '../cli-errors.js'
+import { render, type Format } from '../report/index.js'
+import { wantColor } from '../report/style.js'
+import { commonFlags } from './flags.js'
+import { parseBandwidth, parseDurationFlag } from './units.js'
+
+export interface Parsed {
+  flags: Record<string, any>
+  topics: string[]
+}
+
+export async function resolveSource(flags: { from?: string; netns?: string; pid?: number }): Promise<Source> {
+  if (flags.from) return new SnapshotSource(flags.from)
+  if (flags.netns) return NetnsSource.named(flags.netns)
+  if (flags.pid) return NetnsSource.ofPid(flags.pid)
+  return new LiveSource()
+}
+
+export function checkOptions(flags: Record<string, any>, config: Config): CheckOptions {
+  const bw = flags.bandwidth ?? config.bandwidth
+  const rtt = flags.rtt ?? config.rtt
+  return {
+    idleTimeoutSeconds: flags['idle-timeout'] ?? config.idleTimeout,
+    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : 'config bandwidth') : undefined,
+    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : 'config rtt') : undefined,
+    maxDetails: flags['max-details'] ?? 100,
+    expectSysctls: config.expect?.sysctls,
+  }
+}
+
+/** Shows "sampling… 2 s" on stderr while the window runs, only when stderr is a terminal. */
+function progress(): { onWait?: (left: number) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { done: () => undefined }
+  let shown = false
+  return {
+    onWait(left) {
+      shown = true
+      process.stderr.write(`\rsampling the window… ${left} s `)
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[K')
+    },
+  }
+}
+
+/** Usage errors and oclif's flag errors: one clear line on stderr, exit 2, never JSON on stdout. */
+export abstract class BaseCommand extends Command {
+  protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
+    if (err instanceof Errors.ExitError) throw err
+    if (process.env.DEBUG?.includes('netdoc')) console.error(err)
+    process.stderr.write(`netdoc: ${messageOf(err)}\n`)
+    if (!(err instanceof UsageError) && !err.oclif) process.stderr.write('netdoc: this is a bug; run again with DEBUG=netdoc for the stack trace\n')
+    this.exit(2)
+  }
+}
+
+export abstract class NetdocCommand extends BaseCommand {
+  static enableJsonFlag = true
+  static baseFlags = commonFlags
+
+  /** the topic this command shows; undefined for `check` (every topic, or those named as arguments) */
+  protected topic?: string
+  /** facts the view needs beyond those of the checks */
+  protected viewFacts: FactId[] = []
+
+  /** the human view of this topic, drawn above the findings; pure, from the run's facts */
+  protected async view(_result: RunResult, _report: Report, _color: boolean): Promise<string | undefined> {
+    return undefined
+  }
+
+  protected async runReport(parsed: Parsed): Promise<Report> {
+    const { flags } = parsed
+    const config: Config = flags.config ? await loadConfig(flags.config, CHECKS) : {}
+    const topics = this.topic ? [this.topic] : parsed.topics
+    const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
+    const options = checkOptions(flags, config)
+    const source = await resolveSource(flags)
+    const snapshot = source instanceof SnapshotSource ? source : undefined
+    const p = progress()
+    const result = await runChecks({
+      source,
+      checks,
+      intervalSeconds: flags.interval,
+      config,
+      options,
+      extraFacts: this.viewFacts,
+      onWait: p.onWait,
+      recordedWindowSeconds: snapshot ? snapshot.manifest.windowSeconds : undefined,
+    }).finally(p.done)
+    const target: Target = snapshot
+      ? { kind: 'snapshot', hostname: snapshot.manifest.hostname, kernel: snapshot.manifest.kernel, path: snapshot.root, ...(snapshot.manifest.netns ? { netns: snapshot.manifest.netns } : {}) }
+      : { kind: 'live', hostname: result.host.hostname ?? hostname(), kernel: result.host.kernel, ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}) }
+    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'] })
+    process.exitCode = report.exitCode
+
+    if (!this.jsonEnabled()) {
+      const format = flags.format as Format
+      const color = format === 'table' && flags.color !== false && wantColor(false)
+      const view = format === 'table' ? await this.view(result, report, color) : undefined
+      process.stdout.write(await render(format, report, { color, verbose: flags.verbose, view }))
+    }
+    return report
+  }
+}

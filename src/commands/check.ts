@@ -1,0 +1,17 @@
+import { Args } from '@oclif/core'
+
+import { NetdocCommand } from '../cli/base.js'
+import type { Report } from '../model/finding.js'
+
+export default class Check extends NetdocCommand {
+  static summary = 'Run every check (or those of the given topics): the CI health gate'
+  static description = 'Exit 0 when no failing finding is at or above --fail-on, 1 when one is, 2 when netdoc could not do what was asked.'
+  static strict = false
+  static args = { topic: Args.string({ description: 'topics or check ids to run (queues, timewait, ports, keepalive, buffers, resets, ...)' }) }
+  static examples = ['<%= config.bin %> check', '<%= config.bin %> check queues timewait --interval 5', '<%= config.bin %> check --format junit --fail-on warning > netdoc.xml']
+
+  async run(): Promise<Report> {
+    const { flags, argv } = await this.parse(Check)
+    return this.runReport({ flags, topics: argv as string[] })
+  }
+}

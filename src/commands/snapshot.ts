@@ -1,0 +1,51 @@
+import { Flags } from '@oclif/core'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { BaseCommand, resolveSource } from '../cli/base.js'
+import { commonFlags } from '../cli/flags.js'
+import { CHECKS } from '../checks/registry.js'
+import { runChecks } from '../engine/run.js'
+import { UsageError } from '../model/errors.js'
+import { MANIFEST, RecordingSource, type SnapshotManifest } from '../probes/snapshot.js'
+
+export default class Snapshot extends BaseCommand {
+  static summary = 'Save every raw input (files and command outputs, two samples) for offline analysis with --from'
+  static examples = ['<%= config.bin %> snapshot -o /tmp/netdoc-snap', '<%= config.bin %> check --from /tmp/netdoc-snap']
+  static flags = {
+    output: Flags.string({ char: 'o', description: 'directory to write (created; must be empty)', required: true }),
+    interval: commonFlags.interval,
+    netns: commonFlags.netns,
+    pid: commonFlags.pid,
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Snapshot)
+    const dir = flags.output
+    if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
+    try {
+      mkdirSync(dir, { recursive: true })
+    } catch (err) {
+      throw new UsageError(`-o ${dir}: cannot create it (${(err as NodeJS.ErrnoException).code})`)
+    }
+    const inner = await resolveSource(flags)
+    const source = new RecordingSource(inner, dir)
+    // Every check's facts, so any later `--from` run finds what it needs.
+    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options: { maxDetails: 100 } })
+    const manifest: SnapshotManifest = {
+      format: 'netdoc-snapshot',
+      formatVersion: 1,
+      netdoc: this.config.version,
+      createdAt: new Date().toISOString(),
+      hostname: result.host.hostname,
+      kernel: result.host.kernel,
+      ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}),
+      source: inner.description,
+      windowSeconds: result.windowSeconds,
+      samples: result.windowSeconds > 0 ? 2 : 1,
+      checks: CHECKS.map((c) => c.meta.id),
+    }
+    writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n')
+    this.log(`snapshot of ${inner.description} written to ${dir} (${manifest.samples} samples, window ${result.windowSeconds.toFixed(1)} s); analyse it with: netdoc check --from ${dir}`)
+  }
+}

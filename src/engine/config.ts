@@ -1,0 +1,87 @@
+// --config FILE (JSON or YAML). Validated on load: an unknown key or a wrong type is a usage error naming both.
+import { readFileSync } from 'node:fs'
+
+import type { Check } from '../model/check.js'
+import { UsageError } from '../model/errors.js'
+import type { Severity } from '../model/finding.js'
+
+export interface CheckConfig {
+  thresholds?: Record<string, number>
+  /** replace the severity of this check's failing findings */
+  severity?: Severity
+  skip?: boolean
+}
+
+export interface Config {
+  checks?: Record<string, CheckConfig>
+  /** findings whose subject matches every given field are dropped, e.g. { "check": "queues.*", "local": "127.0.0.1:9000" } */
+  ignore?: Array<Record<string, string | number>>
+  /** expected sysctl values: "net.core.somaxconn": ">=4096" */
+  expect?: { sysctls?: Record<string, string> }
+  idleTimeout?: number
+  bandwidth?: string
+  rtt?: string
+}
+
+const TOP_KEYS = new Set(['checks', 'ignore', 'expect', 'idleTimeout', 'bandwidth', 'rtt'])
+const CHECK_KEYS = new Set(['thresholds', 'severity', 'skip'])
+
+export async function loadConfig(path: string, checks: readonly Check[]): Promise<Config> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new UsageError(`--config ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  let raw: unknown
+  try {
+    if (/\.ya?ml$/i.test(path)) {
+      const { parse } = await import('yaml')
+      raw = parse(text)
+    } else raw = JSON.parse(text)
+  } catch (err) {
+    throw new UsageError(`--config ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`)
+  }
+  return validateConfig(raw ?? {}, path, checks)
+}
+
+export function validateConfig(raw: unknown, path: string, checks: readonly Check[]): Config {
+  const bad = (key: string, why: string): never => {
+    throw new UsageError(`--config ${path}: ${key}: ${why}`)
+  }
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (!isObj(raw)) bad('(top level)', 'must be an object')
+  const cfg = raw as Record<string, unknown>
+  for (const k of Object.keys(cfg)) if (!TOP_KEYS.has(k)) bad(k, `unknown key (known: ${[...TOP_KEYS].join(', ')})`)
+  if (cfg.checks !== undefined) {
+    if (!isObj(cfg.checks)) bad('checks', 'must be an object keyed by check id')
+    for (const [id, c] of Object.entries(cfg.checks as Record<string, unknown>)) {
+      const check = checks.find((x) => x.meta.id === id)
+      if (!check) bad(`checks.${id}`, 'no such check (see `netdoc checks`)')
+      if (!isObj(c)) bad(`checks.${id}`, 'must be an object')
+      for (const k of Object.keys(c as object)) if (!CHECK_KEYS.has(k)) bad(`checks.${id}.${k}`, `unknown key (known: ${[...CHECK_KEYS].join(', ')})`)
+      const cc = c as Record<string, unknown>
+      if (cc.thresholds !== undefined) {
+        if (!isObj(cc.thresholds)) bad(`checks.${id}.thresholds`, 'must be an object')
+        for (const [t, v] of Object.entries(cc.thresholds as object)) {
+          if (!check!.meta.thresholds?.[t]) bad(`checks.${id}.thresholds.${t}`, `unknown threshold (known: ${Object.keys(check!.meta.thresholds ?? {}).join(', ') || 'none'})`)
+          if (typeof v !== 'number' || !Number.isFinite(v)) bad(`checks.${id}.thresholds.${t}`, 'must be a number')
+        }
+      }
+      if (cc.severity !== undefined && !['critical', 'warning', 'info'].includes(cc.severity as string)) bad(`checks.${id}.severity`, 'must be critical, warning or info')
+      if (cc.skip !== undefined && typeof cc.skip !== 'boolean') bad(`checks.${id}.skip`, 'must be true or false')
+    }
+  }
+  if (cfg.ignore !== undefined) {
+    if (!Array.isArray(cfg.ignore) || !cfg.ignore.every(isObj)) bad('ignore', 'must be a list of objects such as {check: "queues.accept-queue-fill", local: "127.0.0.1:9000"}')
+  }
+  if (cfg.expect !== undefined) {
+    if (!isObj(cfg.expect)) bad('expect', 'must be an object')
+    for (const k of Object.keys(cfg.expect as object)) if (k !== 'sysctls') bad(`expect.${k}`, 'unknown key (known: sysctls)')
+    const s = (cfg.expect as Record<string, unknown>).sysctls
+    if (s !== undefined && (!isObj(s) || !Object.values(s).every((v) => typeof v === 'string' || typeof v === 'number'))) bad('expect.sysctls', 'must map sysctl names to values such as ">=4096"')
+  }
+  if (cfg.idleTimeout !== undefined && (typeof cfg.idleTimeout !== 'number' || cfg.idleTimeout <= 0)) bad('idleTimeout', 'must be a positive number of seconds')
+  for (const k of ['bandwidth', 'rtt']) if (cfg[k] !== undefined && typeof cfg[k] !== 'string') bad(k, 'must be a string such as "10Gbit" or "50ms"')
+  return cfg as Config
+}

@@ -1,0 +1,106 @@
+// The engine: which facts the selected checks need → probes at both ends of the window → checks → findings.
+import type { Check, CheckOptions } from '../model/check.js'
+import type { FactId, HostInfo } from '../model/facts.js'
+import { Unavailable } from '../model/errors.js'
+import type { Finding } from '../model/finding.js'
+import { PROBES } from '../probes/index.js'
+import type { Source } from '../probes/source.js'
+import type { Config } from './config.js'
+import { WindowFacts } from './facts.js'
+import { collectSample, type SampleValues } from './sample.js'
+
+export interface RunInput {
+  source: Source
+  checks: Check[]
+  /** seconds between the samples; 0 = one sample, since-boot totals only */
+  intervalSeconds: number
+  config?: Config
+  options: CheckOptions
+  /** extra facts a view wants (e.g. the queue table needs listeners even with --only) */
+  extraFacts?: FactId[]
+  /** told the seconds left while waiting between samples */
+  onWait?: (secondsLeft: number) => void
+  /** a snapshot replays its own recorded window instead of waiting */
+  recordedWindowSeconds?: number
+}
+
+export interface RunResult {
+  findings: Finding[]
+  windowSeconds: number
+  host: HostInfo
+  facts: WindowFacts
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function waitWindow(seconds: number, onWait?: (left: number) => void): Promise<void> {
+  const end = Date.now() + seconds * 1000
+  for (let left = end - Date.now(); left > 0; left = end - Date.now()) {
+    onWait?.(Math.ceil(left / 1000))
+    await sleep(Math.min(left, 250))
+  }
+}
+
+export function factsNeeded(checks: Check[], extra: FactId[] = []): FactId[] {
+  return [...new Set<FactId>(['host', ...extra, ...checks.flatMap((c) => c.meta.facts)])]
+}
+
+export async function runChecks(input: RunInput): Promise<RunResult> {
+  const ids = factsNeeded(input.checks, input.extraFacts)
+  const sampled = ids.filter((id) => PROBES[id].sampled)
+  const replay = input.recordedWindowSeconds !== undefined
+  const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
+
+  const t0 = Date.now()
+  const start = await collectSample(input.source.forSample(0), ids)
+  let end: SampleValues = start
+  let measured = 0
+  if (windowSeconds > 0 && sampled.length > 0) {
+    if (!replay) await waitWindow(input.intervalSeconds - (Date.now() - t0) / 1000, input.onWait)
+    const t1 = Date.now()
+    end = await collectSample(input.source.forSample(1), sampled)
+    measured = replay ? windowSeconds : (t1 - t0) / 1000
+  }
+
+  const facts = new WindowFacts(start, end)
+  const findings = input.checks.flatMap((check) => evaluate(check, facts, measured, input))
+  const hostValue = start.get('host')
+  const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
+  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts }
+}
+
+function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input: RunInput): Finding[] {
+  const own = input.config?.checks?.[check.meta.id]
+  if (own?.skip) return [{ check: check.meta.id, status: 'skip', title: check.meta.title, message: 'skipped by the configuration', subject: {}, evidence: [] }]
+  const ctx = {
+    windowSeconds,
+    options: input.options,
+    threshold(name: string): number {
+      const v = own?.thresholds?.[name] ?? check.meta.thresholds?.[name]?.value
+      if (v === undefined) throw new Error(`check ${check.meta.id} has no threshold "${name}"`)
+      return v
+    },
+  }
+  try {
+    const findings = check.evaluate(facts, ctx)
+    if (own?.severity) for (const f of findings) if (f.status === 'fail') f.severity = own.severity
+    return findings
+  } catch (err) {
+    const u = err instanceof Unavailable ? err : undefined
+    const message = u ? u.reason : `internal error: ${err instanceof Error ? err.message : String(err)}`
+    if (!u && process.env.DEBUG?.includes('netdoc')) console.error(err)
+    return [{ check: check.meta.id, status: u?.kind ?? 'error', title: check.meta.title, message, subject: {}, evidence: [] }]
+  }
+}
+
+/** Drops findings the configuration ignores: every field given must match (check accepts a trailing *). */
+function applyConfig(findings: Finding[], config?: Config): Finding[] {
+  const rules = config?.ignore
+  if (!rules?.length) return findings
+  const hit = (f: Finding, rule: Record<string, string | number>) =>
+    Object.entries(rule).every(([k, v]) => {
+      if (k === 'check') return typeof v === 'string' && v.endsWith('*') ? f.check.startsWith(v.slice(0, -1)) : f.check === v
+      return String((f.subject as Record<string, unknown>)[k]) === String(v)
+    })
+  return findings.filter((f) => f.status !== 'fail' || !rules.some((r) => hit(f, r)))
+}

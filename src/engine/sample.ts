@@ -1,0 +1,40 @@
+import type { FactId, FactTypes } from '../model/facts.js'
+import { Unavailable } from '../model/errors.js'
+import { PROBES, type FactGetter } from '../probes/index.js'
+import type { Source } from '../probes/source.js'
+
+export type SampleValues = Map<FactId, unknown>
+
+/** Anything a probe throws that is not already Unavailable (a parse error, a bug) makes its checks `error`. */
+function asUnavailable(err: unknown): Unavailable {
+  if (err instanceof Unavailable) return err
+  const msg = err instanceof Error ? err.message : String(err)
+  return new Unavailable('error', msg)
+}
+
+/**
+ * Runs the probes of one sample, each once, concurrently. A probe may ask for another fact of the same sample
+ * (through `get`); failures are kept as Unavailable values so the rest of the run goes on.
+ */
+export async function collectSample(source: Source, ids: FactId[]): Promise<SampleValues> {
+  const pending = new Map<FactId, Promise<unknown>>()
+  const get: FactGetter = <K extends FactId>(id: K): Promise<FactTypes[K]> => {
+    let p = pending.get(id)
+    if (!p) {
+      p = PROBES[id].collect(source, get)
+      pending.set(id, p)
+    }
+    return p as Promise<FactTypes[K]>
+  }
+  const values: SampleValues = new Map()
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        values.set(id, await get(id))
+      } catch (err) {
+        values.set(id, asUnavailable(err))
+      }
+    }),
+  )
+  return values
+}

@@ -1,0 +1,63 @@
+// What a check is. Checks are pure: they read typed facts and return findings; they never do I/O.
+import type { FactId, FactTypes } from './facts.js'
+import type { Finding, Severity } from './finding.js'
+
+export interface Threshold {
+  value: number
+  description: string
+}
+
+export interface CheckMeta {
+  /** stable id "<topic>.<name>" */
+  id: string
+  topic: string
+  /** what the check looks at, when all is well: "Accept queues" */
+  title: string
+  /** names the failing state: "Accept queue overflowing" */
+  failureTitle: string
+  description: string
+  /** the facts it needs; the engine collects exactly these */
+  facts: FactId[]
+  /** tunable numbers with their defaults; `--config` overrides them */
+  thresholds?: Record<string, Threshold>
+  /** needs a capture (--pcap or --capture); skipped without one */
+  needsCapture?: boolean
+}
+
+/** The facts of one run, at the two ends of the window. Every accessor throws Unavailable when the fact is. */
+export interface Facts {
+  /** the value at the end of the window (or the only sample) */
+  get<K extends FactId>(id: K): FactTypes[K]
+  /** the value at the start of the window; the same as get() when the window is 0 */
+  first<K extends FactId>(id: K): FactTypes[K]
+  /** true when the fact could be read */
+  has(id: FactId): boolean
+}
+
+/** Options that come from flags or config rather than from the host. */
+export interface CheckOptions {
+  /** a middlebox idle timeout to compare keepalive against (--idle-timeout) */
+  idleTimeoutSeconds?: number
+  /** link bandwidth in bit/s and RTT in seconds (--bandwidth, --rtt) */
+  bandwidthBps?: number
+  rttSeconds?: number
+  /** the most details rows a finding carries (--max-details) */
+  maxDetails: number
+  /** expected sysctl values from the config, e.g. { "net.core.somaxconn": ">=4096" } */
+  expectSysctls?: Record<string, string>
+}
+
+export interface CheckContext {
+  /** seconds between the two samples; 0 = since-boot totals only */
+  windowSeconds: number
+  /** a threshold's value for this check: the config's, or the default in meta */
+  threshold(name: string): number
+  options: CheckOptions
+}
+
+export interface Check {
+  meta: CheckMeta
+  evaluate(facts: Facts, ctx: CheckContext): Finding[]
+}
+
+export type { Severity }

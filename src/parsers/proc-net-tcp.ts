@@ -1,0 +1,77 @@
+// /proc/net/tcp and /proc/net/tcp6 (net/ipv4/tcp_ipv4.c get_tcp4_sock, Documentation/networking/proc_net_tcp.rst):
+// the fallback when `ss` is missing. No process names and, for listeners, no backlog limit.
+import { formatEndpoint } from './address.js'
+import { ParseError } from './parse-error.js'
+
+export const TCP_STATES: Record<string, string> = {
+  '01': 'ESTAB', '02': 'SYN-SENT', '03': 'SYN-RECV', '04': 'FIN-WAIT-1', '05': 'FIN-WAIT-2', '06': 'TIME-WAIT',
+  '07': 'CLOSED', '08': 'CLOSE-WAIT', '09': 'LAST-ACK', '0A': 'LISTEN', '0B': 'CLOSING', '0C': 'NEW-SYN-RECV',
+}
+
+export interface ProcTcpSocket {
+  state: string
+  local: string
+  remote: string
+  /** for LISTEN: current accept-queue length; otherwise bytes unread */
+  rxQueue: number
+  txQueue: number
+  uid: number
+  inode: number
+}
+
+/** 0100007F → 127.0.0.1 (host byte order of a little-endian machine, as the kernel prints it). */
+function hexToV4(hex: string): string {
+  const n = parseInt(hex, 16)
+  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24].join('.')
+}
+
+/** 32 hex digits, four little-endian 32-bit words → compressed IPv6 text. */
+function hexToV6(hex: string): string {
+  const bytes: number[] = []
+  for (let w = 0; w < 4; w++) {
+    const word = hex.slice(w * 8, w * 8 + 8)
+    for (let b = 3; b >= 0; b--) bytes.push(parseInt(word.slice(b * 2, b * 2 + 2), 16))
+  }
+  const groups: string[] = []
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16))
+  if (groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff') return `::ffff:${bytes.slice(12).join('.')}`
+  // compress the longest run of zero groups
+  let best = -1, bestLen = 0
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') { i++; continue }
+    let j = i
+    while (j < 8 && groups[j] === '0') j++
+    if (j - i > bestLen) { best = i; bestLen = j - i }
+    i = j
+  }
+  if (bestLen < 2) return groups.join(':')
+  return groups.slice(0, best).join(':') + '::' + groups.slice(best + bestLen).join(':')
+}
+
+function endpoint(text: string, lineNo: number, what: string): string {
+  const [hex, portHex] = text.split(':')
+  if (!portHex || !(hex.length === 8 || hex.length === 32)) throw new ParseError(what, `line ${lineNo}: bad address ${text}`)
+  const address = hex.length === 8 ? hexToV4(hex) : hexToV6(hex)
+  return formatEndpoint(address, parseInt(portHex, 16))
+}
+
+export function* parseProcNetTcp(lines: Iterable<string>, what = '/proc/net/tcp'): Iterable<ProcTcpSocket> {
+  let lineNo = 0
+  for (const line of lines) {
+    lineNo++
+    const t = line.trim()
+    if (t === '' || t.startsWith('sl')) continue
+    const f = t.split(/\s+/)
+    if (f.length < 10) throw new ParseError(what, `line ${lineNo}: too few fields`)
+    const [tx, rx] = f[4].split(':').map((h) => parseInt(h, 16))
+    yield {
+      state: TCP_STATES[f[3]] ?? `UNKNOWN-${f[3]}`,
+      local: endpoint(f[1], lineNo, what),
+      remote: endpoint(f[2], lineNo, what),
+      txQueue: tx,
+      rxQueue: rx,
+      uid: Number(f[7]),
+      inode: Number(f[9]),
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// Output of iproute2 `ss` for TCP (`ss -tan`, `-ltn`, with -p, -m, -o, -e, -i). One socket per line;
+// -m, -i and some -e fields go on continuation lines that start with a tab. Column layout from
+// misc/ss.c (sock_state_print, print_skmeminfo, tcp_timer_print). A header line starting with "State"
+// (or "Netid") is skipped, so `-H` is optional and old ss versions without it work.
+import type { ProcessRef } from '../model/facts.js'
+import { ParseError } from './parse-error.js'
+
+export interface SsSocket {
+  state: string
+  recvQ: number
+  sendQ: number
+  local: string
+  peer: string
+  processes: ProcessRef[]
+  /** everything after the peer column, continuation lines joined with a space: timers, skmem, tcp info */
+  extra: string
+}
+
+const STATES = new Set(['LISTEN', 'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'CLOSED', 'UNCONN', 'NEW-SYN-RECV', 'BOUND'])
+
+function parseMain(line: string, lineNo: number): SsSocket {
+  const m = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
+  if (!m || !STATES.has(m[1])) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
+  return { state: m[1], recvQ: Number(m[2]), sendQ: Number(m[3]), local: m[4], peer: m[5], processes: parseUsers(m[6]), extra: m[6] }
+}
+
+/** users:(("nginx",pid=811,fd=6),("nginx",pid=812,fd=6)) → processes. Names may contain spaces and quotes. */
+export function parseUsers(extra: string): ProcessRef[] {
+  const out: ProcessRef[] = []
+  const re = /\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)/g
+  for (let m = re.exec(extra); m; m = re.exec(extra)) out.push({ name: m[1], pid: Number(m[2]), fd: Number(m[3]) })
+  return out
+}
+
+/** skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d24) → { r: 0, rb: 131072, ..., d: 24 } */
+export function parseSkmem(extra: string): Record<string, number> | undefined {
+  const m = /skmem:\(([^)]*)\)/.exec(extra)
+  if (!m) return undefined
+  const out: Record<string, number> = {}
+  for (const part of m[1].split(',')) {
+    const f = /^([a-z]+)(\d+)$/.exec(part)
+    if (f) out[f[1]] = Number(f[2])
+  }
+  return out
+}
+
+/** timer:(keepalive,1min58sec,0) → { name: 'keepalive', seconds: 118, retrans: 0 } */
+export function parseTimer(extra: string): { name: string; seconds: number; retrans: number } | undefined {
+  const m = /timer:\((\w+),([^,]*),(\d+)\)/.exec(extra)
+  if (!m) return undefined
+  return { name: m[1], seconds: parseDuration(m[2]), retrans: Number(m[3]) }
+}
+
+/** ss timer durations: "58sec", "1min58sec", "616ms", "2h3min", "3.2sec" (tcp_timer_print / print_ms_timer). */
+export function parseDuration(text: string): number {
+  let s = 0
+  const re = /(\d+(?:\.\d+)?)(ms|sec|min|h|d)/g
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const v = Number(m[1])
+    s += m[2] === 'ms' ? v / 1000 : m[2] === 'sec' ? v : m[2] === 'min' ? v * 60 : m[2] === 'h' ? v * 3600 : v * 86400
+  }
+  return s
+}
+
+/**
+ * Streams sockets out of ss lines, joining continuation lines. Works on a sync or async iterable so a
+ * million-socket table is never held whole.
+ */
+export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>): AsyncIterable<SsSocket> {
+  let pending: SsSocket | undefined
+  let lineNo = 0
+  for await (const line of lines) {
+    lineNo++
+    if (line.trim() === '') continue
+    if (/^\s/.test(line) && pending) {
+      pending.extra += ' ' + line.trim()
+      continue
+    }
+    if (/^(State|Netid)\s/.test(line)) continue
+    if (pending) yield pending
+    pending = parseMain(line, lineNo)
+  }
+  if (pending) yield pending
+}

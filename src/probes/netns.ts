@@ -1,0 +1,107 @@
+import { access, readFile } from 'node:fs/promises'
+
+import { Unavailable, UsageError } from '../model/errors.js'
+import { commandLines, commandText, fsUnavailable, LiveSource } from './live.js'
+import type { ProbeKey, Source } from './source.js'
+
+/** Paths whose content depends on the network namespace of the reader. Everything else is read on the host. */
+const PER_NETNS = /^\/(proc\/net\/|proc\/sys\/net\/|sys\/class\/net)/
+
+/**
+ * Another network namespace: a named one (`ip netns exec NAME`) or a process's (`nsenter -n -t PID`, and
+ * /proc/PID/net/ for /proc/net files, which needs no process at all).
+ */
+export class NetnsSource extends LiveSource {
+  override readonly description: string
+  override readonly kind = 'netns' as const
+  private readonly prefix: string[]
+
+  private constructor(
+    readonly netns: string | undefined,
+    readonly pid: number | undefined,
+  ) {
+    super()
+    this.description = netns ? `netns ${netns}` : `netns of pid ${pid}`
+    this.prefix = netns ? ['ip', 'netns', 'exec', netns] : ['nsenter', '-n', '-t', String(pid)]
+  }
+
+  static async named(name: string): Promise<NetnsSource> {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError(`--netns ${name}: not a namespace name (see \`ip netns list\`)`)
+    try {
+      await access(`/run/netns/${name}`)
+    } catch {
+      throw new UsageError(`--netns ${name}: no such network namespace (see \`ip netns list\`)`)
+    }
+    return new NetnsSource(name, undefined)
+  }
+
+  static async ofPid(pid: number): Promise<NetnsSource> {
+    try {
+      await access(`/proc/${pid}/ns/net`)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pid ${pid}: permission denied; run as root`)
+      throw new UsageError(`--pid ${pid}: no such process`)
+    }
+    return new NetnsSource(undefined, pid)
+  }
+
+  private inside(argv: string[]): string[] {
+    return [...this.prefix, ...argv]
+  }
+
+  override async text(key: ProbeKey): Promise<string> {
+    if ('cmd' in key) return commandText(this.inside(key.cmd), key.cmd.join(' '))
+    if ('file' in key && PER_NETNS.test(key.file)) {
+      if (this.pid !== undefined && key.file.startsWith('/proc/net/')) {
+        const path = `/proc/${this.pid}/net/${key.file.slice('/proc/net/'.length)}`
+        try {
+          return await readFile(path, 'utf8')
+        } catch (err) {
+          throw fsUnavailable(err as NodeJS.ErrnoException, key.file)
+        }
+      }
+      const many = await this.textMany([key.file])
+      const v = many.get(key.file)!
+      if (v instanceof Unavailable) throw v
+      return v
+    }
+    return super.text(key)
+  }
+
+  override async *lines(key: ProbeKey): AsyncIterable<string> {
+    if ('cmd' in key) {
+      yield* commandLines(this.inside(key.cmd), key.cmd.join(' '))
+      return
+    }
+    yield* super.lines(key)
+  }
+
+  /** One `grep -H` inside the namespace reads every file: one process instead of one per file. */
+  override async textMany(paths: string[]): Promise<Map<string, string | Unavailable>> {
+    const inNs = paths.filter((p) => PER_NETNS.test(p))
+    const out = inNs.length === paths.length ? new Map<string, string | Unavailable>() : await super.textMany(paths.filter((p) => !PER_NETNS.test(p)))
+    if (inNs.length === 0) return out
+    const texts = new Map<string, string[]>()
+    try {
+      for await (const line of commandLines(this.inside(['grep', '-H', '-s', '-a', '', '--', ...inNs]), 'grep (read files in netns)')) {
+        const path = inNs.find((p) => line.startsWith(p + ':'))
+        if (path === undefined) continue
+        let lines = texts.get(path)
+        if (!lines) texts.set(path, (lines = []))
+        lines.push(line.slice(path.length + 1))
+      }
+    } catch (err) {
+      // grep exits 2 when a file was missing and 1 when nothing matched at all; the files it read are still good.
+      if (!(err instanceof Unavailable) || /not found/.test(err.reason)) {
+        for (const p of inNs) out.set(p, err instanceof Unavailable ? err : new Unavailable('error', String(err)))
+        return out
+      }
+    }
+    for (const p of inNs) {
+      const lines = texts.get(p)
+      out.set(p, lines ? lines.join('\n') + '\n' : new Unavailable('skip', `${p} does not exist in ${this.description}`))
+    }
+    return out
+  }
+}

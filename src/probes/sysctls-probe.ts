@@ -1,0 +1,21 @@
+import { Unavailable } from '../model/errors.js'
+import { sysctlName, sysctlPath } from '../parsers/sysctl.js'
+import type { Probe } from './probe.js'
+import { SYSCTL_NAMES } from './sysctls.js'
+
+export const sysctls: Probe<'sysctls'> = {
+  id: 'sysctls',
+  sampled: false,
+  reads: ['/proc/sys/net/...', '/proc/sys/fs/file-max, file-nr, nr_open'],
+  async collect(source) {
+    const read = await source.textMany(SYSCTL_NAMES.map(sysctlPath))
+    const out = new Map<string, string>()
+    let denied: Unavailable | undefined
+    for (const [path, v] of read) {
+      if (typeof v === 'string') out.set(sysctlName(path), v.trim())
+      else if (v.kind === 'error') denied = v
+    }
+    if (out.size === 0 && denied) throw denied
+    return out
+  },
+}

@@ -1,0 +1,23 @@
+// Output formats: one module each, chosen by --format. Each renders a whole report to a string.
+import type { Report } from '../model/finding.js'
+import type { Style } from './style.js'
+
+export const FORMATS = ['table', 'json'] as const
+export type Format = (typeof FORMATS)[number]
+
+export interface RenderOptions extends Style {
+  verbose?: boolean
+  /** the human view of a topic command, drawn above the findings (table format only) */
+  view?: string
+}
+
+export async function render(format: Format, report: Report, opts: RenderOptions): Promise<string> {
+  switch (format) {
+    case 'json':
+      return (await import('./json.js')).renderJson(report)
+    case 'table': {
+      const body = await (await import('./table.js')).renderFindings(report, opts)
+      return opts.view ? `${opts.view}\n${body}` : body
+    }
+  }
+}
