@@ -91,7 +91,7 @@ export class NetnsSource extends LiveSource {
     if (inNs.length === 0) return out
     const texts = new Map<string, string[]>()
     try {
-      for await (const line of commandLines(this.inside(['grep', '-H', '-s', '-a', '', '--', ...inNs]), 'grep (read files in netns)')) {
+      for await (const line of commandLines(this.inside(['grep', '-H', '-a', '', '--', ...inNs]), 'grep (read files in netns)')) {
         const path = inNs.find((p) => line.startsWith(p + ':'))
         if (path === undefined) continue
         let lines = texts.get(path)

@@ -91,6 +91,13 @@ describeRoot('queues scenario: a listener that never accepts', () => {
     expect(keys(inside)).toEqual(keys(outside))
   })
 
+  test('--pid of a process inside the namespace sees the same as --netns (a container\'s view)', async () => {
+    const byNs = (await runJson(['queues', '--netns', ns.name, '--interval', '0'])).report
+    const byPid = (await runJson(['queues', '--pid', String(stuckPid), '--interval', '0'])).report
+    expect(byPid.target.netns).toBe(`pid:${stuckPid}`)
+    expect(keys(byPid)).toEqual(keys(byNs))
+  })
+
   test('the human view lists both listeners and the fix', async () => {
     const r = await runCli(['queues', '--netns', ns.name, '--interval', '0'])
     expect(r.stdout).toMatch(/127\.0\.0\.1:8080 .* FULL/)
