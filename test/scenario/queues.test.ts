@@ -1,6 +1,6 @@
 // The accept queue on the real kernel: a listener that never accepts (backlog 4) and a healthy one, in a
 // namespace of the test's own, with clients hammering both.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -82,6 +82,28 @@ describeRoot('queues scenario: a listener that never accepts', () => {
     expect(findingsOf(report, 'queues.accept-overflow')[0].subject.local).toBe('127.0.0.1:8080')
     // and the same again: replay is deterministic
     expect(keys((await runJson(['check', '--from', snap])).report)).toEqual(keys(report))
+  })
+
+  test('a snapshot from an old kernel (2.6.32 netstat layout) still analyses; a missing file makes its checks skip', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'netdoc-old-'))
+    try {
+      cpSync(snap, old, { recursive: true })
+      const layout = readFileSync(join(ROOT, 'test', 'fixtures', 'linux-2.6.32-layout', 'proc-net-netstat'))
+      for (const sample of ['sample-0', 'sample-1']) writeFileSync(join(old, sample, 'files', 'proc', 'net', 'netstat'), layout)
+      const { report } = await runJson(['check', '--from', old, '--only', 'queues'])
+      const overflow = findingsOf(report, 'queues.accept-overflow')[0]
+      expect(overflow.evidence.find((e: any) => e.name === 'TcpExtListenOverflows')).toMatchObject({ value: 1234, delta: 0 })
+      const syn = findingsOf(report, 'queues.syn-overflow')[0]
+      expect(syn).toMatchObject({ status: 'fail', severity: 'info' })
+      expect(syn.evidence.map((e: any) => e.name)).toEqual(['TcpExtSyncookiesSent']) // the newer counters are absent, not 0
+
+      for (const sample of ['sample-0', 'sample-1']) rmSync(join(old, sample, 'files', 'proc', 'net', 'netstat'))
+      const gone = (await runJson(['check', '--from', old, '--only', 'queues'])).report
+      expect(findingsOf(gone, 'queues.accept-overflow')).toEqual([expect.objectContaining({ status: 'skip', message: expect.stringMatching(/netstat is not in the snapshot/) })])
+      expect(findingsOf(gone, 'queues.accept-queue-fill')[0].status).toBe('fail') // the rest still runs
+    } finally {
+      rmSync(old, { recursive: true, force: true })
+    }
   })
 
   test('--netns from outside equals running inside the namespace', async () => {
