@@ -71,7 +71,7 @@ export const retransmits: Check = {
           commands: [
             "ss -tni state established | grep -B1 'retrans:[0-9]*/[1-9]'  # sockets that retransmitted",
             'nstat -az TcpRetransSegs TcpOutSegs TcpExtTCPSynRetrans TcpExtTCPTimeouts TcpExtTCPLostRetransmit',
-            'modprobe tcp_bbr && sysctl -w net.core.default_qdisc=fq net.ipv4.tcp_congestion_control=bbr',
+            ...(cc?.trim() === 'bbr' ? [] : ['modprobe tcp_bbr && sysctl -w net.core.default_qdisc=fq net.ipv4.tcp_congestion_control=bbr']),
           ],
         },
         details,
