@@ -98,3 +98,12 @@ export function joinSamples<T>(start: T[], end: T[], key: (t: T) => string | num
 
 /** Rounds up to a whole MiB: the values suggested for sysctls. */
 export const roundUpMiB = (bytes: number): number => Math.ceil(bytes / 1048576) * 1048576
+
+/** Peers by their RTT percentile, slowest first (at most `limit`): where a large BDP comes from. */
+export function peersByRtt(facts: Facts, percentile: number, limit: number): Array<{ remote: string; sockets: number; rttMs: number }> {
+  if (!facts.has('tcpInfo')) return []
+  return Object.entries(facts.get('tcpInfo').byPeer)
+    .map(([remote, p]) => ({ remote, sockets: p.sockets, rttMs: +(histogramPercentile(p.rttHistogram, percentile) ?? 0).toFixed(3) }))
+    .sort((a, b) => b.rttMs - a.rttMs || b.sockets - a.sockets)
+    .slice(0, limit)
+}

@@ -2,7 +2,7 @@ import type { Check, CheckMeta, Facts } from '../model/check.js'
 import type { TcpSocketNote } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { bdpInputs, formatBits, formatBytes, formatMs, roundUpMiB, tcpBufferTriple } from './buffer-helpers.js'
+import { bdpInputs, formatBits, formatBytes, formatMs, peersByRtt, roundUpMiB, tcpBufferTriple } from './buffer-helpers.js'
 import { fail, pass, plural, seconds, skip, sysctlEvidence } from './helpers.js'
 
 const meta: CheckMeta = {
@@ -51,6 +51,9 @@ export const bdp: Check = {
       ]
       // Twice the BDP: part of each buffer holds packet overhead, not payload (tcp_adv_win_scale).
       const want = roundUpMiB(2 * b)
+      // With a measured RTT, the slowest peers show where it comes from.
+      const pct = ctx.threshold('rttPercentile')
+      const peers = ctx.options.rttSeconds ? [] : peersByRtt(facts, pct, Math.min(10, ctx.options.maxDetails)).map((p) => ({ remote: p.remote, sockets: p.sockets, [`p${Math.round(pct * 100)}RttMs`]: p.rttMs }))
       for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']) {
         const t = tcpBufferTriple(facts, name)
         if (!t || t.max >= b) continue
@@ -64,6 +67,7 @@ export const bdp: Check = {
               text: `Raise the max to about twice the BDP (part of the buffer holds overhead); memory is only used by connections that need it. Keep autotuning on and do not set SO_${name.includes('rmem') ? 'RCVBUF' : 'SNDBUF'} in applications.`,
               commands: [`sysctl -w ${name}="${t.min} ${t.def} ${want}"`, `echo '${name} = ${t.min} ${t.def} ${want}' > /etc/sysctl.d/90-tcp-buffers.conf`],
             },
+            details: peers,
           }),
         )
       }

@@ -2,7 +2,7 @@
 // drops and per-CPU softnet counters over the window, and the retransmission share.
 import Table from 'cli-table3'
 
-import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, tcpBufferTriple } from '../../checks/buffer-helpers.js'
+import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, peersByRtt, tcpBufferTriple } from '../../checks/buffer-helpers.js'
 import { interfaceDrops } from '../../checks/buffers.nic-drops.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
@@ -45,6 +45,8 @@ function bdpSteps(facts: Facts, options: CheckOptions): string {
   const out = ['Bandwidth-delay product']
   out.push(`  bandwidth  ${i.bandwidthBps !== undefined ? `${formatBits(i.bandwidthBps)}  (${i.bandwidthFrom})` : 'unknown: no interface reports a link speed; give --bandwidth 10Gbit'}`)
   out.push(`  RTT        ${i.rttSeconds !== undefined ? `${formatMs(i.rttSeconds)}  (${i.rttFrom})` : 'unknown: no established socket to a non-loopback peer; give --rtt 50ms'}`)
+  const peers = peersByRtt(facts, 0.9, 5)
+  if (peers.length) out.push(`  slowest peers (p90 RTT): ${peers.map((p) => `${p.remote} ${p.rttMs} ms (${p.sockets})`).join(', ')}`)
   if (i.bdpBytes === undefined) return out.join('\n') + '\n'
   out.push(`  BDP        ${formatBits(i.bandwidthBps!)} / 8 × ${formatMs(i.rttSeconds!)} = ${formatBytes(i.bdpBytes)} (${Math.round(i.bdpBytes)} bytes)`)
   for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']) {

@@ -45,6 +45,20 @@ describe('buffers.bdp', () => {
     expect(findings[0].message).toMatch(/p90 RTT of 10 established sockets/)
   })
 
+  test('with a measured RTT, the slowest peers are the details', () => {
+    const info = tcpInfo([1, 1, 1, 1, 1, 1, 1, 1, 80, 80])
+    const peer = (rtts: number[]) => {
+      const h = emptyHistogram()
+      for (const r of rtts) h[rttBucket(r)]++
+      return { sockets: rtts.length, rttHistogram: h }
+    }
+    info.byPeer = { '10.0.0.9': peer([80, 80]), '10.0.0.2': peer([1, 1, 1, 1, 1, 1, 1, 1]) }
+    const [f] = bdp.evaluate(makeFacts({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(10000), tcpInfo: info }), makeCtx(bdp, 0))
+    expect(f.details?.map((d) => d.remote)).toEqual(['10.0.0.9', '10.0.0.2'])
+    expect(f.details?.[0].p90RttMs).toBeGreaterThanOrEqual(80)
+    expect(f.details?.[0].p90RttMs).toBeLessThanOrEqual(88)
+  })
+
   test('unknown link speed and no sockets: skip, naming the flags', () => {
     const [f] = bdp.evaluate(makeFacts({ sysctls: settings(4 * MiB, 4 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), makeCtx(bdp, 0))
     expect(f.status).toBe('skip')
