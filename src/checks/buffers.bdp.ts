@@ -104,7 +104,7 @@ export const bdp: Check = {
           ],
           remediation: {
             text: 'Setting SO_RCVBUF turns autotuning off for the socket and caps its window. Remove the setsockopt call (or the option that makes it, e.g. a "receive buffer" setting) and let the kernel size the buffer.',
-            commands: s.pid !== undefined ? [`ss -tnimp 'dport = :${s.peer.split(':').pop()}' | grep -A1 'pid=${s.pid},'`, `strace -f -e trace=setsockopt -p ${s.pid}`] : [],
+            commands: [`ss -tnimp state established src ${s.local} dst ${s.peer}  # skmem rb stays put`, ...(s.pid !== undefined ? [`strace -f -e trace=setsockopt -p ${s.pid}`] : [])],
           },
         }),
       )

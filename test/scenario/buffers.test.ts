@@ -1,6 +1,12 @@
 // `netdoc buffers` against the real kernel, inside network namespaces made here: sysctl settings, a UDP receiver
 // that never reads, and a lossy loopback under a bulk transfer.
-import { describeRoot, findingsOf, runJson, TestNetns } from '../helpers/netns.js'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+import { describeRoot, findingsOf, PROGRAMS, runJson, TestNetns } from '../helpers/netns.js'
+
+const execFileP = promisify(execFile)
 
 const failing = (report: any, check: string) => findingsOf(report, check).filter((f: any) => f.status === 'fail')
 
@@ -49,6 +55,33 @@ describeRoot('buffers settings', () => {
     expect(f.status).toBe('skip')
     expect(f.message).toMatch(/--bandwidth/)
     expect(f.message).toMatch(/--rtt/)
+  })
+})
+
+describeRoot('buffers.bdp: a receiver that set SO_RCVBUF', () => {
+  let ns: TestNetns
+  let python = true
+  beforeAll(async () => {
+    ns = await TestNetns.create('bufrcv')
+    python = await execFileP('python3', ['-c', 'print(1)']).then(() => true, () => false)
+    if (!python) process.stderr.write('skipping the SO_RCVBUF scenario: python3 is not installed (Node cannot set SO_RCVBUF on TCP sockets)\n')
+  })
+  afterAll(async () => ns?.cleanup())
+
+  test('a busy socket whose small receive buffer stays fixed over the window is info, naming the process', async () => {
+    if (!python) return
+    await ns.start(['python3', join(PROGRAMS, 'fixed-rcvbuf-sink.py'), '127.0.0.1', '9933', '16384', '8'])
+    const sender = await ns.node('bulk-sender.cjs', ['127.0.0.1', 9933, 6])
+    await new Promise((r) => setTimeout(r, 500))
+    const r = await runJson(['buffers', '--netns', ns.name, '--interval', '2', '--only', 'buffers.bdp'])
+    sender.kill('SIGKILL')
+    const fixed = failing(r.report, 'buffers.bdp').filter((f: any) => f.subject.local === '127.0.0.1:9933')
+    expect(fixed).toHaveLength(1)
+    expect(fixed[0]).toMatchObject({ severity: 'info', subject: { process: 'python3' } })
+    // SO_RCVBUF 16384 → the kernel doubles it: rb 32768, below tcp_rmem default
+    expect(fixed[0].evidence).toContainEqual(expect.objectContaining({ name: 'skmem.rb', value: 32768 }))
+    // the sender's socket autotunes and is not named
+    expect(failing(r.report, 'buffers.bdp').filter((f: any) => f.subject.remote === '127.0.0.1:9933')).toHaveLength(0)
   })
 })
 
