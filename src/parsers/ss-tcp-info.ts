@@ -15,33 +15,41 @@ export interface TcpInfoFields {
   rcvSpace?: number
 }
 
-const num = (extra: string, re: RegExp): number | undefined => {
-  const m = re.exec(extra)
-  return m ? Number(m[1]) : undefined
-}
-
+/** One pass over the "key:value" tokens (a socket line can carry forty of them; a table a million lines). */
 export function parseTcpInfo(extra: string): TcpInfoFields {
   const out: TcpInfoFields = {}
-  const rtt = /(?:^|\s)rtt:([\d.]+)\/([\d.]+)/.exec(extra)
-  if (rtt) {
-    out.rttMs = Number(rtt[1])
-    out.rttVarMs = Number(rtt[2])
-  }
-  // ss prints "retrans:0/3" (x/y); very old versions printed a single number.
-  const re = /(?:^|\s)retrans:(\d+)(?:\/(\d+))?/.exec(extra)
-  if (re) {
-    out.retransNow = Number(re[1])
-    if (re[2] !== undefined) out.retransTotal = Number(re[2])
-  }
-  const fields: Array<[keyof TcpInfoFields, RegExp]> = [
-    ['bytesReceived', /(?:^|\s)bytes_received:(\d+)/],
-    ['bytesSent', /(?:^|\s)bytes_sent:(\d+)/],
-    ['lastRcvMs', /(?:^|\s)lastrcv:(\d+)/],
-    ['rcvSpace', /(?:^|\s)rcv_space:(\d+)/],
-  ]
-  for (const [k, r] of fields) {
-    const v = num(extra, r)
-    if (v !== undefined) out[k] = v
+  for (const token of extra.split(' ')) {
+    const colon = token.indexOf(':')
+    if (colon <= 0) continue
+    const value = token.slice(colon + 1)
+    switch (token.slice(0, colon)) {
+      case 'rtt': {
+        const slash = value.indexOf('/')
+        if (slash < 0) break
+        out.rttMs = Number(value.slice(0, slash))
+        out.rttVarMs = Number(value.slice(slash + 1))
+        break
+      }
+      case 'retrans': {
+        // ss prints "retrans:0/3" (x/y); very old versions printed a single number.
+        const slash = value.indexOf('/')
+        out.retransNow = Number(slash < 0 ? value : value.slice(0, slash))
+        if (slash >= 0) out.retransTotal = Number(value.slice(slash + 1))
+        break
+      }
+      case 'bytes_received':
+        out.bytesReceived = Number(value)
+        break
+      case 'bytes_sent':
+        out.bytesSent = Number(value)
+        break
+      case 'lastrcv':
+        out.lastRcvMs = Number(value)
+        break
+      case 'rcv_space':
+        out.rcvSpace = Number(value)
+        break
+    }
   }
   return out
 }
