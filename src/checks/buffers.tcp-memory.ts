@@ -32,10 +32,13 @@ export const tcpMemory: Check = {
     // Pages in use at either sample, against tcp_mem (host-wide; a network namespace other than the host's does not show it).
     const memRaw = facts.get('sysctls').get('net.ipv4.tcp_mem')
     const tcpMem = sysctlNumbers(memRaw)
-    const pages = Math.max(facts.first('sockstat').TCP?.mem ?? 0, facts.get('sockstat').TCP?.mem ?? 0)
-    evidence.push({ source: '/proc/net/sockstat', name: 'TCP mem', value: pages, unit: 'pages' })
+    const hasSockstat = facts.has('sockstat')
+    const pages = hasSockstat ? Math.max(facts.first('sockstat').TCP?.mem ?? 0, facts.get('sockstat').TCP?.mem ?? 0) : 0
+    if (hasSockstat) evidence.push({ source: '/proc/net/sockstat', name: 'TCP mem', value: pages, unit: 'pages' })
     let level = ''
-    if (tcpMem?.length === 3) {
+    if (!hasSockstat) {
+      level = 'TCP memory unknown (/proc/net/sockstat could not be read)'
+    } else if (tcpMem?.length === 3) {
       evidence.push(sysctlEvidence('net.ipv4.tcp_mem', memRaw))
       const [, pressure, max] = tcpMem
       level = `TCP memory ${pages} pages (${formatBytes(pages * PAGE)}) of tcp_mem pressure ${pressure} / max ${max}`

@@ -36,3 +36,10 @@ describe('buffers.tcp-memory', () => {
     expect(outcome(tcpMemory, makeFacts({ sysctls: tcpMem, sockstat: mem(10), counters: pressure(2) }), makeCtx(tcpMemory, 0))[0]).toMatchObject({ status: 'fail', severity: 'info' })
   })
 })
+
+test('buffers.tcp-memory: without sockstat the counters are still judged', () => {
+  const facts = makeFacts({ sysctls: tcpMem, counters: pressure(0) }, { counters: pressure(2) })
+  const [f] = tcpMemory.evaluate(facts, makeCtx(tcpMemory, 2))
+  expect(f).toMatchObject({ status: 'fail', severity: 'warning' })
+  expect(f.message).toContain('TCPMemoryPressures +2')
+})

@@ -46,3 +46,8 @@ describe('buffers.udp', () => {
     expect(outcome(udp, facts, makeCtx(udp, 2, {}, { criticalPerSecond: 1000 }))[0].severity).toBe('warning')
   })
 })
+
+test('buffers.udp: without sockstat the counters are still judged', () => {
+  const facts = makeFacts({ counters: udpCounters(0), sysctls: small }, { counters: udpCounters(1000) })
+  expect(outcome(udp, facts, makeCtx(udp, 2))).toEqual([{ status: 'fail', severity: 'critical', subject: {} }])
+})
