@@ -59,31 +59,45 @@ function bdpSteps(facts: Facts, options: CheckOptions): string {
   return out.join('\n') + '\n'
 }
 
+/** Rows shown before "… N more": a host with a thousand veths or CPUs still gets a readable view. */
+const MAX_ROWS = 20
+
 function interfaceTable(facts: Facts, windowed: boolean): string {
   if (!facts.has('interfaces')) return 'Interfaces: not available\n'
+  const rows = joinSamples(facts.first('interfaces'), facts.get('interfaces'), (x) => x.name)
+    .map(({ start, end }) => ({ end, d: interfaceDrops(start, end, windowed) }))
+    .sort((a, b) => b.d.drops - a.d.drops || b.d.packets - a.d.packets)
   const table = new Table({ head: ['Interface', 'Speed', 'Packets', 'rx_dropped', 'rx_fifo_errors', 'rx_missed_errors', 'Drop share'], ...PLAIN_TABLE })
-  for (const { start, end } of joinSamples(facts.first('interfaces'), facts.get('interfaces'), (x) => x.name)) {
-    const d = interfaceDrops(start, end, windowed)
+  for (const { end, d } of rows.slice(0, MAX_ROWS)) {
     const cell = (k: string) => {
       const g = d.byStat[k]
       return g === undefined ? '-' : String(windowed ? (g.delta ?? '?') : g.value)
     }
     table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), `${+(d.share * 100).toFixed(3)} %`])
   }
-  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'})\n${table.toString()}\n`
+  const more = rows.length > MAX_ROWS ? `… ${rows.length - MAX_ROWS} more interfaces with fewer drops and packets\n` : ''
+  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${table.toString()}\n${more}`
 }
 
 function softnetTable(facts: Facts, windowed: boolean): string {
   if (!facts.has('softnet')) return 'Softnet: not available\n'
-  const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'], ...PLAIN_TABLE })
-  for (const { start, end } of joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu)) {
-    const n = (a: number | undefined, b: number) => {
-      const g = growth(a, b, windowed)!
-      return String(windowed ? (g.delta ?? '?') : g.value)
-    }
-    table.push([String(end.cpu), n(start?.processed, end.processed), n(start?.dropped, end.dropped), n(start?.timeSqueeze, end.timeSqueeze), end.backlogLength === undefined ? '-' : String(end.backlogLength)])
+  const n = (a: number | undefined, b: number) => {
+    const g = growth(a, b, windowed)!
+    return windowed ? g.delta : g.value
   }
-  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${table.toString()}\n`
+  const rows = joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu).map(({ start, end }) => ({
+    end,
+    processed: n(start?.processed, end.processed),
+    dropped: n(start?.dropped, end.dropped),
+    squeezed: n(start?.timeSqueeze, end.timeSqueeze),
+  }))
+  // Many CPUs: the ones that dropped or squeezed, then the busiest.
+  const shown = rows.length <= MAX_ROWS ? rows : [...rows].sort((a, b) => (b.dropped ?? 0) - (a.dropped ?? 0) || (b.squeezed ?? 0) - (a.squeezed ?? 0) || (b.processed ?? 0) - (a.processed ?? 0)).slice(0, MAX_ROWS)
+  const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'], ...PLAIN_TABLE })
+  const text = (v: number | undefined) => (v === undefined ? '?' : String(v))
+  for (const r of shown) table.push([String(r.end.cpu), text(r.processed), text(r.dropped), text(r.squeezed), r.end.backlogLength === undefined ? '-' : String(r.end.backlogLength)])
+  const more = rows.length > shown.length ? `… ${rows.length - shown.length} more CPUs with no more drops\n` : ''
+  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${table.toString()}\n${more}`
 }
 
 function retransLine(facts: Facts, windowed: boolean): string {
