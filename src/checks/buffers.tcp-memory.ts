@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import type { Evidence, Severity } from '../model/finding.js'
+import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
 import { formatBytes } from './buffer-helpers.js'
 import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './helpers.js'
@@ -25,7 +25,7 @@ export const tcpMemory: Check = {
     const problems: string[] = []
     let severity: Severity | undefined
     const raise = (s: Severity) => {
-      if (!severity || (s === 'critical') || (s === 'warning' && severity === 'info')) severity = s
+      if (severityRank(s) > severityRank(severity)) severity = s
     }
     const evidence: Evidence[] = []
 
