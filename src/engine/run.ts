@@ -29,6 +29,8 @@ export interface RunResult {
   windowSeconds: number
   host: HostInfo
   facts: WindowFacts
+  /** the options the checks saw (views show the same BDP inputs) */
+  options: CheckOptions
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -66,7 +68,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const findings = input.checks.flatMap((check) => evaluate(check, facts, measured, input))
   const hostValue = start.get('host')
   const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
-  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts }
+  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, options: input.options }
 }
 
 function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input: RunInput): Finding[] {
