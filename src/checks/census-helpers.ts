@@ -111,7 +111,7 @@ export const destinationLabel = (d: { local: string; remote: string }): string =
 
 export const pct = (share: number): string => `${Math.round(share * 100)} %`
 
-/** The process of a listener as the listeners fact knows it, for subjects. */
+/** The process of a listener as the listeners fact knows it, for subjects (checks using it list 'listeners' in their facts). */
 export function listenerOwner(facts: Facts, local: string): { pid?: number; process?: string } {
   if (!facts.has('listeners')) return {}
   const p = facts.get('listeners').find((l) => l.local === local)?.processes[0]

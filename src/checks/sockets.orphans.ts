@@ -25,7 +25,7 @@ export const socketsOrphans: Check = {
     const start = facts.first('sockstat').TCP?.orphan
     const end = facts.get('sockstat').TCP?.orphan
     if (end === undefined || start === undefined) return [skip(meta, '/proc/net/sockstat has no TCP orphan count')]
-    if (!max) return [skip(meta, 'net.ipv4.tcp_max_orphans is not readable')]
+    if (!max) return [skip(meta, 'net.ipv4.tcp_max_orphans is not visible here (it is host-wide: only the initial network namespace has it)')]
     const orphans = Math.min(start, end)
     const share = orphans / max
     const evidence = [{ source: '/proc/net/sockstat', name: 'TCP orphan', value: end }, sysctlEvidence('net.ipv4.tcp_max_orphans', sysctls.get('net.ipv4.tcp_max_orphans'))]
