@@ -1,9 +1,11 @@
 // The socket census on the real kernel: TIME_WAIT storms by side, a CLOSE_WAIT leak attributed to its process,
 // a narrowed port range nearly used up, a listener inside the range, a process near its open-files limit.
 // Each scenario makes its own namespace; the port-range sysctls are per namespace, so narrowing them is cheap here.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { describeRoot, findingsOf, PROGRAMS, runJson, TestNetns } from '../helpers/netns.js'
+import { describeRoot, findingsOf, PROGRAMS, runCli, runJson, TestNetns } from '../helpers/netns.js'
 
 const failing = (report: any, check: string) => findingsOf(report, check).filter((f: any) => f.status === 'fail')
 
@@ -148,5 +150,18 @@ describeRoot('census: a narrowed port range nearly used up, a listener inside it
     const open = fd[0].evidence.find((e: any) => e.name === 'open').value
     expect(open).toBeGreaterThanOrEqual(850)
     expect(fd[0].severity).toBe(open >= 950 ? 'critical' : 'warning')
+  })
+
+  test('a snapshot replays the census and the descriptor reads: the same findings with --from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netdoc-census-'))
+    try {
+      const snap = await runCli(['snapshot', '-o', join(dir, 's'), '--netns', ns.name, '--interval', '0'])
+      expect(snap.code).toBe(0)
+      const { report } = await runJson(['ports', '--from', join(dir, 's')])
+      expect(failing(report, 'ports.ephemeral-exhaustion').map((f: any) => [f.subject.remote, f.severity])).toEqual([['127.0.0.1:9000', 'critical']])
+      expect(failing(report, 'ports.fd-limit').map((f: any) => f.subject.pid)).toContain(holderPid)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
