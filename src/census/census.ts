@@ -3,7 +3,7 @@
 // "Side" (CONTRACT.md): a socket whose local port is a listening port on its address (or the wildcard) is server
 // side; every other socket holds an ephemeral port and is client side.
 import type { CloseWaitGroup, DestinationCensus, ListenerCensus, ProcessRef, SocketCensus, SocketOwner, StateCounts } from '../model/facts.js'
-import { formatEndpoint, isWildcard, splitEndpoint, unmapAddress } from '../parsers/address.js'
+import { formatEndpoint, splitEndpoint, unmapAddress } from '../parsers/address.js'
 
 /** What the census needs of one socket; both parseSs and parseProcNetTcp give it. */
 export interface CensusSocket {
@@ -17,10 +17,10 @@ export interface CensusSocket {
 /** Beyond this many client-side destinations the rest are only counted (a table of unrelated peers cannot grow memory). */
 export const MAX_DESTINATIONS = 100_000
 
-/** 127.0.0.1%lo → 127.0.0.1, ::ffff:10.0.0.1 → 10.0.0.1, [::] and 0.0.0.0 → * */
+/** 127.0.0.1%lo → 127.0.0.1, ::ffff:10.0.0.1 → 10.0.0.1; wildcards stay as written (0.0.0.0, ::, *). */
 function plainAddress(address: string): string {
   const a = unmapAddress(address.replace(/%.*$/, ''))
-  return isWildcard(a) ? '*' : a
+  return a === '' ? '*' : a
 }
 
 const bump = (states: StateCounts, state: string) => {
@@ -37,8 +37,14 @@ export class CensusBuilder {
   private readonly listeners = new Map<string, ListenerCensus>()
   private readonly closeWait = new Map<string, CloseWaitGroup>()
   private readonly owners = new Map<number, SocketOwner>()
+  /** the process of each listener, from its LISTEN line */
+  private readonly listenerOwners = new Map<string, ProcessRef>()
 
-  /** Listeners known before the pass (ss prints IPv6 listeners after the IPv4 sockets they serve). */
+  /**
+   * Sockets follow their listener in one pass: ss (inet_diag) and /proc/net/tcp* list a family's listening table
+   * before its established table, and the clients of a dual-stack IPv6 listener are IPv6 (mapped) sockets. Tests
+   * may seed listeners here.
+   */
   constructor(listening: Iterable<string> = []) {
     for (const l of listening) this.addListening(l)
   }
@@ -52,10 +58,16 @@ export class CensusBuilder {
     if (!byAddr.has(a)) byAddr.set(a, local)
   }
 
-  /** The listener whose port this local endpoint is, or undefined for a client-side (ephemeral) port. */
+  /**
+   * The listener whose port this local endpoint is, or undefined for a client-side (ephemeral) port. ss writes a
+   * dual-stack IPv6 wildcard as `*` and an IPv6-only one as `[::]`; /proc writes both as `[::]`, and the IPv4
+   * clients of a dual-stack listener as mapped addresses (unmapped here), so `::` also serves IPv4.
+   */
   private listenerOf(address: string, port: number): string | undefined {
     const byAddr = this.listenPorts.get(port)
-    return byAddr && (byAddr.get(address) ?? byAddr.get('*'))
+    if (!byAddr) return undefined
+    const v4 = !address.includes(':')
+    return byAddr.get(address) ?? byAddr.get('*') ?? byAddr.get('::') ?? (v4 ? byAddr.get('0.0.0.0') : undefined)
   }
 
   add(s: CensusSocket): void {
@@ -69,6 +81,7 @@ export class CensusBuilder {
     }
     if (s.state === 'LISTEN') {
       this.addListening(s.local)
+      if (owner) this.listenerOwners.set(s.local, owner)
       return
     }
     const local = splitEndpoint(s.local)
@@ -125,7 +138,10 @@ export class CensusBuilder {
       total: this.total,
       states: this.states,
       destinations: [...this.destinations.values()],
-      listeners: [...this.listeners.values()],
+      listeners: [...this.listeners.values()].map((l) => {
+        const p = this.listenerOwners.get(l.local)
+        return p ? { ...l, pid: p.pid, process: p.name } : l
+      }),
       closeWait: [...this.closeWait.values()],
       listening,
       owners: [...this.owners.values()],

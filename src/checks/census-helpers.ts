@@ -1,7 +1,7 @@
 // Shared by the timewait, sockets and ports checks: the ephemeral port range, when tcp_tw_reuse applies, and the
 // census groups joined across the two samples (a lingering state counts only when it is in both).
 import type { Facts } from '../model/check.js'
-import type { DestinationCensus, SocketCensus, StateCounts, Sysctls } from '../model/facts.js'
+import type { DestinationCensus, ListenerCensus, SocketCensus, StateCounts, Sysctls } from '../model/facts.js'
 import type { Evidence } from '../model/finding.js'
 import { isLoopback, splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
@@ -111,9 +111,7 @@ export const destinationLabel = (d: { local: string; remote: string }): string =
 
 export const pct = (share: number): string => `${Math.round(share * 100)} %`
 
-/** The process of a listener as the listeners fact knows it, for subjects (checks using it list 'listeners' in their facts). */
-export function listenerOwner(facts: Facts, local: string): { pid?: number; process?: string } {
-  if (!facts.has('listeners')) return {}
-  const p = facts.get('listeners').find((l) => l.local === local)?.processes[0]
-  return p ? { pid: p.pid, process: p.name } : {}
+/** The listener's process as the census saw it on its LISTEN line, for subjects. */
+export function listenerOwner(l: ListenerCensus): { pid?: number; process?: string } {
+  return l.pid !== undefined ? { pid: l.pid, process: l.process } : {}
 }

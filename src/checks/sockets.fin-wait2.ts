@@ -10,7 +10,7 @@ const meta: CheckMeta = {
   failureTitle: 'FIN_WAIT2 sockets accumulating',
   description:
     'FIN_WAIT2 sockets toward one destination (client side) or on one listener (server side), present in both samples: this side closed, the peer never sent its FIN. Orphaned ones last tcp_fin_timeout; ones still owned by a process (shutdown() without close()) last until it closes them.',
-  facts: ['census', 'sysctls', 'listeners'],
+  facts: ['census', 'sysctls'],
   thresholds: { warning: { value: 100, description: 'FIN_WAIT2 sockets of one destination or listener in both samples' } },
 }
 
@@ -39,7 +39,7 @@ export const socketsFinWait2: Check = {
     }
     for (const j of joinSamples(facts, (c) => c.listeners, (l) => l.local)) {
       const n = lingering(j, (l) => stateCount(l.states, 'FIN-WAIT-2'))
-      if (n >= warnAt) report(n, `on listener ${j.end.local} (server side)`, { local: j.end.local, side: 'server', ...listenerOwner(facts, j.end.local) })
+      if (n >= warnAt) report(n, `on listener ${j.end.local} (server side)`, { local: j.end.local, side: 'server', ...listenerOwner(j.end) })
     }
     if (findings.length) return findings
     const total = facts.get('census').states['FIN-WAIT-2'] ?? 0

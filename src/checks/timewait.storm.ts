@@ -12,7 +12,7 @@ const meta: CheckMeta = {
   failureTitle: 'TIME_WAIT storm',
   description:
     'TIME_WAIT sockets attributed per side: client side per destination against the ephemeral ports connect() can use for it (reusable ones under tcp_tw_reuse count as reusable), server side per listener, and host-wide against tcp_max_tw_buckets. Counted only when present in both samples.',
-  facts: ['census', 'sysctls', 'sockstat', 'listeners'],
+  facts: ['census', 'sysctls', 'sockstat'],
   thresholds: {
     warningShare: { value: 0.5, description: 'client-side TIME_WAIT toward one destination, as a share of the usable ephemeral ports: warning' },
     criticalShare: { value: 0.8, description: 'the same share: critical' },
@@ -71,7 +71,7 @@ export const timewaitStorm: Check = {
           severity: 'info',
           title: 'Server-side TIME_WAIT',
           message: `${tw} TIME_WAIT sockets on listener ${j.end.local}: server side, the server closes connections first; they use no ephemeral ports`,
-          subject: { local: j.end.local, side: 'server', ...listenerOwner(facts, j.end.local) },
+          subject: { local: j.end.local, side: 'server', ...listenerOwner(j.end) },
           evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }],
           remediation: { text: SERVER_FIX, commands: [`ss -tan state time-wait '( sport = :${splitEndpoint(j.end.local).port} )' | wc -l`] },
         }),

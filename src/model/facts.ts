@@ -52,6 +52,9 @@ export interface ListenerCensus {
   local: string
   states: StateCounts
   total: number
+  /** the listener's process, from its LISTEN line (ss -p) */
+  pid?: number
+  process?: string
 }
 
 /** CLOSE_WAIT sockets held by one process on one local endpoint (server side) or toward one remote (client side). */

@@ -11,19 +11,13 @@ export const census: Probe<'census'> = {
   id: 'census',
   sampled: true,
   reads: ['ss -tanpo', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
-  async collect(source, get) {
-    // Listeners first: ss prints IPv6 (and dual-stack) listeners after the IPv4 sockets they accepted.
-    let listening: string[] = []
+  async collect(source) {
+    // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
     try {
-      listening = (await get('listeners')).map((l) => l.local)
-    } catch (err) {
-      if (!(err instanceof Unavailable)) throw err // the LISTEN lines of the census itself still count
-    }
-    try {
-      return await censusOf(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '), listening)
+      return await censusOf(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '))
     } catch (err) {
       if (!(err instanceof Unavailable && /not found/.test(err.reason))) throw err
-      return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6', listening)
+      return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6')
     }
   },
 }

@@ -30,7 +30,7 @@ describe('census of the captured ss -tanpo (see test/fixtures/census/README.md)'
 
   test('server side per listener: the closing server keeps TIME_WAIT, mapped clients count on the dual-stack listener', () => {
     const l = byKey(c.listeners, (x) => x.local)
-    expect(l.get('127.0.0.1:8080')).toEqual({ local: '127.0.0.1:8080', states: { 'TIME-WAIT': 4 }, total: 4 })
+    expect(l.get('127.0.0.1:8080')).toEqual({ local: '127.0.0.1:8080', states: { 'TIME-WAIT': 4 }, total: 4, pid: 17561, process: 'node' })
     expect(l.get('*:9100')).toMatchObject({ states: { 'CLOSE-WAIT': 12 }, total: 12 })
     expect(l.get('[::1]:9001')).toMatchObject({ states: { ESTAB: 5 }, total: 5 })
     expect(c.listening.sort()).toEqual(['*:9100', '127.0.0.1:8080', '127.0.0.1:9000', '[::1]:9001'])
@@ -63,16 +63,23 @@ describe('census of the captured /proc/net/tcp and tcp6 (the fallback without ss
 describe('CensusBuilder', () => {
   const sock = (state: string, local: string, peer: string, pid?: number) => ({ state, local, peer, processes: pid ? [{ name: 'app', pid }] : [] })
 
-  test('a socket printed before its (IPv6, dual-stack) listener is server side when the listener was known first', () => {
-    const lines = [sock('TIME-WAIT', '10.0.0.1:443', '10.0.0.9:50000'), sock('LISTEN', '*:443', '*:*')]
-    const unseeded = new CensusBuilder()
-    lines.forEach((s) => unseeded.add(s))
-    expect(unseeded.result('t').destinations).toHaveLength(1) // misread as client side
-    const seeded = new CensusBuilder(['*:443'])
-    lines.forEach((s) => seeded.add(s))
-    const c = seeded.result('t')
+  test('a listener seen on its LISTEN line makes the sockets after it server side, with its process', () => {
+    const b = new CensusBuilder()
+    b.add(sock('LISTEN', '*:443', '*:*', 811))
+    b.add(sock('TIME-WAIT', '[::ffff:10.0.0.1]:443', '[::ffff:10.0.0.9]:50000'))
+    b.add(sock('ESTAB', '[2001:db8::1]:443', '[2001:db8::9]:50001', 811))
+    const c = b.result('t')
     expect(c.destinations).toHaveLength(0)
-    expect(c.listeners).toEqual([{ local: '*:443', states: { 'TIME-WAIT': 1 }, total: 1 }])
+    expect(c.listeners).toEqual([{ local: '*:443', states: { 'TIME-WAIT': 1, ESTAB: 1 }, total: 2, pid: 811, process: 'app' }])
+  })
+
+  test('wildcards by family: an IPv4 wildcard listener does not claim an IPv6 socket on the same port', () => {
+    const b = new CensusBuilder(['0.0.0.0:5000'])
+    b.add(sock('ESTAB', '10.0.0.1:5000', '10.0.0.9:40000'))
+    b.add(sock('ESTAB', '[::1]:5000', '[::1]:6000'))
+    const c = b.result('t')
+    expect(c.listeners.map((l) => [l.local, l.total])).toEqual([['0.0.0.0:5000', 1]])
+    expect(c.destinations.map((d) => d.remote)).toEqual(['[::1]:6000'])
   })
 
   test('a listener on one address does not make the same port on another address server side', () => {

@@ -7,7 +7,6 @@ const sample = (client: number, server: number) => ({
     listeners: [{ local: '*:443', states: { 'FIN-WAIT-2': server }, total: server }],
   }),
   sysctls: sysctls({ 'net.ipv4.tcp_fin_timeout': 60 }),
-  listeners: [],
 })
 
 describe('sockets.fin-wait2', () => {

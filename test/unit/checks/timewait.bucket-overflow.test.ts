@@ -1,8 +1,9 @@
 import { timewaitBucketOverflow } from '../../../src/checks/timewait.bucket-overflow.js'
+import type { Counters } from '../../../src/model/facts.js'
 import { evaluate, sysctls } from '../../helpers/facts.js'
 
 const sample = (overflow: number | undefined, tw: number, buckets = 1000) => ({
-  counters: overflow === undefined ? { TcpExtTW: 5 } : { TcpExtTCPTimeWaitOverflow: overflow, TcpExtTW: 5 },
+  counters: (overflow === undefined ? { TcpExtTW: 5 } : { TcpExtTCPTimeWaitOverflow: overflow, TcpExtTW: 5 }) as Counters,
   sysctls: sysctls({ 'net.ipv4.tcp_max_tw_buckets': buckets }),
   sockstat: { TCP: { tw } },
 })

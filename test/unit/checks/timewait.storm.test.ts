@@ -6,7 +6,6 @@ const sample = (c: ReturnType<typeof census>, sys: Record<string, string | numbe
   census: c,
   sysctls: sysctls({ 'net.ipv4.ip_local_port_range': '30000 39999', 'net.ipv4.tcp_max_tw_buckets': 262144, ...sys }),
   sockstat: { TCP: { tw } },
-  listeners: [{ local: '*:8080', address: '*', port: 8080, recvQ: 0, sendQ: 511, processes: [{ name: 'nginx', pid: 811 }] }],
 })
 
 describe('timewait.storm', () => {
@@ -48,7 +47,7 @@ describe('timewait.storm', () => {
   })
 
   test('server side: info above 1000 per listener, with its process, never reported as client side', () => {
-    const s = sample(census({ listeners: [{ local: '*:8080', states: { 'TIME-WAIT': 1500, ESTAB: 3 }, total: 1503 }, { local: '*:22', states: { 'TIME-WAIT': 1000 }, total: 1000 }] }))
+    const s = sample(census({ listeners: [{ local: '*:8080', states: { 'TIME-WAIT': 1500, ESTAB: 3 }, total: 1503, pid: 811, process: 'nginx' }, { local: '*:22', states: { 'TIME-WAIT': 1000 }, total: 1000 }] }))
     const f = failing(evaluate(timewaitStorm, s))
     expect(f).toHaveLength(1)
     expect(f[0]).toMatchObject({ severity: 'info', subject: { local: '*:8080', side: 'server', pid: 811, process: 'nginx' } })
