@@ -2,7 +2,7 @@
 // Memory grows with distinct destinations, listeners and processes, never with the number of sockets.
 // "Side" (CONTRACT.md): a socket whose local port is a listening port on its address (or the wildcard) is server
 // side; every other socket holds an ephemeral port and is client side.
-import type { CloseWaitGroup, DestinationCensus, ListenerCensus, ProcessRef, SocketCensus, SocketOwner, StateCounts } from '../model/facts.js'
+import type { CloseWaitGroup, DestinationCensus, ListenerCensus, ListeningSocket, ProcessRef, SocketCensus, SocketOwner, StateCounts } from '../model/facts.js'
 import { formatEndpoint, splitEndpoint, unmapAddress } from '../parsers/address.js'
 
 /** What the census needs of one socket; both parseSs and parseProcNetTcp give it. */
@@ -19,8 +19,16 @@ export const MAX_DESTINATIONS = 100_000
 
 /** 127.0.0.1%lo → 127.0.0.1, ::ffff:10.0.0.1 → 10.0.0.1; wildcards stay as written (0.0.0.0, ::, *). */
 function plainAddress(address: string): string {
-  const a = unmapAddress(address.replace(/%.*$/, ''))
-  return a === '' ? '*' : a
+  if (address === '') return '*'
+  const a = address.includes('%') ? address.slice(0, address.indexOf('%')) : address
+  return a.startsWith('::ffff:') ? unmapAddress(a) : a
+}
+
+/** A peer as ss writes it, with an IPv4-mapped address unmapped ([::ffff:10.0.0.2]:80 → 10.0.0.2:80). */
+function plainPeer(peer: string): string {
+  if (!peer.startsWith('[::ffff:')) return peer
+  const p = splitEndpoint(peer)
+  return formatEndpoint(unmapAddress(p.address), p.port)
 }
 
 const bump = (states: StateCounts, state: string) => {
@@ -93,8 +101,7 @@ export class CensusBuilder {
       g.total++
       bump(g.states, s.state)
     } else {
-      const peer = splitEndpoint(s.peer)
-      const remote = formatEndpoint(unmapAddress(peer.address), peer.port)
+      const remote = plainPeer(s.peer)
       const key = `${address}|${remote}`
       let d = this.destinations.get(key)
       if (!d) {
@@ -110,12 +117,7 @@ export class CensusBuilder {
   }
 
   private addCloseWait(s: CensusSocket, server: boolean, owner: ProcessRef | undefined): void {
-    let where: string
-    if (server) where = s.local
-    else {
-      const peer = splitEndpoint(s.peer)
-      where = formatEndpoint(unmapAddress(peer.address), peer.port)
-    }
+    const where = server ? s.local : plainPeer(s.peer)
     const key = `${server ? 's' : 'c'}|${where}|${owner?.pid ?? ''}`
     const g = this.closeWait.get(key)
     if (g) {
@@ -131,8 +133,13 @@ export class CensusBuilder {
   }
 
   result(source: string): SocketCensus {
-    const listening: string[] = []
-    for (const byAddr of this.listenPorts.values()) listening.push(...byAddr.values())
+    const listening: ListeningSocket[] = []
+    for (const [port, byAddr] of this.listenPorts) {
+      for (const local of byAddr.values()) {
+        const p = this.listenerOwners.get(local)
+        listening.push(p ? { local, port, pid: p.pid, process: p.name } : { local, port })
+      }
+    }
     return {
       source,
       total: this.total,

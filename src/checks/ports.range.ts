@@ -10,7 +10,7 @@ const meta: CheckMeta = {
   failureTitle: 'Ephemeral port range too small or overlapping listeners',
   description:
     'net.ipv4.ip_local_port_range is small (fewer than 10000 ports), or a listening port lies inside it without being in ip_local_reserved_ports (an outgoing connection can take it while the service restarts).',
-  facts: ['sysctls', 'listeners'],
+  facts: ['sysctls', 'census'],
   thresholds: { minPorts: { value: 10000, description: 'a range with fewer ports is reported (info)' } },
 }
 
@@ -34,10 +34,10 @@ export const portsRange: Check = {
       )
     }
     const seen = new Set<number>()
-    for (const l of facts.get('listeners')) {
+    for (const l of facts.get('census').listening) {
       if (l.port < r.low || l.port > r.high || isReserved(l.port, r.reservedList) || seen.has(l.port)) continue
       seen.add(l.port)
-      const p = l.processes[0]
+      const p = l.pid !== undefined ? { pid: l.pid, name: l.process ?? '?' } : undefined
       const reserved = [...r.reservedList.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)), String(l.port)].join(',')
       findings.push(
         fail(meta, {

@@ -69,6 +69,13 @@ export interface CloseWaitGroup {
   count: number
 }
 
+export interface ListeningSocket {
+  local: string
+  port: number
+  pid?: number
+  process?: string
+}
+
 export interface SocketOwner {
   pid: number
   name: string
@@ -84,8 +91,8 @@ export interface SocketCensus {
   destinations: DestinationCensus[]
   listeners: ListenerCensus[]
   closeWait: CloseWaitGroup[]
-  /** listening endpoints as ss writes them */
-  listening: string[]
+  /** listening endpoints as ss writes them, with their process when ss -p shows it */
+  listening: ListeningSocket[]
   /** processes owning sockets (empty without ss -p) */
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */

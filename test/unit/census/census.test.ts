@@ -33,7 +33,8 @@ describe('census of the captured ss -tanpo (see test/fixtures/census/README.md)'
     expect(l.get('127.0.0.1:8080')).toEqual({ local: '127.0.0.1:8080', states: { 'TIME-WAIT': 4 }, total: 4, pid: 17561, process: 'node' })
     expect(l.get('*:9100')).toMatchObject({ states: { 'CLOSE-WAIT': 12 }, total: 12 })
     expect(l.get('[::1]:9001')).toMatchObject({ states: { ESTAB: 5 }, total: 5 })
-    expect(c.listening.sort()).toEqual(['*:9100', '127.0.0.1:8080', '127.0.0.1:9000', '[::1]:9001'])
+    expect(c.listening.map((l) => l.local).sort()).toEqual(['*:9100', '127.0.0.1:8080', '127.0.0.1:9000', '[::1]:9001'])
+    expect(c.listening.find((l) => l.port === 9100)).toEqual({ local: '*:9100', port: 9100, pid: 17584, process: 'node' })
   })
 
   test('CLOSE_WAIT per (local endpoint, process) and socket owners', () => {

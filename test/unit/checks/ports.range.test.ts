@@ -1,9 +1,9 @@
 import { portsRange } from '../../../src/checks/ports.range.js'
-import type { Listener } from '../../../src/model/facts.js'
-import { evaluate, failing, sysctls } from '../../helpers/facts.js'
+import type { ListeningSocket } from '../../../src/model/facts.js'
+import { census, evaluate, failing, sysctls } from '../../helpers/facts.js'
 
-const listener = (local: string, port: number, pid?: number): Listener => ({ local, address: local.slice(0, local.lastIndexOf(':')), port, recvQ: 0, sendQ: 511, processes: pid ? [{ name: 'api', pid }] : [] })
-const sample = (listeners: Listener[], sys: Record<string, string> = {}) => ({ listeners, sysctls: sysctls(sys) })
+const listener = (local: string, port: number, pid?: number): ListeningSocket => ({ local, port, ...(pid ? { pid, process: 'api' } : {}) })
+const sample = (listening: ListeningSocket[], sys: Record<string, string> = {}) => ({ census: census({ listening }), sysctls: sysctls(sys) })
 
 describe('ports.range', () => {
   test('the default range with listeners outside it passes', () => {
