@@ -78,8 +78,9 @@ export const timewaitStorm: Check = {
       )
     }
 
+    // Host-wide from /proc/net/sockstat; without it the per-destination and per-listener findings still stand.
     const buckets = sysctlNumber(sysctls.get('net.ipv4.tcp_max_tw_buckets'))
-    const hostTw = Math.min(facts.first('sockstat').TCP?.tw ?? 0, facts.get('sockstat').TCP?.tw ?? 0)
+    const hostTw = facts.has('sockstat') ? Math.min(facts.first('sockstat').TCP?.tw ?? 0, facts.get('sockstat').TCP?.tw ?? 0) : 0
     if (buckets && hostTw >= ctx.threshold('bucketsShare') * buckets) {
       findings.push(
         fail(meta, {

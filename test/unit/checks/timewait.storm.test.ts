@@ -62,6 +62,11 @@ describe('timewait.storm', () => {
     expect(failing(evaluate(timewaitStorm, sample(census(), { 'net.ipv4.tcp_max_tw_buckets': 1000 }, 799)))).toHaveLength(0)
   })
 
+  test('without /proc/net/sockstat the per-destination findings still stand', () => {
+    const { sockstat: _unused, ...s } = sample(census({ destinations: [dest(9000)] }))
+    expect(failing(evaluate(timewaitStorm, s))[0].severity).toBe('critical')
+  })
+
   test('remediation never suggests tcp_tw_recycle or lowering the buckets', () => {
     const f = failing(evaluate(timewaitStorm, sample(census({ destinations: [dest(9000)] }))))
     expect(f[0].remediation!.commands.join('\n')).not.toMatch(/recycle|max_tw_buckets/)
