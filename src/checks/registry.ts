@@ -1,34 +1,55 @@
 // Every check, sorted by id. Adding a check: its file, its test, docs/checks/<id>.md and one line here
 // (test/unit/catalogue.test.ts fails when one of the four is missing).
 import type { Check } from '../model/check.js'
-import { abortOnOverflow } from './queues.abort-on-overflow.js'
-import { acceptOverflow } from './queues.accept-overflow.js'
-import { acceptQueueFill } from './queues.accept-queue-fill.js'
-import { backlogCapped } from './queues.backlog-capped.js'
-import { synOverflow } from './queues.syn-overflow.js'
-import { syncookies } from './queues.syncookies.js'
 import { autotuning } from './buffers.autotuning.js'
 import { bdp } from './buffers.bdp.js'
 import { nicDrops } from './buffers.nic-drops.js'
 import { softnet } from './buffers.softnet.js'
 import { tcpMemory } from './buffers.tcp-memory.js'
 import { udp } from './buffers.udp.js'
+import { portsEphemeralExhaustion } from './ports.ephemeral-exhaustion.js'
+import { portsFdLimit } from './ports.fd-limit.js'
+import { portsRange } from './ports.range.js'
+import { abortOnOverflow } from './queues.abort-on-overflow.js'
+import { acceptOverflow } from './queues.accept-overflow.js'
+import { acceptQueueFill } from './queues.accept-queue-fill.js'
+import { backlogCapped } from './queues.backlog-capped.js'
+import { synOverflow } from './queues.syn-overflow.js'
+import { syncookies } from './queues.syncookies.js'
+import { socketsCloseWait } from './sockets.close-wait.js'
+import { socketsFinWait2 } from './sockets.fin-wait2.js'
+import { socketsOrphans } from './sockets.orphans.js'
 import { retransmits } from './tcp.retransmits.js'
+import { timewaitBucketOverflow } from './timewait.bucket-overflow.js'
+import { timewaitRecycle } from './timewait.recycle.js'
+import { timewaitReuse } from './timewait.reuse.js'
+import { timewaitStorm } from './timewait.storm.js'
 
+// One line per check, in the order of the imports (by id).
 export const CHECKS: readonly Check[] = [
-  abortOnOverflow,
-  acceptOverflow,
-  acceptQueueFill,
-  backlogCapped,
-  synOverflow,
-  syncookies,
   autotuning,
   bdp,
   nicDrops,
   softnet,
   tcpMemory,
   udp,
+  portsEphemeralExhaustion,
+  portsFdLimit,
+  portsRange,
+  abortOnOverflow,
+  acceptOverflow,
+  acceptQueueFill,
+  backlogCapped,
+  synOverflow,
+  syncookies,
+  socketsCloseWait,
+  socketsFinWait2,
+  socketsOrphans,
   retransmits,
+  timewaitBucketOverflow,
+  timewaitRecycle,
+  timewaitReuse,
+  timewaitStorm,
 ].sort((a, b) => a.meta.id.localeCompare(b.meta.id))
 
 export const TOPICS = [...new Set(CHECKS.map((c) => c.meta.topic))]

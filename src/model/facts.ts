@@ -94,6 +94,85 @@ export interface TcpInfo {
   smallRcvbuf: TcpSocketNote[]
 }
 
+/** Sockets of one state family counted per group; keys are ss state names (ESTAB, TIME-WAIT, CLOSE-WAIT, ...). */
+export type StateCounts = Record<string, number>
+
+/** Client-side sockets toward one destination from one local address: they share one ephemeral port space. */
+export interface DestinationCensus {
+  /** local address (no port), IPv4-mapped addresses unmapped */
+  local: string
+  /** remote address:port as ss writes it, IPv4-mapped addresses unmapped */
+  remote: string
+  states: StateCounts
+  total: number
+}
+
+/** Server-side sockets whose local port is this listener's. */
+export interface ListenerCensus {
+  /** the listener as ss writes it: *:8080, 127.0.0.1:8080 */
+  local: string
+  states: StateCounts
+  total: number
+  /** the listener's process, from its LISTEN line (ss -p) */
+  pid?: number
+  process?: string
+}
+
+/** CLOSE_WAIT sockets held by one process on one local endpoint (server side) or toward one remote (client side). */
+export interface CloseWaitGroup {
+  side: 'client' | 'server'
+  /** server side: the socket's local address:port */
+  local?: string
+  /** client side: the remote address:port */
+  remote?: string
+  pid?: number
+  process?: string
+  count: number
+}
+
+export interface ListeningSocket {
+  local: string
+  port: number
+  pid?: number
+  process?: string
+}
+
+export interface SocketOwner {
+  pid: number
+  name: string
+  sockets: number
+}
+
+/** One streamed pass over the TCP socket table, aggregated as it was read (src/census/census.ts). */
+export interface SocketCensus {
+  /** what it was read from: `ss -tanpo` or /proc/net/tcp + tcp6 (no processes) */
+  source: string
+  total: number
+  states: StateCounts
+  destinations: DestinationCensus[]
+  listeners: ListenerCensus[]
+  closeWait: CloseWaitGroup[]
+  /** listening endpoints as ss writes them, with their process when ss -p shows it */
+  listening: ListeningSocket[]
+  /** processes owning sockets (empty without ss -p) */
+  owners: SocketOwner[]
+  /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
+  ungrouped: number
+}
+
+/** Open descriptors of one socket-owning process against its RLIMIT_NOFILE. */
+export interface ProcessDescriptors {
+  pid: number
+  name: string
+  sockets: number
+  /** entries in /proc/PID/fd; undefined when unreadable */
+  open?: number
+  /** soft RLIMIT_NOFILE from /proc/PID/limits; undefined when unlimited or unreadable */
+  limit?: number
+  /** why open or limit is missing (the process exited, permission) */
+  unreadable?: string
+}
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
@@ -103,6 +182,8 @@ export interface FactTypes {
   interfaces: NetInterface[]
   sockstat: Sockstat
   tcpInfo: TcpInfo
+  census: SocketCensus
+  descriptors: ProcessDescriptors[]
 }
 
 export type FactId = keyof FactTypes

@@ -1,25 +1,30 @@
 // The probe of every fact, one file each. The engine runs each needed probe once per sample
 // (static ones only at the start of the window).
 import type { FactId } from '../model/facts.js'
+import { census } from './census.js'
 import { counters } from './counters.js'
+import { descriptors } from './descriptors.js'
 import { host } from './host.js'
-import { listeners } from './listeners.js'
-import type { Probe } from './probe.js'
-import { sysctls } from './sysctls-probe.js'
 import { interfaces } from './interfaces.js'
+import { listeners } from './listeners.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
+import { sysctls } from './sysctls-probe.js'
 import { tcpInfo } from './tcp-info.js'
+import type { Probe } from './probe.js'
 
 export type { FactGetter, Probe } from './probe.js'
 
+// Keep sorted: one line per fact.
 export const PROBES: { [K in FactId]: Probe<K> } = {
+  census,
   counters,
+  descriptors,
   host,
-  listeners,
-  sysctls,
-  softnet,
   interfaces,
+  listeners,
   sockstat,
+  softnet,
+  sysctls,
   tcpInfo,
 }

@@ -7,12 +7,11 @@ export const sockstat: Probe<'sockstat'> = {
   sampled: true,
   reads: ['/proc/net/sockstat', '/proc/net/sockstat6'],
   async collect(source) {
-    const v4 = parseProcNetSockstat(await source.text({ file: '/proc/net/sockstat' }))
-    try {
-      return { ...v4, ...parseProcNetSockstat(await source.text({ file: '/proc/net/sockstat6' }), '/proc/net/sockstat6') }
-    } catch (err) {
-      if (err instanceof Unavailable && err.kind === 'skip') return v4 // no IPv6
-      throw err
-    }
+    const m = await source.textMany(['/proc/net/sockstat', '/proc/net/sockstat6'])
+    const v4 = m.get('/proc/net/sockstat')
+    if (v4 === undefined || v4 instanceof Unavailable) throw v4 ?? new Unavailable('error', '/proc/net/sockstat was not read')
+    const v6 = m.get('/proc/net/sockstat6')
+    // no IPv6 on this host: only its TCP6/UDP6 lines are missing
+    return { ...parseProcNetSockstat(v4), ...(typeof v6 === 'string' ? parseProcNetSockstat(v6, '/proc/net/sockstat6') : {}) }
   },
 }

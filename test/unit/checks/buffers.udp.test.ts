@@ -1,6 +1,6 @@
 import { udp } from '../../../src/checks/buffers.udp.js'
 import type { Counters } from '../../../src/model/facts.js'
-import { makeCtx, makeFacts, outcome, sysctls } from '../../helpers/check-facts.js'
+import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
 
 const big = sysctls({ 'net.core.rmem_max': '8388608', 'net.core.wmem_max': '8388608' })
 const small = sysctls({ 'net.core.rmem_max': '212992', 'net.core.wmem_max': '212992' })
@@ -27,27 +27,27 @@ describe('buffers.udp', () => {
     ],
     ['large caps with UDP sockets: pass', udpCounters(0), udpCounters(0), big, withUdp, [{ status: 'pass', severity: undefined, subject: {} }]],
   ])('%s', (_name, start, end, sc, sockstat, expected) => {
-    const facts = makeFacts({ counters: start, sysctls: sc, sockstat }, { counters: end, sockstat })
-    expect(outcome(udp, facts, makeCtx(udp, 2))).toEqual(expected)
+    const facts = factsOf({ counters: start, sysctls: sc, sockstat }, { counters: end, sockstat })
+    expect(outcome(udp, facts, ctxOf(udp, 2))).toEqual(expected)
   })
 
   test('RcvbufErrors are not counted twice (InErrors includes them)', () => {
-    const facts = makeFacts({ counters: udpCounters(0), sysctls: big, sockstat: noUdp }, { counters: udpCounters(40) })
-    const [f] = udp.evaluate(facts, makeCtx(udp, 2))
+    const facts = factsOf({ counters: udpCounters(0), sysctls: big, sockstat: noUdp }, { counters: udpCounters(40) })
+    const [f] = udp.evaluate(facts, ctxOf(udp, 2))
     expect(f.message).toMatch(/^40 UDP datagrams dropped in 2.0 s \(20.0\/s\)/)
   })
 
   test('no window: drops since boot are info', () => {
-    expect(outcome(udp, makeFacts({ counters: udpCounters(7), sysctls: big, sockstat: noUdp }), makeCtx(udp, 0))).toEqual([{ status: 'fail', severity: 'info', subject: {} }])
+    expect(outcome(udp, factsOf({ counters: udpCounters(7), sysctls: big, sockstat: noUdp }), ctxOf(udp, 0))).toEqual([{ status: 'fail', severity: 'info', subject: {} }])
   })
 
   test('the critical rate is configurable', () => {
-    const facts = makeFacts({ counters: udpCounters(0), sysctls: big, sockstat: noUdp }, { counters: udpCounters(1000) })
-    expect(outcome(udp, facts, makeCtx(udp, 2, {}, { criticalPerSecond: 1000 }))[0].severity).toBe('warning')
+    const facts = factsOf({ counters: udpCounters(0), sysctls: big, sockstat: noUdp }, { counters: udpCounters(1000) })
+    expect(outcome(udp, facts, ctxOf(udp, 2, {}, { criticalPerSecond: 1000 }))[0].severity).toBe('warning')
   })
 })
 
 test('buffers.udp: without sockstat the counters are still judged', () => {
-  const facts = makeFacts({ counters: udpCounters(0), sysctls: small }, { counters: udpCounters(1000) })
-  expect(outcome(udp, facts, makeCtx(udp, 2))).toEqual([{ status: 'fail', severity: 'critical', subject: {} }])
+  const facts = factsOf({ counters: udpCounters(0), sysctls: small }, { counters: udpCounters(1000) })
+  expect(outcome(udp, facts, ctxOf(udp, 2))).toEqual([{ status: 'fail', severity: 'critical', subject: {} }])
 })
