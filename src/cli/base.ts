@@ -4,7 +4,8 @@ import { Command, Errors } from '@oclif/core'
 import { hostname } from 'node:os'
 
 import { CHECKS } from '../checks/registry.js'
-import { loadConfig, type Config } from '../engine/config.js'
+import { loadBaseline, markBaseline } from '../engine/baseline.js'
+import { findConfig, loadConfig, type Config } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks, type RunResult } from '../engine/run.js'
 import { selectChecks, splitList } from '../engine/select.js'
@@ -42,7 +43,7 @@ export function checkOptions(flags: Record<string, any>, config: Config): CheckO
     bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : 'config bandwidth') : undefined,
     rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : 'config rtt') : undefined,
     maxDetails: flags['max-details'] ?? 100,
-    expectSysctls: config.expect?.sysctls,
+    expectSysctls: config.expect?.sysctls && Object.fromEntries(Object.entries(config.expect.sysctls).map(([k, v]) => [k, String(v)])),
   }
 }
 
@@ -88,7 +89,9 @@ export abstract class NetdocCommand extends BaseCommand {
 
   protected async runReport(parsed: Parsed): Promise<Report> {
     const { flags } = parsed
-    const config: Config = flags.config ? await loadConfig(flags.config, CHECKS) : {}
+    const configPath = flags.config ?? findConfig(process.cwd())
+    const config: Config = configPath ? await loadConfig(configPath, CHECKS) : {}
+    const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
     const topics = this.topic ? [this.topic] : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
     const options = checkOptions(flags, config)
@@ -108,7 +111,15 @@ export abstract class NetdocCommand extends BaseCommand {
     const target: Target = snapshot
       ? { kind: 'snapshot', hostname: snapshot.manifest.hostname, kernel: snapshot.manifest.kernel, path: snapshot.root, ...(snapshot.manifest.netns ? { netns: snapshot.manifest.netns } : {}) }
       : { kind: 'live', hostname: result.host.hostname ?? hostname(), kernel: result.host.kernel, ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}) }
-    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'] })
+    const known = baseline ? markBaseline(result.findings, baseline) : 0
+    const report = buildReport({
+      version: this.config.version,
+      target,
+      windowSeconds: result.windowSeconds,
+      findings: result.findings,
+      failOn: flags['fail-on'],
+      ...(baseline ? { baseline: { path: flags.baseline, known } } : {}),
+    })
     process.exitCode = report.exitCode
 
     if (!this.jsonEnabled()) {

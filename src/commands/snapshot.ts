@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { BaseCommand, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
+import { findConfig, loadConfig } from '../engine/config.js'
 import { runChecks } from '../engine/run.js'
 import { UsageError } from '../model/errors.js'
 import { MANIFEST, RecordingSource, type SnapshotManifest } from '../probes/snapshot.js'
@@ -17,11 +18,14 @@ export default class Snapshot extends BaseCommand {
     interval: commonFlags.interval,
     netns: commonFlags.netns,
     pid: commonFlags.pid,
+    config: Flags.string({ description: 'also record the sysctls this configuration expects (default: .netdocrc.json or .netdocrc.yaml here)' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Snapshot)
     const dir = flags.output
+    const configPath = flags.config ?? findConfig(process.cwd())
+    const expectSysctls = configPath ? (await loadConfig(configPath, CHECKS)).expect?.sysctls : undefined
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
     try {
       mkdirSync(dir, { recursive: true })
@@ -31,7 +35,7 @@ export default class Snapshot extends BaseCommand {
     const inner = await resolveSource(flags)
     const source = new RecordingSource(inner, dir)
     // Every check's facts, so any later `--from` run finds what it needs.
-    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options: { maxDetails: 100 } })
+    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options: { maxDetails: 100, expectSysctls } })
     const manifest: SnapshotManifest = {
       format: 'netdoc-snapshot',
       formatVersion: 1,

@@ -51,14 +51,15 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const replay = input.recordedWindowSeconds !== undefined
   const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
 
+  const probeCtx = { extraSysctls: Object.keys(input.options.expectSysctls ?? {}) }
   const t0 = Date.now()
-  const start = await collectSample(input.source.forSample(0), ids)
+  const start = await collectSample(input.source.forSample(0), ids, probeCtx)
   let end: SampleValues = start
   let measured = 0
   if (windowSeconds > 0 && sampled.length > 0) {
     if (!replay) await waitWindow(input.intervalSeconds - (Date.now() - t0) / 1000, input.onWait)
     const t1 = Date.now()
-    end = await collectSample(input.source.forSample(1), sampled)
+    end = await collectSample(input.source.forSample(1), sampled, probeCtx)
     measured = replay ? windowSeconds : (t1 - t0) / 1000
   }
 

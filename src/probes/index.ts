@@ -7,7 +7,7 @@ import { listeners } from './listeners.js'
 import type { Probe } from './probe.js'
 import { sysctls } from './sysctls-probe.js'
 
-export type { FactGetter, Probe } from './probe.js'
+export type { FactGetter, Probe, ProbeContext } from './probe.js'
 
 export const PROBES: { [K in FactId]: Probe<K> } = {
   counters,

@@ -11,5 +11,11 @@ export interface Probe<K extends FactId> {
   /** what it reads, for `netdoc checks` */
   reads: string[]
   /** may ask for other facts of the same sample through `get` */
-  collect(source: Source, get: FactGetter): Promise<FactTypes[K]>
+  collect(source: Source, get: FactGetter, ctx?: ProbeContext): Promise<FactTypes[K]>
+}
+
+/** What a run asks of the probes beyond the defaults (from the configuration). */
+export interface ProbeContext {
+  /** sysctls to read besides SYSCTL_NAMES: those the configuration expects values of */
+  extraSysctls?: string[]
 }
