@@ -35,13 +35,14 @@ export async function resolveSource(flags: { from?: string; netns?: string; pid?
   return new LiveSource()
 }
 
-export function checkOptions(flags: Record<string, any>, config: Config): CheckOptions {
+/** Flags first, then the configuration's defaults (idleTimeout, bandwidth, rtt). */
+export function checkOptions(flags: Record<string, any>, config: Config, configPath = 'config'): CheckOptions {
   const bw = flags.bandwidth ?? config.bandwidth
   const rtt = flags.rtt ?? config.rtt
   return {
     idleTimeoutSeconds: flags['idle-timeout'] ?? config.idleTimeout,
-    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : 'config bandwidth') : undefined,
-    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : 'config rtt') : undefined,
+    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : `config ${configPath}: bandwidth:`) : undefined,
+    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : `config ${configPath}: rtt:`) : undefined,
     maxDetails: flags['max-details'] ?? 100,
     expectSysctls: config.expect?.sysctls && Object.fromEntries(Object.entries(config.expect.sysctls).map(([k, v]) => [k, String(v)])),
   }
@@ -94,7 +95,7 @@ export abstract class NetdocCommand extends BaseCommand {
     const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
     const topics = this.topic ? [this.topic] : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
-    const options = checkOptions(flags, config)
+    const options = checkOptions(flags, config, configPath)
     const source = await resolveSource(flags)
     const snapshot = source instanceof SnapshotSource ? source : undefined
     const p = progress()
