@@ -112,6 +112,10 @@ export abstract class NetdocCommand extends BaseCommand {
     const target: Target = snapshot
       ? { kind: 'snapshot', hostname: snapshot.manifest.hostname, kernel: snapshot.manifest.kernel, path: snapshot.root, ...(snapshot.manifest.netns ? { netns: snapshot.manifest.netns } : {}) }
       : { kind: 'live', hostname: result.host.hostname ?? hostname(), kernel: result.host.kernel, ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}) }
+    const notes: string[] = []
+    if (!snapshot && process.getuid && process.getuid() !== 0) {
+      notes.push(`not running as root: process names and pids are shown only for sockets of uid ${process.getuid()}; run as root to see every process`)
+    }
     const known = baseline ? markBaseline(result.findings, baseline) : 0
     const report = buildReport({
       version: this.config.version,
@@ -119,6 +123,7 @@ export abstract class NetdocCommand extends BaseCommand {
       windowSeconds: result.windowSeconds,
       findings: result.findings,
       failOn: flags['fail-on'],
+      notes,
       ...(baseline ? { baseline: { path: flags.baseline, known } } : {}),
     })
     process.exitCode = report.exitCode
