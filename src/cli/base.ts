@@ -5,7 +5,7 @@ import { hostname } from 'node:os'
 
 import { CHECKS } from '../checks/registry.js'
 import { loadBaseline, markBaseline } from '../engine/baseline.js'
-import { findConfig, loadConfig, type Config } from '../engine/config.js'
+import { resolveConfig, type Config } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks, type RunResult } from '../engine/run.js'
 import { selectChecks, splitList } from '../engine/select.js'
@@ -36,13 +36,13 @@ export async function resolveSource(flags: { from?: string; netns?: string; pid?
 }
 
 /** Flags first, then the configuration's defaults (idleTimeout, bandwidth, rtt). */
-export function checkOptions(flags: Record<string, any>, config: Config, configPath = 'config'): CheckOptions {
+export function checkOptions(flags: Record<string, any>, config: Config, configLabel = 'the configuration'): CheckOptions {
   const bw = flags.bandwidth ?? config.bandwidth
   const rtt = flags.rtt ?? config.rtt
   return {
     idleTimeoutSeconds: flags['idle-timeout'] ?? config.idleTimeout,
-    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : `config ${configPath}: bandwidth:`) : undefined,
-    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : `config ${configPath}: rtt:`) : undefined,
+    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : `${configLabel}: bandwidth:`) : undefined,
+    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : `${configLabel}: rtt:`) : undefined,
     maxDetails: flags['max-details'] ?? 100,
     expectSysctls: config.expect?.sysctls && Object.fromEntries(Object.entries(config.expect.sysctls).map(([k, v]) => [k, String(v)])),
   }
@@ -90,12 +90,11 @@ export abstract class NetdocCommand extends BaseCommand {
 
   protected async runReport(parsed: Parsed): Promise<Report> {
     const { flags } = parsed
-    const configPath = flags.config ?? findConfig(process.cwd())
-    const config: Config = configPath ? await loadConfig(configPath, CHECKS) : {}
+    const { config, label: configLabel } = await resolveConfig(flags.config, process.cwd(), CHECKS)
     const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
     const topics = this.topic ? [this.topic] : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
-    const options = checkOptions(flags, config, configPath)
+    const options = checkOptions(flags, config, configLabel)
     const source = await resolveSource(flags)
     const snapshot = source instanceof SnapshotSource ? source : undefined
     const p = progress()

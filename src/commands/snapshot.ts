@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { BaseCommand, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
-import { findConfig, loadConfig } from '../engine/config.js'
+import { resolveConfig } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks } from '../engine/run.js'
 import { UsageError } from '../model/errors.js'
@@ -25,8 +25,7 @@ export default class Snapshot extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Snapshot)
     const dir = flags.output
-    const configPath = flags.config ?? findConfig(process.cwd())
-    const expectSysctls = configPath ? (await loadConfig(configPath, CHECKS)).expect?.sysctls : undefined
+    const expectSysctls = (await resolveConfig(flags.config, process.cwd(), CHECKS)).config.expect?.sysctls
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
     try {
       mkdirSync(dir, { recursive: true })

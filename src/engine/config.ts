@@ -42,12 +42,23 @@ const SYSCTL_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/
 const TOP_KEYS = new Set(['checks', 'ignore', 'expect', 'idleTimeout', 'bandwidth', 'rtt'])
 const CHECK_KEYS = new Set(['thresholds', 'severity', 'skip'])
 
-export async function loadConfig(path: string, checks: readonly Check[]): Promise<Config> {
+/** How errors name a configuration file: "--config FILE" when given by the flag, the path of a .netdocrc. */
+export const configLabel = (path: string, fromFlag: boolean): string => (fromFlag ? `--config ${path}` : path)
+
+/** --config FILE, else the .netdocrc of the directory, else nothing: the configuration and how to name it. */
+export async function resolveConfig(flagPath: string | undefined, dir: string, checks: readonly Check[]): Promise<{ config: Config; label?: string }> {
+  const path = flagPath ?? findConfig(dir)
+  if (!path) return { config: {} }
+  const label = configLabel(path, flagPath !== undefined)
+  return { config: await loadConfig(path, checks, label), label }
+}
+
+export async function loadConfig(path: string, checks: readonly Check[], label = configLabel(path, true)): Promise<Config> {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new UsageError(`config ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw new UsageError(`${label}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
   }
   let raw: unknown
   try {
@@ -56,14 +67,14 @@ export async function loadConfig(path: string, checks: readonly Check[]): Promis
       raw = parse(text)
     } else raw = JSON.parse(text)
   } catch (err) {
-    throw new UsageError(`config ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`)
+    throw new UsageError(`${label}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`)
   }
-  return validateConfig(raw ?? {}, path, checks)
+  return validateConfig(raw ?? {}, path, checks, label)
 }
 
-export function validateConfig(raw: unknown, path: string, checks: readonly Check[]): Config {
+export function validateConfig(raw: unknown, path: string, checks: readonly Check[], label = configLabel(path, true)): Config {
   const bad = (key: string, why: string): never => {
-    throw new UsageError(`config ${path}: ${key}: ${why}`)
+    throw new UsageError(`${label}: ${key}: ${why}`)
   }
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
   if (!isObj(raw)) bad('(top level)', 'must be an object')

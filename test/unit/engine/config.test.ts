@@ -53,7 +53,7 @@ describe('config validation', () => {
     [{ rtt: 50 }, 'rtt: must be a string'],
   ])('%j → %s', (raw, expected) => {
     const msg = error(raw)
-    expect(msg.startsWith('config /etc/netdoc.yaml: ')).toBe(true)
+    expect(msg.startsWith('--config /etc/netdoc.yaml: ')).toBe(true)
     expect(msg).toContain(expected)
   })
 })
@@ -65,7 +65,7 @@ describe('config files', () => {
     expect(await loadConfig(yaml, CHECKS)).toEqual({ expect: { sysctls: { 'net.core.somaxconn': '>=4096' } }, idleTimeout: 350 })
     const bad = join(dir, 'b.json')
     writeFileSync(bad, '{"idleTimeout": ')
-    await expect(loadConfig(bad, CHECKS)).rejects.toThrow(`config ${bad}: not valid JSON`)
+    await expect(loadConfig(bad, CHECKS)).rejects.toThrow(`--config ${bad}: not valid JSON`)
     await expect(loadConfig(join(dir, 'missing.yaml'), CHECKS)).rejects.toThrow(/cannot read it \(ENOENT\)/)
   })
 

@@ -27,6 +27,6 @@ describe('check options from flags and configuration', () => {
   test('a bad value names the flag, or the key and the file', () => {
     expect(() => checkOptions({ bandwidth: 'fast' }, {})).toThrow(UsageError)
     expect(() => checkOptions({ bandwidth: 'fast' }, {})).toThrow(/^--bandwidth fast: not a bandwidth/)
-    expect(() => checkOptions({}, { rtt: 'soon' }, '/etc/netdoc.yaml')).toThrow(/^config \/etc\/netdoc.yaml: rtt: soon: not a duration/)
+    expect(() => checkOptions({}, { rtt: 'soon' }, '--config /etc/netdoc.yaml')).toThrow(/^--config \/etc\/netdoc.yaml: rtt: soon: not a duration/)
   })
 })
