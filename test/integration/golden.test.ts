@@ -70,6 +70,13 @@ describe('golden reports from the stuck-listener snapshot', () => {
     expect(doc.testsuites.testsuite).toMatchObject({ name: 'queues', tests: '6', failures: '2', errors: '0', skipped: '0' })
   })
 
+  test('the replay finds what the host showed when the snapshot was taken (its report.json)', () => {
+    const key = (f: any) => JSON.stringify([f.check, f.status, f.severity ?? null, f.subject])
+    const seen = JSON.parse(readFileSync(join(ROOT, FIXTURE, 'report.json'), 'utf8'))
+    const replayed = JSON.parse(outputs.get('stuck-listener.queues.json')!.text)
+    expect(replayed.findings.map(key).sort()).toEqual(seen.findings.filter((f: any) => f.check.startsWith('queues.')).map(key).sort())
+  })
+
   test('the OpenMetrics golden follows the exposition grammar', () => {
     expect(openMetricsProblems(outputs.get('stuck-listener.queues.prom')!.text)).toEqual([])
   })

@@ -22,6 +22,13 @@ describe('the report JSON Schema', () => {
     expect(problems(JSON.parse(readFileSync(join(GOLDEN, file), 'utf8')))).toEqual([])
   })
 
+  test('the report a snapshot keeps (report.json) is valid', () => {
+    const dir = join(ROOT, 'test', 'fixtures', 'snapshots')
+    for (const snap of readdirSync(dir).filter((d) => !d.includes('.'))) {
+      expect([snap, problems(JSON.parse(readFileSync(join(dir, snap, 'report.json'), 'utf8')))]).toEqual([snap, []])
+    }
+  })
+
   test('a live run of every check is valid', async () => {
     const r = await runCli(['check', '--interval', '0', '--json'])
     expect(problems(JSON.parse(r.stdout))).toEqual([])
