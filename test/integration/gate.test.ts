@@ -118,6 +118,26 @@ describe('configuration', () => {
   })
 })
 
+describe('expected sysctls beyond those the checks read', () => {
+  test('are read live, recorded by a snapshot given the configuration, and replayed from it', async () => {
+    const cfg = join(dir, 'expect.json')
+    const swappiness = readFileSync('/proc/sys/vm/swappiness', 'utf8').trim()
+    writeFileSync(cfg, JSON.stringify({ expect: { sysctls: { 'vm.swappiness': swappiness, 'net.core.somaxconn': '>=1' } } }))
+    const live = await runJson(['check', '--only', 'sysctl', '--interval', '0', '--config', cfg])
+    expect(live.report.findings).toEqual([expect.objectContaining({ check: 'sysctl.expected', status: 'pass', message: '2 expected sysctl values all met' })])
+
+    const withConfig = join(dir, 'snap-with-config')
+    const without = join(dir, 'snap-without')
+    expect((await runCli(['snapshot', '-o', withConfig, '--interval', '0', '--config', cfg])).code).toBe(0)
+    expect((await runCli(['snapshot', '-o', without, '--interval', '0'])).code).toBe(0)
+    const replay = await runJson(['check', '--from', withConfig, '--only', 'sysctl', '--config', cfg])
+    expect(replay.report.findings.map((f: any) => f.status)).toEqual(['pass'])
+    // a snapshot taken without the configuration lacks vm.swappiness (no check reads it): reported as missing
+    const missing = await runJson(['check', '--from', without, '--only', 'sysctl', '--config', cfg])
+    expect(missing.report.findings.map((f: any) => [f.status, f.severity, f.subject.sysctl])).toEqual([['fail', 'warning', 'vm.swappiness']])
+  })
+})
+
 describe('netdoc checks --json', () => {
   test('lists every check with its configurable thresholds and their defaults', async () => {
     const r = await runCli(['checks', '--json'])
