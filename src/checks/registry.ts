@@ -7,6 +7,13 @@ import { acceptQueueFill } from './queues.accept-queue-fill.js'
 import { backlogCapped } from './queues.backlog-capped.js'
 import { synOverflow } from './queues.syn-overflow.js'
 import { syncookies } from './queues.syncookies.js'
+import { autotuning } from './buffers.autotuning.js'
+import { bdp } from './buffers.bdp.js'
+import { nicDrops } from './buffers.nic-drops.js'
+import { softnet } from './buffers.softnet.js'
+import { tcpMemory } from './buffers.tcp-memory.js'
+import { udp } from './buffers.udp.js'
+import { retransmits } from './tcp.retransmits.js'
 import { sysctlExpected } from './sysctl.expected.js'
 
 export const CHECKS: readonly Check[] = [
@@ -16,6 +23,13 @@ export const CHECKS: readonly Check[] = [
   backlogCapped,
   synOverflow,
   syncookies,
+  autotuning,
+  bdp,
+  nicDrops,
+  softnet,
+  tcpMemory,
+  udp,
+  retransmits,
   sysctlExpected,
 ].sort((a, b) => a.meta.id.localeCompare(b.meta.id))
 

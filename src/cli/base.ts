@@ -78,8 +78,8 @@ export abstract class NetdocCommand extends BaseCommand {
   static enableJsonFlag = true
   static baseFlags = commonFlags
 
-  /** the topic this command shows; undefined for `check` (every topic, or those named as arguments) */
-  protected topic?: string
+  /** the topic (or topics and check ids) this command shows; undefined for `check` (every topic, or those named as arguments) */
+  protected topic?: string | string[]
   /** facts the view needs beyond those of the checks */
   protected viewFacts: FactId[] = []
 
@@ -92,7 +92,7 @@ export abstract class NetdocCommand extends BaseCommand {
     const { flags } = parsed
     const { config, label: configLabel } = await resolveConfig(flags.config, process.cwd(), CHECKS)
     const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
-    const topics = this.topic ? [this.topic] : parsed.topics
+    const topics = this.topic ? [this.topic].flat() : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
     const options = checkOptions(flags, config, configLabel)
     const source = await resolveSource(flags)

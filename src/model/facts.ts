@@ -33,11 +33,76 @@ export interface Listener {
   processes: ProcessRef[]
 }
 
+/** One row of /proc/net/softnet_stat: one CPU's receive-path counters. Columns the kernel lacks are undefined. */
+export interface SoftnetCpu {
+  /** the kernel's CPU id (column 13, Linux 5.10+), else the row index */
+  cpu: number
+  processed: number
+  /** packets dropped because the backlog queue was full (net.core.netdev_max_backlog) */
+  dropped: number
+  /** net_rx_action ran out of netdev_budget / netdev_budget_usecs with work left */
+  timeSqueeze: number
+  receivedRps?: number
+  flowLimitCount?: number
+  /** packets waiting in this CPU's backlog now (13+ columns) */
+  backlogLength?: number
+  inputQueueLength?: number
+  processQueueLength?: number
+}
+
+/** A network interface with its receive counters (/sys/class/net/IFACE/statistics, else /proc/net/dev). */
+export interface NetInterface {
+  name: string
+  /** link speed in Mbit/s; undefined when unknown (virtual links print -1 or refuse the read) */
+  speedMbps?: number
+  /** rx_packets, rx_dropped, rx_fifo_errors, rx_missed_errors, ...; a counter not readable is absent */
+  stats: Record<string, number>
+}
+
+/** /proc/net/sockstat and sockstat6 by line: { TCP: { inuse, orphan, tw, alloc, mem }, UDP: { inuse, mem }, UDP6: {...} } */
+export type Sockstat = Record<string, Record<string, number>>
+
+/** An established TCP socket worth naming (most retransmits, or a fixed small receive buffer). */
+export interface TcpSocketNote {
+  local: string
+  peer: string
+  process?: string
+  pid?: number
+  /** ss -i retrans:x/y: unrecovered now / total over the connection's life */
+  retransNow?: number
+  retransTotal?: number
+  rttMs?: number
+  /** skmem rb: the receive buffer limit (sk_rcvbuf) */
+  rcvbuf?: number
+  bytesReceived?: number
+  /** ss -i lastrcv: ms since data was last received */
+  lastRcvMs?: number
+}
+
+/** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
+export interface TcpInfo {
+  sockets: number
+  /** sockets whose peer is not a loopback address */
+  remoteSockets: number
+  /** RTT in ms of non-loopback sockets, as a fixed log-scale histogram (see parsers/ss-tcp-info.ts rttBucket) */
+  rttHistogram: number[]
+  /** per remote address (non-loopback): socket count and RTT histogram */
+  byPeer: Record<string, { sockets: number; rttHistogram: number[] }>
+  /** the sockets with the most retransmits over their life, most first (bounded) */
+  topRetrans: TcpSocketNote[]
+  /** busy sockets with a receive buffer below tcp_rmem default, candidates for a fixed SO_RCVBUF (bounded) */
+  smallRcvbuf: TcpSocketNote[]
+}
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
   sysctls: Sysctls
   listeners: Listener[]
+  softnet: SoftnetCpu[]
+  interfaces: NetInterface[]
+  sockstat: Sockstat
+  tcpInfo: TcpInfo
 }
 
 export type FactId = keyof FactTypes

@@ -6,6 +6,10 @@ import { host } from './host.js'
 import { listeners } from './listeners.js'
 import type { Probe } from './probe.js'
 import { sysctls } from './sysctls-probe.js'
+import { interfaces } from './interfaces.js'
+import { sockstat } from './sockstat.js'
+import { softnet } from './softnet.js'
+import { tcpInfo } from './tcp-info.js'
 
 export type { FactGetter, Probe, ProbeContext } from './probe.js'
 
@@ -14,4 +18,8 @@ export const PROBES: { [K in FactId]: Probe<K> } = {
   host,
   listeners,
   sysctls,
+  softnet,
+  interfaces,
+  sockstat,
+  tcpInfo,
 }
