@@ -36,7 +36,7 @@ export function findConfig(dir: string): string | undefined {
 }
 
 /** The fields an ignore rule may name: the check, and the subject's fields. */
-const IGNORE_KEYS = new Set(['check', 'local', 'remote', 'side', 'pid', 'process', 'client', 'server', 'interface', 'sysctl', 'cpu'])
+const IGNORE_KEYS = new Set(['check', 'local', 'remote', 'side', 'pid', 'process', 'client', 'server', 'interface', 'sysctl', 'cpu', 'counter'])
 const SYSCTL_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/
 
 const TOP_KEYS = new Set(['checks', 'ignore', 'expect', 'idleTimeout', 'bandwidth', 'rtt'])
