@@ -2,6 +2,7 @@
 // checks come and go; the queue checks are stable). Regenerate after an intended change with
 //   npm run build && UPDATE_GOLDEN=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/integration/golden
 // and review the diff. The time of the run is normalised; everything else must match byte for byte.
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -79,5 +80,19 @@ describe('golden reports from the stuck-listener snapshot', () => {
 
   test('the OpenMetrics golden follows the exposition grammar', () => {
     expect(openMetricsProblems(outputs.get('stuck-listener.queues.prom')!.text)).toEqual([])
+  })
+
+  test("Prometheus's own linter accepts it (when promtool is installed: apt-get install prometheus)", () => {
+    let version: string
+    try {
+      version = execFileSync('promtool', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    } catch {
+      process.stderr.write('skipping the promtool cross-check: promtool is not installed\n')
+      return
+    }
+    expect(version).toMatch(/promtool/)
+    // exits non-zero with the problem on stderr when the exposition is malformed or breaks a naming rule
+    const out = execFileSync('promtool', ['check', 'metrics'], { input: outputs.get('stuck-listener.queues.prom')!.text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
+    expect(out.trim()).toBe('')
   })
 })
