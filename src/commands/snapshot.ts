@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { BaseCommand, resolveSource } from '../cli/base.js'
+import { BaseCommand, checkOptions, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
 import { resolveConfig } from '../engine/config.js'
@@ -25,7 +25,9 @@ export default class Snapshot extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Snapshot)
     const dir = flags.output
-    const expectSysctls = (await resolveConfig(flags.config, process.cwd(), CHECKS)).config.expect?.sysctls
+    // The configuration's expected sysctls are read (and so recorded) too.
+    const { config, label } = await resolveConfig(flags.config, process.cwd(), CHECKS)
+    const options = checkOptions({}, config, label)
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
     try {
       mkdirSync(dir, { recursive: true })
@@ -35,7 +37,7 @@ export default class Snapshot extends BaseCommand {
     const inner = await resolveSource(flags)
     const source = new RecordingSource(inner, dir)
     // Every check's facts, so any later `--from` run finds what it needs.
-    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options: { maxDetails: 100, expectSysctls } })
+    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options })
     const manifest: SnapshotManifest = {
       format: 'netdoc-snapshot',
       formatVersion: 1,

@@ -20,7 +20,7 @@ export interface Config {
   /** findings whose subject matches every given field are dropped, e.g. { "check": "queues.*", "local": "127.0.0.1:9000" } */
   ignore?: Array<Record<string, string | number>>
   /** expected sysctl values: "net.core.somaxconn": ">=4096" */
-  expect?: { sysctls?: Record<string, string> }
+  expect?: { sysctls?: Record<string, string | number> }
   idleTimeout?: number
   bandwidth?: string
   rtt?: string
