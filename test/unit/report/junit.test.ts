@@ -45,6 +45,7 @@ describe('junit', () => {
     expect(cases(info).filter((c) => c.failure)).toHaveLength(4)
     const never = parse(renderJunit(sampleReport('never')))
     expect(cases(never).filter((c) => c.failure)).toHaveLength(0)
+    expect(cases(never).find((c) => c.classname === 'queues.accept-queue-fill')['system-out']).toMatch(/^CRITICAL \(the gate is off: --fail-on never\)/)
   })
 
   test('findings known in the baseline do not fail', () => {
