@@ -1,5 +1,5 @@
 // --format junit: for GitLab's junit report, Jenkins and GitHub test reporters. One <testsuite> per topic, one
-// <testcase> per finding (classname = check id, name = subject). <failure> only for findings that fail the gate
+// <testcase> per finding (classname = check id, name = subject without pid). <failure> only for findings that fail the gate
 // (at or above --fail-on, not known in the --baseline); failing findings below it pass with a <system-out> note.
 import { failsGate, type Finding, type Report } from '../model/finding.js'
 import { subjectLabel } from './table.js'
@@ -28,9 +28,12 @@ function remediationText(f: Finding): string {
   return ['', `fix: ${r.text}`, ...r.commands.map((c) => `  $ ${c}`), `docs: ${r.docs}`].join('\n')
 }
 
+/** The test's name: the subject without its pid, so CI test history follows a listener across restarts. */
+const testName = (f: Finding): string => subjectLabel({ ...f.subject, pid: undefined })
+
 function testcase(f: Finding, report: Report): string[] {
   const failOn = report.gate?.failOn ?? 'critical'
-  const open = `    <testcase${attrs({ classname: f.check, name: subjectLabel(f.subject), time: 0 })}>`
+  const open = `    <testcase${attrs({ classname: f.check, name: testName(f), time: 0 })}>`
   const body = `${f.message}${remediationText(f)}`
   if (f.status === 'fail' && failsGate(f, failOn)) {
     return [open, `      <failure${attrs({ message: `${f.title}: ${f.message}`, type: f.severity })}>${xmlText(body)}</failure>`, '    </testcase>']
@@ -41,7 +44,7 @@ function testcase(f: Finding, report: Report): string[] {
   }
   if (f.status === 'skip') return [open, `      <skipped${attrs({ message: f.message })}/>`, '    </testcase>']
   if (f.status === 'error') return [open, `      <error${attrs({ message: f.message, type: 'error' })}>${xmlText(f.message)}</error>`, '    </testcase>']
-  return [`    <testcase${attrs({ classname: f.check, name: subjectLabel(f.subject), time: 0 })}/>`]
+  return [`    <testcase${attrs({ classname: f.check, name: testName(f), time: 0 })}/>`]
 }
 
 interface Counts {

@@ -13,13 +13,13 @@ const parse = (xml: string) => {
 const cases = (suites: ReturnType<typeof parse>) => suites.testsuite.flatMap((s) => s.testcase)
 
 describe('junit', () => {
-  test('one testsuite per topic, one testcase per finding (classname = check id, name = subject)', () => {
+  test('one testsuite per topic, one testcase per finding (classname = check id, name = subject without the pid)', () => {
     const suites = parse(renderJunit(sampleReport()))
     expect(suites.testsuite.map((s) => s.name)).toEqual(['buffers', 'keepalive', 'queues', 'timewait', 'weird'])
     expect(cases(suites)).toHaveLength(sampleFindings().length)
     const queues = suites.testsuite.find((s) => s.name === 'queues')!
     expect(queues.testcase.map((c) => [c.classname, c.name])).toEqual([
-      ['queues.accept-queue-fill', 'server 127.0.0.1:8080 (node, pid 42)'],
+      ['queues.accept-queue-fill', 'server 127.0.0.1:8080 (node)'],
       ['queues.syncookies', 'host'],
     ])
   })
