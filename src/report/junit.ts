@@ -1,6 +1,7 @@
 // --format junit: for GitLab's junit report, Jenkins and GitHub test reporters. One <testsuite> per topic, one
-// <testcase> per finding (classname = check id, name = subject without pid). <failure> only for findings that fail the gate
-// (at or above --fail-on, not known in the --baseline); failing findings below it pass with a <system-out> note.
+// <testcase> per finding (classname = check id, name = subject without its pid). <failure> only for findings that
+// fail the gate (at or above --fail-on, not known in the --baseline); failing findings below it pass with a
+// <system-out> note.
 import { failsGate, type Finding, type Report } from '../model/finding.js'
 import { subjectLabel } from './table.js'
 
