@@ -19,6 +19,7 @@ import { syncookies } from './queues.syncookies.js'
 import { socketsCloseWait } from './sockets.close-wait.js'
 import { socketsFinWait2 } from './sockets.fin-wait2.js'
 import { socketsOrphans } from './sockets.orphans.js'
+import { sysctlExpected } from './sysctl.expected.js'
 import { retransmits } from './tcp.retransmits.js'
 import { timewaitBucketOverflow } from './timewait.bucket-overflow.js'
 import { timewaitRecycle } from './timewait.recycle.js'
@@ -45,6 +46,7 @@ export const CHECKS: readonly Check[] = [
   socketsCloseWait,
   socketsFinWait2,
   socketsOrphans,
+  sysctlExpected,
   retransmits,
   timewaitBucketOverflow,
   timewaitRecycle,

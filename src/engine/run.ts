@@ -3,7 +3,7 @@ import type { Check, CheckOptions } from '../model/check.js'
 import type { FactId, HostInfo } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
-import { PROBES } from '../probes/index.js'
+import { PROBES, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
 import { WindowFacts } from './facts.js'
@@ -22,6 +22,8 @@ export interface RunInput {
   onWait?: (secondsLeft: number) => void
   /** a snapshot replays its own recorded window instead of waiting */
   recordedWindowSeconds?: number
+  /** inputs for probes from flags; the engine adds the sysctls that options.expectSysctls names */
+  probeContext?: ProbeContext
 }
 
 export interface RunResult {
@@ -53,14 +55,15 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const replay = input.recordedWindowSeconds !== undefined
   const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
 
+  const probeContext: ProbeContext = { ...input.probeContext, extraSysctls: Object.keys(input.options.expectSysctls ?? {}) }
   const t0 = Date.now()
-  const start = await collectSample(input.source.forSample(0), ids)
+  const start = await collectSample(input.source.forSample(0), ids, probeContext)
   let end: SampleValues = start
   let measured = 0
   if (windowSeconds > 0 && sampled.length > 0) {
     if (!replay) await waitWindow(input.intervalSeconds - (Date.now() - t0) / 1000, input.onWait)
     const t1 = Date.now()
-    end = await collectSample(input.source.forSample(1), sampled)
+    end = await collectSample(input.source.forSample(1), sampled, probeContext)
     measured = replay ? windowSeconds : (t1 - t0) / 1000
   }
 

@@ -13,7 +13,7 @@ import { sysctls } from './sysctls-probe.js'
 import { tcpInfo } from './tcp-info.js'
 import type { Probe } from './probe.js'
 
-export type { FactGetter, Probe } from './probe.js'
+export type { FactGetter, Probe, ProbeContext } from './probe.js'
 
 // Keep sorted: one line per fact.
 export const PROBES: { [K in FactId]: Probe<K> } = {

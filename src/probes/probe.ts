@@ -3,6 +3,12 @@ import type { Source } from './source.js'
 
 export type FactGetter = <K extends FactId>(id: K) => Promise<FactTypes[K]>
 
+/** Inputs of a run that come from flags or the configuration rather than from the Source. */
+export interface ProbeContext {
+  /** sysctls to read besides SYSCTL_NAMES: those the configuration expects values of (sysctl.expected) */
+  extraSysctls?: string[]
+}
+
 /** Reads one fact through a Source (the only I/O), then hands the text to a pure parser. */
 export interface Probe<K extends FactId> {
   id: K
@@ -11,5 +17,5 @@ export interface Probe<K extends FactId> {
   /** what it reads, for `netdoc checks` */
   reads: string[]
   /** may ask for other facts of the same sample through `get` */
-  collect(source: Source, get: FactGetter): Promise<FactTypes[K]>
+  collect(source: Source, get: FactGetter, ctx?: ProbeContext): Promise<FactTypes[K]>
 }
