@@ -34,5 +34,11 @@ describeRoot('running without root', () => {
     expect(fill(nobody)).toMatchObject({ status: 'fail', severity: 'critical', subject: { local: '127.0.0.1:8081' } })
     expect(fill(nobody).subject.process).toBeUndefined()
     expect(fill(root)).toMatchObject({ status: 'fail', subject: { local: '127.0.0.1:8081', process: 'node' } })
+    expect(nobody.notes.join(' ')).toMatch(/not running as root/)
+    expect(root.notes).toBeUndefined()
+    // entering another namespace needs root: refused up front with the fix, not a wall of per-probe errors
+    const r = await ns.exec(['runuser', '-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'run.js'), 'queues', '--netns', ns.name, '--interval', '0']).catch((e) => e)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/needs root/)
   })
 })
