@@ -33,11 +33,16 @@ export interface Listener {
   processes: ProcessRef[]
 }
 
+import type { CaptureFact } from './capture.js'
+
+export type { CaptureFact }
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
   sysctls: Sysctls
   listeners: Listener[]
+  capture: CaptureFact
 }
 
 export type FactId = keyof FactTypes
