@@ -142,7 +142,12 @@ export abstract class NetdocCommand extends BaseCommand {
     const target: Target = snapshot
       ? { kind: 'snapshot', hostname: snapshot.manifest.hostname, kernel: snapshot.manifest.kernel, path: snapshot.root, ...(snapshot.manifest.netns ? { netns: snapshot.manifest.netns } : {}) }
       : { kind: 'live', hostname: result.host.hostname ?? hostname(), kernel: result.host.kernel, ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}) }
-    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'], notes: result.notes })
+    const notes: string[] = []
+    if (!snapshot && process.getuid && process.getuid() !== 0) {
+      notes.push(`not running as root: process names and pids are shown only for sockets of uid ${process.getuid()}; run as root to see every process`)
+    }
+    notes.push(...result.notes)
+    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'], notes })
     process.exitCode = report.exitCode
 
     if (!this.jsonEnabled()) {
