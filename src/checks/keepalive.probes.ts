@@ -41,10 +41,13 @@ export const probes: Check = {
       const subject = { client: k.client, server: k.server }
       const sender = k.by === 'both' ? 'both ends' : `the ${k.by}`
       if (k.unanswered >= limit) {
+        const gap = k.unansweredIntervalSeconds ?? k.intervalSeconds
+        const parts = [gap === undefined ? '' : `every ${secs(gap)}`, k.endedBy === 'rst' ? 'then reset' : ''].filter(Boolean)
+        const how = parts.length ? ` (${parts.join('; ')})` : ''
         return fail(meta, {
           severity: 'warning',
           title: 'Keepalive probes unanswered',
-          message: `${k.client} → ${k.server}: ${k.unanswered} of ${plural(k.probes, 'keepalive probe')} from ${sender} unanswered (every ${secs(k.unansweredIntervalSeconds ?? k.intervalSeconds)}${k.endedBy === 'rst' ? '; then reset' : ''}): the peer is dead or a firewall drops its answers`,
+          message: `${k.client} → ${k.server}: ${k.unanswered} of ${plural(k.probes, 'keepalive probe')} from ${sender} unanswered${how}: the peer is dead or a firewall drops its answers`,
           subject,
           evidence: evidenceOf(k),
           remediation: {
@@ -60,7 +63,7 @@ export const probes: Check = {
       }
       return fail(meta, {
         severity: 'info',
-        message: `${k.client} → ${k.server}: ${plural(k.probes, 'keepalive probe')} from ${sender}, ${k.answered} answered, every ${secs(every)}${cmp}`,
+        message: `${k.client} → ${k.server}: ${plural(k.probes, 'keepalive probe')} from ${sender}, ${k.answered} answered${every === undefined ? '' : `, every ${secs(every)}`}${cmp}`,
         subject,
         evidence: evidenceOf(k),
         remediation: { text: 'Keepalive works on this connection; nothing to do. Compare the interval with the idle timeouts on the path.' },
