@@ -11,6 +11,7 @@ import { attachAnalyses } from './analyses/index.js'
 import { toFact } from './fact.js'
 import { FlowTracker } from './flows.js'
 import { KNOWN_LINKTYPES } from './decode.js'
+import { PacketView } from './reader.js'
 
 export interface LiveRequest {
   interface: string
@@ -105,13 +106,18 @@ export async function liveCapture(req: LiveRequest, progress?: (text: string) =>
   const writer = req.write ? new PcapWriter(req.write, linkType) : undefined
   let packets = 0
   let bytes = 0
+  const view = new PacketView()
+  view.linkType = linkType
+  view.bytes = buffer
   cap.on('packet', (nbytes) => {
     const ts = Date.now() / 1000
-    const data = buffer.subarray(0, nbytes)
     packets++
     bytes += nbytes
-    writer?.record(ts, data)
-    sink.onPacket({ ts, linkType, data, origLen: nbytes, interfaceId: 0, section: 0 })
+    writer?.record(ts, buffer.subarray(0, nbytes))
+    view.ts = ts
+    view.end = nbytes
+    view.origLen = nbytes
+    sink.onPacket(view)
   })
   const end = Date.now() + req.seconds * 1000
   try {

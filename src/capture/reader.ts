@@ -16,19 +16,39 @@
  * `readCapture(stream)` is the same as an async iterator of records (copies each record; for tests and small tools).
  */
 
-/** One captured packet. `data` is only valid during the callback (it views the reader's buffer). */
+/**
+ * One captured packet: bytes[start, end). Only valid during the callback: the reader reuses one object and its
+ * buffer (copy what you keep). `data` is the same bytes as a view, made only when asked for.
+ */
 export interface CapturedPacket {
-  /** seconds since the epoch (fractional) */
+  /** seconds since the epoch (fractional); NaN for a pcapng simple packet block */
   ts: number
   /** LINKTYPE_* of its interface */
   linkType: number
-  data: Uint8Array
-  /** length on the wire (≥ data.length when the snaplen cut it) */
+  bytes: Uint8Array
+  start: number
+  end: number
+  readonly data: Uint8Array
+  /** length on the wire (≥ end - start when the snaplen cut it) */
   origLen: number
   /** pcapng interface index within its section (0 for pcap) */
   interfaceId: number
   /** pcapng section number, from 0 (0 for pcap) */
   section: number
+}
+
+export class PacketView implements CapturedPacket {
+  ts = 0
+  linkType = 0
+  bytes: Uint8Array = new Uint8Array(0)
+  start = 0
+  end = 0
+  origLen = 0
+  interfaceId = 0
+  section = 0
+  get data(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end)
+  }
 }
 
 export interface ReadSummary {
@@ -95,6 +115,7 @@ export class CaptureReader {
   private format: 'pcap' | 'pcapng' = 'pcap'
   private packets = 0
   private bytes = 0
+  private readonly view = new PacketView()
 
   constructor(private readonly onPacket: (p: CapturedPacket) => void) {}
 
@@ -191,7 +212,16 @@ export class CaptureReader {
       const start = pos + 16
       this.packets++
       this.bytes += incl
-      this.onPacket({ ts: sec + frac / div, linkType: this.pcapLink, data: b.subarray(start, start + incl), origLen: Math.max(orig, incl), interfaceId: 0, section: 0 })
+      const v = this.view
+      v.ts = sec + frac / div
+      v.linkType = this.pcapLink
+      v.bytes = b
+      v.start = start
+      v.end = start + incl
+      v.origLen = orig > incl ? orig : incl
+      v.interfaceId = 0
+      v.section = 0
+      this.onPacket(v)
       pos = start + incl
     }
     return pos
@@ -259,7 +289,7 @@ export class CaptureReader {
       const orig = this.u32(b, body + 16)
       const start = body + 20
       if (start + caplen > bodyEnd) throw new CaptureFormatError(`packet block at byte ${at}: captured length ${caplen} exceeds the block (corrupt file)`, at)
-      this.emit(iface, id, this.timestamp(iface, hi, lo), b.subarray(start, start + caplen), orig)
+      this.emit(iface, id, this.timestamp(iface, hi, lo), b, start, start + caplen, orig)
       return
     }
     // type 3: simple packet block, always interface 0, no timestamp.
@@ -269,13 +299,22 @@ export class CaptureReader {
     const orig = this.u32(b, body)
     let caplen = Math.min(orig, bodyEnd - body - 4)
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen)
-    this.emit(iface, 0, NaN, b.subarray(body + 4, body + 4 + caplen), orig)
+    this.emit(iface, 0, NaN, b, body + 4, body + 4 + caplen, orig)
   }
 
-  private emit(iface: Interface, id: number, ts: number, data: Buffer, orig: number): void {
+  private emit(iface: Interface, id: number, ts: number, b: Buffer, start: number, end: number, orig: number): void {
     this.packets++
-    this.bytes += data.length
-    this.onPacket({ ts, linkType: iface.linkType, data, origLen: Math.max(orig, data.length), interfaceId: id, section: this.section })
+    this.bytes += end - start
+    const v = this.view
+    v.ts = ts
+    v.linkType = iface.linkType
+    v.bytes = b
+    v.start = start
+    v.end = end
+    v.origLen = Math.max(orig, end - start)
+    v.interfaceId = id
+    v.section = this.section
+    this.onPacket(v)
   }
 
   /**
@@ -321,7 +360,12 @@ export class CaptureReader {
 /** Convenience: an async iterator of records (each copied) and, at the end, the summary through `onEnd`. */
 export async function* readCapture(stream: AsyncIterable<Uint8Array>, onEnd?: (s: ReadSummary) => void): AsyncIterable<CapturedPacket> {
   let batch: CapturedPacket[] = []
-  const reader = new CaptureReader((p) => batch.push({ ...p, data: Uint8Array.prototype.slice.call(p.data) }))
+  const reader = new CaptureReader((p) => {
+    const copy = new PacketView()
+    Object.assign(copy, { ts: p.ts, linkType: p.linkType, origLen: p.origLen, interfaceId: p.interfaceId, section: p.section, start: 0, end: p.end - p.start })
+    copy.bytes = p.bytes.slice(p.start, p.end)
+    batch.push(copy)
+  })
   for await (const chunk of stream) {
     reader.push(chunk)
     const out = batch
