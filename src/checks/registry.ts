@@ -5,6 +5,7 @@ import { detectionTime } from './keepalive.detection-time.js'
 import { heartbeat } from './keepalive.heartbeat.js'
 import { idleTimeout } from './keepalive.idle-timeout.js'
 import { probes } from './keepalive.probes.js'
+import { sockets } from './keepalive.sockets.js'
 import { abortOnOverflow } from './queues.abort-on-overflow.js'
 import { acceptOverflow } from './queues.accept-overflow.js'
 import { acceptQueueFill } from './queues.accept-queue-fill.js'
@@ -23,6 +24,7 @@ export const CHECKS: readonly Check[] = [
   heartbeat,
   idleTimeout,
   probes,
+  sockets,
 ].sort((a, b) => a.meta.id.localeCompare(b.meta.id))
 
 export const TOPICS = [...new Set(CHECKS.map((c) => c.meta.topic))]

@@ -11,7 +11,7 @@ export default class Keepalive extends NetdocCommand {
     '<%= config.bin %> keepalive --capture eth0 --duration 120 --filter "tcp port 5432"',
   ]
   protected topic = 'keepalive'
-  protected viewFacts = ['sysctls' as const]
+  protected viewFacts = ['sysctls' as const, 'keepaliveSockets' as const]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Keepalive)

@@ -2,7 +2,7 @@
 // answers iptables drops, captured at once by tcpdump (then --pcap) and by netdoc itself (--capture lo, live).
 // Also the settings checks against a namespace's own keepalive sysctls.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -122,6 +122,26 @@ describeRoot('keepalive settings', () => {
     expect(findingsOf(after.report, 'keepalive.detection-time')[0]).toMatchObject({ status: 'pass' })
     expect(ev(findingsOf(after.report, 'keepalive.detection-time')[0], 'detectionSeconds')).toBe(90)
     expect(findingsOf(after.report, 'keepalive.idle-timeout')[0]).toMatchObject({ status: 'pass' })
+  })
+
+  test('long-lived connections without keepalive, per listener and per process and destination', async () => {
+    await ns.node('keepalive-mix.cjs', [BASE])
+    const dir = mkdtempSync(join(tmpdir(), 'netdoc-kasock-'))
+    try {
+      const cfg = join(dir, 'cfg.json')
+      writeFileSync(cfg, JSON.stringify({ checks: { 'keepalive.sockets': { thresholds: { minSockets: 1 } } } }))
+      const { report } = await runJson(['keepalive', '--netns', ns.name, '--interval', '1', '--only', 'keepalive.sockets', '--config', cfg])
+      const fs = findingsOf(report, 'keepalive.sockets')
+      // every server end lacks keepalive (only the clients set it); of the client ends only the heartbeat one does
+      const servers = fs.filter((f: any) => f.subject.side === 'server').map((f: any) => f.subject.local).sort()
+      expect(servers).toEqual([1, 2, 3, 4].map((i) => `127.0.0.1:${BASE + i}`))
+      const clients = fs.filter((f: any) => f.subject.side === 'client')
+      expect(clients.map((f: any) => f.subject.remote)).toEqual([`127.0.0.1:${BASE + 3}`])
+      expect(clients[0]).toMatchObject({ status: 'fail', severity: 'info', subject: { process: 'node' } })
+      expect(ev(clients[0], 'withoutKeepalive')).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -15,6 +15,17 @@ export function keepaliveView(facts: Facts): string {
     const total = k.time + k.intvl * k.probes
     out.push(`Keepalive: time ${k.time} s · intvl ${k.intvl} s · probes ${k.probes} → a dead peer is detected after ${total} s = ${humanDuration(total)}`)
   } else out.push('Keepalive settings: not available')
+  if (facts.has('keepaliveSockets')) {
+    const ks = facts.get('keepaliveSockets')
+    const groups = [...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with).slice(0, 20)
+    const withAll = ks.groups.reduce((n, g) => n + g.with, 0)
+    out.push(`Established sockets: ${ks.total}, ${withAll} with keepalive, ${ks.total - withAll} without`)
+    if (groups.length) {
+      const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'], ...PLAIN_TABLE })
+      for (const g of groups) table.push([g.side, (g.side === 'server' ? g.local : g.remote) ?? '', g.process ? `${g.process} (${g.pid})` : '', String(g.with), String(g.without)])
+      out.push(table.toString())
+    }
+  }
   if (facts.has('capture')) {
     const cap = facts.get('capture')
     const beats = new Map(cap.analyses.heartbeat.map((h) => [`${h.client} ${h.server}`, h]))
