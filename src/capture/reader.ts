@@ -99,6 +99,8 @@ type State = 'start' | 'pcap' | 'pcapng'
 export class CaptureReader {
   private state: State = 'start'
   private buf: Buffer = Buffer.alloc(0)
+  /** owns the partial record kept between pushes */
+  private work: Buffer = Buffer.alloc(0)
   /** file offset of buf[0] */
   private base = 0
   /** bytes of an unwanted pcapng block still to skip without buffering */
@@ -128,17 +130,40 @@ export class CaptureReader {
       data = data.subarray(n)
       if (data.length === 0) return
     }
-    this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data])
-    let pos = 0
-    if (this.state === 'start') {
-      pos = this.header()
-      if (pos < 0) return
+    // Records are parsed in place in the caller's chunk; only a partial record is copied, into `work`, which
+    // then takes the next chunk behind it. No allocation per chunk once `work` has its size.
+    let inWork = false
+    if (this.buf.length === 0) this.buf = data
+    else {
+      const have = this.buf.length
+      const need = have + data.length
+      if (this.work.length < need) {
+        const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2))
+        this.work.copy(grown, 0, 0, have)
+        this.work = grown
+      }
+      data.copy(this.work, have)
+      this.buf = this.work.subarray(0, need)
+      inWork = true
     }
-    pos = this.state === 'pcap' ? this.pcapRecords(pos) : this.pcapngBlocks(pos)
-    // Keep only the partial record (copied, so the caller's big chunk can be freed).
+    let pos = 0
+    if (this.state === 'start') pos = Math.max(0, this.header())
+    if (this.state !== 'start') pos = this.state === 'pcap' ? this.pcapRecords(pos) : this.pcapngBlocks(pos)
     this.base += pos
-    const rest = this.buf.subarray(pos)
-    this.buf = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest)
+    this.keep(pos, inWork)
+  }
+
+  /** Keeps buf[pos..] in `work` (the caller may reuse its chunk after push returns). */
+  private keep(pos: number, inWork: boolean): void {
+    const rest = this.buf.length - pos
+    if (rest > 0) {
+      if (inWork) this.work.copyWithin(0, pos, this.buf.length)
+      else {
+        if (this.work.length < rest) this.work = Buffer.allocUnsafe(Math.max(rest, 65536))
+        this.buf.copy(this.work, 0, pos)
+      }
+    }
+    this.buf = this.work.subarray(0, rest)
   }
 
   end(): ReadSummary {

@@ -2,8 +2,7 @@
 // snapshot does not record it) or a live capture (--capture, through the optional `cap` module, imported lazily).
 // A file that cannot be read or is not a capture stops the run (exit 2); without either flag the checks that need
 // a capture skip.
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 
 import { Unavailable, UsageError } from '../model/errors.js'
 import type { CaptureFact } from '../model/capture.js'
@@ -35,13 +34,28 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
       }
     : undefined
   try {
-    return await captureFact(createReadStream(path, { highWaterMark: 1 << 20 }), { kind: 'file', path }, onBytes)
+    return await captureFact(fileChunks(path), { kind: 'file', path }, onBytes)
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pcap ${path}: permission denied; run as a user who can read it`)
     if (code) throw new UsageError(`--pcap ${path}: cannot read it (${code})`)
     throw err
+  }
+}
+
+/** The file in 1 MiB chunks read into one reused buffer: memory stays flat whatever the file's size. */
+async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
+  const fh = await open(path, 'r')
+  const buf = Buffer.allocUnsafe(1 << 20)
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
+      if (bytesRead === 0) return
+      yield buf.subarray(0, bytesRead)
+    }
+  } finally {
+    await fh.close()
   }
 }
 
