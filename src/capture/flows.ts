@@ -31,6 +31,9 @@
  * `handshakeQuietSeconds` (SYN retries are spent by then; reason 'idle'); any other flow after `idleSeconds`
  * (reason 'idle'; the default outlasts the kernel's 7200 s keepalive time so default keepalives still pair up).
  * A sweep runs at most once per second of capture time and per live-flow count of segments: amortised O(1).
+ *
+ * Cost per segment: flows are keyed by numbers (address id × 65536 + port, `srcId`/`dstId` from the decoder, or
+ * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment.
  */
 import { ACK, FIN, RST, SYN, addressId, endpointText, type TcpSegment } from './decode.js'
 
