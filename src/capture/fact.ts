@@ -3,7 +3,7 @@
 import type { CaptureFact, CaptureOrigin } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './analyse.js'
 import { attachAnalyses } from './analyses/index.js'
-import { FlowTracker } from './flows.js'
+import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
 
 export function originText(o: CaptureOrigin): string {
   return o.kind === 'file' ? o.path : `${o.interface} (live, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
@@ -25,6 +25,9 @@ export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowT
     notes.push(`capture ${where} is truncated: its last record is cut at byte ${s.truncated.offset} (${s.truncated.missing} bytes missing); analysed up to the cut`)
   }
   if (s.unknownLinkTypes.length) notes.push(`capture ${where}: link type ${s.unknownLinkTypes.join(', ')} is not understood; its packets were skipped`)
+  if (tracker.stats.shed > 0) {
+    notes.push(`capture ${where}: more than ${DEFAULT_TRACKER_OPTIONS.maxLiveFlows} connections were live at once (a flood or a scan?); ${tracker.stats.shed} were ended early (closed, never answered or quietest first) and are reported as seen so far`)
+  }
   if (s.packets > 0 && s.tcpSegments === 0) notes.push(`capture ${where} holds no TCP segments`)
   const fact: CaptureFact = {
     origin,

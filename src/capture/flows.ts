@@ -31,6 +31,7 @@
  * `handshakeQuietSeconds` (SYN retries are spent by then; reason 'idle'); any other flow after `idleSeconds`
  * (reason 'idle'; the default outlasts the kernel's 7200 s keepalive time so default keepalives still pair up).
  * A sweep runs at most once per second of capture time and per live-flow count of segments: amortised O(1).
+ * Above `maxLiveFlows` (a SYN flood, a scan) closed and never-answered flows are shed at once, then the quietest.
  *
  * Cost per segment: flows are keyed by numbers (address id × 65536 + port, `srcId`/`dstId` from the decoder, or
  * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment.
@@ -99,15 +100,19 @@ export interface TrackerOptions {
   closedQuietSeconds: number
   handshakeQuietSeconds: number
   idleSeconds: number
+  /** beyond this many live flows (a SYN flood, a scan) the tracker sheds the least useful ones at once */
+  maxLiveFlows: number
 }
 
-export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800 }
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800, maxLiveFlows: 200_000 }
 
 export interface TrackerStats {
   segments: number
   flows: number
   peakLiveFlows: number
   evicted: number
+  /** flows ended early (reason 'idle') because maxLiveFlows was reached */
+  shed: number
 }
 
 /** a after b in sequence space (RFC 9293 modular comparison) */
@@ -143,7 +148,7 @@ export class FlowTracker {
   private now = 0
   private lastSweep = 0
   private sinceSweep = 0
-  readonly stats: TrackerStats = { segments: 0, flows: 0, peakLiveFlows: 0, evicted: 0 }
+  readonly stats: TrackerStats = { segments: 0, flows: 0, peakLiveFlows: 0, evicted: 0, shed: 0 }
 
   constructor(opts: Partial<TrackerOptions> = {}) {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts }
@@ -217,7 +222,32 @@ export class FlowTracker {
     this.stats.flows++
     if (this.live > this.stats.peakLiveFlows) this.stats.peakLiveFlows = this.live
     for (let i = 0; i < this.observers.length; i++) flow.ext[i] = this.observers[i].open(flow)
+    if (this.live > this.opts.maxLiveFlows) this.shed(entry)
     return entry
+  }
+
+  /**
+   * Too many live flows: end closed and never-answered ones first, then the quietest, down to 90 % of the cap.
+   * Each pass ends at least a tenth of the cap, so the cost per new flow stays O(1) amortised.
+   */
+  private shed(keep: Entry): void {
+    const target = Math.floor(this.opts.maxLiveFlows * 0.9)
+    const passes: Array<(e: Entry) => boolean> = [
+      (e) => e.flow.sides[0].rst || e.flow.sides[1].rst || (e.flow.sides[0].fin && e.flow.sides[1].fin) || (!e.flow.midstream && e.flow.sides[1].packets === 0),
+    ]
+    for (let q = this.opts.idleSeconds; q > 0.001; q /= 4) passes.push((e) => this.now - e.flow.lastSeen >= q)
+    passes.push(() => true)
+    for (const drop of passes) {
+      for (const inner of this.flows.values()) {
+        for (const entry of inner.values()) {
+          if (this.live <= target) return
+          if (entry !== keep && drop(entry)) {
+            this.stats.shed++
+            this.end(entry, 'idle')
+          }
+        }
+      }
+    }
   }
 
   private update(flow: Flow, dir: 0 | 1, seg: TcpSegment, ts: number): SegmentInfo {

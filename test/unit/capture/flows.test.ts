@@ -187,6 +187,17 @@ describe('flow tracker on segment tables', () => {
     expect(flows[1].reason).toBe('idle')
   })
 
+  test('a SYN flood cannot grow the tracker past maxLiveFlows; an answered connection survives it', () => {
+    const segs: TcpSegment[] = connection(0, 1000, 5000).slice(0, 5) // a live, answered connection
+    for (let i = 0; i < 1000; i++) segs.push(seg(0, 1 + i * 0.001, SYN, 7 * i, 0, 0, 1024 + i))
+    const { flows, tracker } = track(segs, { maxLiveFlows: 100 })
+    expect(tracker.liveFlows).toBeLessThanOrEqual(100)
+    expect(tracker.stats.peakLiveFlows).toBeLessThanOrEqual(101)
+    expect(tracker.stats.shed).toBeGreaterThanOrEqual(900)
+    expect(flows.filter((f) => f.reason === 'idle').length).toBe(tracker.stats.shed)
+    expect(flows[0].reason).toBeUndefined() // the real connection is still tracked
+  })
+
   test('RST closes a flow; the first segment being a SYN-ACK makes its receiver the client', () => {
     const { flows } = track([seg(1, 0, SYN | ACK, 5000, 1001), seg(0, 0.001, RST, 1001, 0)])
     expect(flows[0].flow.client).toBe('127.0.0.1:40000')
