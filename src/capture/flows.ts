@@ -104,7 +104,7 @@ export interface TrackerOptions {
   maxLiveFlows: number
 }
 
-export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800, maxLiveFlows: 200_000 }
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800, maxLiveFlows: 100_000 }
 
 export interface TrackerStats {
   segments: number
@@ -139,7 +139,7 @@ interface Entry {
 }
 
 export class FlowTracker {
-  /** lower endpoint → higher endpoint → flow; endpoints are numbers, so no string is made per segment */
+  /** lower-port endpoint → the other endpoint → flow; endpoints are numbers, so no string is made per segment */
   private readonly flows = new Map<number, Map<number, Entry>>()
   private live = 0
   private readonly observers: FlowObserver<any>[] = []
@@ -169,8 +169,11 @@ export class FlowTracker {
     const ts = Number.isNaN(seg.ts) ? this.now : seg.ts
     const a = (seg.srcId ?? addressId(seg.src)) * 65536 + seg.sport
     const b = (seg.dstId ?? addressId(seg.dst)) * 65536 + seg.dport
-    const lo = a < b ? a : b
-    const hi = a < b ? b : a
+    // The outer key is the endpoint with the lower port (usually the server), so the outer map holds few entries
+    // and each inner map many, instead of one small Map per flow.
+    const aFirst = seg.sport < seg.dport || (seg.sport === seg.dport && a < b)
+    const lo = aFirst ? a : b
+    const hi = aFirst ? b : a
     let entry = this.flows.get(lo)?.get(hi)
     const isSyn = (seg.flags & (SYN | ACK)) === SYN
     if (entry && isSyn) {

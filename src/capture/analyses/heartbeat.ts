@@ -28,7 +28,10 @@ interface Side {
   replies: number
 }
 
-type State = [Side, Side]
+/** sides made on the first data segment: most flows of a flood or a scan never carry data */
+interface State {
+  sides?: [Side, Side]
+}
 
 const newSide = (): Side => ({ messages: 0, lastData: -Infinity, starts: [], sizes: [], current: 0, replies: 0 })
 
@@ -40,9 +43,10 @@ function flush(s: Side): void {
 export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
   const out: HeartbeatConnection[] = []
   const observer: FlowObserver<State> = {
-    open: () => [newSide(), newSide()],
-    segment(_flow, st, seg, info) {
+    open: () => ({}),
+    segment(_flow, state, seg, info) {
       if (seg.payloadLen === 0 || info.keepalive || info.retransmission) return
+      const st = (state.sides ??= [newSide(), newSide()])
       const me = st[info.dir]
       if (seg.ts - me.lastData > BURST_GAP) {
         flush(me)
@@ -58,7 +62,9 @@ export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
       me.current += seg.payloadLen
       me.lastData = seg.ts
     },
-    close(flow, st) {
+    close(flow, state) {
+      const st = state.sides
+      if (!st) return
       flush(st[0])
       flush(st[1])
       // the initiator: the side whose messages are not mostly replies
