@@ -2,10 +2,12 @@
 // answers iptables drops, captured at once by tcpdump (then --pcap) and by netdoc itself (--capture lo, live).
 // Also the settings checks against a namespace's own keepalive sysctls.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+
+import { Ajv2020 } from 'ajv/dist/2020.js'
 
 import { describeRoot, findingsOf, ROOT, runCli, runJson, TestNetns } from '../helpers/netns.js'
 
@@ -85,6 +87,9 @@ describeRoot('keepalive on the wire', () => {
     expect(three).toMatchObject({ status: 'fail', severity: 'info' })
     expect(within(ev(three, 'intervalSeconds'), 3)).toBe(true)
     expect(report.notes.join('\n')).toMatch(/TCP segments, 4 connections/)
+    // capture findings (client/server subjects, capture evidence) are valid reports
+    const validate = new Ajv2020({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')))
+    expect(validate(report) ? [] : validate.errors).toEqual([])
   })
 
   test('the same live through --capture lo, and --write keeps a file tcpdump can read', async () => {
