@@ -208,6 +208,8 @@ export class CaptureReader {
       this.format = 'pcapng'
       return 0
     }
+    if (b[0] === 0x1f && b[1] === 0x8b) throw new CaptureFormatError('gzip-compressed, not a capture itself: gunzip it first', 0)
+    if (be === 0xa1b2cd34 || le === 0xa1b2cd34) throw new CaptureFormatError('a "modified" (Kuznetzov) pcap, which is not supported: convert it with editcap -F pcap', 0)
     if (be !== PCAP_US && be !== PCAP_NS && le !== PCAP_US && le !== PCAP_NS) {
       throw new CaptureFormatError(`not a pcap or pcapng file (it starts with ${b.subarray(0, 4).toString('hex')})`, 0)
     }

@@ -234,6 +234,11 @@ describe('capture reader: damaged and hostile files', () => {
     expect(() => r.push(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toThrow(/not a pcap or pcapng file/)
   })
 
+  test('a gzip-compressed capture says to gunzip it', async () => {
+    const { gzipSync } = await import('node:zlib')
+    expect(() => new CaptureReader(() => undefined).push(gzipSync(fixture('lo-eth.pcap')))).toThrow(/gzip-compressed.*gunzip/)
+  })
+
   test('an empty or tiny file is not a capture', () => {
     expect(() => new CaptureReader(() => undefined).end()).toThrow(/empty/)
     const r = new CaptureReader(() => undefined)
