@@ -7,6 +7,11 @@ import { nicDrops } from './buffers.nic-drops.js'
 import { softnet } from './buffers.softnet.js'
 import { tcpMemory } from './buffers.tcp-memory.js'
 import { udp } from './buffers.udp.js'
+import { detectionTime as keepaliveDetectionTime } from './keepalive.detection-time.js'
+import { heartbeat as keepaliveHeartbeat } from './keepalive.heartbeat.js'
+import { idleTimeout as keepaliveIdleTimeout } from './keepalive.idle-timeout.js'
+import { probes as keepaliveProbes } from './keepalive.probes.js'
+import { sockets as keepaliveSockets } from './keepalive.sockets.js'
 import { portsEphemeralExhaustion } from './ports.ephemeral-exhaustion.js'
 import { portsFdLimit } from './ports.fd-limit.js'
 import { portsRange } from './ports.range.js'
@@ -34,6 +39,11 @@ export const CHECKS: readonly Check[] = [
   softnet,
   tcpMemory,
   udp,
+  keepaliveDetectionTime,
+  keepaliveHeartbeat,
+  keepaliveIdleTimeout,
+  keepaliveProbes,
+  keepaliveSockets,
   portsEphemeralExhaustion,
   portsFdLimit,
   portsRange,

@@ -22,7 +22,7 @@ export interface RunInput {
   onWait?: (secondsLeft: number) => void
   /** a snapshot replays its own recorded window instead of waiting */
   recordedWindowSeconds?: number
-  /** inputs for probes from flags; the engine adds the sysctls that options.expectSysctls names */
+  /** inputs for probes from flags: the capture to read (--pcap/--capture), a progress callback; the engine adds the sysctls that options.expectSysctls names */
   probeContext?: ProbeContext
 }
 
@@ -31,6 +31,8 @@ export interface RunResult {
   windowSeconds: number
   host: HostInfo
   facts: WindowFacts
+  /** for the report: what the inputs said about themselves (a truncated capture, ...) */
+  notes: string[]
   /** the options the checks saw (views show the same BDP inputs) */
   options: CheckOptions
 }
@@ -71,7 +73,8 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const findings = input.checks.flatMap((check) => evaluate(check, facts, measured, input))
   const hostValue = start.get('host')
   const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
-  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, options: input.options }
+  const notes = facts.has('capture') ? facts.get('capture').notes : []
+  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, options: input.options, notes }
 }
 
 function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input: RunInput): Finding[] {

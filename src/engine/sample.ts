@@ -1,5 +1,5 @@
 import type { FactId, FactTypes } from '../model/facts.js'
-import { Unavailable } from '../model/errors.js'
+import { Unavailable, UsageError } from '../model/errors.js'
 import { PROBES, type FactGetter, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 
@@ -32,6 +32,8 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
       try {
         values.set(id, await get(id))
       } catch (err) {
+        // A user's own input that is wrong (--pcap of a non-capture) stops the run with exit 2.
+        if (err instanceof UsageError) throw err
         values.set(id, asUnavailable(err))
       }
     }),

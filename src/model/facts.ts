@@ -1,5 +1,9 @@
 // Typed facts: what parsers make of the raw inputs and what checks read. Each fact has a probe
 // (src/probes/index.ts) that reads it through a Source. Absent counters are undefined, never 0.
+import type { CaptureFact } from './capture.js'
+
+export type { CaptureFact }
+
 
 /** Kernel SNMP/netstat counters keyed by their nstat names: TcpExtListenOverflows, TcpOutRsts, Udp6InErrors. */
 export type Counters = Record<string, number>
@@ -173,6 +177,29 @@ export interface ProcessDescriptors {
   unreadable?: string
 }
 
+/** Established sockets of one `ss -tnop` sample, grouped by listener (server side) or process and destination. */
+export interface KeepaliveGroup {
+  side: 'server' | 'client'
+  /** server side: the local address:port (a listening port) */
+  local?: string
+  /** client side: the destination */
+  remote?: string
+  process?: string
+  pid?: number
+  /** sockets with a keepalive timer, and without */
+  with: number
+  without: number
+  /** ids of the sockets without keepalive (ss-keepalive.ts socketId) */
+  withoutIds: number[]
+}
+
+export interface EstablishedKeepalive {
+  total: number
+  /** ids of every established socket, to tell the long-lived ones (present in both samples) */
+  ids: Set<number>
+  groups: KeepaliveGroup[]
+}
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
@@ -184,6 +211,8 @@ export interface FactTypes {
   tcpInfo: TcpInfo
   census: SocketCensus
   descriptors: ProcessDescriptors[]
+  capture: CaptureFact
+  keepaliveSockets: EstablishedKeepalive
 }
 
 export type FactId = keyof FactTypes

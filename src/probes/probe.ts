@@ -3,10 +3,19 @@ import type { Source } from './source.js'
 
 export type FactGetter = <K extends FactId>(id: K) => Promise<FactTypes[K]>
 
+/** What a capture probe is asked to read: a user's file (--pcap) or a live capture (--capture). */
+export interface CaptureRequest {
+  pcap?: string
+  capture?: { interface: string; seconds: number; filter?: string; write?: string }
+}
+
 /** Inputs of a run that come from flags or the configuration rather than from the Source. */
 export interface ProbeContext {
   /** sysctls to read besides SYSCTL_NAMES: those the configuration expects values of (sysctl.expected) */
   extraSysctls?: string[]
+  capture?: CaptureRequest
+  /** progress text for stderr (a terminal only); undefined when nobody shows it */
+  progress?: (text: string) => void
 }
 
 /** Reads one fact through a Source (the only I/O), then hands the text to a pure parser. */
