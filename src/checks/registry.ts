@@ -7,6 +7,7 @@ import { acceptQueueFill } from './queues.accept-queue-fill.js'
 import { backlogCapped } from './queues.backlog-capped.js'
 import { synOverflow } from './queues.syn-overflow.js'
 import { syncookies } from './queues.syncookies.js'
+import { aborts } from './resets.aborts.js'
 
 export const CHECKS: readonly Check[] = [
   abortOnOverflow,
@@ -15,6 +16,7 @@ export const CHECKS: readonly Check[] = [
   backlogCapped,
   synOverflow,
   syncookies,
+  aborts,
 ].sort((a, b) => a.meta.id.localeCompare(b.meta.id))
 
 export const TOPICS = [...new Set(CHECKS.map((c) => c.meta.topic))]

@@ -15,6 +15,7 @@ export function subjectLabel(s: Subject): string {
   if (s.interface) parts.push(`dev ${s.interface}`)
   if (s.cpu !== undefined) parts.push(`cpu ${s.cpu}`)
   if (s.sysctl && parts.length === 0) parts.push(s.sysctl)
+  if (s.counter && parts.length === 0) parts.push(s.counter)
   return parts.join(' ') || 'host'
 }
 
