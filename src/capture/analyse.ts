@@ -1,0 +1,44 @@
+// The capture pipeline: a byte stream → reader → decoder → flow tracker (and its observers). Pure apart from
+// consuming the stream it is given; the probe (src/probes/capture.ts) opens the file or the live capture.
+import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
+import { decodeTcp, KNOWN_LINKTYPES } from './decode.js'
+import type { FlowTracker } from './flows.js'
+
+export interface PipelineSummary extends ReadSummary {
+  tcpSegments: number
+  /** link types present that the decoder does not understand (their packets are skipped) */
+  unknownLinkTypes: number[]
+  firstTs?: number
+  lastTs?: number
+}
+
+/** Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. */
+export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket) => void; counts: { tcpSegments: number; firstTs?: number; lastTs?: number } } {
+  const counts: { tcpSegments: number; firstTs?: number; lastTs?: number } = { tcpSegments: 0 }
+  return {
+    counts,
+    onPacket(p) {
+      const seg = decodeTcp(p.linkType, p.data, p.ts, p.origLen)
+      if (!seg) return
+      counts.tcpSegments++
+      if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
+      if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
+      tracker.segment(seg)
+    },
+  }
+}
+
+/** Feeds a whole capture stream through the tracker and finishes it. `onBytes` reports progress. */
+export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<PipelineSummary> {
+  const sink = packetSink(tracker)
+  const reader = new CaptureReader(sink.onPacket)
+  let bytes = 0
+  for await (const chunk of stream) {
+    reader.push(chunk)
+    bytes += chunk.length
+    onBytes?.(bytes)
+  }
+  const summary = reader.end()
+  tracker.finish()
+  return { ...summary, ...sink.counts, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }
+}

@@ -1,0 +1,263 @@
+/**
+ * TCP flow tracker: groups decoded segments into connections and tells observers about them. Pure: it is fed
+ * segments in capture order and holds state for live flows only.
+ *
+ * PUBLIC INTERFACE (stable; the keepalive analyses and the resets analysis build on it):
+ *
+ *     const tracker = new FlowTracker({ closedQuietSeconds, idleSeconds, handshakeQuietSeconds })
+ *     tracker.observe(observer)   // any number, before the first segment
+ *     tracker.segment(seg)        // each TcpSegment (decode.ts), in capture order
+ *     tracker.finish()            // end of capture: every live flow is closed with reason 'end'
+ *
+ *     interface FlowObserver<S> {
+ *       open(flow): S                                  // a new connection: returns this observer's state for it
+ *       segment(flow, state, seg, info): void          // each segment, after the flow was updated with it
+ *       close(flow, state, reason): void               // the flow leaves the tracker (its state can be dropped)
+ *     }
+ *
+ * Flow identity: the 4-tuple, split into a new flow when a SYN with another ISN arrives on a known 4-tuple
+ * (ports reused within the capture; reason 'reused' for the old one). The client is the sender of the first SYN
+ * (without ACK); a flow first seen on a SYN-ACK has the receiver as client; one first seen mid-connection
+ * (`midstream`) takes the endpoint with the higher port as the client (ephemeral ports are high).
+ *
+ * Per direction (`flow.sides[0]` client→server, `[1]` server→client): ISN, next expected sequence number (highest
+ * seq + len + SYN + FIN seen, modulo 2^32), last ack, window, counts, SYN/FIN/RST seen. `SegmentInfo` classifies each
+ * segment against the state before it: keepalive probes by Wireshark's rule (0 or 1 payload byte, seq = next
+ * expected − 1, no SYN/FIN/RST), the keepalive ACK that answers one (a pure ACK from the peer while a probe is
+ * outstanding), and retransmissions (payload entirely below the next expected sequence).
+ *
+ * Eviction, on capture time (the latest timestamp seen): closed flows (RST, or FIN both ways) after
+ * `closedQuietSeconds` without a segment (reason 'closed'); flows whose handshake never completed after
+ * `handshakeQuietSeconds` (SYN retries are spent by then; reason 'idle'); any other flow after `idleSeconds`
+ * (reason 'idle'; the default outlasts the kernel's 7200 s keepalive time so default keepalives still pair up).
+ * A sweep runs at most once per second of capture time and per live-flow count of segments: amortised O(1).
+ */
+import { ACK, FIN, RST, SYN, endpointText, type TcpSegment } from './decode.js'
+
+export interface FlowSide {
+  /** initial sequence number, when this side's SYN was seen */
+  isn?: number
+  /** next expected sequence number from this side; undefined until it sent a segment */
+  nextSeq?: number
+  /** the last acknowledgment number this side sent (with ACK set) */
+  lastAck?: number
+  /** last raw window field */
+  window: number
+  packets: number
+  payloadBytes: number
+  syn: boolean
+  fin: boolean
+  rst: boolean
+  firstSeen: number
+  lastSeen: number
+  /** this side sent a keepalive probe that the peer has not answered yet */
+  probeOutstanding: boolean
+}
+
+export interface Flow {
+  /** unique within one tracker, in order of creation */
+  readonly id: number
+  /** "addr:port" as ss writes it */
+  readonly client: string
+  readonly server: string
+  readonly clientAddr: string
+  readonly clientPort: number
+  readonly serverAddr: string
+  readonly serverPort: number
+  firstSeen: number
+  lastSeen: number
+  packets: number
+  /** the first segment seen was neither a SYN nor a SYN-ACK: the capture started mid-connection */
+  readonly midstream: boolean
+  /** [client→server, server→client] */
+  readonly sides: [FlowSide, FlowSide]
+  /** one slot per observer, in registration order: what its open() returned */
+  readonly ext: unknown[]
+}
+
+/** What the tracker made of one segment, judged on the state before it. */
+export interface SegmentInfo {
+  /** 0 = client→server, 1 = server→client */
+  dir: 0 | 1
+  keepalive: boolean
+  keepaliveAck: boolean
+  retransmission: boolean
+}
+
+export type FlowEndReason = 'closed' | 'idle' | 'reused' | 'end'
+
+export interface FlowObserver<S = unknown> {
+  open(flow: Flow): S
+  segment(flow: Flow, state: S, seg: TcpSegment, info: SegmentInfo): void
+  close(flow: Flow, state: S, reason: FlowEndReason): void
+}
+
+export interface TrackerOptions {
+  closedQuietSeconds: number
+  handshakeQuietSeconds: number
+  idleSeconds: number
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800 }
+
+export interface TrackerStats {
+  segments: number
+  flows: number
+  peakLiveFlows: number
+  evicted: number
+}
+
+/** a after b in sequence space (RFC 9293 modular comparison) */
+export const seqAfter = (a: number, b: number): boolean => ((a - b) | 0) > 0
+
+const newSide = (ts: number): FlowSide => ({
+  window: 0,
+  packets: 0,
+  payloadBytes: 0,
+  syn: false,
+  fin: false,
+  rst: false,
+  firstSeen: ts,
+  lastSeen: ts,
+  probeOutstanding: false,
+})
+
+export class FlowTracker {
+  private readonly flows = new Map<string, Flow>()
+  private readonly observers: FlowObserver<any>[] = []
+  private readonly opts: TrackerOptions
+  private nextId = 1
+  private now = 0
+  private lastSweep = 0
+  private sinceSweep = 0
+  readonly stats: TrackerStats = { segments: 0, flows: 0, peakLiveFlows: 0, evicted: 0 }
+
+  constructor(opts: Partial<TrackerOptions> = {}) {
+    this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts }
+  }
+
+  observe<S>(observer: FlowObserver<S>): void {
+    if (this.stats.segments > 0) throw new Error('FlowTracker.observe() must be called before the first segment')
+    this.observers.push(observer)
+  }
+
+  get liveFlows(): number {
+    return this.flows.size
+  }
+
+  segment(seg: TcpSegment): void {
+    this.stats.segments++
+    if (seg.ts > this.now) this.now = seg.ts
+    const ts = Number.isNaN(seg.ts) ? this.now : seg.ts
+    const a = endpointText(seg.src, seg.sport)
+    const b = endpointText(seg.dst, seg.dport)
+    const key = a < b ? a + ' ' + b : b + ' ' + a
+    let flow = this.flows.get(key)
+    const isSyn = (seg.flags & (SYN | ACK)) === SYN
+    if (flow && isSyn) {
+      const dir = flow.clientPort === seg.sport && flow.clientAddr === seg.src ? 0 : 1
+      const isn = flow.sides[dir].isn
+      if (dir === 1 || isn === undefined || isn !== seg.seq) {
+        this.end(key, flow, 'reused')
+        flow = undefined
+      }
+    }
+    if (!flow) flow = this.open(key, seg, ts)
+    const dir: 0 | 1 = flow.clientPort === seg.sport && flow.clientAddr === seg.src ? 0 : 1
+    const info = this.update(flow, dir, seg, ts)
+    for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
+    if (++this.sinceSweep >= this.flows.size && this.now - this.lastSweep >= 1) this.sweep()
+  }
+
+  finish(): void {
+    for (const [key, flow] of this.flows) this.end(key, flow, 'end')
+  }
+
+  private open(key: string, seg: TcpSegment, ts: number): Flow {
+    const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK)
+    const syn = (seg.flags & (SYN | ACK)) === SYN
+    // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the higher port.
+    const srcIsClient = syn ? true : synAck ? false : seg.sport > seg.dport || (seg.sport === seg.dport && seg.src > seg.dst)
+    const [ca, cp, sa, sp] = srcIsClient ? [seg.src, seg.sport, seg.dst, seg.dport] : [seg.dst, seg.dport, seg.src, seg.sport]
+    const flow: Flow = {
+      id: this.nextId++,
+      client: endpointText(ca, cp),
+      server: endpointText(sa, sp),
+      clientAddr: ca,
+      clientPort: cp,
+      serverAddr: sa,
+      serverPort: sp,
+      firstSeen: ts,
+      lastSeen: ts,
+      packets: 0,
+      midstream: !syn && !synAck,
+      sides: [newSide(ts), newSide(ts)],
+      ext: [],
+    }
+    this.flows.set(key, flow)
+    this.stats.flows++
+    if (this.flows.size > this.stats.peakLiveFlows) this.stats.peakLiveFlows = this.flows.size
+    for (let i = 0; i < this.observers.length; i++) flow.ext[i] = this.observers[i].open(flow)
+    return flow
+  }
+
+  private update(flow: Flow, dir: 0 | 1, seg: TcpSegment, ts: number): SegmentInfo {
+    const me = flow.sides[dir]
+    const peer = flow.sides[dir ^ 1]
+    const f = seg.flags
+    const len = seg.payloadLen
+    const control = (f & (SYN | FIN | RST)) !== 0
+    const next = me.nextSeq
+    const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0)
+    const keepaliveAck = !control && len === 0 && peer.probeOutstanding && (f & ACK) !== 0
+    const retransmission = !keepalive && len > 0 && next !== undefined && !seqAfter((seg.seq + len) >>> 0, next)
+
+    if (keepalive) me.probeOutstanding = true
+    else if (len > 0 || control) me.probeOutstanding = false
+    if (keepaliveAck || control) peer.probeOutstanding = false
+
+    if (f & SYN) {
+      me.syn = true
+      if (me.isn === undefined) me.isn = seg.seq
+    }
+    if (f & FIN) me.fin = true
+    if (f & RST) me.rst = true
+    if (!(f & RST)) {
+      const end = (seg.seq + len + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0)) >>> 0
+      if (next === undefined || seqAfter(end, next)) me.nextSeq = end
+    }
+    if (f & ACK) me.lastAck = seg.ack
+    me.window = seg.window
+    me.packets++
+    me.payloadBytes += len
+    me.lastSeen = ts
+    flow.packets++
+    if (ts > flow.lastSeen) flow.lastSeen = ts
+    return { dir, keepalive, keepaliveAck, retransmission }
+  }
+
+  private end(key: string, flow: Flow, reason: FlowEndReason): void {
+    this.flows.delete(key)
+    for (let i = 0; i < this.observers.length; i++) this.observers[i].close(flow, flow.ext[i], reason)
+  }
+
+  private sweep(): void {
+    this.lastSweep = this.now
+    this.sinceSweep = 0
+    const { closedQuietSeconds, handshakeQuietSeconds, idleSeconds } = this.opts
+    for (const [key, flow] of this.flows) {
+      const quiet = this.now - flow.lastSeen
+      const [c, s] = flow.sides
+      if (c.rst || s.rst || (c.fin && s.fin)) {
+        if (quiet >= closedQuietSeconds) this.evict(key, flow, 'closed')
+      } else if (!flow.midstream && s.packets === 0 ? quiet >= handshakeQuietSeconds : quiet >= idleSeconds) {
+        this.evict(key, flow, 'idle')
+      }
+    }
+  }
+
+  private evict(key: string, flow: Flow, reason: FlowEndReason): void {
+    this.stats.evicted++
+    this.end(key, flow, reason)
+  }
+}
