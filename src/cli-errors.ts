@@ -1,9 +1,7 @@
 // Exit code 2 for anything netdoc could not do, with one or two lines on stderr and no stack trace
 // (DEBUG=netdoc shows it). Used by bin/run.js around oclif's execute().
-import { UsageError } from './model/errors.js'
-
 export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message.replace(/\n\s*See more help with --help.*$/s, '').trim()
+  if (err instanceof Error) return err.message.replace(/\n\s*See more help with --help.*$/s, '').replace(/^Parsing --\S+ \n\t/, '').trim()
   return String(err)
 }
 
@@ -14,5 +12,5 @@ export function handleFatal(err: unknown): never {
   if (e?.code === 'EEXIT' && typeof e.oclif?.exit === 'number') process.exit(e.oclif.exit)
   const msg = messageOf(err)
   process.stderr.write(`netdoc: ${msg}\n`)
-  process.exit(err instanceof UsageError || e?.oclif ? 2 : 2)
+  process.exit(2)
 }

@@ -1,7 +1,7 @@
 // The capture pipeline: a byte stream → reader → decoder → flow tracker (and its observers). Pure apart from
 // consuming the stream it is given; the probe (src/probes/capture.ts) opens the file or the live capture.
 import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
-import { decodeTcp, KNOWN_LINKTYPES } from './decode.js'
+import { decodeTcpAt, KNOWN_LINKTYPES } from './decode.js'
 import type { FlowTracker } from './flows.js'
 
 export interface PipelineSummary extends ReadSummary {
@@ -18,7 +18,7 @@ export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket
   return {
     counts,
     onPacket(p) {
-      const seg = decodeTcp(p.linkType, p.data, p.ts, p.origLen)
+      const seg = decodeTcpAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen)
       if (!seg) return
       counts.tcpSegments++
       if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts

@@ -12,19 +12,25 @@ export interface TcpSegment {
   /** capture timestamp, seconds since the epoch */
   ts: number
   /** addresses as text: 127.0.0.1, ::1 */
-  src: string
-  dst: string
+  readonly src: string
+  readonly dst: string
   sport: number
   dport: number
   seq: number
   ack: number
-  /** TCP flag bits (FIN 0x01 … CWR 0x80, see TCP_FLAGS) */
+  /** TCP flag bits (FIN 0x01 … CWR 0x80) */
   flags: number
   /** the raw window field (unscaled) */
   window: number
   /** TCP payload bytes, from the IP length */
   payloadLen: number
   ipVersion: 4 | 6
+  /**
+   * Address identities, set by the decoder so the tracker keys flows without making strings: equal ids ⇔ equal
+   * addresses (IPv4: the 32-bit address; IPv6: an interned number ≥ 2^32). Hand-built segments may leave them out.
+   */
+  readonly srcId?: number
+  readonly dstId?: number
 }
 
 export const FIN = 0x01
@@ -40,18 +46,73 @@ export const KNOWN_LINKTYPES = new Set<number>([0, 1, 12, 14, 101, 108, 113, 228
 
 const ETH_IPV4 = 0x0800
 const ETH_IPV6 = 0x86dd
+const V6_BASE = 4294967296
+
+// IPv6 addresses interned to numbers (ids from 2^32 up), so flows are keyed by numbers; grows with distinct addresses.
+const v6Ids = new Map<string, number>()
+const v6Texts: string[] = []
+
+function v6Id(text: string): number {
+  let id = v6Ids.get(text)
+  if (id === undefined) {
+    id = V6_BASE + v6Texts.length
+    v6Ids.set(text, id)
+    v6Texts.push(text)
+  }
+  return id
+}
+
+/** The identity of an address given as text (for segments built by hand). */
+export function addressId(text: string): number {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  if (m) return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0
+  return v6Id(text)
+}
+
+export function addressText(id: number): string {
+  if (id < V6_BASE) return `${id >>> 24}.${(id >>> 16) & 255}.${(id >>> 8) & 255}.${id & 255}`
+  return v6Texts[id - V6_BASE]
+}
+
+/** A decoded segment: numbers only; the address strings are made when asked for. */
+class Segment implements TcpSegment {
+  constructor(
+    public ts: number,
+    public srcId: number,
+    public dstId: number,
+    public sport: number,
+    public dport: number,
+    public seq: number,
+    public ack: number,
+    public flags: number,
+    public window: number,
+    public payloadLen: number,
+    public ipVersion: 4 | 6,
+  ) {}
+  get src(): string {
+    return addressText(this.srcId)
+  }
+  get dst(): string {
+    return addressText(this.dstId)
+  }
+}
 
 /** Decodes one captured frame; undefined when it is not a (complete enough) TCP segment. */
 export function decodeTcp(linkType: number, d: Uint8Array, ts: number, origLen: number): TcpSegment | undefined {
+  return decodeTcpAt(linkType, d, 0, d.length, ts, origLen)
+}
+
+/** The same on bytes [start, end) of a bigger buffer (no copy, no view). */
+export function decodeTcpAt(linkType: number, d: Uint8Array, start: number, end: number, ts: number, origLen: number): TcpSegment | undefined {
   let off: number
-  let proto: number // an ethertype, or 4/6 for "look at the version nibble"
+  let proto: number // an ethertype
   switch (linkType) {
     case 1: {
-      if (d.length < 14) return undefined
-      off = 12
+      if (end - start < 14) return undefined
+      off = start + 12
       proto = (d[off] << 8) | d[off + 1]
       // VLAN tags: 802.1Q, 802.1ad, and the old QinQ 0x9100
-      while ((proto === 0x8100 || proto === 0x88a8 || proto === 0x9100) && off + 6 <= d.length) {
+      while ((proto === 0x8100 || proto === 0x88a8 || proto === 0x9100) && off + 6 <= end) {
         off += 4
         proto = (d[off] << 8) | d[off + 1]
       }
@@ -59,25 +120,26 @@ export function decodeTcp(linkType: number, d: Uint8Array, ts: number, origLen: 
       break
     }
     case 113:
-      if (d.length < 16) return undefined
-      proto = (d[14] << 8) | d[15]
-      off = 16
+      if (end - start < 16) return undefined
+      proto = (d[start + 14] << 8) | d[start + 15]
+      off = start + 16
       break
     case 276:
-      if (d.length < 20) return undefined
-      proto = (d[0] << 8) | d[1]
-      off = 20
+      if (end - start < 20) return undefined
+      proto = (d[start] << 8) | d[start + 1]
+      off = start + 20
       break
     case 0:
     case 108: {
-      if (d.length < 4) return undefined
-      // NULL: the family in the writer's byte order; LOOP: network order. Try both; AF_INET is 2 everywhere,
-      // AF_INET6 is 10 (Linux), 24, 28 or 30 (BSDs, macOS).
-      const be = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0
-      const le = ((d[3] << 24) | (d[2] << 16) | (d[1] << 8) | d[0]) >>> 0
+      if (end - start < 4) return undefined
+      // NULL: the family in the writer's byte order; LOOP: network order. AF_INET is 2 everywhere, AF_INET6 is
+      // 10 (Linux), 24, 28 or 30 (BSDs, macOS).
+      const o = start
+      const be = ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0
+      const le = ((d[o + 3] << 24) | (d[o + 2] << 16) | (d[o + 1] << 8) | d[o]) >>> 0
       const af = linkType === 108 ? be : be < 256 ? be : le
       proto = af === 2 ? ETH_IPV4 : af === 10 || af === 24 || af === 28 || af === 30 ? ETH_IPV6 : -1
-      off = 4
+      off = start + 4
       break
     }
     case 101:
@@ -85,44 +147,42 @@ export function decodeTcp(linkType: number, d: Uint8Array, ts: number, origLen: 
     case 14:
     case 228:
     case 229:
-      if (d.length < 1) return undefined
-      off = 0
-      proto = d[0] >> 4 === 4 ? ETH_IPV4 : d[0] >> 4 === 6 ? ETH_IPV6 : -1
+      if (end - start < 1) return undefined
+      off = start
+      proto = d[start] >> 4 === 4 ? ETH_IPV4 : d[start] >> 4 === 6 ? ETH_IPV6 : -1
       break
     default:
       return undefined
   }
-  if (proto === ETH_IPV4) return ipv4(d, off, ts, origLen)
-  if (proto === ETH_IPV6) return ipv6(d, off, ts, origLen)
+  if (proto === ETH_IPV4) return ipv4(d, off, end, ts, origLen - (off - start))
+  if (proto === ETH_IPV6) return ipv6(d, off, end, ts, origLen - (off - start))
   return undefined
 }
 
-function ipv4(d: Uint8Array, off: number, ts: number, origLen: number): TcpSegment | undefined {
-  if (d.length < off + 20 || d[off] >> 4 !== 4) return undefined
+/** `wire`: bytes on the wire from the IP header on (for an IP length of 0 under TSO/GRO). */
+function ipv4(d: Uint8Array, off: number, end: number, ts: number, wire: number): TcpSegment | undefined {
+  if (end < off + 20 || d[off] >> 4 !== 4) return undefined
   const ihl = (d[off] & 0x0f) * 4
   if (ihl < 20 || d[off + 9] !== 6) return undefined
   // A non-first fragment carries no TCP header.
   if ((((d[off + 6] & 0x1f) << 8) | d[off + 7]) !== 0) return undefined
   let total = (d[off + 2] << 8) | d[off + 3]
-  // TSO/GRO captures may show 0 here: fall back to the length on the wire.
-  if (total === 0) total = origLen - off
-  const src = `${d[off + 12]}.${d[off + 13]}.${d[off + 14]}.${d[off + 15]}`
-  const dst = `${d[off + 16]}.${d[off + 17]}.${d[off + 18]}.${d[off + 19]}`
-  return tcp(d, off + ihl, total - ihl, ts, src, dst, 4)
+  if (total === 0) total = wire
+  const src = ((d[off + 12] << 24) | (d[off + 13] << 16) | (d[off + 14] << 8) | d[off + 15]) >>> 0
+  const dst = ((d[off + 16] << 24) | (d[off + 17] << 16) | (d[off + 18] << 8) | d[off + 19]) >>> 0
+  return tcp(d, off + ihl, end, total - ihl, ts, src, dst, 4)
 }
 
-function ipv6(d: Uint8Array, off: number, ts: number, origLen: number): TcpSegment | undefined {
-  if (d.length < off + 40 || d[off] >> 4 !== 6) return undefined
+function ipv6(d: Uint8Array, off: number, end: number, ts: number, wire: number): TcpSegment | undefined {
+  if (end < off + 40 || d[off] >> 4 !== 6) return undefined
   let plen = (d[off + 4] << 8) | d[off + 5]
-  if (plen === 0) plen = origLen - off - 40 // jumbogram or offload
+  if (plen === 0) plen = wire - 40 // jumbogram or offload
   let next = d[off + 6]
-  const src = ipv6Text(d, off + 8)
-  const dst = ipv6Text(d, off + 24)
   let p = off + 40
   // Extension headers (RFC 8200 §4): hop-by-hop 0, routing 43, fragment 44, destination 60, AH 51, mobility 135,
   // HIP 139, shim6 140. Bounded: each step advances at least 8 bytes within the captured data.
   while (next !== 6) {
-    if (p + 8 > d.length) return undefined
+    if (p + 8 > end) return undefined
     let hlen: number
     if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) hlen = (d[p + 1] + 1) * 8
     else if (next === 51) hlen = (d[p + 1] + 2) * 4
@@ -134,26 +194,28 @@ function ipv6(d: Uint8Array, off: number, ts: number, origLen: number): TcpSegme
     p += hlen
     plen -= hlen
   }
-  return tcp(d, p, plen, ts, src, dst, 6)
+  if (end < p + 20) return undefined
+  return tcp(d, p, end, plen, ts, v6Id(ipv6Text(d, off + 8)), v6Id(ipv6Text(d, off + 24)), 6)
 }
 
-function tcp(d: Uint8Array, off: number, ipPayload: number, ts: number, src: string, dst: string, ipVersion: 4 | 6): TcpSegment | undefined {
-  if (d.length < off + 20) return undefined
+function tcp(d: Uint8Array, off: number, end: number, ipPayload: number, ts: number, src: number, dst: number, ipVersion: 4 | 6): TcpSegment | undefined {
+  if (end < off + 20) return undefined
   const hlen = (d[off + 12] >> 4) * 4
   if (hlen < 20) return undefined
-  return {
+  const payload = ipPayload - hlen
+  return new Segment(
     ts,
     src,
     dst,
-    sport: (d[off] << 8) | d[off + 1],
-    dport: (d[off + 2] << 8) | d[off + 3],
-    seq: ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0,
-    ack: ((d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]) >>> 0,
-    flags: d[off + 13],
-    window: (d[off + 14] << 8) | d[off + 15],
-    payloadLen: Math.max(0, ipPayload - hlen),
+    (d[off] << 8) | d[off + 1],
+    (d[off + 2] << 8) | d[off + 3],
+    ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0,
+    ((d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]) >>> 0,
+    d[off + 13],
+    (d[off + 14] << 8) | d[off + 15],
+    payload > 0 ? payload : 0,
     ipVersion,
-  }
+  )
 }
 
 /** RFC 5952 text of the 16 bytes at `off`: longest run (≥ 2) of zero groups as ::, lower-case hex. */

@@ -32,7 +32,7 @@
  * (reason 'idle'; the default outlasts the kernel's 7200 s keepalive time so default keepalives still pair up).
  * A sweep runs at most once per second of capture time and per live-flow count of segments: amortised O(1).
  */
-import { ACK, FIN, RST, SYN, endpointText, type TcpSegment } from './decode.js'
+import { ACK, FIN, RST, SYN, addressId, endpointText, type TcpSegment } from './decode.js'
 
 export interface FlowSide {
   /** initial sequence number, when this side's SYN was seen */
@@ -122,8 +122,18 @@ const newSide = (ts: number): FlowSide => ({
   probeOutstanding: false,
 })
 
+/** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
+interface Entry {
+  flow: Flow
+  client: number
+  lo: number
+  hi: number
+}
+
 export class FlowTracker {
-  private readonly flows = new Map<string, Flow>()
+  /** lower endpoint → higher endpoint → flow; endpoints are numbers, so no string is made per segment */
+  private readonly flows = new Map<number, Map<number, Entry>>()
+  private live = 0
   private readonly observers: FlowObserver<any>[] = []
   private readonly opts: TrackerOptions
   private nextId = 1
@@ -142,38 +152,40 @@ export class FlowTracker {
   }
 
   get liveFlows(): number {
-    return this.flows.size
+    return this.live
   }
 
   segment(seg: TcpSegment): void {
     this.stats.segments++
     if (seg.ts > this.now) this.now = seg.ts
     const ts = Number.isNaN(seg.ts) ? this.now : seg.ts
-    const a = endpointText(seg.src, seg.sport)
-    const b = endpointText(seg.dst, seg.dport)
-    const key = a < b ? a + ' ' + b : b + ' ' + a
-    let flow = this.flows.get(key)
+    const a = (seg.srcId ?? addressId(seg.src)) * 65536 + seg.sport
+    const b = (seg.dstId ?? addressId(seg.dst)) * 65536 + seg.dport
+    const lo = a < b ? a : b
+    const hi = a < b ? b : a
+    let entry = this.flows.get(lo)?.get(hi)
     const isSyn = (seg.flags & (SYN | ACK)) === SYN
-    if (flow && isSyn) {
-      const dir = flow.clientPort === seg.sport && flow.clientAddr === seg.src ? 0 : 1
-      const isn = flow.sides[dir].isn
+    if (entry && isSyn) {
+      const dir = entry.client === a ? 0 : 1
+      const isn = entry.flow.sides[dir].isn
       if (dir === 1 || isn === undefined || isn !== seg.seq) {
-        this.end(key, flow, 'reused')
-        flow = undefined
+        this.end(entry, 'reused')
+        entry = undefined
       }
     }
-    if (!flow) flow = this.open(key, seg, ts)
-    const dir: 0 | 1 = flow.clientPort === seg.sport && flow.clientAddr === seg.src ? 0 : 1
+    if (!entry) entry = this.open(lo, hi, a, seg, ts)
+    const flow = entry.flow
+    const dir: 0 | 1 = entry.client === a ? 0 : 1
     const info = this.update(flow, dir, seg, ts)
     for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
-    if (++this.sinceSweep >= this.flows.size && this.now - this.lastSweep >= 1) this.sweep()
+    if (++this.sinceSweep >= this.live && this.now - this.lastSweep >= 1) this.sweep()
   }
 
   finish(): void {
-    for (const [key, flow] of this.flows) this.end(key, flow, 'end')
+    for (const inner of this.flows.values()) for (const entry of inner.values()) this.end(entry, 'end')
   }
 
-  private open(key: string, seg: TcpSegment, ts: number): Flow {
+  private open(lo: number, hi: number, srcEndpoint: number, seg: TcpSegment, ts: number): Entry {
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK)
     const syn = (seg.flags & (SYN | ACK)) === SYN
     // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the higher port.
@@ -194,11 +206,15 @@ export class FlowTracker {
       sides: [newSide(ts), newSide(ts)],
       ext: [],
     }
-    this.flows.set(key, flow)
+    const entry: Entry = { flow, client: srcIsClient ? srcEndpoint : srcEndpoint === lo ? hi : lo, lo, hi }
+    let inner = this.flows.get(lo)
+    if (!inner) this.flows.set(lo, (inner = new Map()))
+    inner.set(hi, entry)
+    this.live++
     this.stats.flows++
-    if (this.flows.size > this.stats.peakLiveFlows) this.stats.peakLiveFlows = this.flows.size
+    if (this.live > this.stats.peakLiveFlows) this.stats.peakLiveFlows = this.live
     for (let i = 0; i < this.observers.length; i++) flow.ext[i] = this.observers[i].open(flow)
-    return flow
+    return entry
   }
 
   private update(flow: Flow, dir: 0 | 1, seg: TcpSegment, ts: number): SegmentInfo {
@@ -236,8 +252,13 @@ export class FlowTracker {
     return { dir, keepalive, keepaliveAck, retransmission }
   }
 
-  private end(key: string, flow: Flow, reason: FlowEndReason): void {
-    this.flows.delete(key)
+  private end(entry: Entry, reason: FlowEndReason): void {
+    const inner = this.flows.get(entry.lo)
+    if (inner?.delete(entry.hi)) {
+      this.live--
+      if (inner.size === 0) this.flows.delete(entry.lo)
+    }
+    const flow = entry.flow
     for (let i = 0; i < this.observers.length; i++) this.observers[i].close(flow, flow.ext[i], reason)
   }
 
@@ -245,19 +266,20 @@ export class FlowTracker {
     this.lastSweep = this.now
     this.sinceSweep = 0
     const { closedQuietSeconds, handshakeQuietSeconds, idleSeconds } = this.opts
-    for (const [key, flow] of this.flows) {
+    for (const inner of this.flows.values()) for (const entry of inner.values()) {
+      const flow = entry.flow
       const quiet = this.now - flow.lastSeen
       const [c, s] = flow.sides
       if (c.rst || s.rst || (c.fin && s.fin)) {
-        if (quiet >= closedQuietSeconds) this.evict(key, flow, 'closed')
+        if (quiet >= closedQuietSeconds) this.evict(entry, 'closed')
       } else if (!flow.midstream && s.packets === 0 ? quiet >= handshakeQuietSeconds : quiet >= idleSeconds) {
-        this.evict(key, flow, 'idle')
+        this.evict(entry, 'idle')
       }
     }
   }
 
-  private evict(key: string, flow: Flow, reason: FlowEndReason): void {
+  private evict(entry: Entry, reason: FlowEndReason): void {
     this.stats.evicted++
-    this.end(key, flow, reason)
+    this.end(entry, reason)
   }
 }

@@ -16,19 +16,39 @@
  * `readCapture(stream)` is the same as an async iterator of records (copies each record; for tests and small tools).
  */
 
-/** One captured packet. `data` is only valid during the callback (it views the reader's buffer). */
+/**
+ * One captured packet: bytes[start, end). Only valid during the callback: the reader reuses one object and its
+ * buffer (copy what you keep). `data` is the same bytes as a view, made only when asked for.
+ */
 export interface CapturedPacket {
-  /** seconds since the epoch (fractional) */
+  /** seconds since the epoch (fractional); NaN for a pcapng simple packet block */
   ts: number
   /** LINKTYPE_* of its interface */
   linkType: number
-  data: Uint8Array
-  /** length on the wire (≥ data.length when the snaplen cut it) */
+  bytes: Uint8Array
+  start: number
+  end: number
+  readonly data: Uint8Array
+  /** length on the wire (≥ end - start when the snaplen cut it) */
   origLen: number
   /** pcapng interface index within its section (0 for pcap) */
   interfaceId: number
   /** pcapng section number, from 0 (0 for pcap) */
   section: number
+}
+
+export class PacketView implements CapturedPacket {
+  ts = 0
+  linkType = 0
+  bytes: Uint8Array = new Uint8Array(0)
+  start = 0
+  end = 0
+  origLen = 0
+  interfaceId = 0
+  section = 0
+  get data(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end)
+  }
 }
 
 export interface ReadSummary {
@@ -79,6 +99,8 @@ type State = 'start' | 'pcap' | 'pcapng'
 export class CaptureReader {
   private state: State = 'start'
   private buf: Buffer = Buffer.alloc(0)
+  /** owns the partial record kept between pushes */
+  private work: Buffer = Buffer.alloc(0)
   /** file offset of buf[0] */
   private base = 0
   /** bytes of an unwanted pcapng block still to skip without buffering */
@@ -95,6 +117,7 @@ export class CaptureReader {
   private format: 'pcap' | 'pcapng' = 'pcap'
   private packets = 0
   private bytes = 0
+  private readonly view = new PacketView()
 
   constructor(private readonly onPacket: (p: CapturedPacket) => void) {}
 
@@ -107,17 +130,40 @@ export class CaptureReader {
       data = data.subarray(n)
       if (data.length === 0) return
     }
-    this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data])
-    let pos = 0
-    if (this.state === 'start') {
-      pos = this.header()
-      if (pos < 0) return
+    // Records are parsed in place in the caller's chunk; only a partial record is copied, into `work`, which
+    // then takes the next chunk behind it. No allocation per chunk once `work` has its size.
+    let inWork = false
+    if (this.buf.length === 0) this.buf = data
+    else {
+      const have = this.buf.length
+      const need = have + data.length
+      if (this.work.length < need) {
+        const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2))
+        this.work.copy(grown, 0, 0, have)
+        this.work = grown
+      }
+      data.copy(this.work, have)
+      this.buf = this.work.subarray(0, need)
+      inWork = true
     }
-    pos = this.state === 'pcap' ? this.pcapRecords(pos) : this.pcapngBlocks(pos)
-    // Keep only the partial record (copied, so the caller's big chunk can be freed).
+    let pos = 0
+    if (this.state === 'start') pos = Math.max(0, this.header())
+    if (this.state !== 'start') pos = this.state === 'pcap' ? this.pcapRecords(pos) : this.pcapngBlocks(pos)
     this.base += pos
-    const rest = this.buf.subarray(pos)
-    this.buf = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest)
+    this.keep(pos, inWork)
+  }
+
+  /** Keeps buf[pos..] in `work` (the caller may reuse its chunk after push returns). */
+  private keep(pos: number, inWork: boolean): void {
+    const rest = this.buf.length - pos
+    if (rest > 0) {
+      if (inWork) this.work.copyWithin(0, pos, this.buf.length)
+      else {
+        if (this.work.length < rest) this.work = Buffer.allocUnsafe(Math.max(rest, 65536))
+        this.buf.copy(this.work, 0, pos)
+      }
+    }
+    this.buf = this.work.subarray(0, rest)
   }
 
   end(): ReadSummary {
@@ -191,7 +237,16 @@ export class CaptureReader {
       const start = pos + 16
       this.packets++
       this.bytes += incl
-      this.onPacket({ ts: sec + frac / div, linkType: this.pcapLink, data: b.subarray(start, start + incl), origLen: Math.max(orig, incl), interfaceId: 0, section: 0 })
+      const v = this.view
+      v.ts = sec + frac / div
+      v.linkType = this.pcapLink
+      v.bytes = b
+      v.start = start
+      v.end = start + incl
+      v.origLen = orig > incl ? orig : incl
+      v.interfaceId = 0
+      v.section = 0
+      this.onPacket(v)
       pos = start + incl
     }
     return pos
@@ -259,7 +314,7 @@ export class CaptureReader {
       const orig = this.u32(b, body + 16)
       const start = body + 20
       if (start + caplen > bodyEnd) throw new CaptureFormatError(`packet block at byte ${at}: captured length ${caplen} exceeds the block (corrupt file)`, at)
-      this.emit(iface, id, this.timestamp(iface, hi, lo), b.subarray(start, start + caplen), orig)
+      this.emit(iface, id, this.timestamp(iface, hi, lo), b, start, start + caplen, orig)
       return
     }
     // type 3: simple packet block, always interface 0, no timestamp.
@@ -269,13 +324,22 @@ export class CaptureReader {
     const orig = this.u32(b, body)
     let caplen = Math.min(orig, bodyEnd - body - 4)
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen)
-    this.emit(iface, 0, NaN, b.subarray(body + 4, body + 4 + caplen), orig)
+    this.emit(iface, 0, NaN, b, body + 4, body + 4 + caplen, orig)
   }
 
-  private emit(iface: Interface, id: number, ts: number, data: Buffer, orig: number): void {
+  private emit(iface: Interface, id: number, ts: number, b: Buffer, start: number, end: number, orig: number): void {
     this.packets++
-    this.bytes += data.length
-    this.onPacket({ ts, linkType: iface.linkType, data, origLen: Math.max(orig, data.length), interfaceId: id, section: this.section })
+    this.bytes += end - start
+    const v = this.view
+    v.ts = ts
+    v.linkType = iface.linkType
+    v.bytes = b
+    v.start = start
+    v.end = end
+    v.origLen = Math.max(orig, end - start)
+    v.interfaceId = id
+    v.section = this.section
+    this.onPacket(v)
   }
 
   /**
@@ -321,7 +385,12 @@ export class CaptureReader {
 /** Convenience: an async iterator of records (each copied) and, at the end, the summary through `onEnd`. */
 export async function* readCapture(stream: AsyncIterable<Uint8Array>, onEnd?: (s: ReadSummary) => void): AsyncIterable<CapturedPacket> {
   let batch: CapturedPacket[] = []
-  const reader = new CaptureReader((p) => batch.push({ ...p, data: Uint8Array.prototype.slice.call(p.data) }))
+  const reader = new CaptureReader((p) => {
+    const copy = new PacketView()
+    Object.assign(copy, { ts: p.ts, linkType: p.linkType, origLen: p.origLen, interfaceId: p.interfaceId, section: p.section, start: 0, end: p.end - p.start })
+    copy.bytes = p.bytes.slice(p.start, p.end)
+    batch.push(copy)
+  })
   for await (const chunk of stream) {
     reader.push(chunk)
     const out = batch

@@ -12,6 +12,7 @@ import type { CheckOptions } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
 import type { Report, Target } from '../model/finding.js'
+import type { ProbeContext } from '../probes/index.js'
 import { LiveSource } from '../probes/live.js'
 import { NetnsSource } from '../probes/netns.js'
 import { SnapshotSource } from '../probes/snapshot.js'
@@ -43,6 +44,33 @@ export function checkOptions(flags: Record<string, any>, config: Config): CheckO
     rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : 'config rtt') : undefined,
     maxDetails: flags['max-details'] ?? 100,
     expectSysctls: config.expect?.sysctls,
+  }
+}
+
+/** --pcap / --capture / --duration / --filter / --write → what the capture probe reads. */
+export function captureRequest(flags: Record<string, any>): ProbeContext['capture'] {
+  if (flags.pcap && flags.capture) throw new UsageError('--pcap and --capture: give one of them (a file to read, or an interface to capture on)')
+  if (!flags.capture && (flags.filter || flags.write)) throw new UsageError(`${flags.filter ? '--filter' : '--write'} works with --capture IFACE only (for a file, filter it with tcpdump -r FILE -w OUT 'filter')`)
+  if (flags.capture && (flags.from || flags.netns || flags.pid)) {
+    throw new UsageError('--capture captures in netdoc\'s own namespace: for another one run netdoc inside it (ip netns exec NAME netdoc ... --capture IFACE); --from cannot capture')
+  }
+  if (flags.pcap) return { pcap: flags.pcap }
+  if (flags.capture) return { capture: { interface: flags.capture, seconds: flags.duration, filter: flags.filter, write: flags.write } }
+  return undefined
+}
+
+/** Progress text on one stderr line, only when stderr is a terminal. */
+function progressLine(): { show?: (text: string) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { done: () => undefined }
+  let shown = false
+  return {
+    show(text) {
+      shown = true
+      process.stderr.write(`\r\x1b[K${text}`)
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[K')
+    },
   }
 }
 
@@ -92,9 +120,11 @@ export abstract class NetdocCommand extends BaseCommand {
     const topics = this.topic ? [this.topic] : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
     const options = checkOptions(flags, config)
+    const capture = captureRequest(flags)
     const source = await resolveSource(flags)
     const snapshot = source instanceof SnapshotSource ? source : undefined
     const p = progress()
+    const line = progressLine()
     const result = await runChecks({
       source,
       checks,
@@ -104,11 +134,20 @@ export abstract class NetdocCommand extends BaseCommand {
       extraFacts: this.viewFacts,
       onWait: p.onWait,
       recordedWindowSeconds: snapshot ? snapshot.manifest.windowSeconds : undefined,
-    }).finally(p.done)
+      probeContext: { capture, progress: line.show },
+    }).finally(() => {
+      line.done()
+      p.done()
+    })
     const target: Target = snapshot
       ? { kind: 'snapshot', hostname: snapshot.manifest.hostname, kernel: snapshot.manifest.kernel, path: snapshot.root, ...(snapshot.manifest.netns ? { netns: snapshot.manifest.netns } : {}) }
       : { kind: 'live', hostname: result.host.hostname ?? hostname(), kernel: result.host.kernel, ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}) }
-    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'] })
+    const notes: string[] = []
+    if (!snapshot && process.getuid && process.getuid() !== 0) {
+      notes.push(`not running as root: process names and pids are shown only for sockets of uid ${process.getuid()}; run as root to see every process`)
+    }
+    notes.push(...result.notes)
+    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'], notes })
     process.exitCode = report.exitCode
 
     if (!this.jsonEnabled()) {

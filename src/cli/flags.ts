@@ -2,13 +2,14 @@
 // by every topic command.
 import { Flags } from '@oclif/core'
 
+import { UsageError } from '../model/errors.js'
 import { FORMATS } from '../report/index.js'
 
 const seconds = (name: string, min = 0) =>
   Flags.custom<number>({
     async parse(input) {
       const n = Number(input)
-      if (!Number.isFinite(n) || n < min) throw new Error(`--${name} ${input}: expected a number of seconds${min > 0 ? ` above ${min}` : ' (0 or more)'}`)
+      if (input.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`--${name} ${input}: expected a number of seconds${min > 0 ? ` above ${min}` : ' (0 or more)'}`)
       return n
     },
   })

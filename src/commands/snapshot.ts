@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { BaseCommand, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
+import { buildReport } from '../engine/report.js'
 import { runChecks } from '../engine/run.js'
 import { UsageError } from '../model/errors.js'
 import { MANIFEST, RecordingSource, type SnapshotManifest } from '../probes/snapshot.js'
@@ -46,6 +47,15 @@ export default class Snapshot extends BaseCommand {
       checks: CHECKS.map((c) => c.meta.id),
     }
     writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n')
+    // What the host said at the time, from the very inputs recorded: `check --from DIR` must reproduce it.
+    const report = buildReport({
+      version: this.config.version,
+      target: { kind: 'live', hostname: result.host.hostname, kernel: result.host.kernel, ...(manifest.netns ? { netns: manifest.netns } : {}) },
+      windowSeconds: result.windowSeconds,
+      findings: result.findings,
+      failOn: 'critical',
+    })
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n')
     this.log(`snapshot of ${inner.description} written to ${dir} (${manifest.samples} samples, window ${result.windowSeconds.toFixed(1)} s); analyse it with: netdoc check --from ${dir}`)
   }
 }

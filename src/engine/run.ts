@@ -3,7 +3,7 @@ import type { Check, CheckOptions } from '../model/check.js'
 import type { FactId, HostInfo } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
-import { PROBES } from '../probes/index.js'
+import { PROBES, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
 import { WindowFacts } from './facts.js'
@@ -22,6 +22,8 @@ export interface RunInput {
   onWait?: (secondsLeft: number) => void
   /** a snapshot replays its own recorded window instead of waiting */
   recordedWindowSeconds?: number
+  /** flag inputs for probes: the capture to read (--pcap/--capture), a progress callback */
+  probeContext?: ProbeContext
 }
 
 export interface RunResult {
@@ -29,6 +31,8 @@ export interface RunResult {
   windowSeconds: number
   host: HostInfo
   facts: WindowFacts
+  /** for the report: what the inputs said about themselves (a truncated capture, ...) */
+  notes: string[]
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -52,13 +56,13 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
 
   const t0 = Date.now()
-  const start = await collectSample(input.source.forSample(0), ids)
+  const start = await collectSample(input.source.forSample(0), ids, input.probeContext)
   let end: SampleValues = start
   let measured = 0
   if (windowSeconds > 0 && sampled.length > 0) {
     if (!replay) await waitWindow(input.intervalSeconds - (Date.now() - t0) / 1000, input.onWait)
     const t1 = Date.now()
-    end = await collectSample(input.source.forSample(1), sampled)
+    end = await collectSample(input.source.forSample(1), sampled, input.probeContext)
     measured = replay ? windowSeconds : (t1 - t0) / 1000
   }
 
@@ -66,7 +70,8 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const findings = input.checks.flatMap((check) => evaluate(check, facts, measured, input))
   const hostValue = start.get('host')
   const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
-  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts }
+  const notes = facts.has('capture') ? facts.get('capture').notes : []
+  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, notes }
 }
 
 function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input: RunInput): Finding[] {

@@ -1,6 +1,6 @@
 import type { FactId, FactTypes } from '../model/facts.js'
-import { Unavailable } from '../model/errors.js'
-import { PROBES, type FactGetter } from '../probes/index.js'
+import { Unavailable, UsageError } from '../model/errors.js'
+import { PROBES, type FactGetter, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 
 export type SampleValues = Map<FactId, unknown>
@@ -16,12 +16,12 @@ function asUnavailable(err: unknown): Unavailable {
  * Runs the probes of one sample, each once, concurrently. A probe may ask for another fact of the same sample
  * (through `get`); failures are kept as Unavailable values so the rest of the run goes on.
  */
-export async function collectSample(source: Source, ids: FactId[]): Promise<SampleValues> {
+export async function collectSample(source: Source, ids: FactId[], ctx: ProbeContext = {}): Promise<SampleValues> {
   const pending = new Map<FactId, Promise<unknown>>()
   const get: FactGetter = <K extends FactId>(id: K): Promise<FactTypes[K]> => {
     let p = pending.get(id)
     if (!p) {
-      p = PROBES[id].collect(source, get)
+      p = PROBES[id].collect(source, get, ctx)
       pending.set(id, p)
     }
     return p as Promise<FactTypes[K]>
@@ -32,6 +32,8 @@ export async function collectSample(source: Source, ids: FactId[]): Promise<Samp
       try {
         values.set(id, await get(id))
       } catch (err) {
+        // A user's own input that is wrong (--pcap of a non-capture) stops the run with exit 2.
+        if (err instanceof UsageError) throw err
         values.set(id, asUnavailable(err))
       }
     }),

@@ -1,8 +1,8 @@
 import type { Check } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 
-/** A selector matches a check by its id or an id prefix ("queues" or "queues." matches every queue check). */
-const matches = (id: string, sel: string) => id === sel || id.startsWith(sel.endsWith('.') ? sel : sel + '.')
+/** A selector matches a check by its id or any prefix of it: "queues" every queue check, "queues.accept" two. */
+const matches = (id: string, sel: string) => id.startsWith(sel)
 
 /** The checks of the given topics, then --only and --skip. Unknown names are a usage error. */
 export function selectChecks(all: readonly Check[], opts: { topics?: string[]; only?: string[]; skip?: string[] }): Check[] {

@@ -33,11 +33,40 @@ export interface Listener {
   processes: ProcessRef[]
 }
 
+import type { CaptureFact } from './capture.js'
+
+export type { CaptureFact }
+
+/** Established sockets of one `ss -tnop` sample, grouped by listener (server side) or process and destination. */
+export interface KeepaliveGroup {
+  side: 'server' | 'client'
+  /** server side: the local address:port (a listening port) */
+  local?: string
+  /** client side: the destination */
+  remote?: string
+  process?: string
+  pid?: number
+  /** sockets with a keepalive timer, and without */
+  with: number
+  without: number
+  /** ids of the sockets without keepalive (ss-keepalive.ts socketId) */
+  withoutIds: number[]
+}
+
+export interface EstablishedKeepalive {
+  total: number
+  /** ids of every established socket, to tell the long-lived ones (present in both samples) */
+  ids: Set<number>
+  groups: KeepaliveGroup[]
+}
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
   sysctls: Sysctls
   listeners: Listener[]
+  capture: CaptureFact
+  keepaliveSockets: EstablishedKeepalive
 }
 
 export type FactId = keyof FactTypes

@@ -13,8 +13,8 @@ export function parseProcNetNetstat(text: string, what = '/proc/net/netstat'): C
     const values = lines[i + 1].trim().split(/\s+/)
     const prefix = names[0]
     if (!prefix.endsWith(':') || values[0] !== prefix) throw new ParseError(what, `line ${i + 1}: expected a "${prefix}" header followed by its values`)
-    if (names.length !== values.length) throw new ParseError(what, `${prefix} has ${names.length - 1} names but ${values.length - 1} values`)
     const group = prefix.slice(0, -1)
+    if (names.length !== values.length) throw new ParseError(what, `${group} has ${names.length - 1} names but ${values.length - 1} values`)
     for (let j = 1; j < names.length; j++) {
       const n = Number(values[j])
       if (!Number.isFinite(n)) throw new ParseError(what, `${group}${names[j]} is not a number: ${values[j]}`)

@@ -44,10 +44,14 @@ export async function* commandLines(argv: string[], describe = argv.join(' ')): 
   })
   exited.catch(() => undefined) // observed below; avoid an unhandled rejection while lines are read
   const rl = createInterface({ input: child.stdout, crlfDelay: Infinity })
+  let complete = false
   try {
     for await (const line of rl) yield line
+    complete = true
   } finally {
     rl.close()
+    // A reader that stopped early (or threw) must not leave the command blocked on a full pipe.
+    if (!complete && child.exitCode === null) child.kill()
   }
   const code = await exited
   if (code !== 0) {

@@ -25,6 +25,11 @@ export class NetnsSource extends LiveSource {
     this.prefix = netns ? ['ip', 'netns', 'exec', netns] : ['nsenter', '-n', '-t', String(pid)]
   }
 
+  /** Entering a network namespace (setns) needs CAP_SYS_ADMIN: say so up front instead of failing every probe. */
+  private static requireRoot(flag: string): void {
+    if (process.getuid && process.getuid() !== 0) throw new UsageError(`${flag}: entering another network namespace needs root (CAP_SYS_ADMIN); run netdoc with sudo`)
+  }
+
   static async named(name: string): Promise<NetnsSource> {
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError(`--netns ${name}: not a namespace name (see \`ip netns list\`)`)
     try {
@@ -32,6 +37,7 @@ export class NetnsSource extends LiveSource {
     } catch {
       throw new UsageError(`--netns ${name}: no such network namespace (see \`ip netns list\`)`)
     }
+    NetnsSource.requireRoot(`--netns ${name}`)
     return new NetnsSource(name, undefined)
   }
 
@@ -43,6 +49,7 @@ export class NetnsSource extends LiveSource {
       if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pid ${pid}: permission denied; run as root`)
       throw new UsageError(`--pid ${pid}: no such process`)
     }
+    NetnsSource.requireRoot(`--pid ${pid}`)
     return new NetnsSource(undefined, pid)
   }
 
@@ -84,7 +91,7 @@ export class NetnsSource extends LiveSource {
     if (inNs.length === 0) return out
     const texts = new Map<string, string[]>()
     try {
-      for await (const line of commandLines(this.inside(['grep', '-H', '-s', '-a', '', '--', ...inNs]), 'grep (read files in netns)')) {
+      for await (const line of commandLines(this.inside(['grep', '-H', '-a', '', '--', ...inNs]), 'grep (read files in netns)')) {
         const path = inNs.find((p) => line.startsWith(p + ':'))
         if (path === undefined) continue
         let lines = texts.get(path)
@@ -93,7 +100,8 @@ export class NetnsSource extends LiveSource {
       }
     } catch (err) {
       // grep exits 2 when a file was missing and 1 when nothing matched at all; the files it read are still good.
-      if (!(err instanceof Unavailable) || /not found/.test(err.reason)) {
+      // Anything else (grep missing, the namespace not enterable) fails every file.
+      if (!(err instanceof Unavailable) || !/No such file|exit code 1$/.test(err.reason)) {
         for (const p of inNs) out.set(p, err instanceof Unavailable ? err : new Unavailable('error', String(err)))
         return out
       }

@@ -3,6 +3,19 @@ import type { Source } from './source.js'
 
 export type FactGetter = <K extends FactId>(id: K) => Promise<FactTypes[K]>
 
+/** What a capture probe is asked to read: a user's file (--pcap) or a live capture (--capture). */
+export interface CaptureRequest {
+  pcap?: string
+  capture?: { interface: string; seconds: number; filter?: string; write?: string }
+}
+
+/** Inputs of a run that come from flags rather than from the Source. */
+export interface ProbeContext {
+  capture?: CaptureRequest
+  /** progress text for stderr (a terminal only); undefined when nobody shows it */
+  progress?: (text: string) => void
+}
+
 /** Reads one fact through a Source (the only I/O), then hands the text to a pure parser. */
 export interface Probe<K extends FactId> {
   id: K
@@ -11,5 +24,5 @@ export interface Probe<K extends FactId> {
   /** what it reads, for `netdoc checks` */
   reads: string[]
   /** may ask for other facts of the same sample through `get` */
-  collect(source: Source, get: FactGetter): Promise<FactTypes[K]>
+  collect(source: Source, get: FactGetter, ctx: ProbeContext): Promise<FactTypes[K]>
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Start-up cost: `netdoc --help`, `netdoc checks`, `netdoc queues --interval 0` against `node -e 0` and a bare
+// oclif CLI (bench/bare-oclif, with a manifest like netdoc's). Prints median and min wall time of N runs.
+// Usage: npm run build && node bench/startup.mjs [runs=20]
+import { execFileSync, spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cpus } from 'node:os'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..')
+const runs = Number(process.argv[2] ?? 20)
+const node = process.execPath
+const bare = join(here, 'bare-oclif')
+
+// The baseline gets a manifest too, so the comparison is like for like.
+execFileSync(node, ['-e', `
+  const { Plugin } = await import('@oclif/core/config');
+  const p = new Plugin({ root: ${JSON.stringify(bare)}, type: 'core', ignoreManifest: true, errorOnManifestCreate: true });
+  await p.load();
+  (await import('node:fs')).writeFileSync(${JSON.stringify(join(bare, 'oclif.manifest.json'))}, JSON.stringify(p.manifest));
+`], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '--input-type=module' } })
+
+const cases = [
+  ['node -e 0', [node, '-e', '0']],
+  ['bare oclif --help', [node, join(bare, 'bin', 'run.js'), '--help']],
+  ['bare oclif hello', [node, join(bare, 'bin', 'run.js'), 'hello']],
+  ['netdoc --help', [node, join(root, 'bin', 'run.js'), '--help']],
+  ['netdoc checks', [node, join(root, 'bin', 'run.js'), 'checks']],
+  ['netdoc checks --json', [node, join(root, 'bin', 'run.js'), 'checks', '--json']],
+  ['netdoc queues --interval 0', [node, join(root, 'bin', 'run.js'), 'queues', '--interval', '0', '--fail-on', 'never']],
+  ['netdoc queues --interval 0 --json', [node, join(root, 'bin', 'run.js'), 'queues', '--interval', '0', '--json', '--fail-on', 'never']],
+]
+
+function time(argv) {
+  const t = process.hrtime.bigint()
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+  return Number(process.hrtime.bigint() - t) / 1e6
+}
+
+const results = {}
+for (const [name, argv] of cases) {
+  time(argv) // warm the file cache
+  const ms = Array.from({ length: runs }, () => time(argv)).sort((a, b) => a - b)
+  results[name] = { median: ms[Math.floor(ms.length / 2)], min: ms[0] }
+}
+const base = results['node -e 0'].median
+const bareHelp = results['bare oclif --help'].median
+console.log(`start-up, ${runs} runs each · node ${process.version} · ${cpus().length} × ${cpus()[0].model}`)
+console.log('case'.padEnd(36), 'median ms'.padStart(10), 'min ms'.padStart(8), 'x node'.padStart(8), 'x bare oclif'.padStart(13))
+for (const [name, r] of Object.entries(results)) {
+  console.log(name.padEnd(36), r.median.toFixed(1).padStart(10), r.min.toFixed(1).padStart(8), (r.median / base).toFixed(2).padStart(8), (r.median / bareHelp).toFixed(2).padStart(13))
+}

@@ -1,0 +1,43 @@
+// Every analysis that a capture feeds, by the name of its result in CaptureAnalyses (src/model/capture.ts).
+// Adding one: a file here exporting an AnalysisFactory, its type line in CaptureAnalyses, one line below.
+import type { CaptureAnalyses } from '../../model/capture.js'
+import type { FlowObserver, FlowTracker } from '../flows.js'
+import { heartbeatAnalysis } from './heartbeat.js'
+import { keepaliveAnalysis } from './keepalive.js'
+
+export interface AnalysisRun<T> {
+  observer: FlowObserver<any>
+  /** called once, after the tracker finished */
+  result(): T
+}
+
+export type AnalysisFactory<T> = () => AnalysisRun<T>
+
+export const ANALYSES: { [K in keyof CaptureAnalyses]: AnalysisFactory<CaptureAnalyses[K]> } = {
+  heartbeat: heartbeatAnalysis,
+  keepalive: keepaliveAnalysis,
+}
+
+/** Registers every analysis on the tracker; `results()` after tracker.finish(). */
+export function attachAnalyses(tracker: FlowTracker): { results(): CaptureAnalyses } {
+  const runs = Object.entries(ANALYSES).map(([name, make]) => {
+    const run = make()
+    tracker.observe(run.observer)
+    return [name, run] as const
+  })
+  return { results: () => Object.fromEntries(runs.map(([name, run]) => [name, run.result()])) as unknown as CaptureAnalyses }
+}
+
+/** Median of a non-empty list (sorts it). */
+export function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** Keeps at most `max` values (the most recent), so a long capture cannot grow one flow's state without bound. */
+export function pushBounded(xs: number[], v: number, max = 1024): void {
+  if (xs.length >= max) xs.shift()
+  xs.push(v)
+}

@@ -1,0 +1,82 @@
+// Keepalive probes per connection, from the tracker's classification (Wireshark's rule, see flows.ts): count,
+// answered (a keepalive ACK from the peer before the next probe), unanswered, median interval. While the peer
+// answers, probes come every TCP_KEEPIDLE; unanswered ones every TCP_KEEPINTVL (KNOWLEDGE.md, Keepalive).
+import type { KeepaliveConnection } from '../../model/capture.js'
+import { RST } from '../decode.js'
+import type { FlowObserver } from '../flows.js'
+import { median, pushBounded, type AnalysisFactory } from './index.js'
+
+interface Side {
+  probes: number
+  answered: number
+  unanswered: number
+  pending: boolean
+  lastProbe: number
+  lastAnswered: boolean
+  first: number
+  gapsAnswered: number[]
+  gapsUnanswered: number[]
+  gaps: number[]
+}
+
+type State = [Side | undefined, Side | undefined] & { rst?: boolean }
+
+const newSide = (ts: number): Side => ({ probes: 0, answered: 0, unanswered: 0, pending: false, lastProbe: ts, lastAnswered: false, first: ts, gapsAnswered: [], gapsUnanswered: [], gaps: [] })
+
+export const keepaliveAnalysis: AnalysisFactory<KeepaliveConnection[]> = () => {
+  const out: KeepaliveConnection[] = []
+  const observer: FlowObserver<State> = {
+    open: () => [undefined, undefined] as State,
+    segment(_flow, st, seg, info) {
+      if (seg.flags & RST) st.rst = true
+      if (info.keepalive) {
+        let side = st[info.dir]
+        if (!side) side = st[info.dir] = newSide(seg.ts)
+        else {
+          // the previous probe is settled now: answered or not, and the gap to this one says which timer ran
+          const gap = seg.ts - side.lastProbe
+          pushBounded(side.gaps, gap)
+          if (side.pending) {
+            side.unanswered++
+            pushBounded(side.gapsUnanswered, gap)
+          } else pushBounded(side.gapsAnswered, gap)
+        }
+        side.probes++
+        side.pending = true
+        side.lastProbe = seg.ts
+      } else if (info.keepaliveAck) {
+        const side = st[info.dir ^ 1]
+        if (side?.pending) {
+          side.pending = false
+          side.answered++
+        }
+      }
+    },
+    close(flow, st, reason) {
+      const sides = [st[0], st[1]].filter((s): s is Side => s !== undefined)
+      if (sides.length === 0) return
+      for (const s of sides) {
+        // A last probe still pending when the connection ended (RST, FIN or eviction) went unanswered; one pending
+        // at the very end of the capture may simply not have been answered yet.
+        if (s.pending && reason !== 'end') s.unanswered++
+        else if (s.pending && reason === 'end' && (st.rst || flow.sides[0].fin || flow.sides[1].fin)) s.unanswered++
+      }
+      const main = sides.reduce((a, b) => (b.probes > a.probes ? b : a))
+      out.push({
+        client: flow.client,
+        server: flow.server,
+        by: st[0] && st[1] ? 'both' : st[0] ? 'client' : 'server',
+        probes: sides.reduce((n, s) => n + s.probes, 0),
+        answered: sides.reduce((n, s) => n + s.answered, 0),
+        unanswered: sides.reduce((n, s) => n + s.unanswered, 0),
+        intervalSeconds: median(main.gaps),
+        answeredIntervalSeconds: median(main.gapsAnswered),
+        unansweredIntervalSeconds: median(main.gapsUnanswered),
+        endedBy: st.rst ? 'rst' : flow.sides[0].fin || flow.sides[1].fin ? 'fin' : 'open',
+        firstProbe: Math.min(...sides.map((s) => s.first)),
+        lastProbe: Math.max(...sides.map((s) => s.lastProbe)),
+      })
+    },
+  }
+  return { observer, result: () => out }
+}

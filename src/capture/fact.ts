@@ -1,0 +1,43 @@
+// A capture → the `capture` fact: the pipeline (analyse.ts) with every analysis attached, plus the notes the report
+// shows (truncation, link types the decoder skips, what was read).
+import type { CaptureFact, CaptureOrigin } from '../model/capture.js'
+import { analyseStream, type PipelineSummary } from './analyse.js'
+import { attachAnalyses } from './analyses/index.js'
+import { FlowTracker } from './flows.js'
+
+export function originText(o: CaptureOrigin): string {
+  return o.kind === 'file' ? o.path : `${o.interface} (live, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
+}
+
+/** Reads a whole capture stream into the fact. Throws CaptureFormatError for a file that is not a capture. */
+export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void): Promise<CaptureFact> {
+  const tracker = new FlowTracker()
+  const analyses = attachAnalyses(tracker)
+  const summary = await analyseStream(stream, tracker, onBytes)
+  return toFact(origin, summary, tracker, analyses.results())
+}
+
+export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses']): CaptureFact {
+  const where = originText(origin)
+  const notes: string[] = []
+  notes.push(`capture ${where}: ${s.packets} packets, ${s.tcpSegments} TCP segments, ${tracker.stats.flows} connections`)
+  if (s.truncated) {
+    notes.push(`capture ${where} is truncated: its last record is cut at byte ${s.truncated.offset} (${s.truncated.missing} bytes missing); analysed up to the cut`)
+  }
+  if (s.unknownLinkTypes.length) notes.push(`capture ${where}: link type ${s.unknownLinkTypes.join(', ')} is not understood; its packets were skipped`)
+  if (s.packets > 0 && s.tcpSegments === 0) notes.push(`capture ${where} holds no TCP segments`)
+  const fact: CaptureFact = {
+    origin,
+    format: s.format,
+    packets: s.packets,
+    tcpSegments: s.tcpSegments,
+    connections: tracker.stats.flows,
+    peakLiveFlows: tracker.stats.peakLiveFlows,
+    notes,
+    analyses,
+  }
+  if (s.firstTs !== undefined) fact.firstTs = s.firstTs
+  if (s.lastTs !== undefined) fact.lastTs = s.lastTs
+  if (s.truncated) fact.truncated = s.truncated
+  return fact
+}

@@ -1,0 +1,65 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import { fail, pass, skip, sysctlEvidence } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'keepalive.detection-time',
+  topic: 'keepalive',
+  title: 'Keepalive dead-peer detection time',
+  failureTitle: 'Keepalive takes long to detect a dead peer',
+  description:
+    'tcp_keepalive_time + tcp_keepalive_intvl × tcp_keepalive_probes: how long a socket with SO_KEEPALIVE (and no per-socket TCP_KEEPIDLE/INTVL/CNT) waits before it declares an idle peer dead. The default is 7875 s = 2 h 11 min 15 s.',
+  facts: ['sysctls'],
+  thresholds: { maxSeconds: { value: 600, description: 'detection time above which the check fails (seconds)' } },
+}
+
+const NAMES = ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'] as const
+
+/** 7875 → "2 h 11 min 15 s" */
+export function humanDuration(total: number): string {
+  const s = Math.round(total)
+  const parts: string[] = []
+  const d = Math.floor(s / 86400)
+  const h = Math.floor((s % 86400) / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const r = s % 60
+  if (d) parts.push(`${d} d`)
+  if (h) parts.push(`${h} h`)
+  if (m) parts.push(`${m} min`)
+  if (r || parts.length === 0) parts.push(`${r} s`)
+  return parts.join(' ')
+}
+
+/** The three keepalive sysctls as numbers, or undefined when one is missing or not a number. */
+export function keepaliveSettings(sysctls: Map<string, string>): { time: number; intvl: number; probes: number } | undefined {
+  const [time, intvl, probes] = NAMES.map((n) => Number(sysctls.get(n)))
+  if (![time, intvl, probes].every((v, i) => sysctls.get(NAMES[i]) !== undefined && Number.isFinite(v))) return undefined
+  return { time, intvl, probes }
+}
+
+export const detectionTime: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const sysctls = facts.get('sysctls')
+    const k = keepaliveSettings(sysctls)
+    if (!k) return [skip(meta, 'the tcp_keepalive_* sysctls are not readable here')]
+    const total = k.time + k.intvl * k.probes
+    const evidence = [...NAMES.map((n) => sysctlEvidence(n, sysctls.get(n))), { source: 'computed', name: 'detectionSeconds', value: total, unit: 's' }]
+    const text = `${k.time} + ${k.intvl} × ${k.probes} = ${total} s = ${humanDuration(total)}`
+    if (total <= ctx.threshold('maxSeconds')) return [pass(meta, `a dead peer is detected after ${text}`, evidence)]
+    return [
+      fail(meta, {
+        severity: 'warning',
+        message: `a dead peer is detected only after ${text} (tcp_keepalive_time + intvl × probes), for sockets with SO_KEEPALIVE and no per-socket settings`,
+        evidence,
+        remediation: {
+          text:
+            'Set keepalive per socket in the application (SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; Go uses 15 s by default), or lower the host defaults. Keep tcp_keepalive_time below the shortest idle timeout on the path (NATs, load balancers: 300–600 s; AWS NLB 350 s).',
+          commands: [
+            'sysctl -w net.ipv4.tcp_keepalive_time=60 net.ipv4.tcp_keepalive_intvl=10 net.ipv4.tcp_keepalive_probes=3',
+            "printf 'net.ipv4.tcp_keepalive_time = 60\\nnet.ipv4.tcp_keepalive_intvl = 10\\nnet.ipv4.tcp_keepalive_probes = 3\\n' > /etc/sysctl.d/90-keepalive.conf",
+          ],
+        },
+      }),
+    ]
+  },
+}

@@ -1,0 +1,65 @@
+// What a capture (--pcap FILE or --capture IFACE) yields for the checks: counts, notes, and one result per
+// analysis (src/capture/analyses/index.ts). Each analysis aggregates as the capture streams: its result grows with
+// the connections it reports, not with packets.
+
+/** Keepalive probes seen on one connection (tracker rule: 0/1 byte at next − 1, no SYN/FIN/RST). */
+export interface KeepaliveConnection {
+  client: string
+  server: string
+  /** who sent the probes */
+  by: 'client' | 'server' | 'both'
+  probes: number
+  /** probes answered by a keepalive ACK */
+  answered: number
+  /** probes with no keepalive ACK before the next probe or the connection's end */
+  unanswered: number
+  /** median gap between consecutive probes of the same side, seconds; undefined with one probe */
+  intervalSeconds?: number
+  /** median gap between answered probes (≈ TCP_KEEPIDLE) and between unanswered ones (≈ TCP_KEEPINTVL) */
+  answeredIntervalSeconds?: number
+  unansweredIntervalSeconds?: number
+  /** the connection ended with a RST or no answer after its last probes */
+  endedBy?: 'rst' | 'fin' | 'open'
+  firstProbe: number
+  lastProbe: number
+}
+
+/** An application heartbeat: small messages at a regular period on an otherwise quiet connection. */
+export interface HeartbeatConnection {
+  client: string
+  server: string
+  /** who starts each exchange */
+  by: 'client' | 'server'
+  pattern: 'request-response' | 'one-way'
+  messages: number
+  periodSeconds: number
+  /** typical (median) payload of one message, bytes */
+  bytes: number
+  replyBytes?: number
+}
+
+/** One line per analysis; the resets analysis adds `closes` here. */
+export interface CaptureAnalyses {
+  keepalive: KeepaliveConnection[]
+  heartbeat: HeartbeatConnection[]
+}
+
+export type CaptureOrigin =
+  | { kind: 'file'; path: string }
+  | { kind: 'live'; interface: string; seconds: number; filter?: string; writtenTo?: string }
+
+export interface CaptureFact {
+  origin: CaptureOrigin
+  format?: 'pcap' | 'pcapng'
+  packets: number
+  tcpSegments: number
+  connections: number
+  peakLiveFlows: number
+  firstTs?: number
+  lastTs?: number
+  /** a final record was cut short: analysed up to the cut */
+  truncated?: { offset: number; missing: number }
+  /** for the report's notes: truncation, unknown link types, what was read */
+  notes: string[]
+  analyses: CaptureAnalyses
+}

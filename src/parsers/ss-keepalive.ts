@@ -1,0 +1,50 @@
+// Which established TCP sockets have a keepalive timer, from `ss -tnop` (misc/ss.c tcp_timer_print: the timer
+// column is `timer:(keepalive,...)` only for sockets with SO_KEEPALIVE and nothing else pending). Aggregated per
+// local listener (server side) or per process and destination (client side) as the lines stream by; per socket
+// only a 53-bit id is kept, so the window can tell sockets present in both samples.
+import type { EstablishedKeepalive, KeepaliveGroup } from '../model/facts.js'
+import { splitEndpoint } from './address.js'
+import { parseTimer, type SsSocket } from './ss.js'
+
+/** A 53-bit id of a socket's "local peer" (two 32-bit FNV-1a hashes). */
+export function socketId(local: string, peer: string): number {
+  let a = 0x811c9dc5
+  let b = 0x01000193
+  const s = local + ' ' + peer
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193) >>> 0
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0
+  }
+  return a * 2097152 + (b & 0x1fffff)
+}
+
+export async function aggregateKeepalive(sockets: AsyncIterable<SsSocket> | Iterable<SsSocket>, listeningPorts: Set<number>): Promise<EstablishedKeepalive> {
+  const groups = new Map<string, KeepaliveGroup>()
+  const ids = new Set<number>()
+  let total = 0
+  for await (const s of sockets) {
+    if (s.state !== 'ESTAB') continue
+    total++
+    const id = socketId(s.local, s.peer)
+    ids.add(id)
+    const server = listeningPorts.has(splitEndpoint(s.local).port)
+    const p = s.processes[0]
+    const key = server ? `server ${s.local}` : `client ${p ? `${p.name}/${p.pid}` : '?'} ${s.peer}`
+    let g = groups.get(key)
+    if (!g) {
+      g = server ? { side: 'server', local: s.local, with: 0, without: 0, withoutIds: [] } : { side: 'client', remote: s.peer, with: 0, without: 0, withoutIds: [] }
+      if (p) {
+        g.process = p.name
+        g.pid = p.pid
+      }
+      groups.set(key, g)
+    }
+    if (parseTimer(s.extra)?.name === 'keepalive') g.with++
+    else {
+      g.without++
+      g.withoutIds.push(id)
+    }
+  }
+  return { total, ids, groups: [...groups.values()] }
+}

@@ -1,0 +1,77 @@
+// The `capture` fact: a user's capture file (--pcap, read directly: it is the user's input, not the system's, so a
+// snapshot does not record it) or a live capture (--capture, through the optional `cap` module, imported lazily).
+// A file that cannot be read or is not a capture stops the run (exit 2); without either flag the checks that need
+// a capture skip.
+import { open, stat } from 'node:fs/promises'
+
+import { Unavailable, UsageError } from '../model/errors.js'
+import type { CaptureFact } from '../model/capture.js'
+import type { Probe } from './probe.js'
+
+export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
+
+async function readFile(path: string, progress?: (text: string) => void): Promise<CaptureFact> {
+  let size: number
+  try {
+    const st = await stat(path)
+    if (st.isDirectory()) throw new UsageError(`--pcap ${path}: is a directory; give a pcap or pcapng file`)
+    size = st.size
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new UsageError(`--pcap ${path}: no such file`)
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pcap ${path}: permission denied; run as a user who can read it`)
+    throw new UsageError(`--pcap ${path}: cannot read it (${code ?? (err as Error).message})`)
+  }
+  const { captureFact } = await import('../capture/fact.js')
+  const { CaptureFormatError } = await import('../capture/reader.js')
+  let shown = 0
+  const onBytes = progress
+    ? (bytes: number) => {
+        const pct = size > 0 ? Math.floor((bytes / size) * 100) : 100
+        if (pct !== shown) progress(`reading ${path}… ${bar(pct)} ${pct} %`)
+        shown = pct
+      }
+    : undefined
+  try {
+    return await captureFact(fileChunks(path), { kind: 'file', path }, onBytes)
+  } catch (err) {
+    if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pcap ${path}: permission denied; run as a user who can read it`)
+    if (code) throw new UsageError(`--pcap ${path}: cannot read it (${code})`)
+    throw err
+  }
+}
+
+/** The file in 1 MiB chunks read into one reused buffer: memory stays flat whatever the file's size. */
+async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
+  const fh = await open(path, 'r')
+  const buf = Buffer.allocUnsafe(1 << 20)
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
+      if (bytesRead === 0) return
+      yield buf.subarray(0, bytesRead)
+    }
+  } finally {
+    await fh.close()
+  }
+}
+
+function bar(pct: number): string {
+  const n = Math.round(pct / 5)
+  return `[${'#'.repeat(n)}${'.'.repeat(20 - n)}]`
+}
+
+export const capture: Probe<'capture'> = {
+  id: 'capture',
+  sampled: false,
+  reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module)'],
+  async collect(_source, _get, ctx) {
+    const req = ctx.capture
+    if (req?.pcap) return readFile(req.pcap, ctx.progress)
+    if (req?.capture) return (await import('../capture/live.js')).liveCapture(req.capture, ctx.progress)
+    throw new Unavailable('skip', NO_CAPTURE)
+  },
+}

@@ -1,0 +1,47 @@
+// `netdoc keepalive`: the settings and the detection time, then per connection of the capture: probes, interval,
+// answered, heartbeat period.
+import Table from 'cli-table3'
+
+import type { Facts } from '../../model/check.js'
+import { humanDuration, keepaliveSettings } from '../../checks/keepalive.detection-time.js'
+import { PLAIN_TABLE } from '../style.js'
+
+const secs = (s: number | undefined) => (s === undefined ? '' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
+
+export function keepaliveView(facts: Facts): string {
+  const out: string[] = []
+  const k = facts.has('sysctls') ? keepaliveSettings(facts.get('sysctls')) : undefined
+  if (k) {
+    const total = k.time + k.intvl * k.probes
+    out.push(`Keepalive: time ${k.time} s · intvl ${k.intvl} s · probes ${k.probes} → a dead peer is detected after ${total} s = ${humanDuration(total)}`)
+  } else out.push('Keepalive settings: not available')
+  if (facts.has('keepaliveSockets')) {
+    const ks = facts.get('keepaliveSockets')
+    const groups = [...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with).slice(0, 20)
+    const withAll = ks.groups.reduce((n, g) => n + g.with, 0)
+    out.push(`Established sockets: ${ks.total}, ${withAll} with keepalive, ${ks.total - withAll} without`)
+    if (groups.length) {
+      const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'], ...PLAIN_TABLE })
+      for (const g of groups) table.push([g.side, (g.side === 'server' ? g.local : g.remote) ?? '', g.process ? `${g.process} (${g.pid})` : '', String(g.with), String(g.without)])
+      out.push(table.toString())
+    }
+  }
+  if (facts.has('capture')) {
+    const cap = facts.get('capture')
+    const beats = new Map(cap.analyses.heartbeat.map((h) => [`${h.client} ${h.server}`, h]))
+    const rows = new Map<string, string[]>()
+    for (const p of cap.analyses.keepalive) {
+      rows.set(`${p.client} ${p.server}`, [p.client, p.server, `${p.probes} (${p.by})`, secs(p.intervalSeconds), String(p.answered), String(p.unanswered), ''])
+    }
+    for (const [key, h] of beats) {
+      const row = rows.get(key) ?? [h.client, h.server, '', '', '', '', '']
+      row[6] = `${secs(h.periodSeconds)} · ${h.bytes} B ${h.pattern === 'request-response' ? 'request/reply' : 'one-way'}`
+      rows.set(key, row)
+    }
+    const table = new Table({ head: ['Client', 'Server', 'Probes', 'Interval', 'Answered', 'Unanswered', 'Heartbeat'], ...PLAIN_TABLE })
+    for (const r of rows.values()) table.push(r)
+    out.push(`Capture: ${cap.packets} packets, ${cap.tcpSegments} TCP segments, ${cap.connections} connections; ${rows.size} with keepalive probes or a heartbeat`)
+    if (rows.size) out.push(table.toString())
+  }
+  return out.join('\n') + '\n'
+}

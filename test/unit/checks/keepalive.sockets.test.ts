@@ -1,0 +1,45 @@
+import { sockets } from '../../../src/checks/keepalive.sockets.js'
+import type { EstablishedKeepalive, KeepaliveGroup } from '../../../src/model/facts.js'
+import { makeCtx, makeFacts } from '../../helpers/facts.js'
+
+const group = (o: Partial<KeepaliveGroup>, ids: number[]): KeepaliveGroup => ({ side: 'server', local: '127.0.0.1:8080', with: 0, without: ids.length, withoutIds: ids, ...o })
+const sample = (groups: KeepaliveGroup[], extraIds: number[] = []): EstablishedKeepalive => ({
+  total: groups.reduce((n, g) => n + g.with + g.without, 0),
+  ids: new Set([...groups.flatMap((g) => g.withoutIds), ...extraIds]),
+  groups,
+})
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i)
+
+const run = (end: EstablishedKeepalive, start?: EstablishedKeepalive, window = 2) =>
+  sockets.evaluate(makeFacts({ keepaliveSockets: end }, start ? { keepaliveSockets: start } : undefined), makeCtx(sockets.meta, window))
+
+test('a listener with many long-lived connections without keepalive → info with counts', () => {
+  const g = group({ with: 2, process: 'nginx', pid: 811 }, range(0, 8))
+  const [f] = run(sample([g]), sample([g]))
+  expect(f).toMatchObject({ status: 'fail', severity: 'info', subject: { local: '127.0.0.1:8080', side: 'server', process: 'nginx', pid: 811 } })
+  expect(Object.fromEntries(f.evidence.map((e) => [e.name, e.value]))).toEqual({ withKeepalive: 2, withoutKeepalive: 8, longLivedWithoutKeepalive: 8 })
+})
+
+test('only sockets present in both samples count: new short-lived ones do not', () => {
+  const end = sample([group({}, range(0, 8))])
+  const start = sample([group({}, range(100, 110))], range(0, 3)) // only 0..2 were there before
+  expect(run(end, start)[0]).toMatchObject({ status: 'pass' })
+})
+
+test('client side: per process and destination', () => {
+  const g = group({ side: 'client', local: undefined, remote: '10.0.0.5:5432', process: 'app', pid: 42 }, range(0, 6))
+  const [f] = run(sample([g]), sample([g]))
+  expect(f).toMatchObject({ status: 'fail', severity: 'info', subject: { remote: '10.0.0.5:5432', side: 'client', process: 'app', pid: 42 } })
+})
+
+test('below the threshold, or all with keepalive → one pass', () => {
+  const few = sample([group({}, range(0, 4)), group({ local: '127.0.0.1:9000', with: 50 }, [])])
+  const [f] = run(few, few)
+  expect(f).toMatchObject({ status: 'pass', subject: {} })
+  expect(f.message).toMatch(/54 established connections: 50 with keepalive, 4 without/)
+})
+
+test('without a window every established socket counts', () => {
+  const s = sample([group({}, range(0, 5))])
+  expect(run(s, undefined, 0)[0]).toMatchObject({ status: 'fail', severity: 'info' })
+})

@@ -1,0 +1,12 @@
+import { abortOnOverflow } from '../../../src/checks/queues.abort-on-overflow.js'
+import { makeCtx, makeFacts, sysctls } from '../../helpers/facts.js'
+
+const run = (o: Record<string, string>) => abortOnOverflow.evaluate(makeFacts({ sysctls: sysctls(o) }), makeCtx(abortOnOverflow.meta, 0))
+
+test('1 → info explaining resets instead of retries', () => {
+  const [f] = run({ 'net.ipv4.tcp_abort_on_overflow': '1' })
+  expect(f).toMatchObject({ status: 'fail', severity: 'info', subject: { sysctl: 'net.ipv4.tcp_abort_on_overflow' } })
+  expect(f.message).toMatch(/reset/)
+})
+test('0 → pass', () => expect(run({ 'net.ipv4.tcp_abort_on_overflow': '0' })[0].status).toBe('pass'))
+test('absent → skip', () => expect(run({})[0].status).toBe('skip'))
