@@ -13,6 +13,7 @@ import { backlogCapped } from './queues.backlog-capped.js'
 import { synOverflow } from './queues.syn-overflow.js'
 import { syncookies } from './queues.syncookies.js'
 import { aborts } from './resets.aborts.js'
+import { closes } from './resets.closes.js'
 
 export const CHECKS: readonly Check[] = [
   abortOnOverflow,
@@ -27,6 +28,7 @@ export const CHECKS: readonly Check[] = [
   probes,
   sockets,
   aborts,
+  closes,
 ].sort((a, b) => a.meta.id.localeCompare(b.meta.id))
 
 export const TOPICS = [...new Set(CHECKS.map((c) => c.meta.topic))]

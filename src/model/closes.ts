@@ -25,8 +25,12 @@ export interface ConnectionEndRow {
 export interface ServerCloses {
   server: string
   counts: Record<ConnectionEnd, number>
-  /** aborts by server after unanswered requests (the TCPAbortOnClose signature) */
+  /** aborts by side; those by the server after unanswered requests (the TCPAbortOnClose signature) */
+  abortsByClient: number
+  abortsByServer: number
   unansweredAborts: number
+  /** half-closed connections whose FIN came from the server (it closed or died; the client never closed) */
+  halfClosedByServer: number
   /** the most SYN retransmissions one timed-out connection showed */
   maxSynRetransmissions: number
   rows: ConnectionEndRow[]

@@ -85,12 +85,18 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
       let agg = servers.get(flow.server)
       if (!agg) {
         const counts = Object.fromEntries(CONNECTION_ENDS.map((e) => [e, 0])) as ServerCloses['counts']
-        agg = { out: { server: flow.server, counts, unansweredAborts: 0, maxSynRetransmissions: 0, rows: [], rowsOmitted: 0 }, abnormal: [], other: [] }
+        const out: ServerCloses = { server: flow.server, counts, abortsByClient: 0, abortsByServer: 0, unansweredAborts: 0, halfClosedByServer: 0, maxSynRetransmissions: 0, rows: [], rowsOmitted: 0 }
+        agg = { out, abnormal: [], other: [] }
         servers.set(flow.server, agg)
       }
       const out = agg.out
       out.counts[verdict.end]++
-      if (verdict.end === 'abort' && verdict.by === 'server' && verdict.unanswered) out.unansweredAborts++
+      if (verdict.end === 'abort') {
+        if (verdict.by === 'client') out.abortsByClient++
+        else out.abortsByServer++
+        if (verdict.by === 'server' && verdict.unanswered) out.unansweredAborts++
+      }
+      if (verdict.end === 'half-closed' && verdict.by === 'server') out.halfClosedByServer++
       if (verdict.end === 'timeout') out.maxSynRetransmissions = Math.max(out.maxSynRetransmissions, verdict.synRetransmissions ?? 0)
       const list = isAbnormal(verdict.end) ? agg.abnormal : agg.other
       if (list.length < opts.maxRows) list.push({ client: flow.client, server: flow.server, ...verdict, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets })
