@@ -3,8 +3,13 @@ import type { RunResult } from '../engine/run.js'
 import type { Report } from '../model/finding.js'
 
 export default class Resets extends NetdocCommand {
-  static summary = 'How connections end: RST vs FIN counters with their causes (unread data, linger 0, memory, timeouts)'
-  static examples = ['<%= config.bin %> resets', '<%= config.bin %> resets --interval 10 --json', '<%= config.bin %> resets --netns web']
+  static summary = 'How connections end: RST vs FIN counters with their causes, and with --pcap/--capture a verdict per connection'
+  static examples = [
+    '<%= config.bin %> resets',
+    '<%= config.bin %> resets --interval 10 --json',
+    '<%= config.bin %> resets --pcap traffic.pcap',
+    '<%= config.bin %> resets --capture any --duration 30 --filter "tcp port 8080"',
+  ]
   protected topic = 'resets'
   protected viewFacts = ['counters' as const]
 
