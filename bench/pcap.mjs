@@ -99,6 +99,15 @@ if (existsSync(join(ROOT, 'dist', 'commands', 'resets.js'))) {
 runs.push(timed('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn']))
 runs.push(timed("tcpdump -r 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'", ['tcpdump', '-r', pcap, '-nn', 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0']))
 if (has('tshark')) runs.push(timed('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive']))
+// The analysis alone, in this process (no CLI start-up, no host probes): the reader → decoder → tracker → analyses.
+{
+  const { captureFact } = await import(join(ROOT, 'dist', 'capture', 'fact.js'))
+  const { createReadStream } = await import('node:fs')
+  const t = performance.now()
+  const fact = await captureFact(createReadStream(pcap, { highWaterMark: 1 << 20 }), { kind: 'file', path: pcap })
+  const secs = (performance.now() - t) / 1000
+  console.log(`analysis alone: ${secs.toFixed(2)} s = ${(fact.packets / secs / 1e6).toFixed(2)} M packets/s; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
+}
 console.log('| tool | wall s | packets/s | peak RSS MB |')
 console.log('|---|---|---|---|')
 for (const r of runs) console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${(packets / r.secs / 1e6).toFixed(2)} M | ${r.mb.toFixed(0)} |`)

@@ -11,7 +11,7 @@ import { describeRoot, findingsOf, ROOT, runCli, runJson, TestNetns } from '../h
 
 const execFileP = promisify(execFile)
 const BASE = 9100
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref()) // unref: a race timer must not keep jest alive
 const ev = (f: any, name: string) => f.evidence.find((e: any) => e.name === name)?.value
 const within = (v: number, target: number, share = 0.25) => Math.abs(v - target) <= target * share
 
@@ -37,6 +37,8 @@ describeRoot('keepalive on the wire', () => {
       if (stdout.trim().split('\n').length >= 3) break
       await sleep(100)
     }
+    // a packet socket exists before its ring and filter are ready: give tcpdump a moment so no handshake is missed
+    await sleep(1000)
     await ns.node('keepalive-mix.cjs', [BASE])
     // from now on the server of BASE+4 never answers: its segments are dropped before they reach lo
     await ns.exec(['iptables', '-A', 'OUTPUT', '-p', 'tcp', '--sport', String(BASE + 4), '-j', 'DROP'])
