@@ -97,7 +97,7 @@ export function connectFinding(input: ConnectInput): Finding {
         'Name did not resolve',
         a.outcome === 'deadline'
           ? `looking up ${host} took longer than ${input.timeoutSeconds} s: the resolver does not answer`
-          : `${host} did not resolve (${a.code}${a.code === 'ENOTFOUND' ? ': no such name' : a.code === 'EAI_AGAIN' ? ': the resolver could not be reached or answered "try again"' : ''})`,
+          : `${host} did not resolve (${a.code}${a.code === 'ENOTFOUND' ? ': no address found: no such name, or no resolver answered' : a.code === 'EAI_AGAIN' ? ': the resolver could not be reached or answered "try again"' : ''})`,
         'Check the name, then the resolver this host uses (/etc/resolv.conf, systemd-resolved) and /etc/hosts.',
         [`getent ahosts ${host}`, 'cat /etc/resolv.conf', `resolvectl query ${host}  # with systemd-resolved`],
       )

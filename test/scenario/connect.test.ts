@@ -1,6 +1,7 @@
 // `netdoc connect` run inside a namespace the test made, against a listener, a closed port, a port whose SYNs
 // iptables drops, and one it rejects with ICMP host-unreachable; IPv6 in brackets; bad arguments.
 import { execFile } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { describeRoot, ROOT, runCli, TestNetns, type CliResult } from '../helpers/netns.js'
@@ -106,5 +107,37 @@ describeRoot('netdoc connect', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(msg)
     expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+})
+
+describeRoot('netdoc connect: a resolver that never answers', () => {
+  let ns: TestNetns
+  let etc: string
+
+  beforeAll(async () => {
+    ns = await TestNetns.create('dns')
+    // `ip netns exec` bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf for this namespace only
+    etc = join('/etc/netns', ns.name)
+    mkdirSync(etc, { recursive: true })
+    writeFileSync(join(etc, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n')
+    await ns.node('dns-sink.cjs', ['127.0.0.1'])
+  })
+  afterAll(async () => {
+    await ns?.cleanup()
+    if (etc) rmSync(etc, { recursive: true, force: true })
+  })
+
+  test('the lookup is cut at --timeout: dns verdict, and netdoc exits instead of waiting for the resolver (10 s)', async () => {
+    const t0 = Date.now()
+    const r = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile('ip', ['netns', 'exec', ns.name, process.execPath, join(ROOT, 'bin', 'run.js'), 'connect', 'slow.invalid:80', '--timeout', '1', '--json'], { timeout: 30000 }, (err, stdout) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout }),
+      ),
+    )
+    const f = JSON.parse(r.stdout).findings[0]
+    expect(f).toMatchObject({ title: 'Name did not resolve', subject: { remote: 'slow.invalid:80' } })
+    expect(f.message).toBe('looking up slow.invalid took longer than 1 s: the resolver does not answer')
+    expect(r.code).toBe(1)
+    expect(Date.now() - t0).toBeLessThan(9000)
   })
 })

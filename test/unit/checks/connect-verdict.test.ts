@@ -85,7 +85,7 @@ describe('connect verdicts', () => {
   test('dns names the name and the resolver error; unreachable names the route', () => {
     const dns = connectFinding({ host: 'db.invalid', port: 5432, timeoutSeconds: 5, attempt: attempt({ phase: 'dns', code: 'ENOTFOUND', address: undefined }) })
     expect(dns).toMatchObject({ title: 'Name did not resolve', subject: { remote: 'db.invalid:5432' } })
-    expect(dns.message).toBe('db.invalid did not resolve (ENOTFOUND: no such name)')
+    expect(dns.message).toBe('db.invalid did not resolve (ENOTFOUND: no address found: no such name, or no resolver answered)')
     const un = connectFinding({ host: '10.9.9.9', port: 80, timeoutSeconds: 5, attempt: attempt({ code: 'ENETUNREACH', address: '10.9.9.9' }) })
     expect(un.message).toMatch(/no route to that network/)
     expect(un.remediation!.commands).toContain('ip route get 10.9.9.9')
