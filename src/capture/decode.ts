@@ -8,6 +8,10 @@
  * every byte. Anything that is not TCP, or is cut before the end of the TCP header, decodes to undefined.
  */
 
+/**
+ * A TCP segment. The decoder's segments compute `src`/`dst` on access (getters over `srcId`/`dstId`, so no string
+ * is made per packet): copy a segment field by field, not with `{ ...seg }`, which drops the getters.
+ */
 export interface TcpSegment {
   /** capture timestamp, seconds since the epoch */
   ts: number

@@ -23,7 +23,7 @@
  * Per direction (`flow.sides[0]` client→server, `[1]` server→client): ISN, next expected sequence number (highest
  * seq + len + SYN + FIN seen, modulo 2^32), last ack, window, counts, SYN/FIN/RST seen. `SegmentInfo` classifies each
  * segment against the state before it: keepalive probes by Wireshark's rule (0 or 1 payload byte, seq = next
- * expected − 1, no SYN/FIN/RST), the keepalive ACK that answers one (a pure ACK from the peer while a probe is
+ * expected − 1, no SYN/FIN/RST, and the peer's window not 0, which would make it a zero-window probe), the keepalive ACK that answers one (a pure ACK from the peer while a probe is
  * outstanding), and retransmissions (payload entirely below the next expected sequence).
  *
  * Eviction, on capture time (the latest timestamp seen): closed flows (RST, or FIN both ways) after
@@ -31,6 +31,9 @@
  * `handshakeQuietSeconds` (SYN retries are spent by then; reason 'idle'); any other flow after `idleSeconds`
  * (reason 'idle'; the default outlasts the kernel's 7200 s keepalive time so default keepalives still pair up).
  * A sweep runs at most once per second of capture time and per live-flow count of segments: amortised O(1).
+ *
+ * Cost per segment: flows are keyed by numbers (address id × 65536 + port, `srcId`/`dstId` from the decoder, or
+ * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment.
  */
 import { ACK, FIN, RST, SYN, addressId, endpointText, type TcpSegment } from './decode.js'
 
@@ -224,7 +227,8 @@ export class FlowTracker {
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
     const next = me.nextSeq
-    const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0)
+    // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
+    const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
     const keepaliveAck = !control && len === 0 && peer.probeOutstanding && (f & ACK) !== 0
     const retransmission = !keepalive && len > 0 && next !== undefined && !seqAfter((seg.seq + len) >>> 0, next)
 

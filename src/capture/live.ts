@@ -2,7 +2,7 @@
 // wall clock when they reach us (libpcap immediate mode, so within a millisecond or so here). cap's link-type
 // table lacks LINUX_SLL2 (276), which it reports as "Unknown linktype 276": mapped here.
 import { createRequire } from 'node:module'
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 
 import type { CaptureFact } from '../model/capture.js'
 import { UsageError } from '../model/errors.js'
@@ -82,6 +82,10 @@ class PcapWriter {
 }
 
 export async function liveCapture(req: LiveRequest, progress?: (text: string) => void): Promise<CaptureFact> {
+  // Checked first: libpcap would print its own warning on stderr for a missing device before failing.
+  if (req.interface !== 'any' && (!/^[\w.@:-]+$/.test(req.interface) || !existsSync(`/sys/class/net/${req.interface}`))) {
+    throw new UsageError(`--capture ${req.interface}: no such interface (see \`ip link\`; \`any\` captures on all of them)`)
+  }
   const { Cap } = loadCap()
   const cap = new Cap()
   const buffer = Buffer.alloc(65535)

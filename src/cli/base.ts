@@ -4,7 +4,8 @@ import { Command, Errors } from '@oclif/core'
 import { hostname } from 'node:os'
 
 import { CHECKS } from '../checks/registry.js'
-import { loadConfig, type Config } from '../engine/config.js'
+import { loadBaseline, markBaseline } from '../engine/baseline.js'
+import { resolveConfig, type Config } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks, type RunResult } from '../engine/run.js'
 import { selectChecks, splitList } from '../engine/select.js'
@@ -35,15 +36,16 @@ export async function resolveSource(flags: { from?: string; netns?: string; pid?
   return new LiveSource()
 }
 
-export function checkOptions(flags: Record<string, any>, config: Config): CheckOptions {
+/** Flags first, then the configuration's defaults (idleTimeout, bandwidth, rtt). */
+export function checkOptions(flags: Record<string, any>, config: Config, configLabel = 'the configuration'): CheckOptions {
   const bw = flags.bandwidth ?? config.bandwidth
   const rtt = flags.rtt ?? config.rtt
   return {
     idleTimeoutSeconds: flags['idle-timeout'] ?? config.idleTimeout,
-    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : 'config bandwidth') : undefined,
-    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : 'config rtt') : undefined,
+    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : `${configLabel}: bandwidth:`) : undefined,
+    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : `${configLabel}: rtt:`) : undefined,
     maxDetails: flags['max-details'] ?? 100,
-    expectSysctls: config.expect?.sysctls,
+    expectSysctls: config.expect?.sysctls && Object.fromEntries(Object.entries(config.expect.sysctls).map(([k, v]) => [k, String(v)])),
   }
 }
 
@@ -104,8 +106,8 @@ export abstract class NetdocCommand extends BaseCommand {
   static enableJsonFlag = true
   static baseFlags = commonFlags
 
-  /** the topic this command shows; undefined for `check` (every topic, or those named as arguments) */
-  protected topic?: string
+  /** the topic (or topics and check ids) this command shows; undefined for `check` (every topic, or those named as arguments) */
+  protected topic?: string | string[]
   /** facts the view needs beyond those of the checks */
   protected viewFacts: FactId[] = []
 
@@ -116,10 +118,11 @@ export abstract class NetdocCommand extends BaseCommand {
 
   protected async runReport(parsed: Parsed): Promise<Report> {
     const { flags } = parsed
-    const config: Config = flags.config ? await loadConfig(flags.config, CHECKS) : {}
-    const topics = this.topic ? [this.topic] : parsed.topics
+    const { config, label: configLabel } = await resolveConfig(flags.config, process.cwd(), CHECKS)
+    const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
+    const topics = this.topic ? [this.topic].flat() : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
-    const options = checkOptions(flags, config)
+    const options = checkOptions(flags, config, configLabel)
     const capture = captureRequest(flags)
     const source = await resolveSource(flags)
     const snapshot = source instanceof SnapshotSource ? source : undefined
@@ -147,7 +150,16 @@ export abstract class NetdocCommand extends BaseCommand {
       notes.push(`not running as root: process names and pids are shown only for sockets of uid ${process.getuid()}; run as root to see every process`)
     }
     notes.push(...result.notes)
-    const report = buildReport({ version: this.config.version, target, windowSeconds: result.windowSeconds, findings: result.findings, failOn: flags['fail-on'], notes })
+    const known = baseline ? markBaseline(result.findings, baseline) : 0
+    const report = buildReport({
+      version: this.config.version,
+      target,
+      windowSeconds: result.windowSeconds,
+      findings: result.findings,
+      failOn: flags['fail-on'],
+      notes,
+      ...(baseline ? { baseline: { path: flags.baseline, known } } : {}),
+    })
     process.exitCode = report.exitCode
 
     if (!this.jsonEnabled()) {

@@ -38,6 +38,8 @@ export default class Checks extends BaseCommand {
       for (const c of list) {
         this.log(`${c.id.padEnd(idWidth)}  ${c.title}`)
         this.log(`${' '.repeat(idWidth)}  reads: ${c.reads.join(', ')}${c.needsCapture ? ' (with --pcap or --capture)' : ''}`)
+        const thresholds = Object.entries(c.thresholds).map(([k, t]) => `${k}=${t.default}`)
+        if (thresholds.length) this.log(`${' '.repeat(idWidth)}  thresholds: ${thresholds.join(', ')} (set in --config: checks.${c.id}.thresholds)`)
         this.log(`${' '.repeat(idWidth)}  docs: ${c.docs}`)
       }
     }

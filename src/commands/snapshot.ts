@@ -2,9 +2,10 @@ import { Flags } from '@oclif/core'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { BaseCommand, resolveSource } from '../cli/base.js'
+import { BaseCommand, checkOptions, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
+import { resolveConfig } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks } from '../engine/run.js'
 import { UsageError } from '../model/errors.js'
@@ -18,11 +19,15 @@ export default class Snapshot extends BaseCommand {
     interval: commonFlags.interval,
     netns: commonFlags.netns,
     pid: commonFlags.pid,
+    config: Flags.string({ description: 'also record the sysctls this configuration expects (default: .netdocrc.json or .netdocrc.yaml here)' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Snapshot)
     const dir = flags.output
+    // The configuration's expected sysctls are read (and so recorded) too.
+    const { config, label } = await resolveConfig(flags.config, process.cwd(), CHECKS)
+    const options = checkOptions({}, config, label)
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
     try {
       mkdirSync(dir, { recursive: true })
@@ -32,7 +37,7 @@ export default class Snapshot extends BaseCommand {
     const inner = await resolveSource(flags)
     const source = new RecordingSource(inner, dir)
     // Every check's facts, so any later `--from` run finds what it needs.
-    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options: { maxDetails: 100 } })
+    const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options })
     const manifest: SnapshotManifest = {
       format: 'netdoc-snapshot',
       formatVersion: 1,

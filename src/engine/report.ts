@@ -1,4 +1,4 @@
-import type { Finding, Report, Target } from '../model/finding.js'
+import type { Finding, Gate, Report, Target } from '../model/finding.js'
 import { exitCodeFor, severityRank, summarize, type FailOn } from '../model/finding.js'
 
 const STATUS_ORDER = { fail: 0, error: 1, skip: 2, pass: 3 }
@@ -10,7 +10,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
   )
 }
 
-export function buildReport(input: { version: string; target: Target; windowSeconds: number; findings: Finding[]; failOn: FailOn; notes?: string[] }): Report {
+export function buildReport(input: { version: string; target: Target; windowSeconds: number; findings: Finding[]; failOn: FailOn; notes?: string[]; baseline?: Gate['baseline'] }): Report {
   const findings = sortFindings(input.findings)
   const report: Report = {
     schemaVersion: 1,
@@ -21,6 +21,7 @@ export function buildReport(input: { version: string; target: Target; windowSeco
     findings,
     summary: summarize(findings),
     exitCode: exitCodeFor(findings, input.failOn),
+    gate: { failOn: input.failOn, ...(input.baseline ? { baseline: input.baseline } : {}) },
   }
   if (input.notes?.length) report.notes = input.notes
   return report

@@ -22,7 +22,7 @@ export interface RunInput {
   onWait?: (secondsLeft: number) => void
   /** a snapshot replays its own recorded window instead of waiting */
   recordedWindowSeconds?: number
-  /** flag inputs for probes: the capture to read (--pcap/--capture), a progress callback */
+  /** inputs for probes from flags: the capture to read (--pcap/--capture), a progress callback; the engine adds the sysctls that options.expectSysctls names */
   probeContext?: ProbeContext
 }
 
@@ -33,6 +33,8 @@ export interface RunResult {
   facts: WindowFacts
   /** for the report: what the inputs said about themselves (a truncated capture, ...) */
   notes: string[]
+  /** the options the checks saw (views show the same BDP inputs) */
+  options: CheckOptions
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -55,14 +57,15 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const replay = input.recordedWindowSeconds !== undefined
   const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
 
+  const probeContext: ProbeContext = { ...input.probeContext, extraSysctls: Object.keys(input.options.expectSysctls ?? {}) }
   const t0 = Date.now()
-  const start = await collectSample(input.source.forSample(0), ids, input.probeContext)
+  const start = await collectSample(input.source.forSample(0), ids, probeContext)
   let end: SampleValues = start
   let measured = 0
   if (windowSeconds > 0 && sampled.length > 0) {
     if (!replay) await waitWindow(input.intervalSeconds - (Date.now() - t0) / 1000, input.onWait)
     const t1 = Date.now()
-    end = await collectSample(input.source.forSample(1), sampled, input.probeContext)
+    end = await collectSample(input.source.forSample(1), sampled, probeContext)
     measured = replay ? windowSeconds : (t1 - t0) / 1000
   }
 
@@ -71,7 +74,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const hostValue = start.get('host')
   const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
   const notes = facts.has('capture') ? facts.get('capture').notes : []
-  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, notes }
+  return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, options: input.options, notes }
 }
 
 function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input: RunInput): Finding[] {

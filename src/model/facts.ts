@@ -1,5 +1,9 @@
 // Typed facts: what parsers make of the raw inputs and what checks read. Each fact has a probe
 // (src/probes/index.ts) that reads it through a Source. Absent counters are undefined, never 0.
+import type { CaptureFact } from './capture.js'
+
+export type { CaptureFact }
+
 
 /** Kernel SNMP/netstat counters keyed by their nstat names: TcpExtListenOverflows, TcpOutRsts, Udp6InErrors. */
 export type Counters = Record<string, number>
@@ -33,9 +37,145 @@ export interface Listener {
   processes: ProcessRef[]
 }
 
-import type { CaptureFact } from './capture.js'
+/** One row of /proc/net/softnet_stat: one CPU's receive-path counters. Columns the kernel lacks are undefined. */
+export interface SoftnetCpu {
+  /** the kernel's CPU id (column 13, Linux 5.10+), else the row index */
+  cpu: number
+  processed: number
+  /** packets dropped because the backlog queue was full (net.core.netdev_max_backlog) */
+  dropped: number
+  /** net_rx_action ran out of netdev_budget / netdev_budget_usecs with work left */
+  timeSqueeze: number
+  receivedRps?: number
+  flowLimitCount?: number
+  /** packets waiting in this CPU's backlog now (13+ columns) */
+  backlogLength?: number
+  inputQueueLength?: number
+  processQueueLength?: number
+}
 
-export type { CaptureFact }
+/** A network interface with its receive counters (/sys/class/net/IFACE/statistics, else /proc/net/dev). */
+export interface NetInterface {
+  name: string
+  /** link speed in Mbit/s; undefined when unknown (virtual links print -1 or refuse the read) */
+  speedMbps?: number
+  /** rx_packets, rx_dropped, rx_fifo_errors, rx_missed_errors, ...; a counter not readable is absent */
+  stats: Record<string, number>
+}
+
+/** /proc/net/sockstat and sockstat6 by line: { TCP: { inuse, orphan, tw, alloc, mem }, UDP: { inuse, mem }, UDP6: {...} } */
+export type Sockstat = Record<string, Record<string, number>>
+
+/** An established TCP socket worth naming (most retransmits, or a fixed small receive buffer). */
+export interface TcpSocketNote {
+  local: string
+  peer: string
+  process?: string
+  pid?: number
+  /** ss -i retrans:x/y: unrecovered now / total over the connection's life */
+  retransNow?: number
+  retransTotal?: number
+  rttMs?: number
+  /** skmem rb: the receive buffer limit (sk_rcvbuf) */
+  rcvbuf?: number
+  bytesReceived?: number
+  /** ss -i lastrcv: ms since data was last received */
+  lastRcvMs?: number
+}
+
+/** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
+export interface TcpInfo {
+  sockets: number
+  /** sockets whose peer is not a loopback address */
+  remoteSockets: number
+  /** RTT in ms of non-loopback sockets, as a fixed log-scale histogram (see parsers/ss-tcp-info.ts rttBucket) */
+  rttHistogram: number[]
+  /** per remote address (non-loopback): socket count and RTT histogram */
+  byPeer: Record<string, { sockets: number; rttHistogram: number[] }>
+  /** the sockets with the most retransmits over their life, most first (bounded) */
+  topRetrans: TcpSocketNote[]
+  /** busy sockets with a receive buffer below tcp_rmem default, candidates for a fixed SO_RCVBUF (bounded) */
+  smallRcvbuf: TcpSocketNote[]
+}
+
+/** Sockets of one state family counted per group; keys are ss state names (ESTAB, TIME-WAIT, CLOSE-WAIT, ...). */
+export type StateCounts = Record<string, number>
+
+/** Client-side sockets toward one destination from one local address: they share one ephemeral port space. */
+export interface DestinationCensus {
+  /** local address (no port), IPv4-mapped addresses unmapped */
+  local: string
+  /** remote address:port as ss writes it, IPv4-mapped addresses unmapped */
+  remote: string
+  states: StateCounts
+  total: number
+}
+
+/** Server-side sockets whose local port is this listener's. */
+export interface ListenerCensus {
+  /** the listener as ss writes it: *:8080, 127.0.0.1:8080 */
+  local: string
+  states: StateCounts
+  total: number
+  /** the listener's process, from its LISTEN line (ss -p) */
+  pid?: number
+  process?: string
+}
+
+/** CLOSE_WAIT sockets held by one process on one local endpoint (server side) or toward one remote (client side). */
+export interface CloseWaitGroup {
+  side: 'client' | 'server'
+  /** server side: the socket's local address:port */
+  local?: string
+  /** client side: the remote address:port */
+  remote?: string
+  pid?: number
+  process?: string
+  count: number
+}
+
+export interface ListeningSocket {
+  local: string
+  port: number
+  pid?: number
+  process?: string
+}
+
+export interface SocketOwner {
+  pid: number
+  name: string
+  sockets: number
+}
+
+/** One streamed pass over the TCP socket table, aggregated as it was read (src/census/census.ts). */
+export interface SocketCensus {
+  /** what it was read from: `ss -tanpo` or /proc/net/tcp + tcp6 (no processes) */
+  source: string
+  total: number
+  states: StateCounts
+  destinations: DestinationCensus[]
+  listeners: ListenerCensus[]
+  closeWait: CloseWaitGroup[]
+  /** listening endpoints as ss writes them, with their process when ss -p shows it */
+  listening: ListeningSocket[]
+  /** processes owning sockets (empty without ss -p) */
+  owners: SocketOwner[]
+  /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
+  ungrouped: number
+}
+
+/** Open descriptors of one socket-owning process against its RLIMIT_NOFILE. */
+export interface ProcessDescriptors {
+  pid: number
+  name: string
+  sockets: number
+  /** entries in /proc/PID/fd; undefined when unreadable */
+  open?: number
+  /** soft RLIMIT_NOFILE from /proc/PID/limits; undefined when unlimited or unreadable */
+  limit?: number
+  /** why open or limit is missing (the process exited, permission) */
+  unreadable?: string
+}
 
 /** Established sockets of one `ss -tnop` sample, grouped by listener (server side) or process and destination. */
 export interface KeepaliveGroup {
@@ -65,6 +205,12 @@ export interface FactTypes {
   counters: Counters
   sysctls: Sysctls
   listeners: Listener[]
+  softnet: SoftnetCpu[]
+  interfaces: NetInterface[]
+  sockstat: Sockstat
+  tcpInfo: TcpInfo
+  census: SocketCensus
+  descriptors: ProcessDescriptors[]
   capture: CaptureFact
   keepaliveSockets: EstablishedKeepalive
 }

@@ -44,6 +44,8 @@ export interface Finding {
   evidence: Evidence[]
   remediation?: Remediation
   details?: Array<Record<string, unknown>>
+  /** with --baseline, for failing findings: "known" when the baseline already had it (it does not fail the gate) */
+  baseline?: 'new' | 'known'
 }
 
 export interface Target {
@@ -73,6 +75,13 @@ export interface Report {
   summary: Summary
   exitCode: 0 | 1 | 2
   notes?: string[]
+  /** how the exit code was computed: --fail-on, and the --baseline whose findings did not count */
+  gate?: Gate
+}
+
+export interface Gate {
+  failOn: FailOn
+  baseline?: { path: string; known: number }
 }
 
 export type FailOn = Severity | 'never'
@@ -85,7 +94,7 @@ export function severityRank(s: Severity | undefined): number {
 
 /** True when the finding makes the gate fail at this --fail-on level. */
 export function failsGate(f: Finding, failOn: FailOn): boolean {
-  if (failOn === 'never' || f.status !== 'fail') return false
+  if (failOn === 'never' || f.status !== 'fail' || f.baseline === 'known') return false
   return severityRank(f.severity) >= RANK[failOn]
 }
 

@@ -18,6 +18,13 @@ export interface SsSocket {
 
 const STATES = new Set(['LISTEN', 'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'CLOSED', 'UNCONN', 'NEW-SYN-RECV', 'BOUND'])
 
+/** A line of `ss ... state X`, which drops the State column: every socket has the state the filter named. */
+function parseStateless(line: string, lineNo: number, state: string): SsSocket {
+  const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
+  if (!m) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
+  return { state, recvQ: Number(m[1]), sendQ: Number(m[2]), local: m[3], peer: m[4], processes: parseUsers(m[5]), extra: m[5] }
+}
+
 function parseMain(line: string, lineNo: number): SsSocket {
   const m = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
   if (!m || !STATES.has(m[1])) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
@@ -64,9 +71,9 @@ export function parseDuration(text: string): number {
 
 /**
  * Streams sockets out of ss lines, joining continuation lines. Works on a sync or async iterable so a
- * million-socket table is never held whole.
+ * million-socket table is never held whole. With `impliedState` the lines come from `ss ... state X` (no State column).
  */
-export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>): AsyncIterable<SsSocket> {
+export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>, impliedState?: string): AsyncIterable<SsSocket> {
   let pending: SsSocket | undefined
   let lineNo = 0
   for await (const line of lines) {
@@ -76,9 +83,9 @@ export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>):
       pending.extra += ' ' + line.trim()
       continue
     }
-    if (/^(State|Netid)\s/.test(line)) continue
+    if (/^(State|Netid|Recv-Q)\s/.test(line)) continue
     if (pending) yield pending
-    pending = parseMain(line, lineNo)
+    pending = impliedState ? parseStateless(line, lineNo, impliedState) : parseMain(line, lineNo)
   }
   if (pending) yield pending
 }

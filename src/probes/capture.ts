@@ -69,9 +69,9 @@ export const capture: Probe<'capture'> = {
   sampled: false,
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module)'],
   async collect(_source, _get, ctx) {
-    const req = ctx.capture
-    if (req?.pcap) return readFile(req.pcap, ctx.progress)
-    if (req?.capture) return (await import('../capture/live.js')).liveCapture(req.capture, ctx.progress)
+    const req = ctx?.capture
+    if (req?.pcap) return readFile(req.pcap, ctx?.progress)
+    if (req?.capture) return (await import('../capture/live.js')).liveCapture(req.capture, ctx?.progress)
     throw new Unavailable('skip', NO_CAPTURE)
   },
 }

@@ -2,20 +2,33 @@
 // (static ones only at the start of the window).
 import type { FactId } from '../model/facts.js'
 import { capture } from './capture.js'
+import { census } from './census.js'
 import { counters } from './counters.js'
+import { descriptors } from './descriptors.js'
 import { host } from './host.js'
+import { interfaces } from './interfaces.js'
 import { keepaliveSockets } from './keepalive-sockets.js'
 import { listeners } from './listeners.js'
-import type { Probe } from './probe.js'
+import { sockstat } from './sockstat.js'
+import { softnet } from './softnet.js'
 import { sysctls } from './sysctls-probe.js'
+import { tcpInfo } from './tcp-info.js'
+import type { Probe } from './probe.js'
 
 export type { CaptureRequest, FactGetter, Probe, ProbeContext } from './probe.js'
 
+// Keep sorted: one line per fact.
 export const PROBES: { [K in FactId]: Probe<K> } = {
-  counters,
   capture,
-  keepaliveSockets,
+  census,
+  counters,
+  descriptors,
   host,
+  interfaces,
+  keepaliveSockets,
   listeners,
+  sockstat,
+  softnet,
   sysctls,
+  tcpInfo,
 }

@@ -9,8 +9,10 @@ export interface CaptureRequest {
   capture?: { interface: string; seconds: number; filter?: string; write?: string }
 }
 
-/** Inputs of a run that come from flags rather than from the Source. */
+/** Inputs of a run that come from flags or the configuration rather than from the Source. */
 export interface ProbeContext {
+  /** sysctls to read besides SYSCTL_NAMES: those the configuration expects values of (sysctl.expected) */
+  extraSysctls?: string[]
   capture?: CaptureRequest
   /** progress text for stderr (a terminal only); undefined when nobody shows it */
   progress?: (text: string) => void
@@ -24,5 +26,5 @@ export interface Probe<K extends FactId> {
   /** what it reads, for `netdoc checks` */
   reads: string[]
   /** may ask for other facts of the same sample through `get` */
-  collect(source: Source, get: FactGetter, ctx: ProbeContext): Promise<FactTypes[K]>
+  collect(source: Source, get: FactGetter, ctx?: ProbeContext): Promise<FactTypes[K]>
 }

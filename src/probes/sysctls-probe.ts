@@ -7,8 +7,9 @@ export const sysctls: Probe<'sysctls'> = {
   id: 'sysctls',
   sampled: false,
   reads: ['/proc/sys/net/...', '/proc/sys/fs/file-max, file-nr, nr_open'],
-  async collect(source) {
-    const read = await source.textMany(SYSCTL_NAMES.map(sysctlPath))
+  async collect(source, _get, ctx) {
+    const names = [...new Set<string>([...SYSCTL_NAMES, ...(ctx?.extraSysctls ?? [])])]
+    const read = await source.textMany(names.map(sysctlPath))
     const out = new Map<string, string>()
     let denied: Unavailable | undefined
     for (const [path, v] of read) {

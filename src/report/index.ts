@@ -2,7 +2,13 @@
 import type { Report } from '../model/finding.js'
 import type { Style } from './style.js'
 
-export const FORMATS = ['table', 'json'] as const
+export const FORMATS = [
+  'table',
+  'json',
+  'junit',
+  'openmetrics',
+  'markdown',
+] as const
 export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions extends Style {
@@ -19,5 +25,11 @@ export async function render(format: Format, report: Report, opts: RenderOptions
       const body = await (await import('./table.js')).renderFindings(report, opts)
       return opts.view ? `${opts.view}\n${body}` : body
     }
+    case 'junit':
+      return (await import('./junit.js')).renderJunit(report)
+    case 'openmetrics':
+      return (await import('./openmetrics.js')).renderOpenMetrics(report)
+    case 'markdown':
+      return (await import('./markdown.js')).renderMarkdown(report)
   }
 }

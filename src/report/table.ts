@@ -21,6 +21,7 @@ export function subjectLabel(s: Subject): string {
 
 function label(f: Finding, c: ChalkInstance): string {
   const text = (f.status === 'fail' ? f.severity! : f.status).toUpperCase().padEnd(8)
+  if (f.baseline === 'known') return c.dim(text)
   if (f.status === 'fail') return f.severity === 'critical' ? c.red.bold(text) : f.severity === 'warning' ? c.yellow.bold(text) : c.cyan(text)
   if (f.status === 'error') return c.magenta(text)
   if (f.status === 'skip') return c.gray(text)
@@ -38,7 +39,7 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   const quiet = report.findings.filter((f) => f.status === 'pass' || f.status === 'skip')
   for (const f of report.findings) {
     if (!opts.verbose && (f.status === 'pass' || f.status === 'skip')) continue
-    out.push(`${label(f, c)} ${c.bold(f.check)}  ${subjectLabel(f.subject)}`)
+    out.push(`${label(f, c)} ${c.bold(f.check)}  ${subjectLabel(f.subject)}${f.baseline === 'known' ? c.dim('  (known in the baseline)') : ''}`)
     out.push(`         ${f.status === 'fail' ? c.bold(f.title) + ': ' : ''}${f.message}`)
     if (f.remediation) {
       out.push(`         ${c.dim('fix:')} ${f.remediation.text}`)
@@ -63,6 +64,7 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   ]
   const t = report.target
   const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? `netns ${t.netns}` : t.kind, t.hostname, t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
-  out.push(`${counts.join(', ')} · ${where} · window ${report.window.seconds.toFixed(1)} s · exit ${report.exitCode}`)
+  const baseline = report.gate?.baseline ? ` · ${report.gate.baseline.known} known in the baseline` : ''
+  out.push(`${counts.join(', ')} · ${where} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`)
   return out.join('\n') + '\n'
 }

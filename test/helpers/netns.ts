@@ -99,12 +99,12 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (bin/run.js) as a user would. */
-export async function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(ROOT, 'bin', 'run.js'), ...args],
-      { env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout: opts.timeoutMs ?? 60000, maxBuffer: 256 * 1024 * 1024 },
+      { env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout: opts.timeoutMs ?? 60000, maxBuffer: 256 * 1024 * 1024, cwd: opts.cwd ?? ROOT },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0
         resolve({ code, stdout, stderr })
@@ -114,7 +114,7 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
 }
 
 /** Runs the CLI with --json and parses the report. */
-export async function runJson(args: string[], opts?: { env?: Record<string, string> }): Promise<{ code: number; report: any; stderr: string }> {
+export async function runJson(args: string[], opts?: { env?: Record<string, string>; cwd?: string }): Promise<{ code: number; report: any; stderr: string }> {
   const r = await runCli([...args, '--json'], opts)
   let report: any
   try {

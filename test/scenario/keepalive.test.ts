@@ -147,6 +147,27 @@ describeRoot('keepalive settings', () => {
   })
 })
 
+describeRoot('live capture that netdoc cannot do', () => {
+  const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find(existsSync)
+  ;(runuser ? test : test.skip)('without root or CAP_NET_RAW → exit 2 with the fix', async () => {
+    const r = await execFileP(runuser!, ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'run.js'), 'keepalive', '--capture', 'lo', '--duration', '1', '--interval', '0']).catch((e) => e)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--capture lo: .*not permitted; run as root or give node CAP_NET_RAW/)
+  })
+
+  test.each([
+    [['--capture', 'nosuch0'], /--capture nosuch0: no such interface/],
+    [['--capture', 'lo', '--filter', 'tcp portx 80'], /--filter "tcp portx 80": .*syntax error/],
+    [['--capture', 'lo', '--write', '/nonexistent/dir/x.pcap'], /--write \/nonexistent\/dir\/x\.pcap: cannot create it/],
+    [['--capture', 'lo', '--netns', 'x'], /run netdoc inside it \(ip netns exec NAME/],
+  ])('%j → exit 2', async (args, message) => {
+    const r = await runCli(['keepalive', '--duration', '1', '--interval', '0', ...(args as string[])])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message as RegExp)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
+
 describe('capture inputs that netdoc cannot use', () => {
   let dir: string
   beforeAll(() => {

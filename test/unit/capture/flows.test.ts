@@ -162,6 +162,13 @@ describe('flow tracker on segment tables', () => {
     expect(flows[0].flow.sides[0].nextSeq).toBe(1011) // probes never advance it
   })
 
+  test('a probe at next − 1 while the peer advertises a zero window is a zero-window probe, not a keepalive', () => {
+    const open = connection(0, 1000, 5000).slice(0, 5)
+    const zero = { ...seg(1, 5, ACK, 5021, 1011), window: 0 }
+    const { flows } = track([...open, zero, seg(0, 6, ACK, 1010, 5021, 1), seg(1, 7, ACK, 5021, 1011), seg(0, 20, ACK, 1010, 5021)])
+    expect(flows[0].segs.slice(5).map((s) => s.info.keepalive)).toEqual([false, false, false, true])
+  })
+
   test('closed flows leave after a quiet time; open ones stay until idle; half-open ones sooner', () => {
     const segs = [
       ...connection(0, 1000, 5000, 40001), // closed at 0.007

@@ -1,0 +1,88 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { NetInterface } from '../model/facts.js'
+import type { Finding, Severity } from '../model/finding.js'
+import { growth, joinSamples } from './buffer-helpers.js'
+import { fail, pass, plural, seconds } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'buffers.nic-drops',
+  topic: 'buffers',
+  title: 'Interface receive drops',
+  failureTitle: 'Interface dropping received packets',
+  description:
+    "An interface's rx_dropped, rx_fifo_errors or rx_missed_errors grew as a share of the packets it received in the window: the NIC ring overflowed (fifo, missed) or the stack dropped what it could not take (dropped).",
+  facts: ['interfaces', 'sysctls'],
+  thresholds: {
+    warningShare: { value: 0.001, description: 'drops / (packets + drops) in the window above which an interface is a warning (0.1 %)' },
+    criticalShare: { value: 0.01, description: 'the share above which it is critical (1 %)' },
+    minPackets: { value: 1000, description: 'fewer packets than this in the window: growth is only info (too few to judge a share)' },
+  },
+}
+
+export const DROP_STATS = ['rx_dropped', 'rx_fifo_errors', 'rx_missed_errors'] as const
+
+/** Drops and packets of one interface over the window (or since boot). */
+export function interfaceDrops(start: NetInterface | undefined, end: NetInterface, windowed: boolean) {
+  const byStat: Record<string, { value: number; delta?: number }> = {}
+  for (const s of [...DROP_STATS, 'rx_packets']) {
+    const g = growth(start?.stats[s], end.stats[s], windowed)
+    if (g) byStat[s] = g
+  }
+  const pick = (s: string) => (windowed ? byStat[s]?.delta : byStat[s]?.value)
+  // A counter that went down (interface re-created) gives no delta: the interface is judged on the rest.
+  const drops = DROP_STATS.reduce((a, s) => a + (pick(s) ?? 0), 0)
+  const packets = pick('rx_packets') ?? 0
+  return { byStat, drops, packets, share: drops + packets > 0 ? drops / (drops + packets) : 0 }
+}
+
+const pct = (x: number) => `${+(x * 100).toFixed(3)} %`
+
+export const nicDrops: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const w = ctx.windowSeconds
+    const windowed = w > 0
+    const sysctls = facts.get('sysctls')
+    const warnAt = ctx.threshold('warningShare')
+    const critAt = ctx.threshold('criticalShare')
+    const minPackets = ctx.threshold('minPackets')
+    const rows = joinSamples(facts.first('interfaces'), facts.get('interfaces'), (i) => i.name).map(({ start, end }) => ({ iface: end, ...interfaceDrops(start, end, windowed) }))
+    const details = rows.map((r) => ({ interface: r.iface.name, packets: r.packets, drops: r.drops, share: +(r.share * 100).toFixed(4), ...Object.fromEntries(Object.entries(r.byStat).map(([k, g]) => [k, windowed ? (g.delta ?? null) : g.value])) })).slice(0, ctx.options.maxDetails)
+    const findings: Finding[] = []
+    for (const r of rows) {
+      if (r.drops === 0) continue
+      let severity: Severity
+      if (!windowed) {
+        if (r.share <= warnAt) continue // since boot, a trickle of drops is normal
+        severity = 'info'
+      } else if (r.packets < minPackets) severity = 'info'
+      else if (r.share > critAt) severity = 'critical'
+      else if (r.share > warnAt) severity = 'warning'
+      else continue
+      const name = r.iface.name
+      const which = DROP_STATS.filter((s) => (windowed ? r.byStat[s]?.delta : r.byStat[s]?.value)).map((s) => `${s} ${windowed ? '+' : ''}${windowed ? r.byStat[s].delta : r.byStat[s].value}`)
+      findings.push(
+        fail(meta, {
+          severity,
+          title: windowed ? undefined : 'Interface dropped received packets since boot',
+          message: `${name}: ${plural(r.drops, 'packet')} dropped of ${r.drops + r.packets} received (${pct(r.share)}) ${windowed ? `in ${seconds(w)}` : 'since boot'}: ${which.join(', ')}`,
+          subject: { interface: name },
+          evidence: Object.entries(r.byStat).map(([k, g]) => ({ source: `/sys/class/net/${name}/statistics/${k}`, name: k, value: g.value, ...(g.delta !== undefined ? { delta: g.delta } : {}) })),
+          remediation: {
+            text: 'rx_fifo_errors / rx_missed_errors: the NIC ring filled before the kernel emptied it; enlarge the RX ring up to its pre-set maximum and spread interrupts over more CPUs. rx_dropped: the stack refused packets (backlog full, unknown protocol, no buffer); check softnet drops and raise net.core.netdev_max_backlog / netdev_budget.',
+            commands: [
+              `ethtool -g ${name}  # current and maximum ring sizes`,
+              `ethtool -G ${name} rx 4096  # up to the pre-set maximum`,
+              `ethtool -S ${name} | grep -iE 'drop|miss|fifo|no_buf'`,
+              `sysctl -w net.core.netdev_max_backlog=${Math.max(2000, 2 * (Number(sysctls.get('net.core.netdev_max_backlog')) || 1000))}`,
+              `sysctl -w net.core.netdev_budget=${Math.max(600, 2 * (Number(sysctls.get('net.core.netdev_budget')) || 300))}`,
+            ],
+          },
+          details: details.filter((d) => d.interface === name),
+        }),
+      )
+    }
+    if (findings.length) return findings
+    return [pass(meta, `${plural(rows.length, 'interface')}: no receive drops above ${pct(warnAt)}${windowed ? ` in ${seconds(w)}` : ' since boot'}`, [], details)]
+  },
+}

@@ -1,0 +1,117 @@
+// Shared by the timewait, sockets and ports checks: the ephemeral port range, when tcp_tw_reuse applies, and the
+// census groups joined across the two samples (a lingering state counts only when it is in both).
+import type { Facts } from '../model/check.js'
+import type { DestinationCensus, ListenerCensus, SocketCensus, StateCounts, Sysctls } from '../model/facts.js'
+import type { Evidence } from '../model/finding.js'
+import { isLoopback, splitEndpoint } from '../parsers/address.js'
+import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
+import { sysctlEvidence } from './helpers.js'
+
+/** "8080,9000-9010" (ip_local_reserved_ports) → [[8080, 8080], [9000, 9010]] */
+export function parsePortList(text: string | undefined): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  for (const part of (text ?? '').split(',')) {
+    const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part)
+    if (m) out.push([Number(m[1]), Number(m[2] ?? m[1])])
+  }
+  return out
+}
+
+export interface PortRange {
+  low: number
+  high: number
+  /** ports in the range */
+  size: number
+  /** reserved ports inside the range */
+  reserved: number
+  /** what connect() can pick from: the range minus reserved ports */
+  usable: number
+  reservedList: Array<[number, number]>
+}
+
+export const DEFAULT_RANGE = '32768 60999'
+
+export function portRange(sysctls: Sysctls): PortRange {
+  const [low, high] = sysctlNumbers(sysctls.get('net.ipv4.ip_local_port_range') ?? DEFAULT_RANGE) ?? [32768, 60999]
+  const reservedList = parsePortList(sysctls.get('net.ipv4.ip_local_reserved_ports'))
+  let reserved = 0
+  for (const [a, b] of reservedList) reserved += Math.max(0, Math.min(b, high) - Math.max(a, low) + 1)
+  const size = high - low + 1
+  return { low, high, size, reserved, usable: Math.max(1, size - reserved), reservedList }
+}
+
+export const isReserved = (port: number, list: Array<[number, number]>): boolean => list.some(([a, b]) => port >= a && port <= b)
+
+export interface Reuse {
+  /** connect() reuses TIME_WAIT ports toward this destination */
+  applies: boolean
+  /** the sysctls, for messages: "tcp_tw_reuse=2 (loopback only)" */
+  why: string
+}
+
+/**
+ * tcp_tw_reuse (ip-sysctl.rst): 0 off, 1 every destination, 2 loopback only (a loopback source or destination
+ * address). It needs TCP timestamps: with tcp_timestamps=0 nothing is reused.
+ */
+export function twReuse(sysctls: Sysctls, d: { local: string; remote: string }): Reuse {
+  const value = sysctlNumber(sysctls.get('net.ipv4.tcp_tw_reuse'))
+  const ts = sysctlNumber(sysctls.get('net.ipv4.tcp_timestamps'))
+  if (value === undefined) return { applies: false, why: 'tcp_tw_reuse is not on this kernel' }
+  if (value === 0) return { applies: false, why: 'tcp_tw_reuse=0' }
+  if (ts === 0) return { applies: false, why: `tcp_tw_reuse=${value} but tcp_timestamps=0 (reuse needs timestamps)` }
+  if (value === 1) return { applies: true, why: 'tcp_tw_reuse=1' }
+  const loop = isLoopback(d.local) || isLoopback(splitEndpoint(d.remote).address)
+  return { applies: loop, why: `tcp_tw_reuse=${value} (loopback only)${loop ? '' : ', and this destination is not loopback'}` }
+}
+
+export const reuseEvidence = (sysctls: Sysctls): Evidence[] => [
+  sysctlEvidence('net.ipv4.tcp_tw_reuse', sysctls.get('net.ipv4.tcp_tw_reuse')),
+  sysctlEvidence('net.ipv4.tcp_timestamps', sysctls.get('net.ipv4.tcp_timestamps')),
+]
+
+export const rangeEvidence = (sysctls: Sysctls): Evidence[] => [
+  sysctlEvidence('net.ipv4.ip_local_port_range', sysctls.get('net.ipv4.ip_local_port_range')),
+  sysctlEvidence('net.ipv4.ip_local_reserved_ports', sysctls.get('net.ipv4.ip_local_reserved_ports')),
+]
+
+/** A group seen at the end of the window, with its twin of the start sample when there was one. */
+export interface Joined<T> {
+  end: T
+  start?: T
+}
+
+/** Joins one kind of census group across the two samples by key. With a 0 window both are the same sample. */
+export function joinSamples<T>(facts: Facts, groups: (c: SocketCensus) => T[], key: (t: T) => string): Array<Joined<T>> {
+  const end = facts.get('census')
+  const start = facts.first('census')
+  const byKey = new Map<string, T>()
+  for (const t of groups(start)) byKey.set(key(t), t)
+  return groups(end).map((t) => ({ end: t, start: byKey.get(key(t)) }))
+}
+
+/** The smaller of the two samples' values: what lingered through the window (0 when missing from the start). */
+export function lingering<T>(j: Joined<T>, value: (t: T) => number): number {
+  return j.start === undefined ? 0 : Math.min(value(j.start), value(j.end))
+}
+
+export const destinationKey = (d: DestinationCensus): string => `${d.local}|${d.remote}`
+
+export const stateCount = (states: StateCounts, state: string): number => states[state] ?? 0
+
+/** "ESTAB 850, TIME-WAIT 12" (largest first) */
+export function stateList(states: StateCounts): string {
+  return Object.entries(states)
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ')
+}
+
+/** "127.0.0.1 → 127.0.0.1:8080" */
+export const destinationLabel = (d: { local: string; remote: string }): string => `${d.local} → ${d.remote}`
+
+export const pct = (share: number): string => `${Math.round(share * 100)} %`
+
+/** The listener's process as the census saw it on its LISTEN line, for subjects. */
+export function listenerOwner(l: ListenerCensus): { pid?: number; process?: string } {
+  return l.pid !== undefined ? { pid: l.pid, process: l.process } : {}
+}

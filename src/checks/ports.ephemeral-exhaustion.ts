@@ -1,0 +1,59 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { DestinationCensus, Sysctls } from '../model/facts.js'
+import type { Finding } from '../model/finding.js'
+import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse } from './census-helpers.js'
+import { fail, pass } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'ports.ephemeral-exhaustion',
+  topic: 'ports',
+  title: 'Ephemeral ports per destination',
+  failureTitle: 'Ephemeral ports running out',
+  description:
+    'Sockets toward one destination (local address, remote address:port) hold a large share of the ephemeral ports connect() can use for it: every state that holds a local port counts, except TIME_WAIT that tcp_tw_reuse lets connect() reuse. Judged on the smaller of the two samples.',
+  facts: ['census', 'sysctls'],
+  thresholds: {
+    warningShare: { value: 0.5, description: 'ports used toward one destination as a share of the usable range: warning' },
+    criticalShare: { value: 0.8, description: 'the same share: critical' },
+    minSockets: { value: 20, description: 'a destination with fewer sockets is never reported, whatever the range' },
+  },
+}
+
+/** Local ports held toward a destination: everything but TIME_WAIT that connect() may reuse. */
+export function portsUsed(d: DestinationCensus, sysctls: Sysctls): { used: number; reusable: number } {
+  const reusable = twReuse(sysctls, d).applies ? stateCount(d.states, 'TIME-WAIT') : 0
+  return { used: d.total - reusable, reusable }
+}
+
+export const portsEphemeralExhaustion: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const sysctls = facts.get('sysctls')
+    const range = portRange(sysctls)
+    const findings: Finding[] = []
+    let busiest = 0
+    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
+      const used = lingering(j, (d) => portsUsed(d, sysctls).used)
+      busiest = Math.max(busiest, used)
+      const share = used / range.usable
+      if (used < ctx.threshold('minSockets') || share < ctx.threshold('warningShare')) continue
+      const d = j.end
+      const { reusable } = portsUsed(d, sysctls)
+      const reuseNote = reusable ? `; ${reusable} more in TIME_WAIT are reusable (${twReuse(sysctls, d).why})` : ''
+      findings.push(
+        fail(meta, {
+          severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',
+          message: `${destinationLabel(d)}: ${used}/${range.usable} usable ephemeral ports in use (${pct(share)}; ${stateList(d.states)})${reuseNote}. When they run out, connect() fails with EADDRNOTAVAIL ("Cannot assign requested address")`,
+          subject: { local: d.local, remote: d.remote, side: 'client' },
+          evidence: [{ source: 'ss -tanpo', name: 'portsUsed', value: used }, { source: 'ss -tanpo', name: 'usablePorts', value: range.usable }, ...Object.entries(d.states).map(([s, n]) => ({ source: 'ss -tanpo', name: s, value: n })), ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
+          remediation: {
+            text: 'Each (local address, destination address:port) has only the ephemeral range to pick from. Reuse connections (pooling, keep-alive) instead of opening one per request; widen net.ipv4.ip_local_port_range; add local source addresses or destination addresses/ports to multiply the 4-tuples; tcp_tw_reuse=1 when TIME_WAIT is the bulk. Never tcp_tw_recycle.',
+            commands: [`ss -tan dst ${d.remote} | awk 'NR>1 {print $1}' | sort | uniq -c`, `sysctl -w net.ipv4.ip_local_port_range="${Math.min(range.low, 15000)} ${Math.max(range.high, 65000)}"`],
+          },
+        }),
+      )
+    }
+    if (findings.length) return findings
+    return [pass(meta, `the busiest destination uses ${busiest} of ${range.usable} usable ephemeral ports (${pct(busiest / range.usable)})`, rangeEvidence(sysctls))]
+  },
+}

@@ -1,0 +1,69 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { Finding } from '../model/finding.js'
+import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
+import { pct } from './census-helpers.js'
+import { fail, pass, sysctlEvidence } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'ports.fd-limit',
+  topic: 'ports',
+  title: 'Open-file limits',
+  failureTitle: 'Process near its open-files limit',
+  description:
+    'A socket-owning process has a large share of its RLIMIT_NOFILE open (/proc/PID/fd vs /proc/PID/limits), or the system fs.file-nr is near fs.file-max. Beyond the limit accept() and socket() fail with EMFILE/ENFILE.',
+  facts: ['descriptors', 'sysctls'],
+  thresholds: {
+    warningShare: { value: 0.8, description: 'open descriptors as a share of the soft RLIMIT_NOFILE: warning' },
+    criticalShare: { value: 0.95, description: 'the same share: critical' },
+    systemShare: { value: 0.8, description: 'fs.file-nr allocated as a share of fs.file-max: warning' },
+  },
+}
+
+export const portsFdLimit: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const findings: Finding[] = []
+    const procs = facts.get('descriptors')
+    const sysctls = facts.get('sysctls')
+    const nrOpen = sysctls.get('fs.nr_open')
+    for (const d of procs) {
+      if (d.open === undefined || !d.limit) continue
+      const share = d.open / d.limit
+      if (share < ctx.threshold('warningShare')) continue
+      findings.push(
+        fail(meta, {
+          severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',
+          message: `${d.name} (pid ${d.pid}) has ${d.open} of ${d.limit} open files (${pct(share)}; ${d.sockets} TCP sockets): past the limit accept() and socket() fail with EMFILE "Too many open files"`,
+          subject: { pid: d.pid, process: d.name },
+          evidence: [
+            { source: `/proc/${d.pid}/fd`, name: 'open', value: d.open },
+            { source: `/proc/${d.pid}/limits`, name: 'Max open files', value: d.limit },
+            sysctlEvidence('fs.nr_open', nrOpen),
+          ],
+          remediation: {
+            text: 'First check for a leak (a count that only grows; CLOSE_WAIT sockets: see sockets.close-wait). Otherwise raise the limit where the service starts: systemd LimitNOFILE=, ulimit -n, or docker --ulimit nofile=; the hard cap is fs.nr_open.',
+            commands: [`ls /proc/${d.pid}/fd | wc -l`, `grep 'open files' /proc/${d.pid}/limits`, `prlimit --pid ${d.pid} --nofile=${Math.min(d.limit * 4, sysctlNumber(nrOpen) ?? 1048576)}`],
+          },
+        }),
+      )
+    }
+    const fileNr = sysctlNumbers(sysctls.get('fs.file-nr'))
+    const fileMax = sysctlNumber(sysctls.get('fs.file-max'))
+    if (fileNr && fileMax && fileNr[0] / fileMax >= ctx.threshold('systemShare')) {
+      findings.push(
+        fail(meta, {
+          severity: 'warning',
+          title: 'System near fs.file-max',
+          message: `${fileNr[0]} file handles allocated of fs.file-max=${fileMax} (${pct(fileNr[0] / fileMax)}): past it every process gets ENFILE "Too many open files in system"`,
+          subject: { sysctl: 'fs.file-max' },
+          evidence: [sysctlEvidence('fs.file-nr', sysctls.get('fs.file-nr')), sysctlEvidence('fs.file-max', sysctls.get('fs.file-max'))],
+          remediation: { text: 'Find the process holding them (ls /proc/*/fd | wc -l per pid), then raise fs.file-max if the load is legitimate.', commands: [`sysctl -w fs.file-max=${fileMax * 2}`] },
+        }),
+      )
+    }
+    if (findings.length) return findings
+    const read = procs.filter((d) => d.open !== undefined)
+    const top = [...read].filter((d) => d.limit).sort((a, b) => b.open! / b.limit! - a.open! / a.limit!)[0]
+    return [pass(meta, `${read.length} socket-owning processes read${top ? `; the fullest is ${top.name} (pid ${top.pid}) with ${top.open}/${top.limit}` : ''}${fileNr && fileMax ? `; system ${fileNr[0]}/${fileMax}` : ''}`)]
+  },
+}

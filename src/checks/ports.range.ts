@@ -1,0 +1,59 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { Finding } from '../model/finding.js'
+import { isReserved, portRange, rangeEvidence } from './census-helpers.js'
+import { fail, pass } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'ports.range',
+  topic: 'ports',
+  title: 'Ephemeral port range',
+  failureTitle: 'Ephemeral port range too small or overlapping listeners',
+  description:
+    'net.ipv4.ip_local_port_range is small (fewer than 10000 ports), or a listening port lies inside it without being in ip_local_reserved_ports (an outgoing connection can take it while the service restarts).',
+  facts: ['sysctls', 'census'],
+  thresholds: { minPorts: { value: 10000, description: 'a range with fewer ports is reported (info)' } },
+}
+
+export const portsRange: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const sysctls = facts.get('sysctls')
+    const r = portRange(sysctls)
+    const evidence = rangeEvidence(sysctls)
+    const findings: Finding[] = []
+    if (r.size < ctx.threshold('minPorts')) {
+      findings.push(
+        fail(meta, {
+          severity: 'info',
+          title: 'Small ephemeral port range',
+          message: `net.ipv4.ip_local_port_range ${r.low}-${r.high} has ${r.size} ports (${r.usable} usable): at most that many concurrent connections plus TIME_WAIT toward any one destination`,
+          subject: { sysctl: 'net.ipv4.ip_local_port_range' },
+          evidence,
+          remediation: { text: 'Widen the range unless it was narrowed on purpose (keep listening ports out of it or reserve them).', commands: ['sysctl -w net.ipv4.ip_local_port_range="15000 65000"'] },
+        }),
+      )
+    }
+    const seen = new Set<number>()
+    for (const l of facts.get('census').listening) {
+      if (l.port < r.low || l.port > r.high || isReserved(l.port, r.reservedList) || seen.has(l.port)) continue
+      seen.add(l.port)
+      const p = l.pid !== undefined ? { pid: l.pid, name: l.process ?? '?' } : undefined
+      const reserved = [...r.reservedList.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)), String(l.port)].join(',')
+      findings.push(
+        fail(meta, {
+          severity: 'warning',
+          title: 'Listening port inside the ephemeral range',
+          message: `${l.local}${p ? ` (${p.name}, pid ${p.pid})` : ''} listens on port ${l.port}, inside the ephemeral range ${r.low}-${r.high} and not in ip_local_reserved_ports: an outgoing connection can take the port while the service is down, and its restart fails with "Address already in use"`,
+          subject: { local: l.local, side: 'server', ...(p ? { pid: p.pid, process: p.name } : {}) },
+          evidence,
+          remediation: {
+            text: 'Reserve the port so connect() and bind(0) never pick it (it stays usable by an explicit bind), or move the service or the range so they do not overlap.',
+            commands: [`sysctl -w net.ipv4.ip_local_reserved_ports=${reserved}`, `echo 'net.ipv4.ip_local_reserved_ports = ${reserved}' > /etc/sysctl.d/90-reserved-ports.conf`],
+          },
+        }),
+      )
+    }
+    if (findings.length) return findings
+    return [pass(meta, `ip_local_port_range ${r.low}-${r.high} (${r.usable} usable); no listener inside it unreserved`, evidence)]
+  },
+}

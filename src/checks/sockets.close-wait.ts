@@ -1,0 +1,60 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { CloseWaitGroup } from '../model/facts.js'
+import type { Finding, Subject } from '../model/finding.js'
+import { joinSamples, lingering } from './census-helpers.js'
+import { fail, pass } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'sockets.close-wait',
+  topic: 'sockets',
+  title: 'CLOSE_WAIT',
+  failureTitle: 'CLOSE_WAIT sockets accumulating',
+  description:
+    'CLOSE_WAIT sockets per local endpoint (server side) or remote (client side) and process, present in both samples: the peer closed, the application never called close(). Each holds a descriptor.',
+  facts: ['census'],
+  thresholds: {
+    warning: { value: 10, description: 'CLOSE_WAIT sockets of one process on one endpoint, in both samples: warning' },
+    critical: { value: 1000, description: 'the same count: critical' },
+  },
+}
+
+const key = (g: CloseWaitGroup) => `${g.side}|${g.local ?? g.remote}|${g.pid ?? ''}`
+
+function label(g: CloseWaitGroup): string {
+  const owner = g.pid !== undefined ? `${g.process ?? '?'} (pid ${g.pid})` : 'an unknown process (run as root with ss for process names)'
+  return g.side === 'server' ? `${owner} on ${g.local}` : `${owner} toward ${g.remote}`
+}
+
+export const socketsCloseWait: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const warnAt = ctx.threshold('warning')
+    const findings: Finding[] = []
+    for (const j of joinSamples(facts, (c) => c.closeWait, key)) {
+      const n = lingering(j, (g) => g.count)
+      if (n < warnAt) continue
+      const g = j.end
+      const subject: Subject = { side: g.side, ...(g.local ? { local: g.local } : { remote: g.remote }) }
+      if (g.pid !== undefined) Object.assign(subject, { pid: g.pid, process: g.process })
+      const pid = g.pid ?? 'PID'
+      findings.push(
+        fail(meta, {
+          severity: n >= ctx.threshold('critical') ? 'critical' : 'warning',
+          message: `${n} CLOSE_WAIT sockets held by ${label(g)} in both samples: the peer closed them but the application never calls close() (a descriptor leak). Confirm with \`ss -tanp state close-wait\` and \`ls -l /proc/${pid}/fd\``,
+          subject,
+          evidence: [
+            { source: 'ss -tanpo', name: 'CLOSE-WAIT', value: g.count },
+            ...(j.start ? [{ source: 'ss -tanpo (start of window)', name: 'CLOSE-WAIT', value: j.start.count }] : []),
+          ],
+          remediation: {
+            text: 'Fix the application: close the socket when read() returns 0 (end of stream) or on every error path; in pools, evict connections the server closed. No sysctl removes CLOSE_WAIT: the kernel waits for the application. Restarting the process releases them until the leak fills again.',
+            commands: [`ss -tanp state close-wait${g.local ? ` '( sport = :${g.local.slice(g.local.lastIndexOf(':') + 1)} )'` : ''}`, `ls -l /proc/${pid}/fd | grep -c socket`],
+          },
+        }),
+      )
+    }
+    if (findings.length) return findings
+    const total = facts.get('census').states['CLOSE-WAIT'] ?? 0
+    return [pass(meta, `${total} CLOSE_WAIT sockets; no process holds ${warnAt} or more on one endpoint through the window`, [{ source: 'ss -tanpo', name: 'CLOSE-WAIT', value: total }])]
+  },
+}

@@ -1,0 +1,81 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { Severity } from '../model/finding.js'
+import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'tcp.retransmits',
+  topic: 'tcp',
+  title: 'TCP retransmissions',
+  failureTitle: 'TCP retransmitting heavily',
+  description:
+    'Retransmitted segments (Tcp RetransSegs) are a high share of the segments sent (OutSegs) in the window: loss or reordering on the path, or queues dropping. SYN retransmits and retransmission timeouts are shown, with the congestion control in use.',
+  facts: ['counters', 'sysctls', 'tcpInfo'],
+  thresholds: {
+    warningShare: { value: 0.01, description: 'RetransSegs / OutSegs in the window above which it is a warning (1 %)' },
+    criticalShare: { value: 0.05, description: 'the share above which it is critical (5 %)' },
+    minSegments: { value: 500, description: 'fewer segments sent than this in the window: too few to judge' },
+  },
+}
+
+const pct = (x: number) => `${+(x * 100).toFixed(2)} %`
+
+export const retransmits: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const w = ctx.windowSeconds
+    const retrans = readCounter(facts, 'TcpRetransSegs', w)
+    const out = readCounter(facts, 'TcpOutSegs', w)
+    if (!retrans || !out) return [skip(meta, 'this kernel lacks Tcp RetransSegs or OutSegs in /proc/net/snmp')]
+    const syn = readCounter(facts, 'TcpExtTCPSynRetrans', w)
+    const timeouts = readCounter(facts, 'TcpExtTCPTimeouts', w)
+    const sysctls = facts.get('sysctls')
+    const cc = sysctls.get('net.ipv4.tcp_congestion_control')
+    const available = sysctls.get('net.ipv4.tcp_available_congestion_control')
+    const evidence = [retrans, out, syn, timeouts].filter((c) => c !== undefined).map(counterEvidence)
+    evidence.push(sysctlEvidence('net.ipv4.tcp_congestion_control', cc), sysctlEvidence('net.ipv4.tcp_available_congestion_control', available))
+
+    const windowed = w > 0
+    const r = windowed ? (retrans.delta ?? 0) : retrans.value
+    const o = windowed ? (out.delta ?? 0) : out.value
+    const share = o > 0 ? r / o : 0
+    const when = windowed ? `in ${seconds(w)}` : 'since boot'
+    const extra = (c: typeof syn, label: string) => (c ? `, ${label} ${windowed ? (c.delta ?? 0) : c.value}` : '')
+    const bbr = available === undefined || cc?.trim() === 'bbr' ? '' : /\bbbr\b/.test(available) ? '; bbr is available' : '; bbr is not loaded (modprobe tcp_bbr)'
+    const ccText = `congestion control ${cc ?? '?'}${bbr}`
+    const summary = `${r} of ${o} segments retransmitted (${pct(share)}) ${when}${extra(syn, 'SYN retransmits')}${extra(timeouts, 'timeouts')}; ${ccText}`
+
+    if (o < ctx.threshold('minSegments')) return [pass(meta, `${summary}: too few segments to judge (under ${ctx.threshold('minSegments')})`, evidence)]
+    let severity: Severity | undefined
+    if (share > ctx.threshold('criticalShare')) severity = 'critical'
+    else if (share > ctx.threshold('warningShare')) severity = 'warning'
+    if (severity && !windowed) severity = 'info' // since boot: history, not a current problem
+    if (!severity) return [pass(meta, summary, evidence)]
+
+    const top = facts.has('tcpInfo') ? facts.get('tcpInfo').topRetrans : []
+    const details = top.slice(0, ctx.options.maxDetails).map((s) => ({
+      local: s.local,
+      remote: s.peer,
+      ...(s.process ? { process: s.process, pid: s.pid } : {}),
+      retrans: `${s.retransNow ?? 0}/${s.retransTotal ?? '?'}`,
+      ...(s.rttMs !== undefined ? { rttMs: s.rttMs } : {}),
+    }))
+    const worst = top[0] ? `; most retransmits: ${top[0].local} → ${top[0].peer}${top[0].process ? ` (${top[0].process}, pid ${top[0].pid})` : ''} retrans ${top[0].retransNow ?? 0}/${top[0].retransTotal ?? '?'}` : ''
+    return [
+      fail(meta, {
+        severity,
+        title: windowed ? undefined : 'TCP retransmitted heavily since boot',
+        message: summary + worst,
+        evidence,
+        remediation: {
+          text: 'Retransmissions mean segments were lost (or reordered) somewhere: find where (interface drops, softnet drops, a lossy link or a congested middlebox), and on lossy or long paths prefer a congestion control that does not read loss as congestion (bbr, with the fq qdisc).',
+          commands: [
+            "ss -tni state established | grep -B1 'retrans:[0-9]*/[1-9]'  # sockets that retransmitted",
+            'nstat -az TcpRetransSegs TcpOutSegs TcpExtTCPSynRetrans TcpExtTCPTimeouts TcpExtTCPLostRetransmit',
+            ...(cc?.trim() === 'bbr' ? [] : ['modprobe tcp_bbr && sysctl -w net.core.default_qdisc=fq net.ipv4.tcp_congestion_control=bbr']),
+          ],
+        },
+        details,
+      }),
+    ]
+  },
+}

@@ -1,0 +1,45 @@
+import type { Check, CheckMeta } from '../model/check.js'
+import type { Finding } from '../model/finding.js'
+import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, reuseEvidence, stateCount, twReuse } from './census-helpers.js'
+import { fail, pass } from './helpers.js'
+
+const meta: CheckMeta = {
+  id: 'timewait.reuse',
+  topic: 'timewait',
+  title: 'TIME_WAIT reuse',
+  failureTitle: 'TIME_WAIT ports not reusable',
+  description:
+    'Client-side TIME_WAIT toward a destination holds a large share of the usable ephemeral ports while net.ipv4.tcp_tw_reuse does not apply to it (0, or 2 and the destination is not loopback, or TCP timestamps are off).',
+  facts: ['census', 'sysctls'],
+  thresholds: { share: { value: 0.5, description: 'client-side TIME_WAIT toward one destination as a share of the usable ephemeral ports' } },
+}
+
+export const timewaitReuse: Check = {
+  meta,
+  evaluate(facts, ctx) {
+    const sysctls = facts.get('sysctls')
+    const range = portRange(sysctls)
+    const findings: Finding[] = []
+    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
+      const tw = lingering(j, (d) => stateCount(d.states, 'TIME-WAIT'))
+      if (tw / range.usable < ctx.threshold('share')) continue
+      const reuse = twReuse(sysctls, j.end)
+      if (reuse.applies) continue
+      const noTs = /timestamps=0/.test(reuse.why)
+      findings.push(
+        fail(meta, {
+          severity: 'warning',
+          message: `${tw} TIME_WAIT sockets toward ${destinationLabel(j.end)} (${pct(tw / range.usable)} of ${range.usable} usable ports) cannot be reused by connect(): ${reuse.why}`,
+          subject: { local: j.end.local, remote: j.end.remote, side: 'client' },
+          evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }, ...reuseEvidence(sysctls)],
+          remediation: {
+            text: 'tcp_tw_reuse=1 lets connect() take a TIME_WAIT port toward the same destination once it is older than 1 s; it is safe for outgoing connections (TCP timestamps protect against old segments) and needs tcp_timestamps=1. The lasting fix is fewer short connections: pool and keep connections alive.',
+            commands: [...(noTs ? ['sysctl -w net.ipv4.tcp_timestamps=1'] : []), 'sysctl -w net.ipv4.tcp_tw_reuse=1', "echo 'net.ipv4.tcp_tw_reuse = 1' > /etc/sysctl.d/90-tw-reuse.conf"],
+          },
+        }),
+      )
+    }
+    if (findings.length) return findings
+    return [pass(meta, `no destination has client-side TIME_WAIT above ${pct(ctx.threshold('share'))} of the usable ports without reuse (tcp_tw_reuse=${sysctls.get('net.ipv4.tcp_tw_reuse') ?? '?'})`, reuseEvidence(sysctls))]
+  },
+}

@@ -1,0 +1,37 @@
+import { censusOf, type CensusSocket } from '../census/census.js'
+import { Unavailable } from '../model/errors.js'
+import { parseProcNetTcp } from '../parsers/proc-net-tcp.js'
+import { parseSs } from '../parsers/ss.js'
+import type { Probe } from './probe.js'
+import type { Source } from './source.js'
+
+export const SS_CENSUS = ['ss', '-tanpo']
+
+export const census: Probe<'census'> = {
+  id: 'census',
+  sampled: true,
+  reads: ['ss -tanpo', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
+  async collect(source) {
+    // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
+    try {
+      return await censusOf(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '))
+    } catch (err) {
+      if (!(err instanceof Unavailable && /not found/.test(err.reason))) throw err
+      return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6')
+    }
+  },
+}
+
+/** Without ss: the same sockets from /proc/net/tcp and tcp6, without their processes. */
+async function* procSockets(source: Source): AsyncIterable<CensusSocket> {
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for await (const line of source.lines({ file })) {
+        for (const s of parseProcNetTcp([line], file)) yield { state: s.state, local: s.local, peer: s.remote, processes: [] }
+      }
+    } catch (err) {
+      if (err instanceof Unavailable && err.kind === 'skip') continue // no IPv6
+      throw err
+    }
+  }
+}

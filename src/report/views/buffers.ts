@@ -1,0 +1,117 @@
+// `netdoc buffers`: the buffer sysctls in human units, the BDP worked out step by step, then per-interface
+// drops and per-CPU softnet counters over the window, and the retransmission share.
+import Table from 'cli-table3'
+
+import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, peersByRtt, tcpBufferTriple } from '../../checks/buffer-helpers.js'
+import { interfaceDrops } from '../../checks/buffers.nic-drops.js'
+import type { CheckOptions, Facts } from '../../model/check.js'
+import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
+import { PLAIN_TABLE } from '../style.js'
+
+const PAGE = 4096
+
+function sysctlTable(facts: Facts): string {
+  if (!facts.has('sysctls')) return 'Sysctls: not available\n'
+  const s = facts.get('sysctls')
+  const table = new Table({ head: ['Setting', 'Min', 'Default', 'Max', 'Meaning'], ...PLAIN_TABLE })
+  for (const [name, meaning] of [
+    ['net.ipv4.tcp_rmem', 'TCP receive buffer per socket (autotuned up to max)'],
+    ['net.ipv4.tcp_wmem', 'TCP send buffer per socket (autotuned up to max)'],
+  ] as const) {
+    const t = tcpBufferTriple(facts, name)
+    table.push([name, t ? formatBytes(t.min) : '?', t ? formatBytes(t.def) : '?', t ? formatBytes(t.max) : '?', meaning])
+  }
+  const mem = sysctlNumbers(s.get('net.ipv4.tcp_mem'))
+  table.push(['net.ipv4.tcp_mem', ...(mem?.length === 3 ? mem.map((p) => formatBytes(p * PAGE)) : ['-', '-', 'host-wide']), 'all TCP memory: min / pressure / max'])
+  const one = (name: string, meaning: string, column: 'def' | 'max') => {
+    const v = sysctlNumber(s.get(name))
+    const text = v === undefined ? '?' : formatBytes(v)
+    table.push([name, '', column === 'def' ? text : '', column === 'max' ? text : '', meaning])
+  }
+  one('net.core.rmem_default', 'receive buffer of a non-TCP socket', 'def')
+  one('net.core.rmem_max', 'cap on SO_RCVBUF (UDP, and TCP sockets that set it)', 'max')
+  one('net.core.wmem_default', 'send buffer of a non-TCP socket', 'def')
+  one('net.core.wmem_max', 'cap on SO_SNDBUF', 'max')
+  const plain = (name: string) => s.get(name)?.trim() ?? '?'
+  const lines = [
+    `tcp_moderate_rcvbuf ${plain('net.ipv4.tcp_moderate_rcvbuf')} · congestion control ${plain('net.ipv4.tcp_congestion_control')} (available: ${plain('net.ipv4.tcp_available_congestion_control')})`,
+    `netdev_max_backlog ${plain('net.core.netdev_max_backlog')} · netdev_budget ${plain('net.core.netdev_budget')} · netdev_budget_usecs ${plain('net.core.netdev_budget_usecs')}`,
+  ]
+  return `Buffer settings\n${table.toString()}\n${lines.join('\n')}\n`
+}
+
+function bdpSteps(facts: Facts, options: CheckOptions): string {
+  const i = bdpInputs(facts, options)
+  const out = ['Bandwidth-delay product']
+  out.push(`  bandwidth  ${i.bandwidthBps !== undefined ? `${formatBits(i.bandwidthBps)}  (${i.bandwidthFrom})` : 'unknown: no interface reports a link speed; give --bandwidth 10Gbit'}`)
+  out.push(`  RTT        ${i.rttSeconds !== undefined ? `${formatMs(i.rttSeconds)}  (${i.rttFrom})` : 'unknown: no established socket to a non-loopback peer; give --rtt 50ms'}`)
+  const peers = peersByRtt(facts, 0.9, 5)
+  if (peers.length) out.push(`  slowest peers (p90 RTT): ${peers.map((p) => `${p.remote} ${p.rttMs} ms (${p.sockets})`).join(', ')}`)
+  if (i.bdpBytes === undefined) return out.join('\n') + '\n'
+  out.push(`  BDP        ${formatBits(i.bandwidthBps!)} / 8 × ${formatMs(i.rttSeconds!)} = ${formatBytes(i.bdpBytes)} (${Math.round(i.bdpBytes)} bytes)`)
+  for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']) {
+    const t = tcpBufferTriple(facts, name)
+    if (!t) continue
+    const cap = (t.max * 8) / i.rttSeconds!
+    const verdict = t.max >= i.bdpBytes ? 'covers the BDP' : `below the BDP: one connection is capped at ${formatBits(cap)} (max / RTT)`
+    out.push(`  ${name.slice('net.ipv4.'.length)} max ${formatBytes(t.max)}: ${verdict}`)
+  }
+  return out.join('\n') + '\n'
+}
+
+/** Rows shown before "… N more": a host with a thousand veths or CPUs still gets a readable view. */
+const MAX_ROWS = 20
+
+function interfaceTable(facts: Facts, windowed: boolean): string {
+  if (!facts.has('interfaces')) return 'Interfaces: not available\n'
+  const rows = joinSamples(facts.first('interfaces'), facts.get('interfaces'), (x) => x.name)
+    .map(({ start, end }) => ({ end, d: interfaceDrops(start, end, windowed) }))
+    .sort((a, b) => b.d.drops - a.d.drops || b.d.packets - a.d.packets)
+  const table = new Table({ head: ['Interface', 'Speed', 'Packets', 'rx_dropped', 'rx_fifo_errors', 'rx_missed_errors', 'Drop share'], ...PLAIN_TABLE })
+  for (const { end, d } of rows.slice(0, MAX_ROWS)) {
+    const cell = (k: string) => {
+      const g = d.byStat[k]
+      return g === undefined ? '-' : String(windowed ? (g.delta ?? '?') : g.value)
+    }
+    table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), `${+(d.share * 100).toFixed(3)} %`])
+  }
+  const more = rows.length > MAX_ROWS ? `… ${rows.length - MAX_ROWS} more interfaces with fewer drops and packets\n` : ''
+  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${table.toString()}\n${more}`
+}
+
+function softnetTable(facts: Facts, windowed: boolean): string {
+  if (!facts.has('softnet')) return 'Softnet: not available\n'
+  const n = (a: number | undefined, b: number) => {
+    const g = growth(a, b, windowed)!
+    return windowed ? g.delta : g.value
+  }
+  const rows = joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu).map(({ start, end }) => ({
+    end,
+    processed: n(start?.processed, end.processed),
+    dropped: n(start?.dropped, end.dropped),
+    squeezed: n(start?.timeSqueeze, end.timeSqueeze),
+  }))
+  // Many CPUs: the ones that dropped or squeezed, then the busiest.
+  const shown = rows.length <= MAX_ROWS ? rows : [...rows].sort((a, b) => (b.dropped ?? 0) - (a.dropped ?? 0) || (b.squeezed ?? 0) - (a.squeezed ?? 0) || (b.processed ?? 0) - (a.processed ?? 0)).slice(0, MAX_ROWS)
+  const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'], ...PLAIN_TABLE })
+  const text = (v: number | undefined) => (v === undefined ? '?' : String(v))
+  for (const r of shown) table.push([String(r.end.cpu), text(r.processed), text(r.dropped), text(r.squeezed), r.end.backlogLength === undefined ? '-' : String(r.end.backlogLength)])
+  const more = rows.length > shown.length ? `… ${rows.length - shown.length} more CPUs with no more drops\n` : ''
+  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${table.toString()}\n${more}`
+}
+
+function retransLine(facts: Facts, windowed: boolean): string {
+  if (!facts.has('counters')) return ''
+  const c = (name: string) => growth(facts.first('counters')[name], facts.get('counters')[name], windowed)
+  const r = c('TcpRetransSegs')
+  const o = c('TcpOutSegs')
+  if (!r || !o) return ''
+  const rv = windowed ? (r.delta ?? 0) : r.value
+  const ov = windowed ? (o.delta ?? 0) : o.value
+  return `TCP segments ${windowed ? 'in the window' : 'since boot'}: ${ov} sent, ${rv} retransmitted (${ov ? +((rv / ov) * 100).toFixed(2) : 0} %)\n`
+}
+
+export function buffersView(facts: Facts, options: CheckOptions, windowSeconds: number): string {
+  const windowed = windowSeconds > 0
+  return [sysctlTable(facts), bdpSteps(facts, options), interfaceTable(facts, windowed), softnetTable(facts, windowed), retransLine(facts, windowed)].filter(Boolean).join('\n')
+}

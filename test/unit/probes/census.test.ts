@@ -1,0 +1,97 @@
+// The census and descriptor probes over a Source backed by the captured fixtures (no I/O of the host).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { Unavailable } from '../../../src/model/errors.js'
+import type { FactId, FactTypes } from '../../../src/model/facts.js'
+import { census } from '../../../src/probes/census.js'
+import { descriptors } from '../../../src/probes/descriptors.js'
+import { sockstat } from '../../../src/probes/sockstat.js'
+import { keyLabel, type ProbeKey, type Source } from '../../../src/probes/source.js'
+import { ROOT } from '../../helpers/netns.js'
+
+const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'census', name), 'utf8')
+
+/** A Source answering from a table of key label → text; anything else (or an Unavailable value) fails like the host would. */
+function tableSource(table: Record<string, string | Unavailable>): Source {
+  const read = (key: ProbeKey): string => {
+    const v = table[keyLabel(key)]
+    if (v === undefined) throw new Unavailable('skip', `${keyLabel(key)} does not exist on this system`)
+    if (v instanceof Unavailable) throw v
+    return v
+  }
+  const source: Source = {
+    description: 'fixture',
+    kind: 'snapshot',
+    text: async (key) => read(key),
+    async *lines(key) {
+      yield* read(key).split('\n')
+    },
+    async textMany(paths) {
+      return new Map(paths.map((p) => [p, (() => { try { return read({ file: p }) } catch (e) { return e as Unavailable } })()]))
+    },
+    forSample: () => source,
+  }
+  return source
+}
+
+const noGet = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
+  throw new Error(`unexpected get(${id})`)
+}
+
+describe('census probe', () => {
+  test('reads ss -tanpo in one pass', async () => {
+    const c = await census.collect(tableSource({ 'ss -tanpo': fixture('ss-tanpo.out') }), noGet)
+    expect(c.source).toBe('ss -tanpo')
+    expect(c.total).toBe(72)
+    expect(c.closeWait[0]).toMatchObject({ pid: 17584, count: 12 })
+  })
+
+  test('falls back to /proc/net/tcp and tcp6 when ss is missing, without processes', async () => {
+    const src = tableSource({
+      'ss -tanpo': new Unavailable('error', '`ss` not found: install iproute2 (apt-get install -y iproute2)'),
+      '/proc/net/tcp': fixture('proc-net-tcp.out'),
+      '/proc/net/tcp6': fixture('proc-net-tcp6.out'),
+    })
+    const c = await census.collect(src, noGet)
+    expect(c.source).toBe('/proc/net/tcp + /proc/net/tcp6')
+    expect(c.states['CLOSE-WAIT']).toBe(12)
+    expect(c.owners).toEqual([])
+  })
+
+  test('without IPv6 the fallback reads /proc/net/tcp alone; another ss failure is not hidden', async () => {
+    const noSs = new Unavailable('error', '`ss` not found: install iproute2')
+    const c = await census.collect(tableSource({ 'ss -tanpo': noSs, '/proc/net/tcp': fixture('proc-net-tcp.out') }), noGet)
+    expect(c.states.LISTEN).toBe(2)
+    const broken = tableSource({ 'ss -tanpo': new Unavailable('error', 'ss -tanpo failed: Cannot open netlink socket') })
+    await expect(census.collect(broken, noGet)).rejects.toThrow(/netlink/)
+  })
+})
+
+describe('sockstat probe', () => {
+  test('merges sockstat and sockstat6; sockstat6 may be missing', async () => {
+    const both = await sockstat.collect(tableSource({ '/proc/net/sockstat': fixture('sockstat.out'), '/proc/net/sockstat6': fixture('sockstat6.out') }), noGet)
+    expect(both.TCP.tw).toBe(34)
+    expect(both.TCP6.inuse).toBe(24)
+    const v4 = await sockstat.collect(tableSource({ '/proc/net/sockstat': fixture('sockstat.out') }), noGet)
+    expect(v4.TCP6).toBeUndefined()
+  })
+})
+
+describe('descriptors probe', () => {
+  test('reads /proc/PID/limits and counts /proc/PID/fd of the socket owners; an exited process is marked unreadable', async () => {
+    const src = tableSource({ '/proc/17584/limits': fixture('limits.out'), '/proc/17584/fd/': '0\n1\n2\n19\n20\n' })
+    const c = await census.collect(tableSource({ 'ss -tanpo': fixture('ss-tanpo.out') }), noGet)
+    const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
+      if (id !== 'census') throw new Error(id)
+      return c as FactTypes[K]
+    }
+    const d = await descriptors.collect(src, get)
+    const leaky = d.find((x) => x.pid === 17584)!
+    expect(leaky).toMatchObject({ name: 'node', sockets: 13, open: 5 })
+    expect(leaky.limit).toBeGreaterThan(0)
+    const gone = d.find((x) => x.pid === 17644)!
+    expect(gone.open).toBeUndefined()
+    expect(gone.unreadable).toMatch(/does not exist/)
+  })
+})
