@@ -50,7 +50,7 @@ export function synGiveUp(retries: number, linear = 0): { seconds: number; syns:
 export function formatSeconds(s: number): string {
   if (s < 120) return `${s} s`
   const m = Math.floor(s / 60)
-  return `${s} s (${m} min${s % 60 ? ` ${s % 60} s` : ''})`
+  return `${m} min${s % 60 ? ` ${s % 60} s` : ''}`
 }
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`

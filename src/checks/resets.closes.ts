@@ -118,11 +118,11 @@ export const closes: Check = {
         return { ...f, subject }
       }
       const seriousOnly = s.counts.abort + s.counts.refused + s.counts.timeout === 0
-      const window = cap.origin.kind === 'live' && w > 0 ? ` (capture window ${seconds(w)})` : ''
+      const window = cap.origin.kind === 'live' && w > 0 ? ` in a ${seconds(w)} window` : ''
       return fail(meta, {
         severity: seriousOnly ? 'info' : 'warning',
         title: s.unansweredAborts > 0 ? 'Server aborted connections with requests unanswered' : seriousOnly ? 'Connections left half-closed' : meta.failureTitle,
-        message: `${s.server}: ${list.map((p) => p.text).join('; ')} — of ${plural(total, 'connection')}${window}`,
+        message: `${s.server} (${plural(total, 'connection')}${window}): ${list.map((p) => p.text).join('; ')}`,
         subject,
         evidence: [...evidence, ...extra],
         remediation: { text: list.map((p) => p.fix).join(' '), commands: [...new Set(list.flatMap((p) => p.commands))] },

@@ -66,7 +66,7 @@ describe('connect verdicts', () => {
   test('timeout by our deadline says how long the kernel would keep trying, from the sysctls', () => {
     const f = connectFinding({ host: '127.0.0.1', port: 81, timeoutSeconds: 5, attempt: attempt({ outcome: 'deadline', connectMs: 5000 }), sysctls: sysctls('6', '4') })
     expect(f.message).toBe(
-      'no answer to the SYN from 127.0.0.1:81 in 5 s; the kernel would keep trying for 131 s (2 min 11 s) (11 SYNs with tcp_syn_retries 6, tcp_syn_linear_timeouts 4) before connect() fails',
+      'no answer to the SYN from 127.0.0.1:81 in 5 s; the kernel would keep trying for 2 min 11 s (11 SYNs with tcp_syn_retries 6, tcp_syn_linear_timeouts 4) before connect() fails',
     )
     expect(f.evidence).toContainEqual({ source: 'connect', name: 'kernelGiveUpSeconds', value: 131, unit: 's' })
     expect(f.evidence).toContainEqual({ source: '/proc/sys/net/ipv4/tcp_syn_retries', name: 'net.ipv4.tcp_syn_retries', value: '6' })

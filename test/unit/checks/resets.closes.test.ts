@@ -34,7 +34,7 @@ describe('resets.closes', () => {
     const [f] = run([server('127.0.0.1:8080', { abort: 3, graceful: 7 }, { abortsByServer: 3, unansweredAborts: 3 })], { live: true, closeDelta: 3 })
     expect(f).toMatchObject({ status: 'fail', severity: 'warning', title: 'Server aborted connections with requests unanswered', subject: { server: '127.0.0.1:8080' } })
     expect(f.message).toBe(
-      '127.0.0.1:8080: 3 connections aborted by the server after unanswered requests; TCPAbortOnClose +3 in the same window: the server closed (or died) with requests unread — of 10 connections (capture window 3.0 s)',
+      '127.0.0.1:8080 (10 connections in a 3.0 s window): 3 connections aborted by the server after unanswered requests; TCPAbortOnClose +3 in the same window: the server closed (or died) with requests unread',
     )
     expect(f.evidence).toContainEqual({ source: '/proc/net/netstat', name: 'TcpExtTCPAbortOnClose', value: 13, delta: 3 })
     expect(f.remediation!.text).toMatch(/drain in-flight requests on shutdown/)
@@ -51,7 +51,7 @@ describe('resets.closes', () => {
     const [f] = run([s])
     expect(f.severity).toBe('warning')
     expect(f.message).toBe(
-      '127.0.0.1:9004: 1 connection reset by the server, not after an unanswered request (SO_LINGER 0, data after close, or a timeout of its own); 1 connection reset by the client; 2 connections refused (RST to the SYN: nothing listened on the port); 1 connection attempt never answered (up to 3 SYN retransmissions seen); with this host\'s tcp_syn_retries 6 and tcp_syn_linear_timeouts 4 a client waits 131 s (2 min 11 s) (11 SYNs) before connect() fails — of 5 connections',
+      '127.0.0.1:9004 (5 connections): 1 connection reset by the server, not after an unanswered request (SO_LINGER 0, data after close, or a timeout of its own); 1 connection reset by the client; 2 connections refused (RST to the SYN: nothing listened on the port); 1 connection attempt never answered (up to 3 SYN retransmissions seen); with this host\'s tcp_syn_retries 6 and tcp_syn_linear_timeouts 4 a client waits 2 min 11 s (11 SYNs) before connect() fails',
     )
   })
 
