@@ -111,3 +111,31 @@ if (has('tshark')) runs.push(timed('tshark -Y tcp.analysis.keep_alive', ['tshark
 console.log('| tool | wall s | packets/s | peak RSS MB |')
 console.log('|---|---|---|---|')
 for (const r of runs) console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${(packets / r.secs / 1e6).toFixed(2)} M | ${r.mb.toFixed(0)} |`)
+
+// resets.closes cross-check on the same file: netdoc's verdict counts against tcpdump filter counts, by connection
+// (4-tuple): connections with a RST = aborts + refused; SYNs answered by neither a SYN-ACK nor a RST = timeouts. BPF's tcp[] reads IPv4
+// only, so IPv6 (no extension headers on loopback) is matched at its fixed offsets: next header 6, flags at 40 + 13.
+if (existsSync(join(ROOT, 'dist', 'commands', 'resets.js'))) {
+  const r = spawnSync(process.execPath, [netdoc, 'resets', '--pcap', pcap, '--interval', '0', '--only', 'resets.closes', '--max-details', '0', '--json'], { maxBuffer: 256 << 20 })
+  const report = JSON.parse(r.stdout.toString())
+  const sum = (name) => report.findings.filter((f) => f.check === 'resets.closes').reduce((n, f) => n + (f.evidence.find((e) => e.name === name)?.value ?? 0), 0)
+  const lines = (filter) => spawnSync('tcpdump', ['-r', pcap, '-nn', filter], { maxBuffer: 1 << 30 }).stdout.toString().split('\n').filter(Boolean)
+  const ends = (l) => { const f = l.split(' '); return [f[2], f[4].replace(/:$/, '')] }
+  const tuple = (a, b) => (a < b ? `${a} ${b}` : `${b} ${a}`)
+  const rsts = new Set(lines('tcp[tcpflags] & tcp-rst != 0 or (ip6 and ip6[6] == 6 and ip6[53] & 4 != 0)').map((l) => tuple(...ends(l))))
+  const syn = new Set()
+  const synAck = new Set()
+  for (const l of lines('tcp[tcpflags] & tcp-syn != 0 or (ip6 and ip6[6] == 6 and ip6[53] & 2 != 0)')) {
+    const [a, b] = ends(l)
+    if (/Flags \[S\]/.test(l)) syn.add(`${a} ${b}`)
+    else synAck.add(`${b} ${a}`)
+  }
+  // a SYN answered by neither a SYN-ACK nor a RST (that one is refused)
+  const unansweredList = [...syn].filter((k) => !synAck.has(k) && !rsts.has(tuple(...k.split(' '))))
+  const unanswered = unansweredList.length
+  console.log(`resets.closes on this file: ${['graceful', 'refused', 'timeout', 'abort', 'half-closed', 'open', 'partial'].map((e) => `${e} ${sum(e)}`).join(', ')}`)
+  const refusedTcpdump = [...syn].filter((k) => !synAck.has(k) && rsts.has(tuple(...k.split(' ')))).length
+  console.log(`  aborts + refused = ${sum('abort') + sum('refused')}; tcpdump: connections with a RST = ${rsts.size}`)
+  console.log(`  refused = ${sum('refused')}; tcpdump: SYNs answered by a RST only = ${refusedTcpdump}`)
+  console.log(`  timeouts = ${sum('timeout')}; tcpdump: SYNs (distinct 4-tuples) answered by neither SYN-ACK nor RST = ${unanswered}${unanswered ? ` (${unansweredList.slice(0, 3).join(', ')})` : ''}`)
+}

@@ -21,6 +21,8 @@ import { acceptQueueFill } from './queues.accept-queue-fill.js'
 import { backlogCapped } from './queues.backlog-capped.js'
 import { synOverflow } from './queues.syn-overflow.js'
 import { syncookies } from './queues.syncookies.js'
+import { aborts } from './resets.aborts.js'
+import { closes } from './resets.closes.js'
 import { socketsCloseWait } from './sockets.close-wait.js'
 import { socketsFinWait2 } from './sockets.fin-wait2.js'
 import { socketsOrphans } from './sockets.orphans.js'
@@ -53,6 +55,8 @@ export const CHECKS: readonly Check[] = [
   backlogCapped,
   synOverflow,
   syncookies,
+  aborts,
+  closes,
   socketsCloseWait,
   socketsFinWait2,
   socketsOrphans,

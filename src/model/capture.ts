@@ -2,6 +2,8 @@
 // analysis (src/capture/analyses/index.ts). Each analysis aggregates as the capture streams: its result grows with
 // the connections it reports, not with packets.
 
+import type { ServerCloses } from './closes.js'
+
 /** Keepalive probes seen on one connection (tracker rule: 0/1 byte at next − 1, no SYN/FIN/RST). */
 export interface KeepaliveConnection {
   client: string
@@ -42,6 +44,8 @@ export interface HeartbeatConnection {
 export interface CaptureAnalyses {
   keepalive: KeepaliveConnection[]
   heartbeat: HeartbeatConnection[]
+  /** how connections ended, per server endpoint (resets.closes) */
+  closes: ServerCloses[]
 }
 
 export type CaptureOrigin =

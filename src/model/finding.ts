@@ -16,6 +16,8 @@ export interface Subject {
   interface?: string
   sysctl?: string
   cpu?: number
+  /** a kernel counter that names the cause, for host-wide findings of one cause each (resets.aborts) */
+  counter?: string
 }
 
 export interface Evidence {

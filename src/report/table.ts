@@ -9,12 +9,13 @@ export function subjectLabel(s: Subject): string {
   if (s.side && (s.local || s.remote)) parts.push(s.side)
   if (s.local) parts.push(s.local)
   if (s.remote) parts.push(`→ ${s.remote}`)
-  if (s.client || s.server) parts.push(`${s.client ?? '?'} → ${s.server ?? '?'}`)
+  if (s.client || s.server) parts.push(s.client ? `${s.client} → ${s.server ?? '?'}` : `server ${s.server}`)
   if (s.process) parts.push(`(${s.process}${s.pid !== undefined ? `, pid ${s.pid}` : ''})`)
   else if (s.pid !== undefined) parts.push(`(pid ${s.pid})`)
   if (s.interface) parts.push(`dev ${s.interface}`)
   if (s.cpu !== undefined) parts.push(`cpu ${s.cpu}`)
   if (s.sysctl && parts.length === 0) parts.push(s.sysctl)
+  if (s.counter && parts.length === 0) parts.push(s.counter)
   return parts.join(' ') || 'host'
 }
 

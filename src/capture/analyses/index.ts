@@ -2,6 +2,7 @@
 // Adding one: a file here exporting an AnalysisFactory, its type line in CaptureAnalyses, one line below.
 import type { CaptureAnalyses } from '../../model/capture.js'
 import type { FlowObserver, FlowTracker } from '../flows.js'
+import { closesAnalysis } from './closes.js'
 import { heartbeatAnalysis } from './heartbeat.js'
 import { keepaliveAnalysis } from './keepalive.js'
 
@@ -16,6 +17,7 @@ export type AnalysisFactory<T> = () => AnalysisRun<T>
 export const ANALYSES: { [K in keyof CaptureAnalyses]: AnalysisFactory<CaptureAnalyses[K]> } = {
   heartbeat: heartbeatAnalysis,
   keepalive: keepaliveAnalysis,
+  closes: () => closesAnalysis(),
 }
 
 /** Registers every analysis on the tracker; `results()` after tracker.finish(). */

@@ -1,0 +1,38 @@
+// The `netdoc resets` view: the counters with their causes, then one table per server endpoint of the capture.
+import { createReadStream } from 'node:fs'
+import { join } from 'node:path'
+
+import { analyseStream } from '../../../src/capture/analyse.js'
+import { closesAnalysis } from '../../../src/capture/analyses/closes.js'
+import { FlowTracker } from '../../../src/capture/flows.js'
+import { resetsView } from '../../../src/report/views/resets.js'
+import { captureWith } from '../../helpers/capture-facts.js'
+import { factsOf } from '../../helpers/facts.js'
+import { ROOT } from '../../helpers/netns.js'
+
+const START = { TcpExtTCPAbortOnClose: 1, TcpExtTCPAbortOnData: 0, TcpOutRsts: 5, TcpEstabResets: 2 }
+const END = { TcpExtTCPAbortOnClose: 4, TcpExtTCPAbortOnData: 0, TcpOutRsts: 8, TcpEstabResets: 8 }
+
+describe('resets view', () => {
+  test('counters: since boot, window growth and rate, the cause in words', () => {
+    const text = resetsView(factsOf({ counters: START }, { counters: END }), 2)
+    expect(text).toMatch(/^How connections ended abortively \(window 2\.0 s\)/)
+    expect(text).toMatch(/│ TCPAbortOnClose +│ 4 +│ \+3 +│ 1\.5\/s │ closed with unread data +│/)
+    expect(text).toMatch(/│ EstabResets +│ 8 +│ \+6 +│ 3\.0\/s │ reset by peer +│/)
+  })
+
+  test('with a capture: per server, the ends counted and the abnormal connections with by, unanswered and when', async () => {
+    const tracker = new FlowTracker()
+    const run = closesAnalysis()
+    tracker.observe(run.observer)
+    await analyseStream(createReadStream(join(ROOT, 'test', 'fixtures', 'resets', 'closes-lo.pcap')), tracker)
+    const facts = factsOf({ counters: END, capture: captureWith({ closes: run.result() }) })
+    const text = resetsView(facts, 0)
+    expect(text).toMatch(/Server 127\.0\.0\.1:9002: abort 2\n/)
+    expect(text).toMatch(/│ 127\.0\.0\.1:\d+ │ abort +│ server │ yes +│ \d\d:\d\d:\d\d\.\d{3} │ 6 +│/)
+    expect(text).toMatch(/Server 127\.0\.0\.1:9007: half-closed 2, partial 1\n/)
+    expect(text).toMatch(/│ timeout +│ +│ +│ [\d:.]+ \(\d SYNs\) │/)
+    // graceful-only servers are a count line without a table
+    expect(text).toMatch(/Server 127\.0\.0\.1:9001: graceful 3\n(?!┌)/)
+  })
+})
