@@ -7,12 +7,13 @@ import { CHECKS } from '../checks/registry.js'
 import { loadBaseline, markBaseline } from '../engine/baseline.js'
 import { resolveConfig, type Config } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
+import { describeTarget } from '../engine/target.js'
 import { runChecks, type RunResult } from '../engine/run.js'
 import { selectChecks, splitList } from '../engine/select.js'
 import type { CheckOptions } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
-import type { Report, Target } from '../model/finding.js'
+import type { Report } from '../model/finding.js'
 import type { ProbeContext } from '../probes/index.js'
 import { LiveSource } from '../probes/live.js'
 import { NetnsSource } from '../probes/netns.js'
@@ -142,9 +143,15 @@ export abstract class NetdocCommand extends BaseCommand {
       line.done()
       p.done()
     })
-    const target: Target = snapshot
-      ? { kind: 'snapshot', hostname: snapshot.manifest.hostname, kernel: snapshot.manifest.kernel, path: snapshot.root, ...(snapshot.manifest.netns ? { netns: snapshot.manifest.netns } : {}) }
-      : { kind: 'live', hostname: result.host.hostname ?? hostname(), kernel: result.host.kernel, ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}) }
+    const target = describeTarget({
+      snapshot,
+      host: { ...result.host, hostname: result.host.hostname ?? hostname() },
+      netns: flags.netns,
+      pid: flags.pid,
+      pcap: flags.pcap,
+      capture: flags.capture,
+      checks,
+    })
     const notes: string[] = []
     if (!snapshot && process.getuid && process.getuid() !== 0) {
       notes.push(`not running as root: process names and pids are shown only for sockets of uid ${process.getuid()}; run as root to see every process`)

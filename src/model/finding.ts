@@ -54,6 +54,8 @@ export interface Target {
   kernel?: string
   netns?: string
   path?: string
+  /** the capture the report adds evidence from: a --pcap file, or live:IFACE */
+  capture?: string
 }
 
 export interface Summary {

@@ -1,0 +1,31 @@
+import type { Check } from '../model/check.js'
+import type { HostInfo } from '../model/facts.js'
+import type { Target } from '../model/finding.js'
+import type { SnapshotManifest } from '../probes/snapshot.js'
+
+export interface TargetInput {
+  snapshot?: { root: string; manifest: SnapshotManifest }
+  host: HostInfo
+  /** --netns NAME or --pid PID */
+  netns?: string
+  pid?: number
+  /** --pcap FILE or --capture IFACE */
+  pcap?: string
+  capture?: string
+  checks: Check[]
+}
+
+/**
+ * What the report is about. `pcap` when every selected check reads only the capture file (the host played no
+ * part); otherwise the host or snapshot the facts came from, with the capture named beside it.
+ */
+export function describeTarget(t: TargetInput): Target {
+  const capture = t.pcap ? { capture: t.pcap } : t.capture ? { capture: `live:${t.capture}` } : {}
+  if (t.pcap && t.checks.length > 0 && t.checks.every((c) => c.meta.needsCapture)) return { kind: 'pcap', path: t.pcap }
+  if (t.snapshot) {
+    const m = t.snapshot.manifest
+    return { kind: 'snapshot', hostname: m.hostname, kernel: m.kernel, path: t.snapshot.root, ...(m.netns ? { netns: m.netns } : {}), ...capture }
+  }
+  const netns = t.netns ?? (t.pid ? `pid:${t.pid}` : undefined)
+  return { kind: 'live', hostname: t.host.hostname, kernel: t.host.kernel, ...(netns ? { netns } : {}), ...capture }
+}
