@@ -15,7 +15,7 @@ describe('describeTarget', () => {
     expect(describeTarget({ host, capture: 'lo', pid: 42, checks: byId('queues.syncookies') })).toMatchObject({ kind: 'live', netns: 'pid:42', capture: 'live:lo' })
   })
   test('a snapshot says where it came from', () => {
-    const manifest = { format: 'netdoc-snapshot', formatVersion: 1, netdoc: '0.3.0', createdAt: '', hostname: 'web1', kernel: '5.4', netns: 'app', source: 'x', windowSeconds: 2, samples: 2, checks: [] } as const
+    const manifest = { format: 'netdoc-snapshot', formatVersion: 1, netdoc: '0.3.0', createdAt: '', hostname: 'web1', kernel: '5.4', netns: 'app', source: 'x', windowSeconds: 2, samples: 2, checks: [] as string[] } as const
     expect(describeTarget({ host: {}, snapshot: { root: '/tmp/s', manifest }, checks: byId('queues.syncookies') })).toEqual({ kind: 'snapshot', hostname: 'web1', kernel: '5.4', path: '/tmp/s', netns: 'app' })
   })
 })
