@@ -2,8 +2,8 @@ import type { Check, CheckMeta, Facts } from '../model/check.js'
 import type { TcpSocketNote } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { bdpInputs, formatBits, formatBytes, formatMs, peersByRtt, roundUpMiB, tcpBufferTriple } from './buffer-helpers.js'
-import { fail, pass, plural, seconds, skip, sysctlEvidence } from './helpers.js'
+import { bdpInputs, formatBits, formatBytes, formatMs, peersByRtt, roundUpMiB, tcpBufferTriple } from './support/buffer-helpers.js'
+import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'buffers.bdp',

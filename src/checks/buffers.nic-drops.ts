@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { NetInterface } from '../model/facts.js'
 import type { Finding, Severity } from '../model/finding.js'
-import { growth, joinSamples } from './buffer-helpers.js'
-import { fail, pass, plural, seconds } from './helpers.js'
+import { growth, joinSamples } from './support/buffer-helpers.js'
+import { fail, pass, plural, seconds } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'buffers.nic-drops',

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { growth, joinSamples } from './buffer-helpers.js'
-import { fail, pass, plural, seconds, sysctlEvidence } from './helpers.js'
+import { growth, joinSamples } from './support/buffer-helpers.js'
+import { fail, pass, plural, seconds, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'buffers.softnet',

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
-import { formatBytes } from './buffer-helpers.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './helpers.js'
+import { formatBytes } from './support/buffer-helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'buffers.tcp-memory',

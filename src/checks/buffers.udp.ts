@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { formatBytes } from './buffer-helpers.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './helpers.js'
+import { formatBytes } from './support/buffer-helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'buffers.udp',

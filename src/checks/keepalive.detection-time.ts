@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.detection-time',

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { DestinationCensus, Sysctls } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse } from './census-helpers.js'
-import { fail, pass } from './helpers.js'
+import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse } from './support/census-helpers.js'
+import { fail, pass } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'ports.ephemeral-exhaustion',

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
-import { pct } from './census-helpers.js'
-import { fail, pass, sysctlEvidence } from './helpers.js'
+import { pct } from './support/census-helpers.js'
+import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'ports.fd-limit',

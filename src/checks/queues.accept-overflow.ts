@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './helpers.js'
-import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './listener-helpers.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './support/helpers.js'
+import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
   id: 'queues.accept-overflow',

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip } from './helpers.js'
-import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from './listener-helpers.js'
+import { fail, pass, skip } from './support/helpers.js'
+import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
   id: 'queues.accept-queue-fill',

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { fail, pass, skip, sysctlEvidence } from './helpers.js'
-import { joinListeners, listenerLabel, listenerSubject } from './listener-helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { joinListeners, listenerLabel, listenerSubject } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
   id: 'queues.backlog-capped',

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { CloseWaitGroup } from '../model/facts.js'
 import type { Finding, Subject } from '../model/finding.js'
-import { joinSamples, lingering } from './census-helpers.js'
-import { fail, pass } from './helpers.js'
+import { joinSamples, lingering } from './support/census-helpers.js'
+import { fail, pass } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'sockets.close-wait',

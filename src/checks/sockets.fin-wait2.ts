@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Subject } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, stateCount } from './census-helpers.js'
-import { fail, pass, sysctlEvidence } from './helpers.js'
+import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, stateCount } from './support/census-helpers.js'
+import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'sockets.fin-wait2',

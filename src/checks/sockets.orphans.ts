@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { pct } from './census-helpers.js'
-import { fail, pass, skip, sysctlEvidence } from './helpers.js'
+import { pct } from './support/census-helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'sockets.orphans',

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
-import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'tcp.retransmits',

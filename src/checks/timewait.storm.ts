@@ -2,8 +2,8 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from './census-helpers.js'
-import { fail, pass, sysctlEvidence } from './helpers.js'
+import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from './support/census-helpers.js'
+import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
   id: 'timewait.storm',

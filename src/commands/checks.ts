@@ -1,7 +1,7 @@
 import { BaseCommand } from '../cli/base.js'
 
 import { CHECKS } from '../checks/registry.js'
-import { docsFor } from '../checks/helpers.js'
+import { docsFor } from '../checks/support/helpers.js'
 import { PROBES } from '../probes/index.js'
 
 export interface CheckListing {

@@ -30,7 +30,7 @@ export default class Connect extends BaseCommand {
     const target = parseHostPort(args.target)
     const timeout = Number(flags.timeout)
     if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) throw new UsageError(`--timeout ${flags.timeout}: expected seconds above 0 (at most 3600), e.g. --timeout 2`)
-    const [{ attemptConnect }, { connectFinding }] = await Promise.all([import('../probes/connect.js'), import('../checks/connect-verdict.js')])
+    const [{ attemptConnect }, { connectFinding }] = await Promise.all([import('../probes/connect.js'), import('../checks/support/connect-verdict.js')])
     // The settings are read beside the attempt: the timeout verdict says how long the kernel would keep trying.
     const [attempt, sample] = await Promise.all([attemptConnect(target.host, target.port, timeout * 1000), collectSample(new LiveSource(), ['host', 'sysctls'])])
     const value = <T>(v: unknown): T | undefined => (v === undefined || v instanceof Unavailable ? undefined : (v as T))

@@ -1,5 +1,5 @@
 // One TCP connection attempt: the I/O behind `netdoc connect`. It resolves the name, opens one connection with
-// a deadline, and returns what happened (errno, times); judging it is src/checks/connect-verdict.ts (pure).
+// a deadline, and returns what happened (errno, times); judging it is src/checks/support/connect-verdict.ts (pure).
 // It is not a Source read: a connection attempt cannot be recorded in a snapshot and replayed.
 import { spawn } from 'node:child_process'
 import { lookup } from 'node:dns/promises'

@@ -2,7 +2,7 @@
 // drops and per-CPU softnet counters over the window, and the retransmission share.
 import Table from 'cli-table3'
 
-import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, peersByRtt, tcpBufferTriple } from '../../checks/buffer-helpers.js'
+import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, peersByRtt, tcpBufferTriple } from '../../checks/support/buffer-helpers.js'
 import { interfaceDrops } from '../../checks/buffers.nic-drops.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'

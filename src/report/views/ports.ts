@@ -3,7 +3,7 @@
 import Table from 'cli-table3'
 
 import type { Facts } from '../../model/check.js'
-import { portRange, stateList } from '../../checks/census-helpers.js'
+import { portRange, stateList } from '../../checks/support/census-helpers.js'
 import { portsUsed } from '../../checks/ports.ephemeral-exhaustion.js'
 import { PLAIN_TABLE } from '../style.js'
 

@@ -2,7 +2,7 @@
 import Table from 'cli-table3'
 
 import type { Facts } from '../../model/check.js'
-import { joinListeners } from '../../checks/listener-helpers.js'
+import { joinListeners } from '../../checks/support/listener-helpers.js'
 import { PLAIN_TABLE } from '../style.js'
 
 export function queuesView(facts: Facts): string {

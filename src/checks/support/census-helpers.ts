@@ -1,10 +1,10 @@
 // Shared by the timewait, sockets and ports checks: the ephemeral port range, when tcp_tw_reuse applies, and the
 // census groups joined across the two samples (a lingering state counts only when it is in both).
-import type { Facts } from '../model/check.js'
-import type { DestinationCensus, ListenerCensus, SocketCensus, StateCounts, Sysctls } from '../model/facts.js'
-import type { Evidence } from '../model/finding.js'
-import { isLoopback, splitEndpoint } from '../parsers/address.js'
-import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
+import type { Facts } from '../../model/check.js'
+import type { DestinationCensus, ListenerCensus, SocketCensus, StateCounts, Sysctls } from '../../model/facts.js'
+import type { Evidence } from '../../model/finding.js'
+import { isLoopback, splitEndpoint } from '../../parsers/address.js'
+import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
 import { sysctlEvidence } from './helpers.js'
 
 /** "8080,9000-9010" (ip_local_reserved_ports) → [[8080, 8080], [9000, 9010]] */

@@ -1,10 +1,10 @@
 // The judgement of `netdoc connect HOST:PORT`: one attempt (src/probes/connect.ts) → the `connect.result` finding.
 // Pure, like a check, but not in the catalogue: it needs a target and runs only from its own command.
 // Kernel behaviour: KNOWLEDGE.md "Connect outcomes"; ip-sysctl.rst tcp_syn_retries, tcp_syn_linear_timeouts.
-import type { Sysctls } from '../model/facts.js'
-import type { Evidence, Finding } from '../model/finding.js'
-import type { ConnectAttempt } from '../probes/connect.js'
-import { formatEndpoint } from '../parsers/address.js'
+import type { Sysctls } from '../../model/facts.js'
+import type { Evidence, Finding } from '../../model/finding.js'
+import type { ConnectAttempt } from '../../probes/connect.js'
+import { formatEndpoint } from '../../parsers/address.js'
 import { docsFor, sysctlEvidence } from './helpers.js'
 
 export const CONNECT_CHECK = 'connect.result'

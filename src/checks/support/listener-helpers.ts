@@ -1,7 +1,7 @@
 // Listener facts seen by the queue checks: the two samples joined per listening address.
-import type { Facts } from '../model/check.js'
-import type { Listener } from '../model/facts.js'
-import type { Subject } from '../model/finding.js'
+import type { Facts } from '../../model/check.js'
+import type { Listener } from '../../model/facts.js'
+import type { Subject } from '../../model/finding.js'
 
 export interface ListenerWindow {
   local: string

@@ -1,7 +1,7 @@
 // The kernel counters that say why TCP connections ended abortively, each with its cause in words and its fix.
 // Shared by the resets.aborts check and the `netdoc resets` view. Meanings: Documentation/networking/
 // snmp_counter.rst (TCPAbortOn*), RFC 1213 (tcpOutRsts, tcpEstabResets), checked in a test namespace.
-import type { Facts } from '../model/check.js'
+import type { Facts } from '../../model/check.js'
 import { readCounter, type CounterReading } from './helpers.js'
 
 export interface ResetCause {

@@ -1,8 +1,8 @@
 // Builders shared by the checks, so every finding has the same shape and its doc link.
-import type { CheckMeta, Facts } from '../model/check.js'
-import type { Counters } from '../model/facts.js'
-import type { Evidence, Finding, Severity, Subject } from '../model/finding.js'
-import { counterSource } from '../parsers/proc-net-netstat.js'
+import type { CheckMeta, Facts } from '../../model/check.js'
+import type { Counters } from '../../model/facts.js'
+import type { Evidence, Finding, Severity, Subject } from '../../model/finding.js'
+import { counterSource } from '../../parsers/proc-net-netstat.js'
 
 export const docsFor = (id: string): string => `docs/checks/${id}.md`
 

@@ -1,7 +1,7 @@
 // Shared by the buffers checks and the buffers view: human units, the BDP inputs, counters joined per subject.
-import type { CheckOptions, Facts } from '../model/check.js'
-import { histogramPercentile } from '../parsers/ss-tcp-info.js'
-import { sysctlNumbers } from '../parsers/sysctl.js'
+import type { CheckOptions, Facts } from '../../model/check.js'
+import { histogramPercentile } from '../../parsers/ss-tcp-info.js'
+import { sysctlNumbers } from '../../parsers/sysctl.js'
 
 /** 6291456 → "6 MiB", 62500000 → "59.6 MiB" (binary units, as the sysctls are bytes) */
 export function formatBytes(n: number): string {
