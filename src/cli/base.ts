@@ -94,6 +94,18 @@ function progress(): { onWait?: (left: number) => void; done: () => void } {
 
 /** Usage errors and oclif's flag errors: one clear line on stderr, exit 2, never JSON on stdout. */
 export abstract class BaseCommand extends Command {
+  /**
+   * Writes the report in --format (oclif prints it itself for --json). The topic's view, when there is one, is
+   * drawn above the findings in the table format only.
+   */
+  protected async output(report: Report, flags: Record<string, any>, view?: (color: boolean) => Promise<string | undefined>): Promise<void> {
+    if (this.jsonEnabled()) return
+    const format = flags.format as Format
+    const color = format === 'table' && flags.color !== false && wantColor(false)
+    const drawn = format === 'table' && view ? await view(color) : undefined
+    process.stdout.write(await render(format, report, { color, verbose: flags.verbose, view: drawn }))
+  }
+
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
     if (err instanceof Errors.ExitError) throw err
     if (process.env.DEBUG?.includes('netdoc')) console.error(err)
@@ -169,12 +181,7 @@ export abstract class NetdocCommand extends BaseCommand {
     })
     process.exitCode = report.exitCode
 
-    if (!this.jsonEnabled()) {
-      const format = flags.format as Format
-      const color = format === 'table' && flags.color !== false && wantColor(false)
-      const view = format === 'table' ? await this.view(result, report, color) : undefined
-      process.stdout.write(await render(format, report, { color, verbose: flags.verbose, view }))
-    }
+    await this.output(report, flags, (color) => this.view(result, report, color))
     return report
   }
 }

@@ -10,8 +10,6 @@ import { Unavailable, UsageError } from '../model/errors.js'
 import type { HostInfo, Sysctls } from '../model/facts.js'
 import type { Report } from '../model/finding.js'
 import { LiveSource } from '../probes/live.js'
-import { render, type Format } from '../report/index.js'
-import { wantColor } from '../report/style.js'
 
 export default class Connect extends BaseCommand {
   static summary = 'One connection attempt diagnosed: ok, refused (RST), timeout (SYN unanswered), unreachable, dns'
@@ -44,11 +42,7 @@ export default class Connect extends BaseCommand {
       failOn: 'info', // any failed attempt is exit 1
     })
     process.exitCode = report.exitCode
-    if (!this.jsonEnabled()) {
-      const format = flags.format as Format
-      const color = format === 'table' && flags.color !== false && wantColor(false)
-      process.stdout.write(await render(format, report, { color, verbose: true }))
-    }
+    await this.output(report, { ...flags, verbose: true })
     return report
   }
 }
