@@ -162,6 +162,8 @@ export interface SocketCensus {
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
   ungrouped: number
+  /** keepalive timers of the established sockets, from the same pass (ss -o); absent from /proc/net/tcp */
+  keepalive?: EstablishedKeepalive
 }
 
 /** Open descriptors of one socket-owning process against its RLIMIT_NOFILE. */

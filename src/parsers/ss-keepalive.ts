@@ -19,26 +19,28 @@ export function socketId(local: string, peer: string): number {
   return a * 2097152 + (b & 0x1fffff)
 }
 
-export async function aggregateKeepalive(sockets: AsyncIterable<SsSocket> | Iterable<SsSocket>, listeningPorts: Set<number>): Promise<EstablishedKeepalive> {
-  const groups = new Map<string, KeepaliveGroup>()
-  const ids = new Set<number>()
-  let total = 0
-  for await (const s of sockets) {
-    if (s.state !== 'ESTAB') continue
-    total++
+/** Aggregates established sockets as they stream by; which side a socket is on is the caller's to say. */
+export class KeepaliveBuilder {
+  private readonly groups = new Map<string, KeepaliveGroup>()
+  private readonly ids = new Set<number>()
+  private total = 0
+
+  /** `server`: the socket's local port is a listening port. Sockets not ESTAB are ignored. */
+  add(s: SsSocket, server: boolean): void {
+    if (s.state !== 'ESTAB') return
+    this.total++
     const id = socketId(s.local, s.peer)
-    ids.add(id)
-    const server = listeningPorts.has(splitEndpoint(s.local).port)
+    this.ids.add(id)
     const p = s.processes[0]
     const key = server ? `server ${s.local}` : `client ${p ? `${p.name}/${p.pid}` : '?'} ${s.peer}`
-    let g = groups.get(key)
+    let g = this.groups.get(key)
     if (!g) {
       g = server ? { side: 'server', local: s.local, with: 0, without: 0, withoutIds: [] } : { side: 'client', remote: s.peer, with: 0, without: 0, withoutIds: [] }
       if (p) {
         g.process = p.name
         g.pid = p.pid
       }
-      groups.set(key, g)
+      this.groups.set(key, g)
     }
     if (parseTimer(s.extra)?.name === 'keepalive') g.with++
     else {
@@ -46,5 +48,14 @@ export async function aggregateKeepalive(sockets: AsyncIterable<SsSocket> | Iter
       g.withoutIds.push(id)
     }
   }
-  return { total, ids, groups: [...groups.values()] }
+
+  result(): EstablishedKeepalive {
+    return { total: this.total, ids: this.ids, groups: [...this.groups.values()] }
+  }
+}
+
+export async function aggregateKeepalive(sockets: AsyncIterable<SsSocket> | Iterable<SsSocket>, listeningPorts: Set<number>): Promise<EstablishedKeepalive> {
+  const b = new KeepaliveBuilder()
+  for await (const s of sockets) if (s.state === 'ESTAB') b.add(s, listeningPorts.has(splitEndpoint(s.local).port))
+  return b.result()
 }

@@ -1,7 +1,9 @@
 import { censusOf, type CensusSocket } from '../census/census.js'
 import { Unavailable } from '../model/errors.js'
 import { parseProcNetTcp } from '../parsers/proc-net-tcp.js'
-import { parseSs } from '../parsers/ss.js'
+import { splitEndpoint } from '../parsers/address.js'
+import { KeepaliveBuilder } from '../parsers/ss-keepalive.js'
+import { parseSs, type SsSocket } from '../parsers/ss.js'
 import type { Probe } from './probe.js'
 import type { Source } from './source.js'
 
@@ -14,7 +16,18 @@ export const census: Probe<'census'> = {
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
     try {
-      return await censusOf(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '))
+      // The same pass gives keepalive.sockets its timers (-o): one `ss -p` walk of /proc per sample, not two.
+      const keepalive = new KeepaliveBuilder()
+      const listening = new Set<number>()
+      async function* withKeepalive(sockets: AsyncIterable<SsSocket>): AsyncIterable<SsSocket> {
+        for await (const s of sockets) {
+          if (s.state === 'LISTEN') listening.add(splitEndpoint(s.local).port)
+          else keepalive.add(s, listening.has(splitEndpoint(s.local).port))
+          yield s
+        }
+      }
+      const c = await censusOf(withKeepalive(parseSs(source.lines({ cmd: SS_CENSUS }))), SS_CENSUS.join(' '))
+      return { ...c, keepalive: keepalive.result() }
     } catch (err) {
       if (!(err instanceof Unavailable && /not found/.test(err.reason))) throw err
       return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6')

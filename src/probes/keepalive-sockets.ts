@@ -1,19 +1,14 @@
 import { Unavailable } from '../model/errors.js'
-import { aggregateKeepalive } from '../parsers/ss-keepalive.js'
-import { parseSs } from '../parsers/ss.js'
 import type { Probe } from './probe.js'
 
+/** Keepalive timers of established sockets come from the census's `ss -tanpo` pass (its -o timers). */
 export const keepaliveSockets: Probe<'keepaliveSockets'> = {
   id: 'keepaliveSockets',
   sampled: true,
-  reads: ['ss -tnop', 'ss -ltnmp (which local ports listen)'],
-  async collect(source, get) {
-    let ports = new Set<number>()
-    try {
-      ports = new Set((await get('listeners')).map((l) => l.port))
-    } catch (err) {
-      if (!(err instanceof Unavailable)) throw err // without listeners every socket counts as a client
-    }
-    return aggregateKeepalive(parseSs(source.lines({ cmd: ['ss', '-tnop'] })), ports)
+  reads: ['ss -tanpo (timers, in the census pass)'],
+  async collect(_source, get) {
+    const census = await get('census')
+    if (!census.keepalive) throw new Unavailable('error', `keepalive timers need \`ss -o\` (read ${census.source}): install iproute2 (apt-get install -y iproute2)`)
+    return census.keepalive
   },
 }

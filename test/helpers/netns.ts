@@ -1,6 +1,7 @@
 // Scenario tests run the built CLI against the real kernel inside network namespaces they make themselves.
 // Only loopback addresses inside those namespaces; every process started is killed by pid; every namespace deleted.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -126,3 +127,22 @@ export async function runJson(args: string[], opts?: { env?: Record<string, stri
 }
 
 export const findingsOf = (report: any, check: string): any[] => report.findings.filter((f: any) => f.check === check)
+
+/**
+ * The argv prefix that runs a command as user nobody, when this checkout can be run that way: runuser exists and
+ * nobody can read the built CLI (a clone under a private home such as /root cannot be). Otherwise undefined, with
+ * the reason on stderr, and the caller skips.
+ */
+export function asNobody(): string[] | undefined {
+  const runuser = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p))
+  if (!runuser) {
+    process.stderr.write('skipping the run as nobody: runuser (util-linux) is not installed\n')
+    return undefined
+  }
+  const probe = spawnSync(runuser, ['-u', 'nobody', '--', 'test', '-r', join(ROOT, 'dist', 'commands', 'check.js')])
+  if (probe.status !== 0) {
+    process.stderr.write(`skipping the run as nobody: user nobody cannot read ${ROOT}\n`)
+    return undefined
+  }
+  return [runuser, '-u', 'nobody', '--']
+}

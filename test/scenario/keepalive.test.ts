@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 
 import { Ajv2020 } from 'ajv/dist/2020.js'
 
-import { describeRoot, findingsOf, ROOT, runCli, runJson, TestNetns } from '../helpers/netns.js'
+import { asNobody, describeRoot, findingsOf, ROOT, runCli, runJson, TestNetns } from '../helpers/netns.js'
 
 const execFileP = promisify(execFile)
 const BASE = 9100
@@ -153,9 +153,9 @@ describeRoot('keepalive settings', () => {
 })
 
 describeRoot('live capture that netdoc cannot do', () => {
-  const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find(existsSync)
-  ;(runuser ? test : test.skip)('without root or CAP_NET_RAW → exit 2 with the fix', async () => {
-    const r = await execFileP(runuser!, ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'run.js'), 'keepalive', '--capture', 'lo', '--duration', '1', '--interval', '0']).catch((e) => e)
+  const nobody = asNobody()
+  ;(nobody ? test : test.skip)('without root or CAP_NET_RAW → exit 2 with the fix', async () => {
+    const r = await execFileP(nobody![0], [...nobody!.slice(1), process.execPath, join(ROOT, 'bin', 'run.js'), 'keepalive', '--capture', 'lo', '--duration', '1', '--interval', '0']).catch((e) => e)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--capture lo: .*not permitted; run as root or give node CAP_NET_RAW/)
   })

@@ -2,7 +2,7 @@
 // queue, but a root-owned listener is not attributed to its process; as root it is.
 import { join } from 'node:path'
 
-import { describeRoot, ROOT, TestNetns } from '../helpers/netns.js'
+import { asNobody, describeRoot, ROOT, TestNetns } from '../helpers/netns.js'
 
 describeRoot('running without root', () => {
   let ns: TestNetns
@@ -21,14 +21,9 @@ describeRoot('running without root', () => {
     return JSON.parse(r.stdout)
   }
 
-  test('as nobody: the finding, without the process; as root: with it', async () => {
-    // The checkout must be readable by nobody (it is not under a private home such as /root).
-    const readable = await ns.exec(['runuser', '-u', 'nobody', '--', 'test', '-r', join(ROOT, 'dist', 'commands', 'check.js')]).then(() => true, () => false)
-    if (!readable) {
-      process.stderr.write(`skipping the nobody run: user nobody cannot read ${ROOT}\n`)
-      return
-    }
-    const nobody = await run(['runuser', '-u', 'nobody', '--'])
+  const asUser = asNobody()
+  ;(asUser ? test : test.skip)('as nobody: the finding, without the process; as root: with it', async () => {
+    const nobody = await run(asUser!)
     const root = await run([])
     const fill = (report: any) => report.findings.find((f: any) => f.check === 'queues.accept-queue-fill')
     expect(fill(nobody)).toMatchObject({ status: 'fail', severity: 'critical', subject: { local: '127.0.0.1:8081' } })
@@ -37,7 +32,7 @@ describeRoot('running without root', () => {
     expect(nobody.notes.join(' ')).toMatch(/not running as root/)
     expect(root.notes).toBeUndefined()
     // entering another namespace needs root: refused up front with the fix, not a wall of per-probe errors
-    const r = await ns.exec(['runuser', '-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'run.js'), 'queues', '--netns', ns.name, '--interval', '0']).catch((e) => e)
+    const r = await ns.exec([...asUser!, process.execPath, join(ROOT, 'bin', 'run.js'), 'queues', '--netns', ns.name, '--interval', '0']).catch((e) => e)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/needs root/)
   })
