@@ -38,9 +38,9 @@ export const sockets: Check = {
           message: `${what}: ${plural(n, 'connection')} ${span} without keepalive (${g.with} with, ${g.without} without)`,
           subject: g.side === 'server' ? { local: g.local, side: 'server', ...(g.process ? { process: g.process, pid: g.pid } : {}) } : { remote: g.remote, side: 'client', ...(g.process ? { process: g.process, pid: g.pid } : {}) },
           evidence: [
-            { source: 'ss -tnop', name: 'withKeepalive', value: g.with },
-            { source: 'ss -tnop', name: 'withoutKeepalive', value: g.without },
-            { source: 'ss -tnop', name: 'longLivedWithoutKeepalive', value: n },
+            { source: 'ss -tanpo', name: 'withKeepalive', value: g.with },
+            { source: 'ss -tanpo', name: 'withoutKeepalive', value: g.without },
+            { source: 'ss -tanpo', name: 'longLivedWithoutKeepalive', value: n },
           ],
           remediation: {
             text: 'Turn keepalive on for these connections in the application (SO_KEEPALIVE with TCP_KEEPIDLE below the idle timeouts on the path), or send an application heartbeat; otherwise a dead peer or a dropped flow is found only at the next write.',
@@ -52,8 +52,8 @@ export const sockets: Check = {
     if (findings.length) return findings
     return [
       pass(meta, `${plural(end.total, 'established connection')}: ${withTotal} with keepalive, ${withoutTotal} without; no group has ${min} or more long-lived ones without`, [
-        { source: 'ss -tnop', name: 'withKeepalive', value: withTotal },
-        { source: 'ss -tnop', name: 'withoutKeepalive', value: withoutTotal },
+        { source: 'ss -tanpo', name: 'withKeepalive', value: withTotal },
+        { source: 'ss -tanpo', name: 'withoutKeepalive', value: withoutTotal },
       ]),
     ]
   },

@@ -179,7 +179,7 @@ export interface ProcessDescriptors {
   unreadable?: string
 }
 
-/** Established sockets of one `ss -tnop` sample, grouped by listener (server side) or process and destination. */
+/** Established sockets of one `ss -tanpo` sample (the census pass), grouped by listener (server side) or process and destination. */
 export interface KeepaliveGroup {
   side: 'server' | 'client'
   /** server side: the local address:port (a listening port) */
