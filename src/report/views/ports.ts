@@ -41,7 +41,7 @@ export function portsView(facts: Facts): string {
     for (const p of procs.slice(0, TOP)) {
       t.push([`${p.name} (${p.pid})`, String(p.sockets), p.open === undefined ? '?' : String(p.open), p.limit === undefined ? 'unlimited' : String(p.limit), p.open !== undefined && p.limit ? `${bar(p.open / p.limit, 10)} ${Math.round((p.open / p.limit) * 100)} %` : ''])
     }
-    out.push(`Descriptors of the busiest socket owners (top ${Math.min(TOP, procs.length)} of ${procs.length})`, procs.length ? t.toString() : '(no process visible: run as root for ss -p)', '')
+    out.push(`Descriptors of the busiest socket owners (top ${Math.min(TOP, procs.length)} of ${procs.length})`, procs.length ? t.toString() : '(no socket-owning process visible: ss -p names only the processes this user may inspect; root sees all)', '')
   }
   return out.join('\n')
 }
