@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly is not supported without a loader; build first (npm run build).
+// Development entry: oclif's development mode (no manifest cache, fuller errors) over the built dist/.
+// There is no TypeScript loader here: run `npm run build` after changing src/.
 import { execute } from '@oclif/core'
 import { handleFatal } from '../dist/cli-errors.js'
 
