@@ -15,41 +15,38 @@ export interface TcpInfoFields {
   rcvSpace?: number
 }
 
-/** One pass over the "key:value" tokens (a socket line can carry forty of them; a table a million lines). */
+/** The value of a " key:value" token, or undefined. ss separates tokens by one space; the key must start a token
+ * ("rtt:" must not match inside "minrtt:"). A million lines make this the hot path: indexOf, no split. */
+function token(extra: string, key: string): string | undefined {
+  let at = extra.startsWith(key) ? 0 : extra.indexOf(' ' + key)
+  if (at < 0) return undefined
+  if (at > 0 || extra[0] === ' ') at++
+  const start = at + key.length
+  const end = extra.indexOf(' ', start)
+  return extra.slice(start, end < 0 ? extra.length : end)
+}
+
+const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v))
+
 export function parseTcpInfo(extra: string): TcpInfoFields {
   const out: TcpInfoFields = {}
-  for (const token of extra.split(' ')) {
-    const colon = token.indexOf(':')
-    if (colon <= 0) continue
-    const value = token.slice(colon + 1)
-    switch (token.slice(0, colon)) {
-      case 'rtt': {
-        const slash = value.indexOf('/')
-        if (slash < 0) break
-        out.rttMs = Number(value.slice(0, slash))
-        out.rttVarMs = Number(value.slice(slash + 1))
-        break
-      }
-      case 'retrans': {
-        // ss prints "retrans:0/3" (x/y); very old versions printed a single number.
-        const slash = value.indexOf('/')
-        out.retransNow = Number(slash < 0 ? value : value.slice(0, slash))
-        if (slash >= 0) out.retransTotal = Number(value.slice(slash + 1))
-        break
-      }
-      case 'bytes_received':
-        out.bytesReceived = Number(value)
-        break
-      case 'bytes_sent':
-        out.bytesSent = Number(value)
-        break
-      case 'lastrcv':
-        out.lastRcvMs = Number(value)
-        break
-      case 'rcv_space':
-        out.rcvSpace = Number(value)
-        break
-    }
+  const rtt = token(extra, 'rtt:')
+  const slash = rtt?.indexOf('/') ?? -1
+  if (rtt !== undefined && slash >= 0) {
+    out.rttMs = Number(rtt.slice(0, slash))
+    out.rttVarMs = Number(rtt.slice(slash + 1))
+  }
+  const retrans = token(extra, 'retrans:')
+  if (retrans !== undefined) {
+    // ss prints "retrans:0/3" (x/y); very old versions printed a single number.
+    const r = retrans.indexOf('/')
+    out.retransNow = Number(r < 0 ? retrans : retrans.slice(0, r))
+    if (r >= 0) out.retransTotal = Number(retrans.slice(r + 1))
+  }
+  const fields: Array<[keyof TcpInfoFields, string]> = [['bytesReceived', 'bytes_received:'], ['bytesSent', 'bytes_sent:'], ['lastRcvMs', 'lastrcv:'], ['rcvSpace', 'rcv_space:']]
+  for (const [name, key] of fields) {
+    const v = num(token(extra, key))
+    if (v !== undefined) out[name] = v
   }
   return out
 }

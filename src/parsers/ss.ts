@@ -39,14 +39,23 @@ export function parseUsers(extra: string): ProcessRef[] {
   return out
 }
 
-/** skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d24) → { r: 0, rb: 131072, ..., d: 24 } */
+/** skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d24) → { r: 0, rb: 131072, ..., d: 24 }. Scanned by hand: with -m
+ * every socket of a big table carries one, so this is on the hot path. */
 export function parseSkmem(extra: string): Record<string, number> | undefined {
-  const m = /skmem:\(([^)]*)\)/.exec(extra)
-  if (!m) return undefined
+  const at = extra.indexOf('skmem:(')
+  if (at < 0) return undefined
+  const end = extra.indexOf(')', at)
+  const stop = end < 0 ? extra.length : end
   const out: Record<string, number> = {}
-  for (const part of m[1].split(',')) {
-    const f = /^([a-z]+)(\d+)$/.exec(part)
-    if (f) out[f[1]] = Number(f[2])
+  for (let i = at + 7; i < stop; ) {
+    let j = i
+    while (j < stop && extra.charCodeAt(j) >= 97 && extra.charCodeAt(j) <= 122) j++ // a-z: the field name
+    let k = j
+    while (k < stop && extra.charCodeAt(k) >= 48 && extra.charCodeAt(k) <= 57) k++ // 0-9: its value
+    if (j > i && k > j) out[extra.slice(i, j)] = Number(extra.slice(j, k))
+    const comma = extra.indexOf(',', k)
+    if (comma < 0 || comma > stop) break
+    i = comma + 1
   }
   return out
 }

@@ -12,8 +12,10 @@ const SMALL_RCVBUF = 100
 const BUSY_FACTOR = 64
 
 /** Keeps the `cap` largest items by `score` in a sorted array: memory bounded whatever the socket count. */
-function keepTop<T>(list: T[], item: T, score: (t: T) => number, cap: number): void {
-  if (list.length >= cap && score(item) <= score(list[list.length - 1])) return
+function keepTop<T>(list: T[], make: () => T, score: (t: T) => number, value: number, cap: number): void {
+  // Most sockets do not make the list: decide on the score before building the item.
+  if (list.length >= cap && value <= score(list[list.length - 1])) return
+  const item = make()
   let i = list.length
   while (i > 0 && score(list[i - 1]) < score(item)) i--
   list.splice(i, 0, item)
@@ -65,10 +67,10 @@ export const tcpInfo: Probe<'tcpInfo'> = {
         p.rttHistogram[b]++
       }
       if ((info.retransTotal ?? info.retransNow ?? 0) > 0) {
-        keepTop(out.topRetrans, note(s, info, rcvbuf), (n) => n.retransTotal ?? n.retransNow ?? 0, TOP_RETRANS)
+        keepTop(out.topRetrans, () => note(s, info, rcvbuf), (n) => n.retransTotal ?? n.retransNow ?? 0, info.retransTotal ?? info.retransNow ?? 0, TOP_RETRANS)
       }
       if (rmemDefault && rcvbuf !== undefined && rcvbuf < rmemDefault && (info.bytesReceived ?? 0) >= BUSY_FACTOR * rcvbuf) {
-        keepTop(out.smallRcvbuf, note(s, info, rcvbuf), (n) => n.bytesReceived ?? 0, SMALL_RCVBUF)
+        keepTop(out.smallRcvbuf, () => note(s, info, rcvbuf), (n) => n.bytesReceived ?? 0, info.bytesReceived ?? 0, SMALL_RCVBUF)
       }
     }
     return out

@@ -52,6 +52,12 @@ describe('pieces', () => {
     ])
     expect(parseUsers('users:(("my \\"app\\" x",pid=5,fd=3))')[0].pid).toBe(5)
   })
+  test('skmem: every field, and what is not there', () => {
+    expect(parseSkmem('x skmem:(r0,rb131072,t0,tb16384,f4096,w0,o0,bl0,d24) cubic')).toEqual({ r: 0, rb: 131072, t: 0, tb: 16384, f: 4096, w: 0, o: 0, bl: 0, d: 24 })
+    expect(parseSkmem('skmem:(r5)')).toEqual({ r: 5 })
+    expect(parseSkmem('skmem:(r,rb12,,d3')).toEqual({ rb: 12, d: 3 }) // cut short: the fields that are whole
+    expect(parseSkmem('rtt:1/2')).toBeUndefined()
+  })
   test('durations as ss prints them', () => {
     expect(parseDuration('58sec')).toBe(58)
     expect(parseDuration('1min58sec')).toBe(118)
