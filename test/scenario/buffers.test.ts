@@ -134,11 +134,19 @@ describeRoot('tcp.retransmits: a lossy loopback under a bulk transfer', () => {
 
   test('RetransSegs / OutSegs above 1 % fires, naming the retransmitting socket', async () => {
     await ns.node('tcp-sink.cjs', ['127.0.0.1', 9922])
-    const sender = await ns.node('bulk-sender.cjs', ['127.0.0.1', 9922, 6])
-    await new Promise((r) => setTimeout(r, 500)) // let the transfer reach its stride
-    const r = await runJson(['buffers', '--netns', ns.name, '--interval', '2', '--only', 'tcp.retransmits', '--fail-on', 'warning'])
-    sender.kill('SIGKILL')
-    const [f] = findingsOf(r.report, 'tcp.retransmits')
+    // Random loss can stall a transfer in RTO backoff for most of a window (too few segments to judge, or a ratio
+    // diluted by the stall): measure again then, at most three windows, each with a fresh transfer.
+    let r: Awaited<ReturnType<typeof runJson>> | undefined
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const sender = await ns.node('bulk-sender.cjs', ['127.0.0.1', 9922, 6])
+      await new Promise((res) => setTimeout(res, 500)) // let the transfer reach its stride
+      r = await runJson(['buffers', '--netns', ns.name, '--interval', '2', '--only', 'tcp.retransmits', '--fail-on', 'warning'])
+      sender.kill('SIGKILL')
+      const first = findingsOf(r.report, 'tcp.retransmits')[0]
+      if (first?.status === 'fail') break
+      process.stderr.write(`tcp.retransmits scenario: window ${attempt} judged ${first?.status}: ${first?.message}; measuring again\n`)
+    }
+    const [f] = findingsOf(r!.report, 'tcp.retransmits')
     expect(f.status).toBe('fail')
     expect(['warning', 'critical']).toContain(f.severity)
     const retrans = f.evidence.find((e: any) => e.name === 'TcpRetransSegs')
@@ -147,7 +155,7 @@ describeRoot('tcp.retransmits: a lossy loopback under a bulk transfer', () => {
     expect(f.message).toMatch(/congestion control \w+/)
     expect(f.details.length).toBeGreaterThan(0)
     expect(f.details.some((d: any) => d.remote === '127.0.0.1:9922' || d.local === '127.0.0.1:9922')).toBe(true)
-    expect(r.code).toBe(1)
+    expect(r!.code).toBe(1)
   })
 })
 
