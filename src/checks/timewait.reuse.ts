@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, reuseEvidence, stateCount, twReuse } from './support/census-helpers.js'
+import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from './support/census-helpers.js'
 import { fail, pass } from './support/helpers.js'
 
 const meta: CheckMeta = {
@@ -20,17 +20,16 @@ export const timewaitReuse: Check = {
     const sysctls = facts.get('sysctls')
     const range = portRange(sysctls)
     const findings: Finding[] = []
-    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
-      const tw = lingering(j, (d) => stateCount(d.states, 'TIME-WAIT'))
+    for (const { dest, tw } of clientTimeWait(facts)) {
       if (tw / range.usable < ctx.threshold('share')) continue
-      const reuse = twReuse(sysctls, j.end)
+      const reuse = twReuse(sysctls, dest)
       if (reuse.applies) continue
       const noTs = /timestamps=0/.test(reuse.why)
       findings.push(
         fail(meta, {
           severity: 'warning',
-          message: `${tw} TIME_WAIT sockets toward ${destinationLabel(j.end)} (${pct(tw / range.usable)} of ${range.usable} usable ports) cannot be reused by connect(): ${reuse.why}`,
-          subject: { local: j.end.local, remote: j.end.remote, side: 'client' },
+          message: `${tw} TIME_WAIT sockets toward ${destinationLabel(dest)} (${pct(tw / range.usable)} of ${range.usable} usable ports) cannot be reused by connect(): ${reuse.why}`,
+          subject: { local: dest.local, remote: dest.remote, side: 'client' },
           evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }, ...reuseEvidence(sysctls)],
           remediation: {
             text: 'tcp_tw_reuse=1 lets connect() take a TIME_WAIT port toward the same destination once it is older than 1 s; it is safe for outgoing connections (TCP timestamps protect against old segments) and needs tcp_timestamps=1. The lasting fix is fewer short connections: pool and keep connections alive.',

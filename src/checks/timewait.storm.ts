@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from './support/census-helpers.js'
+import { clientTimeWait, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from './support/census-helpers.js'
 import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
@@ -33,11 +33,9 @@ export const timewaitStorm: Check = {
     const range = portRange(sysctls)
     const findings: Finding[] = []
 
-    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
-      const tw = lingering(j, (d) => stateCount(d.states, 'TIME-WAIT'))
+    for (const { dest: d, tw } of clientTimeWait(facts)) {
       const share = tw / range.usable
       if (share < ctx.threshold('warningShare')) continue
-      const d = j.end
       const reuse = twReuse(sysctls, d)
       const severity = reuse.applies ? 'info' : share >= ctx.threshold('criticalShare') ? 'critical' : 'warning'
       const held = `${tw} TIME_WAIT sockets toward ${destinationLabel(d)} are ${pct(share)} of the ${range.usable} ports connect() can use for it`

@@ -96,6 +96,11 @@ export function lingering<T>(j: Joined<T>, value: (t: T) => number): number {
 
 export const destinationKey = (d: DestinationCensus): string => `${d.local}|${d.remote}`
 
+/** Client-side TIME_WAIT per destination that lingered through the window (timewait.storm and timewait.reuse). */
+export function clientTimeWait(facts: Facts): Array<{ dest: DestinationCensus; tw: number }> {
+  return joinSamples(facts, (c) => c.destinations, destinationKey).map((j) => ({ dest: j.end, tw: lingering(j, (d) => stateCount(d.states, 'TIME-WAIT')) }))
+}
+
 export const stateCount = (states: StateCounts, state: string): number => states[state] ?? 0
 
 /** "ESTAB 850, TIME-WAIT 12" (largest first) */
