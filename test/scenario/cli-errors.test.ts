@@ -13,6 +13,12 @@ describe('usage errors exit 2 with one clear line', () => {
   writeFileSync(badConfig, '{"checks": {"queues.accept-queue-fill": {"thresholds": {"warningFil": 0.5}}}}')
   const notSnapshot = join(dir, 'empty')
   mkdirSync(notSnapshot)
+  const brokenManifest = join(dir, 'broken')
+  mkdirSync(brokenManifest)
+  writeFileSync(join(brokenManifest, 'manifest.json'), '{"format": "netdoc-snap')
+  const newerSnapshot = join(dir, 'newer')
+  mkdirSync(newerSnapshot)
+  writeFileSync(join(newerSnapshot, 'manifest.json'), JSON.stringify({ format: 'netdoc-snapshot', formatVersion: 2 }))
   test.each([
     [['queues', '--interval', 'abc'], /--interval abc: expected a number of seconds/],
     [['queues', '--interval', '-1'], /--interval -1/],
@@ -23,6 +29,8 @@ describe('usage errors exit 2 with one clear line', () => {
     [['check', '--only', 'queues.nope'], /--only queues\.nope/],
     [['queues', '--from', join(dir, 'missing')], /--from .*missing: no such directory/],
     [['queues', '--from', notSnapshot], /not a netdoc snapshot/],
+    [['queues', '--from', brokenManifest], /manifest\.json is not valid JSON/],
+    [['queues', '--from', newerSnapshot], /snapshot format 2 is newer than this netdoc understands; upgrade netdoc/],
     [['queues', '--netns', 'netdoc-no-such-ns'], /--netns netdoc-no-such-ns: no such network namespace/],
     [['queues', '--pid', '999999999'], /--pid 999999999: no such process/],
     [['queues', '--config', join(dir, 'nope.json')], /--config .*nope\.json: cannot read it/],
