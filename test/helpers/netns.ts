@@ -6,19 +6,17 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
+import { describeWith, isRoot, type Needs } from './requires.js'
+
 const execFileP = promisify(execFile)
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const PROGRAMS = join(ROOT, 'test', 'helpers', 'programs')
 
-export const isRoot = (): boolean => process.getuid?.() === 0
+export { isRoot }
 
-/** `describe` for tests that need root (namespaces, sysctls); skipped with a reason on stderr otherwise. */
-export function describeRoot(name: string, fn: () => void): void {
-  if (isRoot()) describe(name, fn)
-  else {
-    process.stderr.write(`skipping "${name}": needs root to create network namespaces (run the tests as root, as CI does)\n`)
-    describe.skip(name, fn)
-  }
+/** `describe` for tests that need root (namespaces, sysctls); see requires.ts for the skip rules. */
+export function describeRoot(name: string, fn: () => void, needs: Omit<Needs, 'root'> = {}): void {
+  describeWith({ root: true, ...needs }, name, fn)
 }
 
 let counter = 0
