@@ -34,14 +34,9 @@ export default class Checks extends BaseCommand {
       docs: docsFor(c.meta.id),
     }))
     if (!this.jsonEnabled()) {
-      const idWidth = Math.max(...list.map((c) => c.id.length))
-      for (const c of list) {
-        this.log(`${c.id.padEnd(idWidth)}  ${c.title}`)
-        this.log(`${' '.repeat(idWidth)}  reads: ${c.reads.join(', ')}${c.needsCapture ? ' (with --pcap or --capture)' : ''}`)
-        const thresholds = Object.entries(c.thresholds).map(([k, t]) => `${k}=${t.default}`)
-        if (thresholds.length) this.log(`${' '.repeat(idWidth)}  thresholds: ${thresholds.join(', ')} (set in --config: checks.${c.id}.thresholds)`)
-        this.log(`${' '.repeat(idWidth)}  docs: ${c.docs}`)
-      }
+      const { renderCheckList } = await import('../report/checks-list.js')
+      const { screenWidth } = await import('../report/layout.js')
+      process.stdout.write(renderCheckList(list, screenWidth()))
     }
     return list
   }

@@ -1,19 +1,17 @@
 // `netdoc buffers`: the buffer sysctls in human units, the BDP worked out step by step, then per-interface
 // drops and per-CPU softnet counters over the window, and the retransmission share.
-import Table from 'cli-table3'
-
 import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, peersByRtt, tcpBufferTriple } from '../../checks/support/buffer-helpers.js'
 import { interfaceDrops } from '../../checks/buffers.nic-drops.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
-import { PLAIN_TABLE } from '../style.js'
+import { foldZeros, Table } from '../layout.js'
 
 const PAGE = 4096
 
 function sysctlTable(facts: Facts): string {
   if (!facts.has('sysctls')) return 'Sysctls: not available\n'
   const s = facts.get('sysctls')
-  const table = new Table({ head: ['Setting', 'Min', 'Default', 'Max', 'Meaning'], ...PLAIN_TABLE })
+  const table = new Table({ head: ['Setting', 'Min', 'Default', 'Max', 'Meaning'] })
   for (const [name, meaning] of [
     ['net.ipv4.tcp_rmem', 'TCP receive buffer per socket (autotuned up to max)'],
     ['net.ipv4.tcp_wmem', 'TCP send buffer per socket (autotuned up to max)'],
@@ -67,16 +65,19 @@ function interfaceTable(facts: Facts, windowed: boolean): string {
   const rows = joinSamples(facts.first('interfaces'), facts.get('interfaces'), (x) => x.name)
     .map(({ start, end }) => ({ end, d: interfaceDrops(start, end, windowed) }))
     .sort((a, b) => b.d.drops - a.d.drops || b.d.packets - a.d.packets)
-  const table = new Table({ head: ['Interface', 'Speed', 'Packets', 'rx_dropped', 'rx_fifo_errors', 'rx_missed_errors', 'Drop share'], ...PLAIN_TABLE })
-  for (const { end, d } of rows.slice(0, MAX_ROWS)) {
+  const table = new Table({ head: ['Interface', 'Speed', 'Packets', 'rx_dropped', 'rx_fifo_errors', 'rx_missed_errors', 'Drop share'] })
+  // Interfaces that received nothing and dropped nothing are named in one line.
+  const { shown: busy, zero } = foldZeros(rows, ({ d }) => d.packets === 0 && d.drops === 0)
+  for (const { end, d } of busy.slice(0, MAX_ROWS)) {
     const cell = (k: string) => {
       const g = d.byStat[k]
       return g === undefined ? '-' : String(windowed ? (g.delta ?? '?') : g.value)
     }
     table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), `${+(d.share * 100).toFixed(3)} %`])
   }
-  const more = rows.length > MAX_ROWS ? `… ${rows.length - MAX_ROWS} more interfaces with fewer drops and packets\n` : ''
-  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${table.toString()}\n${more}`
+  const more = busy.length > MAX_ROWS ? `… ${busy.length - MAX_ROWS} more interfaces with fewer drops and packets\n` : ''
+  const idle = zero.length ? `no packets and no drops: ${zero.map((r) => r.end.name).join(', ')}\n` : ''
+  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${busy.length ? table.toString() + '\n' : ''}${more}${idle}`
 }
 
 function softnetTable(facts: Facts, windowed: boolean): string {
@@ -91,13 +92,16 @@ function softnetTable(facts: Facts, windowed: boolean): string {
     dropped: n(start?.dropped, end.dropped),
     squeezed: n(start?.timeSqueeze, end.timeSqueeze),
   }))
+  // CPUs that processed, dropped and squeezed nothing are named in one line.
+  const { shown: busy, zero } = foldZeros(rows, (r) => !r.processed && !r.dropped && !r.squeezed)
   // Many CPUs: the ones that dropped or squeezed, then the busiest.
-  const shown = rows.length <= MAX_ROWS ? rows : [...rows].sort((a, b) => (b.dropped ?? 0) - (a.dropped ?? 0) || (b.squeezed ?? 0) - (a.squeezed ?? 0) || (b.processed ?? 0) - (a.processed ?? 0)).slice(0, MAX_ROWS)
-  const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'], ...PLAIN_TABLE })
+  const shown = busy.length <= MAX_ROWS ? busy : [...busy].sort((a, b) => (b.dropped ?? 0) - (a.dropped ?? 0) || (b.squeezed ?? 0) - (a.squeezed ?? 0) || (b.processed ?? 0) - (a.processed ?? 0)).slice(0, MAX_ROWS)
+  const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'] })
   const text = (v: number | undefined) => (v === undefined ? '?' : String(v))
   for (const r of shown) table.push([String(r.end.cpu), text(r.processed), text(r.dropped), text(r.squeezed), r.end.backlogLength === undefined ? '-' : String(r.end.backlogLength)])
-  const more = rows.length > shown.length ? `… ${rows.length - shown.length} more CPUs with no more drops\n` : ''
-  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${table.toString()}\n${more}`
+  const more = busy.length > shown.length ? `… ${busy.length - shown.length} more CPUs with no more drops\n` : ''
+  const idle = zero.length ? `nothing processed, dropped or squeezed: cpu ${zero.map((r) => r.end.cpu).join(', ')}\n` : ''
+  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${shown.length ? table.toString() + '\n' : ''}${more}${idle}`
 }
 
 function retransLine(facts: Facts, windowed: boolean): string {

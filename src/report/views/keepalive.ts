@@ -1,10 +1,11 @@
 // `netdoc keepalive`: the settings and the detection time, then per connection of the capture: probes, interval,
 // answered, heartbeat period.
-import Table from 'cli-table3'
-
 import type { Facts } from '../../model/check.js'
 import { humanDuration, keepaliveSettings } from '../../checks/keepalive.detection-time.js'
-import { PLAIN_TABLE } from '../style.js'
+import { capped, Table } from '../layout.js'
+
+/** connections shown; the JSON report has them all */
+const ROWS_SHOWN = 20
 
 const secs = (s: number | undefined) => (s === undefined ? '' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
 
@@ -21,7 +22,7 @@ export function keepaliveView(facts: Facts): string {
     const withAll = ks.groups.reduce((n, g) => n + g.with, 0)
     out.push(`Established sockets: ${ks.total}, ${withAll} with keepalive, ${ks.total - withAll} without`)
     if (groups.length) {
-      const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'], ...PLAIN_TABLE })
+      const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'] })
       for (const g of groups) table.push([g.side, (g.side === 'server' ? g.local : g.remote) ?? '', g.process ? `${g.process} (${g.pid})` : '', String(g.with), String(g.without)])
       out.push(table.toString())
     }
@@ -38,10 +39,12 @@ export function keepaliveView(facts: Facts): string {
       row[6] = `${secs(h.periodSeconds)} · ${h.bytes} B ${h.pattern === 'request-response' ? 'request/reply' : 'one-way'}`
       rows.set(key, row)
     }
-    const table = new Table({ head: ['Client', 'Server', 'Probes', 'Interval', 'Answered', 'Unanswered', 'Heartbeat'], ...PLAIN_TABLE })
-    for (const r of rows.values()) table.push(r)
+    const table = new Table({ head: ['Client', 'Server', 'Probes', 'Interval', 'Answered', 'Unanswered', 'Heartbeat'] })
+    const { shown, more } = capped([...rows.values()], ROWS_SHOWN, 'connections in the JSON report (--json)')
+    for (const r of shown) table.push(r)
     out.push(`Capture: ${cap.packets} packets, ${cap.tcpSegments} TCP segments, ${cap.connections} connections; ${rows.size} with keepalive probes or a heartbeat`)
     if (rows.size) out.push(table.toString())
+    if (more) out.push(more)
   }
   return out.join('\n') + '\n'
 }

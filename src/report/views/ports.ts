@@ -1,11 +1,9 @@
 // `netdoc ports`: the ephemeral range, reserved ports, the destinations using most ports (bar of used/usable) and
 // the descriptor use of the busiest socket owners.
-import Table from 'cli-table3'
-
 import type { Facts } from '../../model/check.js'
 import { portRange, stateList } from '../../checks/support/census-helpers.js'
 import { portsUsed } from '../../checks/ports.ephemeral-exhaustion.js'
-import { PLAIN_TABLE } from '../style.js'
+import { Table } from '../layout.js'
 
 const TOP = 10
 
@@ -29,7 +27,7 @@ export function portsView(facts: Facts): string {
       .get('census')
       .destinations.map((d) => ({ d, ...portsUsed(d, sysctls) }))
       .sort((a, b) => b.used - a.used)
-    const t = new Table({ head: ['Local', 'Destination', 'Ports used', '', 'States'], ...PLAIN_TABLE })
+    const t = new Table({ head: ['Local', 'Destination', 'Ports used', '', 'States'] })
     for (const { d, used, reusable } of dests.slice(0, TOP)) {
       t.push([d.local, d.remote, `${used}/${r.usable}`, bar(used / r.usable), stateList(d.states) + (reusable ? ` (${reusable} TIME-WAIT reusable)` : '')])
     }
@@ -37,7 +35,7 @@ export function portsView(facts: Facts): string {
   }
   if (facts.has('descriptors')) {
     const procs = [...facts.get('descriptors')].sort((a, b) => (b.open ?? 0) / (b.limit ?? Infinity) - (a.open ?? 0) / (a.limit ?? Infinity) || b.sockets - a.sockets)
-    const t = new Table({ head: ['Process', 'TCP sockets', 'Open files', 'Limit', 'Fill'], ...PLAIN_TABLE })
+    const t = new Table({ head: ['Process', 'TCP sockets', 'Open files', 'Limit', 'Fill'] })
     for (const p of procs.slice(0, TOP)) {
       t.push([`${p.name} (${p.pid})`, String(p.sockets), p.open === undefined ? '?' : String(p.open), p.limit === undefined ? 'unlimited' : String(p.limit), p.open !== undefined && p.limit ? `${bar(p.open / p.limit, 10)} ${Math.round((p.open / p.limit) * 100)} %` : ''])
     }

@@ -1,0 +1,84 @@
+// Screen layout for the human output (models: ss, kubectl get, eslint): the width to wrap to, prose wrapped to it,
+// compact tables (a header and aligned columns, no rules), all-zero counter rows folded, long lists capped.
+
+/** The width to wrap to: COLUMNS when set, else the terminal's width, else 80 (a pipe, a file, CI). */
+export function screenWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  const columns = Number(process.env.COLUMNS)
+  if (Number.isInteger(columns) && columns >= 40) return columns
+  if (stream.isTTY && stream.columns) return stream.columns
+  return 80
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g
+
+/** Width on screen: colour codes take none. */
+export const visibleLength = (s: string): number => s.replace(ANSI, '').length
+
+/**
+ * Word-wraps text to width: the first line starts with `first`, the others with `rest`. A word longer than a line
+ * (a path, an address list) stays whole rather than being cut.
+ */
+export function wrap(text: string, width: number, first = '', rest = first): string[] {
+  const lines: string[] = []
+  let line = first
+  let empty = true
+  for (const word of text.split(' ').filter(Boolean)) {
+    if (!empty && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line)
+      line = rest + word
+    } else line += (empty ? '' : ' ') + word
+    empty = false
+  }
+  lines.push(line)
+  return lines
+}
+
+const NUMERIC = /^[+-]?\d[\d.,]*( ?(%|\/s|s|ms|[KMG]i?B))?$/
+
+/**
+ * A compact table: the header, then one line per row, columns two spaces apart; columns whose cells are all
+ * numbers are right-aligned. Shaped like cli-table3's (`new Table({head})`, `push`, `toString`) so views read alike.
+ */
+export class Table {
+  private readonly head: string[]
+  private readonly rows: string[][] = []
+
+  constructor(opts: { head: string[] }) {
+    this.head = opts.head
+  }
+
+  push(...rows: string[][]): void {
+    this.rows.push(...rows)
+  }
+
+  get length(): number {
+    return this.rows.length
+  }
+
+  toString(): string {
+    const all = [this.head, ...this.rows]
+    const columns = Math.max(...all.map((r) => r.length))
+    const widths = Array.from({ length: columns }, (_, i) => Math.max(...all.map((r) => visibleLength(r[i] ?? ''))))
+    const right = widths.map((_, i) => this.rows.some((r) => r[i]) && this.rows.every((r) => !r[i] || NUMERIC.test(r[i])))
+    const pad = (cell: string, i: number) => {
+      const gap = ' '.repeat(widths[i] - visibleLength(cell))
+      return right[i] ? gap + cell : cell + gap
+    }
+    return all.map((r) => Array.from({ length: columns }, (_, i) => pad(r[i] ?? '', i)).join('  ').trimEnd()).join('\n')
+  }
+}
+
+/**
+ * Splits counter rows into those worth a line and the names of the all-zero ones, which a view prints as one line
+ * ("zero: A, B, C") instead of a screen of zeros.
+ */
+export function foldZeros<T>(rows: T[], isZero: (row: T) => boolean): { shown: T[]; zero: T[] } {
+  return { shown: rows.filter((r) => !isZero(r)), zero: rows.filter(isZero) }
+}
+
+/** The first `max` items, and a line that says how many more there are (undefined when none). */
+export function capped<T>(items: T[], max: number, what: string): { shown: T[]; more?: string } {
+  if (items.length <= max) return { shown: items }
+  return { shown: items.slice(0, max), more: `… ${items.length - max} more ${what}` }
+}
