@@ -34,7 +34,8 @@ export function wrap(text: string, width: number, first = '', rest = first): str
   return lines
 }
 
-const NUMERIC = /^[+-]?\d[\d.,]*( ?(%|\/s|s|ms|[KMG]i?B))?$/
+/** a count, a rate or a size; not an address (127.0.0.1) or a time */
+const NUMERIC = /^[+-]?\d+(\.\d+)?( ?(%|\/s|s|ms|[KMG]i?B))?$/
 
 /**
  * A compact table: the header, then one line per row, columns two spaces apart; columns whose cells are all

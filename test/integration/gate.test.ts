@@ -154,9 +154,19 @@ describe('netdoc checks --json', () => {
     expect(list.find((l: any) => l.id === 'queues.accept-queue-fill').thresholds.warningFill.default).toBe(0.8)
   })
 
-  test('the human listing shows the thresholds too', async () => {
+  test('the human listing is grouped by topic and shows the thresholds too', async () => {
     const r = await runCli(['checks'])
-    expect(r.stdout).toMatch(/queues\.accept-queue-fill[\s\S]*thresholds: warningFill=0\.8/)
+    expect(r.stdout).toMatch(/queues\.accept-queue-fill[\s\S]*thresholds [^\n]*warningFill=0\.8/)
+    // one heading per topic, each followed by its own checks only
+    const headings = [...r.stdout.matchAll(/^(\w+) \((\d+)\)$/gm)]
+    expect(new Set(headings.map((h) => h[1])).size).toBe(headings.length)
+    expect(headings.map((h) => h[1])).toEqual(expect.arrayContaining(['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets']))
+    for (const [i, h] of headings.entries()) {
+      const section = r.stdout.slice(h.index, headings[i + 1]?.index)
+      const ids = [...section.matchAll(/^ {2}([\w-]+\.[\w.-]+) /gm)].map((m) => m[1])
+      expect(ids.length).toBe(Number(h[2]))
+      expect(ids.every((id) => id.startsWith(`${h[1]}.`))).toBe(true)
+    }
   })
 })
 

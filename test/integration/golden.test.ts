@@ -1,7 +1,8 @@
 // Golden outputs per format: the stuck-listener snapshot replayed with --from, `--only queues` (other topics'
 // checks come and go; the queue checks are stable). Regenerate after an intended change with
 //   npm run build && UPDATE_GOLDEN=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/integration/golden
-// and review the diff. The time of the run is normalised; everything else must match byte for byte.
+// and review the diff. The time of the run is normalised and the table is drawn 100 columns wide (COLUMNS=100);
+// everything else must match byte for byte. golden-busy-host.test.ts has every view and format of a full snapshot.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,19 +10,10 @@ import { join } from 'node:path'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
 import { openMetricsProblems } from '../helpers/openmetrics-grammar.js'
+import { GOLDEN, normalise } from '../helpers/golden.js'
 import { ROOT, runCli } from '../helpers/netns.js'
 
-export const FIXTURE = 'test/fixtures/snapshots/stuck-listener'
-export const GOLDEN = join(ROOT, 'test', 'golden')
-const FIXED_TIME = '2000-01-01T00:00:00.000Z'
-
-/** Puts a fixed time where the run's own time appears, in every format. */
-export function normalise(text: string): string {
-  return text
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, FIXED_TIME)
-    .replace(/timestamp="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"/g, `timestamp="${FIXED_TIME.slice(0, 19)}"`)
-    .replace(/^netdoc_last_run_timestamp_seconds \S+$/m, `netdoc_last_run_timestamp_seconds ${Date.parse(FIXED_TIME) / 1000}`)
-}
+const FIXTURE = 'test/fixtures/snapshots/stuck-listener'
 
 const CASES = [
   { file: 'stuck-listener.queues.json', args: ['--format', 'json'] },
@@ -37,7 +29,7 @@ describe('golden reports from the stuck-listener snapshot', () => {
   beforeAll(async () => {
     await Promise.all(
       CASES.map(async (c) => {
-        const r = await runCli(['check', '--from', FIXTURE, '--only', 'queues', ...c.args])
+        const r = await runCli(['check', '--from', FIXTURE, '--only', 'queues', ...c.args], { env: { COLUMNS: '100' } })
         if (r.stderr) throw new Error(`${c.file}: ${r.stderr}`)
         outputs.set(c.file, { code: r.code, text: normalise(r.stdout) })
         if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(GOLDEN, c.file), normalise(r.stdout))

@@ -22,6 +22,6 @@ describeRoot('environment', () => {
     // The overflow counter is still judged (host-wide: no per-listener drops without ss).
     expect(findingsOf(report, 'queues.accept-overflow')).toEqual([expect.objectContaining({ status: 'fail', severity: 'info' })])
     const human = await ns.exec(['/usr/bin/env', 'PATH=/nonexistent', 'NO_COLOR=1', process.execPath, cli, 'queues', '--interval', '0', '--fail-on', 'never'])
-    expect(human.stdout).toMatch(/127\.0\.0\.1:8080 .*│ 5 /) // the queue length, from /proc/net/tcp
+    expect(human.stdout).toMatch(/^127\.0\.0\.1:8080 .* 5 /m) // the queue length, from /proc/net/tcp
   })
 })

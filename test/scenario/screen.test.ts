@@ -36,7 +36,7 @@ describeRoot('output that fits a screen', () => {
       expect([f.check, passText.includes(`${topic}: `) && new RegExp(`[ :,]${name}(,| ·|$)`).test(passText)]).toEqual([f.check, true])
     }
     // a skip reason is printed once, however many checks it skips
-    for (const reason of new Set(json.report.findings.filter((f: any) => f.status === 'skip').map((f: any) => f.message as string))) {
+    for (const reason of new Set<string>(json.report.findings.filter((f: any) => f.status === 'skip').map((f: any) => f.message))) {
       const firstWords = reason.split(' ').slice(0, 4).join(' ')
       expect([reason, r.stdout.split(firstWords).length - 1]).toEqual([reason, 1])
     }

@@ -13,8 +13,8 @@ function sysctlTable(facts: Facts): string {
   const s = facts.get('sysctls')
   const table = new Table({ head: ['Setting', 'Min', 'Default', 'Max', 'Meaning'] })
   for (const [name, meaning] of [
-    ['net.ipv4.tcp_rmem', 'TCP receive buffer per socket (autotuned up to max)'],
-    ['net.ipv4.tcp_wmem', 'TCP send buffer per socket (autotuned up to max)'],
+    ['net.ipv4.tcp_rmem', 'TCP receive buffer per socket (autotuned to max)'],
+    ['net.ipv4.tcp_wmem', 'TCP send buffer per socket (autotuned to max)'],
   ] as const) {
     const t = tcpBufferTriple(facts, name)
     table.push([name, t ? formatBytes(t.min) : '?', t ? formatBytes(t.def) : '?', t ? formatBytes(t.max) : '?', meaning])
@@ -27,7 +27,7 @@ function sysctlTable(facts: Facts): string {
     table.push([name, '', column === 'def' ? text : '', column === 'max' ? text : '', meaning])
   }
   one('net.core.rmem_default', 'receive buffer of a non-TCP socket', 'def')
-  one('net.core.rmem_max', 'cap on SO_RCVBUF (UDP, and TCP sockets that set it)', 'max')
+  one('net.core.rmem_max', 'cap on SO_RCVBUF (UDP, TCP sockets that set it)', 'max')
   one('net.core.wmem_default', 'send buffer of a non-TCP socket', 'def')
   one('net.core.wmem_max', 'cap on SO_SNDBUF', 'max')
   const plain = (name: string) => s.get(name)?.trim() ?? '?'

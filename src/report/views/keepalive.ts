@@ -2,19 +2,19 @@
 // answered, heartbeat period.
 import type { Facts } from '../../model/check.js'
 import { humanDuration, keepaliveSettings } from '../../checks/keepalive.detection-time.js'
-import { capped, Table } from '../layout.js'
+import { capped, screenWidth, Table, wrap } from '../layout.js'
 
 /** connections shown; the JSON report has them all */
 const ROWS_SHOWN = 20
 
 const secs = (s: number | undefined) => (s === undefined ? '' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
 
-export function keepaliveView(facts: Facts): string {
+export function keepaliveView(facts: Facts, width = screenWidth()): string {
   const out: string[] = []
   const k = facts.has('sysctls') ? keepaliveSettings(facts.get('sysctls')) : undefined
   if (k) {
     const total = k.time + k.intvl * k.probes
-    out.push(`Keepalive: time ${k.time} s · intvl ${k.intvl} s · probes ${k.probes} → a dead peer is detected after ${total} s = ${humanDuration(total)}`)
+    out.push(...wrap(`Keepalive: time ${k.time} s · intvl ${k.intvl} s · probes ${k.probes} → a dead peer is detected after ${total} s = ${humanDuration(total)}`, width, '', '  '))
   } else out.push('Keepalive settings: not available')
   if (facts.has('keepaliveSockets')) {
     const ks = facts.get('keepaliveSockets')

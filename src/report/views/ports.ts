@@ -3,7 +3,7 @@
 import type { Facts } from '../../model/check.js'
 import { portRange, stateList } from '../../checks/support/census-helpers.js'
 import { portsUsed } from '../../checks/ports.ephemeral-exhaustion.js'
-import { Table } from '../layout.js'
+import { screenWidth, Table, wrap } from '../layout.js'
 
 const TOP = 10
 
@@ -12,14 +12,14 @@ export function bar(share: number, width = 20): string {
   return '#'.repeat(full) + '.'.repeat(width - full)
 }
 
-export function portsView(facts: Facts): string {
+export function portsView(facts: Facts, width = screenWidth()): string {
   const out: string[] = []
   if (!facts.has('sysctls')) return 'Port range: sysctls not readable\n'
   const sysctls = facts.get('sysctls')
   const r = portRange(sysctls)
   const reserved = r.reservedList.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || 'none'
   out.push(
-    `Ephemeral range ${r.low}-${r.high}: ${r.size} ports, ${r.reserved} reserved inside it (ip_local_reserved_ports: ${reserved}), ${r.usable} usable per destination · tcp_tw_reuse ${sysctls.get('net.ipv4.tcp_tw_reuse') ?? '?'}`,
+    ...wrap(`Ephemeral range ${r.low}-${r.high}: ${r.size} ports, ${r.reserved} reserved inside it (ip_local_reserved_ports: ${reserved}), ${r.usable} usable per destination · tcp_tw_reuse ${sysctls.get('net.ipv4.tcp_tw_reuse') ?? '?'}`, width, '', '  '),
     '',
   )
   if (facts.has('census')) {
