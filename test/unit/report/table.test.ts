@@ -75,6 +75,10 @@ describe('layout', () => {
     const t = new Table({ head: ['Name', 'Count'] })
     t.push(['alpha', '5'], ['b', '1234'])
     expect(t.toString()).toBe('Name   Count\nalpha      5\nb       1234')
+    // addresses are not numbers: they stay left-aligned
+    const a = new Table({ head: ['Local', 'Sockets'] })
+    a.push(['127.0.0.1', '2.5 %'], ['10.1.1.10', '12 %'])
+    expect(a.toString()).toBe('Local      Sockets\n127.0.0.1    2.5 %\n10.1.1.10     12 %')
   })
 
   test('zero rows folded, long lists capped with a count', () => {
