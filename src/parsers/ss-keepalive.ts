@@ -3,7 +3,6 @@
 // local listener (server side) or per process and destination (client side) as the lines stream by; per socket
 // only a 53-bit id is kept, so the window can tell sockets present in both samples.
 import type { EstablishedKeepalive, KeepaliveGroup } from '../model/facts.js'
-import { splitEndpoint } from './address.js'
 import { parseTimer, type SsSocket } from './ss.js'
 
 /** A 53-bit id of a socket's "local peer" (two 32-bit FNV-1a hashes). */
@@ -52,10 +51,4 @@ export class KeepaliveBuilder {
   result(): EstablishedKeepalive {
     return { total: this.total, ids: this.ids, groups: [...this.groups.values()] }
   }
-}
-
-export async function aggregateKeepalive(sockets: AsyncIterable<SsSocket> | Iterable<SsSocket>, listeningPorts: Set<number>): Promise<EstablishedKeepalive> {
-  const b = new KeepaliveBuilder()
-  for await (const s of sockets) if (s.state === 'ESTAB') b.add(s, listeningPorts.has(splitEndpoint(s.local).port))
-  return b.result()
 }
