@@ -30,17 +30,27 @@ describe('parseSs on `ss -ltnmp` (captured)', () => {
 })
 
 describe('parseSs on `ss -tanpo` (captured)', () => {
-  test('every state line parses; timers are read', async () => {
+  test('every state line parses: states, queues, both ends, processes and timers', async () => {
     const text = fixture('ss-tanpo.out')
     const socks = await all(text)
     const lines = text.split('\n').filter((l) => l.trim() && !l.startsWith('State'))
     expect(socks.length).toBe(lines.length)
-    const states = new Set(socks.map((s) => s.state))
-    expect(states.has('LISTEN')).toBe(true)
-    expect(states.has('ESTAB')).toBe(true)
-    const timed = socks.filter((s) => parseTimer(s.extra))
-    expect(timed.length).toBeGreaterThan(0)
-    for (const s of socks) expect(Number.isFinite(splitEndpoint(s.local).port)).toBe(true)
+    const states: Record<string, number> = {}
+    for (const s of socks) states[s.state] = (states[s.state] ?? 0) + 1
+    expect(states).toEqual({ LISTEN: 2, ESTAB: 20, 'SYN-SENT': 25 }) // awk '{print $1}' | sort | uniq -c on the same file
+    // the first line: the stuck listener, over its backlog, with its process
+    expect(socks[0]).toMatchObject({ state: 'LISTEN', recvQ: 5, sendQ: 4, local: '127.0.0.1:8080', peer: '0.0.0.0:*', processes: [{ name: 'node', pid: 7242, fd: 19 }] })
+    // a server-side connection of that listener: no process column (not yet accepted)
+    expect(socks[1]).toMatchObject({ state: 'ESTAB', local: '127.0.0.1:8080', peer: '127.0.0.1:42462', processes: [] })
+    // a SYN-SENT client with its retransmission timer
+    const syn = socks.find((s) => s.local === '127.0.0.1:42466')!
+    expect(syn).toMatchObject({ state: 'SYN-SENT', recvQ: 0, sendQ: 1, peer: '127.0.0.1:8080', processes: [{ name: 'node', pid: 7268, fd: 24 }] })
+    expect(parseTimer(syn.extra)).toEqual({ name: 'on', seconds: 0.132, retrans: 0 })
+    expect(socks.filter((s) => parseTimer(s.extra)).length).toBe(25)
+    // IPv6: the wildcard listener and bracketed endpoints
+    expect(socks.find((s) => s.state === 'LISTEN' && s.local === '*:9090')).toMatchObject({ sendQ: 511, peer: '*:*', processes: [{ pid: 7243 }] })
+    expect(socks.at(-1)).toMatchObject({ state: 'ESTAB', local: '[::1]:9090', peer: '[::1]:40880', processes: [{ name: 'node', pid: 7243, fd: 21 }] })
+    expect(socks.map((s) => splitEndpoint(s.local).port).filter((p) => p === 9090)).toHaveLength(6)
   })
 })
 
