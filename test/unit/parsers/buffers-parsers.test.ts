@@ -1,4 +1,4 @@
-// Parsers of the buffers facts, on outputs captured on this machine (test/fixtures/linux-6.18, see the .cmd notes)
+// Parsers of the buffers facts, on outputs captured on this machine (test/fixtures/linux-6.18.44, see its README)
 // and, for softnet_stat's older layouts, on files written from the kernel's format (test/fixtures/softnet-stat-formats).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,7 +17,7 @@ const fixture = (dir: string, name: string) => readFileSync(join(ROOT, 'test', '
 
 describe('parseProcNetSoftnetStat', () => {
   test('15 columns (captured, Linux 6.18): CPU id from column 13, queue lengths present', () => {
-    const rows = parseProcNetSoftnetStat(fixture('linux-6.18', 'proc-net-softnet_stat'))
+    const rows = parseProcNetSoftnetStat(fixture('linux-6.18.44', 'proc-net-softnet_stat'))
     expect(rows).toHaveLength(2)
     expect(rows.map((r) => r.cpu)).toEqual([0, 1])
     for (const r of rows) {
@@ -54,7 +54,7 @@ describe('parseProcNetSoftnetStat', () => {
 
 describe('parseProcNetDev', () => {
   test('captured: every interface with its 16 counters', () => {
-    const dev = parseProcNetDev(fixture('linux-6.18', 'proc-net-dev'))
+    const dev = parseProcNetDev(fixture('linux-6.18.44', 'proc-net-dev'))
     expect([...dev.keys()]).toEqual(['lo', 'ifb0', 'ifb1', 'eth0'])
     expect(dev.get('eth0')).toMatchObject({ rx_bytes: 548937252, rx_packets: 21561, rx_drop: 0, rx_fifo_errors: 0, tx_packets: 22244 })
     expect(dev.get('lo')).toMatchObject({ rx_packets: 37, tx_bytes: 3633 })
@@ -68,7 +68,7 @@ describe('parseProcNetDev', () => {
 
 describe('/sys/class/net statistics and speed', () => {
   test('captured statistics files: one counter each', () => {
-    const lines = fixture('linux-6.18', 'sys-class-net-statistics').trim().split('\n')
+    const lines = fixture('linux-6.18.44', 'sys-class-net-statistics').trim().split('\n')
     const stats = Object.fromEntries(
       lines.map((l) => {
         const i = l.lastIndexOf(':')
@@ -80,7 +80,7 @@ describe('/sys/class/net statistics and speed', () => {
     expect(stats.rx_missed_errors).toBe(0)
     expect(stats.rx_fifo_errors).toBe(0)
     expect(stats.speed).toBeUndefined() // eth0 is virtual here: -1
-    expect(fixture('linux-6.18', 'sys-class-net-statistics.stderr')).toMatch(/lo\/speed: Invalid argument/)
+    expect(fixture('linux-6.18.44', 'sys-class-net-statistics.stderr')).toMatch(/lo\/speed: Invalid argument/)
   })
 
   test('speeds: known, unknown, malformed', () => {
@@ -94,14 +94,14 @@ describe('/sys/class/net statistics and speed', () => {
 
 describe('parseProcNetSockstat', () => {
   test('captured sockstat and sockstat6: every line, generic fields', () => {
-    const v4 = parseProcNetSockstat(fixture('linux-6.18', 'proc-net-sockstat'))
+    const v4 = parseProcNetSockstat(fixture('linux-6.18.44', 'proc-net-sockstat'))
     expect(v4.TCP).toEqual({ inuse: 1, orphan: 0, tw: 0, alloc: 1, mem: 182 })
     expect(v4.UDP).toEqual({ inuse: 0, mem: 0 })
     expect(v4.sockets).toEqual({ used: 14 })
     expect(v4.FRAG).toEqual({ inuse: 0, memory: 0 })
-    const v6 = parseProcNetSockstat(fixture('linux-6.18', 'proc-net-sockstat6'))
+    const v6 = parseProcNetSockstat(fixture('linux-6.18.44', 'proc-net-sockstat6'))
     expect(v6.UDP6).toEqual({ inuse: 0 })
-    expect(parseProcNetSockstat(fixture('linux-6.18', 'proc-net-sockstat-udp')).UDP.inuse).toBe(2)
+    expect(parseProcNetSockstat(fixture('linux-6.18.44', 'proc-net-sockstat-udp')).UDP.inuse).toBe(2)
   })
 
   test('malformed: unpaired field, not a number, no prefix', () => {
@@ -114,7 +114,7 @@ describe('parseProcNetSockstat', () => {
 describe('ss -tnimp state established with TCP_INFO', () => {
   test('captured lossy transfer: stateless lines, retrans x/y, rtt, skmem rb, process', async () => {
     const sockets = []
-    for await (const s of parseSs(fixture('linux-6.18', 'ss-tnimp-established-lossy').split('\n'), 'ESTAB')) sockets.push(s)
+    for await (const s of parseSs(fixture('linux-6.18.44', 'ss-tnimp-established-lossy').split('\n'), 'ESTAB')) sockets.push(s)
     expect(sockets).toHaveLength(2)
     const [sender, receiver] = sockets
     expect(sender).toMatchObject({ state: 'ESTAB', local: '127.0.0.1:55300', peer: '127.0.0.1:9922', sendQ: 2919320 })
@@ -161,7 +161,7 @@ describe('RTT histogram', () => {
 })
 
 test('captured /proc/net/snmp of the deaf UDP receiver: InErrors counts the RcvbufErrors', () => {
-  const c = parseProcNetSnmp(fixture('linux-6.18', 'proc-net-snmp-udp-drops'))
+  const c = parseProcNetSnmp(fixture('linux-6.18.44', 'proc-net-snmp-udp-drops'))
   expect(c.UdpRcvbufErrors).toBeGreaterThan(0)
   expect(c.UdpInErrors).toBe(c.UdpRcvbufErrors)
 })

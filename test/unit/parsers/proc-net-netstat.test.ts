@@ -8,7 +8,7 @@ import { ROOT } from '../../helpers/netns.js'
 import { execFileSync } from 'node:child_process'
 
 const fixture = (dir: string, name: string) => readFileSync(join(ROOT, 'test', 'fixtures', dir, name), 'utf8')
-const CURRENT = 'linux-6.18.44-fc-v657'
+const CURRENT = 'linux-6.18.44'
 
 describe('parseProcNetNetstat (kernel 6.18 capture)', () => {
   const c = parseProcNetNetstat(fixture(CURRENT, 'proc-net-netstat'))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseProcNetTcp } from '../../../src/parsers/proc-net-tcp.js'
 import { ROOT } from '../../helpers/netns.js'
 
-const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'linux-6.18.44-fc-v657', name), 'utf8').split('\n')
+const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'linux-6.18.44', name), 'utf8').split('\n')
 
 describe('parseProcNetTcp (captured in the same namespace as ss-tanpo.out)', () => {
   test('IPv4: the never-accepting listener with its accept-queue length', () => {

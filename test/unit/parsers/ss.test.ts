@@ -6,7 +6,7 @@ import { splitEndpoint, unmapAddress } from '../../../src/parsers/address.js'
 import { ParseError } from '../../../src/parsers/parse-error.js'
 import { ROOT } from '../../helpers/netns.js'
 
-const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'linux-6.18.44-fc-v657', name), 'utf8')
+const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'linux-6.18.44', name), 'utf8')
 
 async function all(text: string): Promise<SsSocket[]> {
   const out: SsSocket[] = []
