@@ -1,23 +1,16 @@
 import { autotuning } from '../../../src/checks/buffers.autotuning.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { checkTable } from '../../helpers/check-table.js'
+import { sysctls } from '../../helpers/facts.js'
 
-describe('buffers.autotuning', () => {
-  test.each([
-    ['0', [{ status: 'fail', severity: 'warning', subject: { sysctl: 'net.ipv4.tcp_moderate_rcvbuf' } }]],
-    ['1', [{ status: 'pass', severity: undefined, subject: {} }]],
-  ])('tcp_moderate_rcvbuf=%s', (value, expected) => {
-    const facts = factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_moderate_rcvbuf': value, 'net.ipv4.tcp_rmem': '4096\t131072\t6291456' }) })
-    expect(outcome(autotuning, facts, ctxOf(autotuning, 0))).toEqual(expected)
-  })
+const set = (value?: string) => ({ sysctls: sysctls(value === undefined ? {} : { 'net.ipv4.tcp_moderate_rcvbuf': value, 'net.ipv4.tcp_rmem': '4096\t131072\t6291456' }) })
 
-  test('the message names the buffer size sockets are stuck at', () => {
-    const facts = factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_moderate_rcvbuf': '0', 'net.ipv4.tcp_rmem': '4096\t131072\t6291456' }) })
-    const [f] = autotuning.evaluate(facts, ctxOf(autotuning, 0))
-    expect(f.message).toContain('131072 bytes')
-    expect(f.remediation?.commands).toContain('sysctl -w net.ipv4.tcp_moderate_rcvbuf=1')
-  })
-
-  test('absent on this kernel: skip', () => {
-    expect(outcome(autotuning, factsOf({ sysctls: sysctls({}) }), ctxOf(autotuning, 0))).toEqual([{ status: 'skip', severity: undefined, subject: {} }])
-  })
-})
+checkTable(autotuning, [
+  {
+    name: 'tcp_moderate_rcvbuf=0: warning naming the buffer size sockets are stuck at',
+    start: set('0'),
+    findings: [{ status: 'fail', severity: 'warning', subject: { sysctl: 'net.ipv4.tcp_moderate_rcvbuf' }, message: /131072 bytes/ }],
+    also: ([f]) => expect(f.remediation?.commands).toContain('sysctl -w net.ipv4.tcp_moderate_rcvbuf=1'),
+  },
+  { name: 'tcp_moderate_rcvbuf=1: pass', start: set('1'), findings: [{ status: 'pass' }] },
+  { name: 'absent on this kernel: skip', start: set(), findings: [{ status: 'skip' }] },
+])

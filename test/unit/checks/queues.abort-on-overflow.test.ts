@@ -1,12 +1,15 @@
 import { abortOnOverflow } from '../../../src/checks/queues.abort-on-overflow.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { checkTable } from '../../helpers/check-table.js'
+import { sysctls } from '../../helpers/facts.js'
 
-const run = (o: Record<string, string>) => abortOnOverflow.evaluate(factsOf({ sysctls: sysctls(o) }), ctxOf(abortOnOverflow.meta, 0))
+const set = (v?: string) => ({ sysctls: sysctls(v === undefined ? {} : { 'net.ipv4.tcp_abort_on_overflow': v }) })
 
-test('1 → info explaining resets instead of retries', () => {
-  const [f] = run({ 'net.ipv4.tcp_abort_on_overflow': '1' })
-  expect(f).toMatchObject({ status: 'fail', severity: 'info', subject: { sysctl: 'net.ipv4.tcp_abort_on_overflow' } })
-  expect(f.message).toMatch(/reset/)
-})
-test('0 → pass', () => expect(run({ 'net.ipv4.tcp_abort_on_overflow': '0' })[0].status).toBe('pass'))
-test('absent → skip', () => expect(run({})[0].status).toBe('skip'))
+checkTable(abortOnOverflow, [
+  {
+    name: '1 → info explaining resets instead of retries',
+    start: set('1'),
+    findings: [{ status: 'fail', severity: 'info', subject: { sysctl: 'net.ipv4.tcp_abort_on_overflow' }, message: /reset/ }],
+  },
+  { name: '0 → pass', start: set('0'), findings: [{ status: 'pass' }] },
+  { name: 'absent → skip', start: set(), findings: [{ status: 'skip' }] },
+])

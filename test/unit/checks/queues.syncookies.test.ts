@@ -1,15 +1,13 @@
 import { syncookies } from '../../../src/checks/queues.syncookies.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { checkTable } from '../../helpers/check-table.js'
+import { sysctls } from '../../helpers/facts.js'
 
-const run = (o: Record<string, string>) => syncookies.evaluate(factsOf({ sysctls: sysctls(o) }), ctxOf(syncookies.meta, 0))
+const set = (v?: string) => ({ sysctls: sysctls(v === undefined ? {} : { 'net.ipv4.tcp_syncookies': v }) })
+const off = { status: 'fail', severity: 'warning', subject: { sysctl: 'net.ipv4.tcp_syncookies' } } as const
 
-test.each([
-  ['0', 'fail'],
-  ['1', 'pass'],
-  ['2', 'pass'],
-])('tcp_syncookies=%s → %s', (v, status) => {
-  const [f] = run({ 'net.ipv4.tcp_syncookies': v })
-  expect(f.status).toBe(status)
-  if (status === 'fail') expect(f).toMatchObject({ severity: 'warning', subject: { sysctl: 'net.ipv4.tcp_syncookies' } })
-})
-test('absent → skip', () => expect(run({})[0].status).toBe('skip'))
+checkTable(syncookies, [
+  { name: 'tcp_syncookies=0 → warning on the sysctl', start: set('0'), findings: [off] },
+  { name: 'tcp_syncookies=1 (cookies when the SYN queue overflows) → pass', start: set('1'), findings: [{ status: 'pass' }] },
+  { name: 'tcp_syncookies=2 (always) → pass', start: set('2'), findings: [{ status: 'pass' }] },
+  { name: 'absent (a kernel without SYN cookies) → skip', start: set(), findings: [{ status: 'skip', message: /not present/ }] },
+])

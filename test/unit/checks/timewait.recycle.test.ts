@@ -1,18 +1,14 @@
 import { timewaitRecycle } from '../../../src/checks/timewait.recycle.js'
-import { evaluate, censusSysctls } from '../../helpers/facts.js'
+import { checkTable } from '../../helpers/check-table.js'
+import { censusSysctls } from '../../helpers/facts.js'
 
-describe('timewait.recycle', () => {
-  test.each([
-    ['absent (Linux ≥ 4.12)', {}, 'pass', undefined],
-    ['0', { 'net.ipv4.tcp_tw_recycle': '0' }, 'pass', undefined],
-    ['1', { 'net.ipv4.tcp_tw_recycle': '1' }, 'fail', 'critical'],
-  ])('tcp_tw_recycle %s', (_name, values, status, severity) => {
-    const [f] = evaluate(timewaitRecycle, { sysctls: censusSysctls(values) })
-    expect(f.status).toBe(status)
-    expect(f.severity).toBe(severity)
-    if (status === 'fail') {
-      expect(f.subject).toEqual({ sysctl: 'net.ipv4.tcp_tw_recycle' })
-      expect(f.remediation!.commands).toContain('sysctl -w net.ipv4.tcp_tw_recycle=0')
-    }
-  })
-})
+checkTable(timewaitRecycle, [
+  { name: 'tcp_tw_recycle absent (Linux ≥ 4.12) → pass', start: { sysctls: censusSysctls() }, findings: [{ status: 'pass' }] },
+  { name: 'tcp_tw_recycle 0 → pass', start: { sysctls: censusSysctls({ 'net.ipv4.tcp_tw_recycle': '0' }) }, findings: [{ status: 'pass' }] },
+  {
+    name: 'tcp_tw_recycle 1 → critical, the fix turns it off',
+    start: { sysctls: censusSysctls({ 'net.ipv4.tcp_tw_recycle': '1' }) },
+    findings: [{ status: 'fail', severity: 'critical', subject: { sysctl: 'net.ipv4.tcp_tw_recycle' } }],
+    also: ([f]) => expect(f.remediation!.commands).toContain('sysctl -w net.ipv4.tcp_tw_recycle=0'),
+  },
+])
