@@ -4,7 +4,7 @@ import type { Facts } from '../../model/check.js'
 import { humanDuration, keepaliveSettings } from '../../checks/keepalive.detection-time.js'
 import { capped, screenWidth, Table, wrap } from '../layout.js'
 
-/** connections shown; the JSON report has them all */
+/** rows shown per table; the JSON report has them all */
 const ROWS_SHOWN = 20
 
 const secs = (s: number | undefined) => (s === undefined ? '' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
@@ -18,13 +18,14 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
   } else out.push('Keepalive settings: not available')
   if (facts.has('keepaliveSockets')) {
     const ks = facts.get('keepaliveSockets')
-    const groups = [...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with).slice(0, 20)
+    const { shown: groups, more } = capped([...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with), ROWS_SHOWN, 'listeners and destinations with fewer sockets without keepalive')
     const withAll = ks.groups.reduce((n, g) => n + g.with, 0)
     out.push(`Established sockets: ${ks.total}, ${withAll} with keepalive, ${ks.total - withAll} without`)
     if (groups.length) {
       const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'] })
       for (const g of groups) table.push([g.side, (g.side === 'server' ? g.local : g.remote) ?? '', g.process ? `${g.process} (${g.pid})` : '', String(g.with), String(g.without)])
       out.push(table.toString())
+      if (more) out.push(more)
     }
   }
   if (facts.has('capture')) {
