@@ -11,7 +11,7 @@ import { UsageError } from '../../../src/model/errors.js'
 import { SnapshotSource } from '../../../src/probes/snapshot.js'
 import { ROOT } from '../../helpers/netns.js'
 
-const FIX = join(ROOT, 'test', 'fixtures', 'linux-6.18.44-fc-v657')
+const FIX = join(ROOT, 'test', 'fixtures', 'linux-6.18.44')
 let dir: string
 
 function makeSnapshot(netstat?: string): SnapshotSource {
