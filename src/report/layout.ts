@@ -9,7 +9,6 @@ export function screenWidth(stream: { isTTY?: boolean; columns?: number } = proc
   return 80
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g
 
 /** Width on screen: colour codes take none. */
