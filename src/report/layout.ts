@@ -1,5 +1,6 @@
 // Screen layout for the human output (models: ss, kubectl get, eslint): the width to wrap to, prose wrapped to it,
 // compact tables (a header and aligned columns, no rules), all-zero counter rows folded, long lists capped.
+import CliTable from 'cli-table3'
 
 /** The width to wrap to: COLUMNS when set, else the terminal's width, else 80 (a pipe, a file, CI). */
 export function screenWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
@@ -36,9 +37,15 @@ export function wrap(text: string, width: number, first = '', rest = first): str
 /** a count, a rate or a size; not an address (127.0.0.1) or a time */
 const NUMERIC = /^[+-]?\d+(\.\d+)?( ?(%|\/s|s|ms|[KMG]i?B))?$/
 
+/** cli-table3 drawing no rules: columns two spaces apart, no padding, no colour of its own (colour comes from chalk). */
+const COMPACT_CHARS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+}
+
 /**
  * A compact table: the header, then one line per row, columns two spaces apart; columns whose cells are all
- * numbers are right-aligned. Shaped like cli-table3's (`new Table({head})`, `push`, `toString`) so views read alike.
+ * numbers are right-aligned. Drawn by cli-table3 with its rules and padding turned off.
  */
 export class Table {
   private readonly head: string[]
@@ -57,15 +64,18 @@ export class Table {
   }
 
   toString(): string {
-    const all = [this.head, ...this.rows]
-    const columns = Math.max(...all.map((r) => r.length))
-    const widths = Array.from({ length: columns }, (_, i) => Math.max(...all.map((r) => visibleLength(r[i] ?? ''))))
-    const right = widths.map((_, i) => this.rows.some((r) => r[i]) && this.rows.every((r) => !r[i] || NUMERIC.test(r[i])))
-    const pad = (cell: string, i: number) => {
-      const gap = ' '.repeat(widths[i] - visibleLength(cell))
-      return right[i] ? gap + cell : cell + gap
-    }
-    return all.map((r) => Array.from({ length: columns }, (_, i) => pad(r[i] ?? '', i)).join('  ').trimEnd()).join('\n')
+    const columns = Math.max(this.head.length, ...this.rows.map((r) => r.length))
+    const cell = (r: string[], i: number) => r[i] ?? ''
+    const colAligns = Array.from({ length: columns }, (_, i) =>
+      this.rows.some((r) => cell(r, i)) && this.rows.every((r) => !cell(r, i) || NUMERIC.test(cell(r, i))) ? ('right' as const) : ('left' as const),
+    )
+    const table = new CliTable({ chars: COMPACT_CHARS, colAligns, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true } })
+    for (const r of [this.head, ...this.rows]) table.push(Array.from({ length: columns }, (_, i) => cell(r, i)))
+    return table
+      .toString()
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')
   }
 }
 
