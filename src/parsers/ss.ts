@@ -31,13 +31,44 @@ function parseMain(line: string, lineNo: number): SsSocket {
   return { state: m[1], recvQ: Number(m[2]), sendQ: Number(m[3]), local: m[4], peer: m[5], processes: parseUsers(m[6]), extra: m[6] }
 }
 
-/** users:(("nginx",pid=811,fd=6),("nginx",pid=812,fd=6)) → processes. Names may contain spaces and quotes. */
+// One group of users:((...)) without its parentheses. The name is greedy, so the pid is the last `",pid=N,fd=N`:
+// one that a process wrote into its own name stays part of the name.
+const USER_GROUP = /^"([\s\S]*)",pid=(\d+),fd=(\d+)$/
+
+/**
+ * users:(("nginx",pid=811,fd=6),("nginx",pid=812,fd=6)) → processes, read by its structure. ss prints comm
+ * unescaped inside the quotes, and any user can name a process (prctl PR_SET_NAME, at most 15 bytes), so a name
+ * may hold `"`, `,`, `(`, `pid=` or a newline. ss reads comm from /proc/PID/stat up to its first `)`, so a name
+ * has none and each `)` ends a group; should one appear anyway, the group is widened to the next `)`.
+ */
 export function parseUsers(extra: string): ProcessRef[] {
   const out: ProcessRef[] = []
-  const re = /\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)/g
-  for (let m = re.exec(extra); m; m = re.exec(extra)) out.push({ name: m[1], pid: Number(m[2]), fd: Number(m[3]) })
+  const start = extra.indexOf('users:((')
+  if (start < 0) return out
+  let open = start + 7 // the `(` of the first group
+  while (extra.charCodeAt(open) === 40 /* ( */) {
+    let close = extra.indexOf(')', open)
+    let m: RegExpExecArray | null = null
+    for (; close >= 0; close = extra.indexOf(')', close + 1)) {
+      m = USER_GROUP.exec(extra.slice(open + 1, close))
+      if (m) break
+    }
+    if (!m) break
+    out.push({ name: m[1], pid: Number(m[2]), fd: Number(m[3]) })
+    if (extra.charCodeAt(close + 1) !== 44 /* , */) break
+    open = close + 2
+  }
   return out
 }
+
+/** True when a users:(( section was begun but not closed: the process name held a newline, which ss prints raw. */
+function usersOpen(extra: string): boolean {
+  const start = extra.indexOf('users:((')
+  return start >= 0 && extra.indexOf('))', start) < 0
+}
+
+// a process name is at most 15 bytes, so at most 15 newlines per name; a few processes share a socket
+const MAX_NAME_LINES = 64
 
 /** skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d24) → { r: 0, rb: 131072, ..., d: 24 }. Scanned by hand: with -m
  * every socket of a big table carries one, so this is on the hot path. */
@@ -85,8 +116,16 @@ export function parseDuration(text: string): number {
 export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>, impliedState?: string): AsyncIterable<SsSocket> {
   let pending: SsSocket | undefined
   let lineNo = 0
+  let nameLines = 0
   for await (const line of lines) {
     lineNo++
+    if (pending && nameLines < MAX_NAME_LINES && usersOpen(pending.extra)) {
+      // the rest of a process name that held a newline, whatever it looks like (even a socket line)
+      nameLines++
+      pending.extra += '\n' + line
+      pending.processes = parseUsers(pending.extra)
+      continue
+    }
     if (line.trim() === '') continue
     if (/^\s/.test(line) && pending) {
       pending.extra += ' ' + line.trim()
@@ -94,6 +133,7 @@ export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>, 
     }
     if (/^(State|Netid|Recv-Q)\s/.test(line)) continue
     if (pending) yield pending
+    nameLines = 0
     pending = impliedState ? parseStateless(line, lineNo, impliedState) : parseMain(line, lineNo)
   }
   if (pending) yield pending
