@@ -2,6 +2,7 @@
 import type { ChalkInstance } from 'chalk'
 
 import type { Finding, Report, Subject } from '../model/finding.js'
+import { visible } from './escape.js'
 import { makeChalk, type Style } from './style.js'
 
 export function subjectLabel(s: Subject): string {
@@ -39,20 +40,21 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   const quiet = report.findings.filter((f) => f.status === 'pass' || f.status === 'skip')
   for (const f of report.findings) {
     if (!opts.verbose && (f.status === 'pass' || f.status === 'skip')) continue
-    out.push(`${label(f, c)} ${c.bold(f.check)}  ${subjectLabel(f.subject)}${f.baseline === 'known' ? c.dim('  (known in the baseline)') : ''}`)
-    out.push(`         ${f.status === 'fail' ? c.bold(f.title) + ': ' : ''}${f.message}`)
+    // every text of a finding may carry a process, interface or host name: escaped before it is coloured
+    out.push(`${label(f, c)} ${c.bold(f.check)}  ${visible(subjectLabel(f.subject))}${f.baseline === 'known' ? c.dim('  (known in the baseline)') : ''}`)
+    out.push(`         ${f.status === 'fail' ? c.bold(visible(f.title)) + ': ' : ''}${visible(f.message)}`)
     if (f.remediation) {
-      out.push(`         ${c.dim('fix:')} ${f.remediation.text}`)
-      for (const cmd of f.remediation.commands) out.push(`           ${c.dim('$')} ${cmd}`)
-      out.push(`         ${c.dim('docs: ' + f.remediation.docs)}`)
+      out.push(`         ${c.dim('fix:')} ${visible(f.remediation.text)}`)
+      for (const cmd of f.remediation.commands) out.push(`           ${c.dim('$')} ${visible(cmd)}`)
+      out.push(`         ${c.dim('docs: ' + visible(f.remediation.docs))}`)
     }
     out.push('')
   }
   if (!opts.verbose && quiet.length) {
-    const names = quiet.map((f) => (f.status === 'skip' ? `${f.check} (skipped: ${f.message})` : f.check))
+    const names = quiet.map((f) => (f.status === 'skip' ? `${f.check} (skipped: ${visible(f.message)})` : f.check))
     out.push(c.dim(`ok: ${names.join(', ')}`))
   }
-  for (const n of report.notes ?? []) out.push(c.yellow(`note: ${n}`))
+  for (const n of report.notes ?? []) out.push(c.yellow(`note: ${visible(n)}`))
   const s = report.summary
   const counts = [
     s.critical ? c.red(`${s.critical} critical`) : '0 critical',
@@ -65,6 +67,6 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   const t = report.target
   const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? `netns ${t.netns}` : t.kind, t.hostname, t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
   const baseline = report.gate?.baseline ? ` · ${report.gate.baseline.known} known in the baseline` : ''
-  out.push(`${counts.join(', ')} · ${where} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`)
+  out.push(`${counts.join(', ')} · ${visible(where)} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`)
   return out.join('\n') + '\n'
 }
