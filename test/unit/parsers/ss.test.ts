@@ -97,6 +97,18 @@ describe('pieces', () => {
     expect(parseDuration('2h3min')).toBe(7380)
     expect(parseTimer('timer:(keepalive,1min58sec,0)')).toEqual({ name: 'keepalive', seconds: 118, retrans: 0 })
   })
+
+  // found by test/unit/fuzz/parsers.fuzz.test.ts: Number() of 400 digits is Infinity
+  test('numbers too long for a double: a queue is a ParseError, a skmem field or a timer is unknown, never Infinity', async () => {
+    const long = '9'.repeat(400)
+    await expect((async () => {
+      for await (const s of parseSs([`LISTEN ${long} 4 127.0.0.1:8080 0.0.0.0:*`])) void s
+    })()).rejects.toThrow(/line 1: queue length out of range/)
+    expect(parseSkmem(`skmem:(r${long},rb131072)`)).toEqual({ rb: 131072 })
+    expect(parseTimer(`timer:(keepalive,${long}sec,0)`)).toBeUndefined()
+    expect(parseTimer(`timer:(keepalive,1sec,${long})`)).toBeUndefined()
+    expect(parseDuration(`${long}min`)).toBeUndefined()
+  })
   test('endpoints: IPv4, IPv6, wildcard, interface scope, mapped', () => {
     expect(splitEndpoint('127.0.0.1:8080')).toEqual({ address: '127.0.0.1', port: 8080 })
     expect(splitEndpoint('[::1]:9090')).toEqual({ address: '::1', port: 9090 })
