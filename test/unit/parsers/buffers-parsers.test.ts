@@ -90,6 +90,12 @@ describe('/sys/class/net statistics and speed', () => {
     expect(() => parseSysNetSpeed('fast\n', '/sys/class/net/x/speed')).toThrow(/\/sys\/class\/net\/x\/speed/)
     expect(() => parseSysNetStatistic('-3\n', 'rx_dropped')).toThrow(ParseError)
   })
+
+  // found by test/unit/fuzz/parsers.fuzz.test.ts: 400 digits made Infinity
+  test('digits too long for a double: a counter is a ParseError, a speed unknown', () => {
+    expect(() => parseSysNetStatistic('9'.repeat(400), 'rx_dropped')).toThrow(ParseError)
+    expect(parseSysNetSpeed('9'.repeat(400), 'speed')).toBeUndefined()
+  })
 })
 
 describe('parseProcNetSockstat', () => {
