@@ -40,7 +40,7 @@ function parseMain(line: string, lineNo: number): SsSocket {
 
 // One group of users:((...)) without its parentheses. The name is greedy, so the pid is the last `",pid=N,fd=N`:
 // one that a process wrote into its own name stays part of the name.
-const USER_GROUP = /^"([\s\S]*)",pid=(\d+),fd=(\d+)$/
+const USER_GROUP = /^"([\s\S]*)",pid=(\d{1,10}),fd=(\d{1,10})$/ // pids and fds are 32-bit: longer digits are not ss's
 
 /**
  * users:(("nginx",pid=811,fd=6),("nginx",pid=812,fd=6)) → processes, read by its structure. ss prints comm

@@ -108,6 +108,7 @@ describe('pieces', () => {
     expect(parseTimer(`timer:(keepalive,${long}sec,0)`)).toBeUndefined()
     expect(parseTimer(`timer:(keepalive,1sec,${long})`)).toBeUndefined()
     expect(parseDuration(`${long}min`)).toBeUndefined()
+    expect(parseUsers(`users:(("node",pid=${long},fd=3))`)).toEqual([])
   })
   test('endpoints: IPv4, IPv6, wildcard, interface scope, mapped', () => {
     expect(splitEndpoint('127.0.0.1:8080')).toEqual({ address: '127.0.0.1', port: 8080 })
