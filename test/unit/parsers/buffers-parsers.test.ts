@@ -48,6 +48,8 @@ describe('parseProcNetSoftnetStat', () => {
   test('malformed: not hexadecimal, too few columns', () => {
     expect(() => parseProcNetSoftnetStat('0000zz 00000000 00000000\n')).toThrow(ParseError)
     expect(() => parseProcNetSoftnetStat('00000001 00000002\n')).toThrow(/at least 3/)
+    // found by test/unit/fuzz/parsers.fuzz.test.ts: 400 hex digits parsed to Infinity
+    expect(() => parseProcNetSoftnetStat(`${'9'.repeat(400)} 00000000 00000000\n`)).toThrow(/not a hexadecimal counter/)
     expect(parseProcNetSoftnetStat('')).toEqual([])
   })
 })
