@@ -66,6 +66,13 @@ describe('parseProcNetDev', () => {
     expect(() => parseProcNetDev('  eth0: 1 2 3\n')).toThrow(/16 numbers/)
     expect(() => parseProcNetDev('garbage line\n')).toThrow(/name:/)
   })
+
+  test('an interface whose name holds a | or an escape sequence is still an interface (only the headers are skipped)', () => {
+    const text = fixture('linux-6.18', 'proc-net-dev') + '\x1b[2Jev|l: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n'
+    const dev = parseProcNetDev(text)
+    expect([...dev.keys()]).toEqual(['lo', 'ifb0', 'ifb1', 'eth0', '\x1b[2Jev|l'])
+    expect(dev.get('\x1b[2Jev|l')).toMatchObject({ rx_bytes: 1, rx_drop: 4 })
+  })
 })
 
 describe('/sys/class/net statistics and speed', () => {
