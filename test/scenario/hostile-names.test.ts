@@ -99,3 +99,25 @@ describeRoot('hostile process names', () => {
     expect(stdout.split('\n').filter((l) => l.startsWith('netdoc_finding{') && l.includes('accept-queue-fill'))).toHaveLength(NAMES.length)
   })
 })
+
+describeRoot('hostile interface names', () => {
+  let ns: TestNetns
+  // an interface name may hold anything but /, : and spaces (dev_valid_name)
+  const NAME = '\x1b[2Jev|l'
+
+  beforeAll(async () => {
+    ns = await TestNetns.create('ifnames')
+    await ns.exec(['ip', 'link', 'add', 'name', NAME, 'type', 'veth', 'peer', 'name', 'p0'])
+  })
+  afterAll(async () => ns?.cleanup())
+
+  test('the buffers view lists it, escaped; no format carries a raw control byte', async () => {
+    const table = await runCli(['buffers', '--netns', ns.name, '--interval', '0'])
+    expect(table.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/)
+    expect(table.stdout).toMatch(/│ \\x1b\[2Jev\|l +│/)
+    for (const format of ['markdown', 'openmetrics', 'junit']) {
+      const r = await runCli(['buffers', '--netns', ns.name, '--interval', '0', '--format', format])
+      expect([format, r.stdout]).not.toEqual([format, expect.stringMatching(/[\x00-\x08\x0b\x0c\x0e-\x1f]/)])
+    }
+  })
+})
