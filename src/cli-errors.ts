@@ -1,8 +1,11 @@
 // Exit code 2 for anything netdoc could not do, with one or two lines on stderr and no stack trace
 // (DEBUG=netdoc shows it). Used by bin/run.js around oclif's execute().
+import { visibleLines } from './report/escape.js'
+
 export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message.replace(/\n\s*See more help with --help.*$/s, '').replace(/^Parsing --\S+ \n\t/, '').trim()
-  return String(err)
+  // a message may quote a file, an interface or a tool's own error: its control characters are shown, not sent
+  if (err instanceof Error) return visibleLines(err.message.replace(/\n\s*See more help with --help.*$/s, '').replace(/^Parsing --\S+ \n\t/, '').trim())
+  return visibleLines(String(err))
 }
 
 export function handleFatal(err: unknown): never {

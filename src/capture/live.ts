@@ -42,7 +42,7 @@ function loadCap(): CapModule {
   try {
     return createRequire(import.meta.url)('cap') as CapModule
   } catch {
-    throw new UsageError('--capture needs the optional module `cap`, which is not installed: apt-get install -y libpcap-dev && npm rebuild cap (or use tcpdump -w FILE and --pcap FILE)')
+    throw new UsageError('--capture needs the optional module `cap`, which is not installed: apt-get install -y libpcap-dev && npm ci (or use tcpdump -w FILE and --pcap FILE)')
   }
 }
 

@@ -1,21 +1,19 @@
 import { Flags } from '@oclif/core'
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-
 import { BaseCommand, checkOptions, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
 import { resolveConfig } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks } from '../engine/run.js'
-import { UsageError } from '../model/errors.js'
+import { OutputDir } from '../probes/output-dir.js'
 import { MANIFEST, RecordingSource, type SnapshotManifest } from '../probes/snapshot.js'
 
 export default class Snapshot extends BaseCommand {
   static summary = 'Save every raw input (files and command outputs, two samples) for offline analysis with --from'
   static examples = ['<%= config.bin %> snapshot -o /tmp/netdoc-snap', '<%= config.bin %> check --from /tmp/netdoc-snap']
   static flags = {
-    output: Flags.string({ char: 'o', description: 'directory to write (created; must be empty)', required: true }),
+    output: Flags.string({ char: 'o', description: 'directory to write (created; must be empty unless --force)', required: true }),
+    force: Flags.boolean({ description: 'write into a directory that is not empty, replacing the files netdoc writes (links are replaced, never followed)', default: false }),
     interval: commonFlags.interval,
     netns: commonFlags.netns,
     pid: commonFlags.pid,
@@ -28,14 +26,11 @@ export default class Snapshot extends BaseCommand {
     // The configuration's expected sysctls are read (and so recorded) too.
     const { config, label } = await resolveConfig(flags.config, process.cwd(), CHECKS)
     const options = checkOptions({}, config, label)
-    if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
-    try {
-      mkdirSync(dir, { recursive: true })
-    } catch (err) {
-      throw new UsageError(`-o ${dir}: cannot create it (${(err as NodeJS.ErrnoException).code})`)
-    }
+    // root often writes this into /tmp: no file is followed through a link someone planted there
+    const out = new OutputDir(dir, '-o', flags.force)
+    out.prepare()
     const inner = await resolveSource(flags)
-    const source = new RecordingSource(inner, dir)
+    const source = new RecordingSource(inner, out)
     // Every check's facts, so any later `--from` run finds what it needs.
     const result = await runChecks({ source, checks: [...CHECKS], intervalSeconds: flags.interval, options })
     const manifest: SnapshotManifest = {
@@ -51,7 +46,7 @@ export default class Snapshot extends BaseCommand {
       samples: result.windowSeconds > 0 ? 2 : 1,
       checks: CHECKS.map((c) => c.meta.id),
     }
-    writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n')
+    out.writeFile(MANIFEST, JSON.stringify(manifest, null, 2) + '\n')
     // What the host said at the time, from the very inputs recorded: `check --from DIR` must reproduce it.
     const report = buildReport({
       version: this.config.version,
@@ -60,7 +55,7 @@ export default class Snapshot extends BaseCommand {
       findings: result.findings,
       failOn: 'critical',
     })
-    writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n')
+    out.writeFile('report.json', JSON.stringify(report, null, 2) + '\n')
     this.log(`snapshot of ${inner.description} written to ${dir} (${manifest.samples} samples, window ${result.windowSeconds.toFixed(1)} s); analyse it with: netdoc check --from ${dir}`)
   }
 }

@@ -12,8 +12,10 @@ export function parseProcNetDev(text: string): Map<string, Record<string, number
   let lineNo = 0
   for (const line of text.split('\n')) {
     lineNo++
-    if (line.trim() === '' || line.includes('|')) continue // the two header lines
     const colon = line.indexOf(':')
+    // The two header lines have a | and no colon. An interface name may hold a | (only /, : and spaces are
+    // refused: dev_valid_name), so a line with a colon is an interface whatever else it holds.
+    if (line.trim() === '' || (colon < 0 && line.includes('|'))) continue
     if (colon < 0) throw new ParseError('/proc/net/dev', `line ${lineNo}: no "name:" prefix: ${line.slice(0, 80)}`)
     const name = line.slice(0, colon).trim()
     const values = line.slice(colon + 1).trim().split(/\s+/).map(Number)

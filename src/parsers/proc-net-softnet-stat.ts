@@ -16,7 +16,8 @@ export function parseProcNetSoftnetStat(text: string): SoftnetCpu[] {
     const cols = line.trim().split(/\s+/)
     if (cols.length < 3) throw new ParseError(WHAT, `line ${row + 1}: ${cols.length} columns, expected at least 3`)
     const n = cols.map((c, i) => {
-      if (!/^[0-9a-f]+$/i.test(c)) throw new ParseError(WHAT, `line ${row + 1}, column ${i + 1}: not hexadecimal: ${c}`)
+      // the kernel prints %08x; more than 16 digits is no counter (and 400 of them parse to Infinity)
+      if (!/^[0-9a-f]{1,16}$/i.test(c)) throw new ParseError(WHAT, `line ${row + 1}, column ${i + 1}: not a hexadecimal counter: ${c.slice(0, 40)}`)
       return parseInt(c, 16)
     })
     const cpu: SoftnetCpu = { cpu: n[12] ?? row, processed: n[0], dropped: n[1], timeSqueeze: n[2] }

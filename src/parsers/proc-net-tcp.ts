@@ -48,9 +48,14 @@ function hexToV6(hex: string): string {
   return groups.slice(0, best).join(':') + '::' + groups.slice(best + bestLen).join(':')
 }
 
+const HEX = /^[0-9A-Fa-f]+$/
+
 function endpoint(text: string, lineNo: number, what: string): string {
-  const [hex, portHex] = text.split(':')
-  if (!portHex || !(hex.length === 8 || hex.length === 32)) throw new ParseError(what, `line ${lineNo}: bad address ${text}`)
+  const [hex, portHex, more] = text.split(':')
+  // parseInt reads a prefix and gives NaN for none: only whole hex fields are addresses (else "127.0.0.1:NaN")
+  if (!portHex || more !== undefined || !(hex.length === 8 || hex.length === 32) || !HEX.test(hex) || !HEX.test(portHex) || portHex.length > 4) {
+    throw new ParseError(what, `line ${lineNo}: bad address ${text}`)
+  }
   const address = hex.length === 8 ? hexToV4(hex) : hexToV6(hex)
   return formatEndpoint(address, parseInt(portHex, 16))
 }
@@ -63,7 +68,10 @@ export function* parseProcNetTcp(lines: Iterable<string>, what = '/proc/net/tcp'
     if (t === '' || t.startsWith('sl')) continue
     const f = t.split(/\s+/)
     if (f.length < 10) throw new ParseError(what, `line ${lineNo}: too few fields`)
-    const [tx, rx] = f[4].split(':').map((h) => parseInt(h, 16))
+    const queues = f[4].split(':')
+    if (queues.length !== 2 || !queues.every((h) => HEX.test(h) && h.length <= 8)) throw new ParseError(what, `line ${lineNo}: bad tx_queue:rx_queue ${f[4]}`)
+    const [tx, rx] = queues.map((h) => parseInt(h, 16))
+    if (!/^\d{1,10}$/.test(f[7]) || !/^\d{1,20}$/.test(f[9])) throw new ParseError(what, `line ${lineNo}: bad uid or inode: ${f[7]} ${f[9]}`)
     yield {
       state: TCP_STATES[f[3]] ?? `UNKNOWN-${f[3]}`,
       local: endpoint(f[1], lineNo, what),

@@ -18,26 +18,64 @@ export interface SsSocket {
 
 const STATES = new Set(['LISTEN', 'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'CLOSED', 'UNCONN', 'NEW-SYN-RECV', 'BOUND'])
 
+/** A queue column: digits that make a finite number (400 of them do not), else the line is not ss's. */
+function queue(text: string, lineNo: number, line: string): number {
+  const n = Number(text)
+  if (!Number.isFinite(n)) throw new ParseError('ss', `line ${lineNo}: queue length out of range: ${line.slice(0, 100)}`)
+  return n
+}
+
 /** A line of `ss ... state X`, which drops the State column: every socket has the state the filter named. */
 function parseStateless(line: string, lineNo: number, state: string): SsSocket {
   const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
   if (!m) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
-  return { state, recvQ: Number(m[1]), sendQ: Number(m[2]), local: m[3], peer: m[4], processes: parseUsers(m[5]), extra: m[5] }
+  return { state, recvQ: queue(m[1], lineNo, line), sendQ: queue(m[2], lineNo, line), local: m[3], peer: m[4], processes: parseUsers(m[5]), extra: m[5] }
 }
 
 function parseMain(line: string, lineNo: number): SsSocket {
   const m = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
   if (!m || !STATES.has(m[1])) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
-  return { state: m[1], recvQ: Number(m[2]), sendQ: Number(m[3]), local: m[4], peer: m[5], processes: parseUsers(m[6]), extra: m[6] }
+  return { state: m[1], recvQ: queue(m[2], lineNo, line), sendQ: queue(m[3], lineNo, line), local: m[4], peer: m[5], processes: parseUsers(m[6]), extra: m[6] }
 }
 
-/** users:(("nginx",pid=811,fd=6),("nginx",pid=812,fd=6)) → processes. Names may contain spaces and quotes. */
+// One group of users:((...)) without its parentheses. The name is greedy, so the pid is the last `",pid=N,fd=N`:
+// one that a process wrote into its own name stays part of the name.
+const USER_GROUP = /^"([\s\S]*)",pid=(\d{1,10}),fd=(\d{1,10})$/ // pids and fds are 32-bit: longer digits are not ss's
+
+/**
+ * users:(("nginx",pid=811,fd=6),("nginx",pid=812,fd=6)) → processes, read by its structure. ss prints comm
+ * unescaped inside the quotes, and any user can name a process (prctl PR_SET_NAME, at most 15 bytes), so a name
+ * may hold `"`, `,`, `(`, `pid=` or a newline. ss reads comm from /proc/PID/stat up to its first `)`, so a name
+ * has none and each `)` ends a group; should one appear anyway, the group is widened to the next `)`.
+ */
 export function parseUsers(extra: string): ProcessRef[] {
   const out: ProcessRef[] = []
-  const re = /\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)/g
-  for (let m = re.exec(extra); m; m = re.exec(extra)) out.push({ name: m[1], pid: Number(m[2]), fd: Number(m[3]) })
+  const start = extra.indexOf('users:((')
+  if (start < 0) return out
+  let open = start + 7 // the `(` of the first group
+  while (extra.charCodeAt(open) === 40 /* ( */) {
+    let close = extra.indexOf(')', open)
+    let m: RegExpExecArray | null = null
+    for (; close >= 0; close = extra.indexOf(')', close + 1)) {
+      m = USER_GROUP.exec(extra.slice(open + 1, close))
+      if (m) break
+    }
+    if (!m) break
+    out.push({ name: m[1], pid: Number(m[2]), fd: Number(m[3]) })
+    if (extra.charCodeAt(close + 1) !== 44 /* , */) break
+    open = close + 2
+  }
   return out
 }
+
+/** True when a users:(( section was begun but not closed: the process name held a newline, which ss prints raw. */
+function usersOpen(extra: string): boolean {
+  const start = extra.indexOf('users:((')
+  return start >= 0 && extra.indexOf('))', start) < 0
+}
+
+// a process name is at most 15 bytes, so at most 15 newlines per name; a few processes share a socket
+const MAX_NAME_LINES = 64
 
 /** skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d24) → { r: 0, rb: 131072, ..., d: 24 }. Scanned by hand: with -m
  * every socket of a big table carries one, so this is on the hot path. */
@@ -52,7 +90,8 @@ export function parseSkmem(extra: string): Record<string, number> | undefined {
     while (j < stop && extra.charCodeAt(j) >= 97 && extra.charCodeAt(j) <= 122) j++ // a-z: the field name
     let k = j
     while (k < stop && extra.charCodeAt(k) >= 48 && extra.charCodeAt(k) <= 57) k++ // 0-9: its value
-    if (j > i && k > j) out[extra.slice(i, j)] = Number(extra.slice(j, k))
+    const v = Number(extra.slice(j, k))
+    if (j > i && k > j && Number.isFinite(v)) out[extra.slice(i, j)] = v // a value too long for a double is unknown
     const comma = extra.indexOf(',', k)
     if (comma < 0 || comma > stop) break
     i = comma + 1
@@ -60,22 +99,25 @@ export function parseSkmem(extra: string): Record<string, number> | undefined {
   return out
 }
 
-/** timer:(keepalive,1min58sec,0) → { name: 'keepalive', seconds: 118, retrans: 0 } */
+/** timer:(keepalive,1min58sec,0) → { name: 'keepalive', seconds: 118, retrans: 0 }; undefined when unreadable. */
 export function parseTimer(extra: string): { name: string; seconds: number; retrans: number } | undefined {
   const m = /timer:\((\w+),([^,]*),(\d+)\)/.exec(extra)
   if (!m) return undefined
-  return { name: m[1], seconds: parseDuration(m[2]), retrans: Number(m[3]) }
+  const seconds = parseDuration(m[2])
+  const retrans = Number(m[3])
+  if (seconds === undefined || !Number.isFinite(retrans)) return undefined
+  return { name: m[1], seconds, retrans }
 }
 
-/** ss timer durations: "58sec", "1min58sec", "616ms", "2h3min", "3.2sec" (tcp_timer_print / print_ms_timer). */
-export function parseDuration(text: string): number {
+/** ss timer durations (undefined when too long to be one): "58sec", "1min58sec", "616ms", "2h3min", "3.2sec" (tcp_timer_print / print_ms_timer). */
+export function parseDuration(text: string): number | undefined {
   let s = 0
   const re = /(\d+(?:\.\d+)?)(ms|sec|min|h|d)/g
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const v = Number(m[1])
     s += m[2] === 'ms' ? v / 1000 : m[2] === 'sec' ? v : m[2] === 'min' ? v * 60 : m[2] === 'h' ? v * 3600 : v * 86400
   }
-  return s
+  return Number.isFinite(s) ? s : undefined // digits too long for a double
 }
 
 /**
@@ -85,8 +127,16 @@ export function parseDuration(text: string): number {
 export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>, impliedState?: string): AsyncIterable<SsSocket> {
   let pending: SsSocket | undefined
   let lineNo = 0
+  let nameLines = 0
   for await (const line of lines) {
     lineNo++
+    if (pending && nameLines < MAX_NAME_LINES && usersOpen(pending.extra)) {
+      // the rest of a process name that held a newline, whatever it looks like (even a socket line)
+      nameLines++
+      pending.extra += '\n' + line
+      pending.processes = parseUsers(pending.extra)
+      continue
+    }
     if (line.trim() === '') continue
     if (/^\s/.test(line) && pending) {
       pending.extra += ' ' + line.trim()
@@ -94,6 +144,7 @@ export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>, 
     }
     if (/^(State|Netid|Recv-Q)\s/.test(line)) continue
     if (pending) yield pending
+    nameLines = 0
     pending = impliedState ? parseStateless(line, lineNo, impliedState) : parseMain(line, lineNo)
   }
   if (pending) yield pending

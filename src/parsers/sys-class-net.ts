@@ -11,8 +11,10 @@ export const speedPath = (iface: string): string => `/sys/class/net/${iface}/spe
 
 export function parseSysNetStatistic(text: string, path: string): number {
   const t = text.trim()
-  if (!/^\d+$/.test(t)) throw new ParseError(path, `not a counter: ${t.slice(0, 40)}`)
-  return Number(t)
+  const n = Number(t)
+  // digits too long for a double make Infinity, not a counter
+  if (!/^\d+$/.test(t) || !Number.isFinite(n)) throw new ParseError(path, `not a counter: ${t.slice(0, 40)}`)
+  return n
 }
 
 /** Mbit/s, or undefined when the link does not know (-1, 0, or the unknown 65535 of some drivers). */
@@ -20,5 +22,5 @@ export function parseSysNetSpeed(text: string, path: string): number | undefined
   const t = text.trim()
   if (!/^-?\d+$/.test(t)) throw new ParseError(path, `not a speed in Mbit/s: ${t.slice(0, 40)}`)
   const n = Number(t)
-  return n > 0 && n !== 65535 ? n : undefined
+  return n > 0 && n !== 65535 && Number.isFinite(n) ? n : undefined
 }

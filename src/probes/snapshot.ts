@@ -1,10 +1,11 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 import { Unavailable, UsageError } from '../model/errors.js'
 import { splitLines } from './live.js'
+import type { OutputDir } from './output-dir.js'
 import { keyLabel, type ProbeKey, type Source } from './source.js'
 
 /** Written by `netdoc snapshot` beside the samples; `--from` checks it. */
@@ -116,7 +117,7 @@ export class RecordingSource implements Source {
 
   constructor(
     private readonly inner: Source,
-    private readonly root: string,
+    private readonly out: OutputDir,
     private readonly sample = 0,
   ) {
     this.kind = inner.kind
@@ -124,19 +125,17 @@ export class RecordingSource implements Source {
   }
 
   forSample(sample: number): Source {
-    return new RecordingSource(this.inner.forSample(sample), this.root, sample)
+    return new RecordingSource(this.inner.forSample(sample), this.out, sample)
   }
 
   private pathFor(key: ProbeKey): string {
-    const path = join(sampleDir(this.root, this.sample), keyPath(key))
-    mkdirSync(dirname(path), { recursive: true })
-    return path
+    return join(sampleDir('', this.sample), keyPath(key))
   }
 
   private record(key: ProbeKey, value: string | Unavailable): void {
     const path = this.pathFor(key)
-    if (value instanceof Unavailable) writeFileSync(path + '.unavailable', JSON.stringify({ kind: value.kind, reason: value.reason }) + '\n')
-    else writeFileSync(path, value)
+    if (value instanceof Unavailable) this.out.writeFile(path + '.unavailable', JSON.stringify({ kind: value.kind, reason: value.reason }) + '\n')
+    else this.out.writeFile(path, value)
   }
 
   async text(key: ProbeKey): Promise<string> {
@@ -152,7 +151,7 @@ export class RecordingSource implements Source {
 
   async *lines(key: ProbeKey): AsyncIterable<string> {
     const path = this.pathFor(key)
-    const out = createWriteStream(path)
+    const out = this.out.createWriteStream(path)
     let buffered: string[] = []
     let failed: Unavailable | undefined
     try {
@@ -172,7 +171,7 @@ export class RecordingSource implements Source {
       await new Promise<void>((resolve) => out.end(resolve))
       // A read that failed leaves only its reason, so a replay fails the same way instead of reading a stub.
       if (failed) {
-        rmSync(path, { force: true })
+        this.out.remove(path)
         this.record(key, failed)
       }
     }

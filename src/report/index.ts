@@ -23,7 +23,8 @@ export async function render(format: Format, report: Report, opts: RenderOptions
       return (await import('./json.js')).renderJson(report)
     case 'table': {
       const body = await (await import('./table.js')).renderFindings(report, opts)
-      return opts.view ? `${opts.view}\n${body}` : body
+      // a view is plain text laid out by us from facts (process and interface names): no colour, so escape it whole
+      return opts.view ? `${(await import('./escape.js')).visibleLines(opts.view)}\n${body}` : body
     }
     case 'junit':
       return (await import('./junit.js')).renderJunit(report)

@@ -3,19 +3,8 @@
 // fail the gate (at or above --fail-on, not known in the --baseline); failing findings below it pass with a
 // <system-out> note.
 import { failsGate, type Finding, type Report } from '../model/finding.js'
+import { xmlAttr, xmlText } from './escape.js'
 import { subjectLabel } from './table.js'
-
-// XML 1.0 allows only these characters; anything else (e.g. a control byte in a process name) is dropped.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
-
-export function xmlText(s: string): string {
-  return s.replace(INVALID_XML, '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
-}
-
-export function xmlAttr(s: string): string {
-  return xmlText(s).replaceAll('"', '&quot;').replaceAll("'", '&apos;').replaceAll('\n', '&#10;').replaceAll('\r', '&#13;').replaceAll('\t', '&#9;')
-}
 
 const attrs = (a: Record<string, string | number | undefined>): string =>
   Object.entries(a)

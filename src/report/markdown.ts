@@ -1,24 +1,8 @@
 // --format markdown: a table of findings and their remediations, for an issue or a CI job summary
 // ($GITHUB_STEP_SUMMARY). GitHub renders HTML inside Markdown, so every cell is escaped.
 import { failsGate, type Finding, type Report } from '../model/finding.js'
+import { mdCell, mdCode, visible } from './escape.js'
 import { subjectLabel } from './table.js'
-
-/** One table cell: no line breaks, no pipes, no HTML. */
-export function mdCell(s: string): string {
-  return s
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('\\', '\\\\')
-    .replaceAll('|', '\\|')
-    .replace(/\r?\n/g, '<br>')
-}
-
-/** Inline code that survives backticks inside it. */
-export function mdCode(s: string): string {
-  const ticks = '`'.repeat(Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length)) + 1)
-  return `${ticks}${ticks.length > 1 ? ' ' : ''}${s.replace(/\r?\n/g, ' ')}${ticks.length > 1 ? ' ' : ''}${ticks}`
-}
 
 const ICON = { critical: '🔴 critical', warning: '🟠 warning', info: '🔵 info', error: '⚠️ error', skip: '⚪ skip', pass: '✅ pass' }
 
@@ -57,7 +41,7 @@ export function renderMarkdown(report: Report): string {
       out.push(`#### ${mdCode(f.check)} · ${mdCell(subjectLabel(f.subject))}`, '', mdCell(r.text), '')
       if (r.commands.length) {
         const fence = '`'.repeat(Math.max(3, ...r.commands.map((c) => Math.max(0, ...[...c.matchAll(/`+/g)].map((m) => m[0].length + 1)))))
-        out.push(`${fence}sh`, ...r.commands, fence, '')
+        out.push(`${fence}sh`, ...r.commands.map(visible), fence, '')
       }
       out.push(`Docs: ${mdCode(r.docs)}`, '')
     }

@@ -2,17 +2,13 @@
 // # HELP and # TYPE; label values escaped; `# EOF` last. Measured values come from the findings' evidence, so a
 // check written later is exported without a line here.
 import type { Finding, Report, Status } from '../model/finding.js'
+import { escapeLabelValue } from './escape.js'
 
 type Labels = Array<[string, string]>
 
 interface Family {
   help: string
   samples: Map<string, number>
-}
-
-/** OpenMetrics label value escaping: backslash, double quote and newline. */
-export function escapeLabelValue(v: string): string {
-  return v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
 }
 
 /** A label name from any key: [a-zA-Z_][a-zA-Z0-9_]*, never starting with __ (reserved). */

@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk'
 
 import type { Finding, Report, Subject } from '../model/finding.js'
+import { visible } from './escape.js'
 import { screenWidth, wrap } from './layout.js'
 import { makeChalk, type Style } from './style.js'
 
@@ -82,17 +83,17 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   const indent = ' '.repeat(11)
   for (const fs of ordered) {
     // The fullest label of the group: the one that also names the process.
-    const heading = fs.map((f) => subjectLabel(f.subject)).sort((a, b) => b.length - a.length)[0]
+    const heading = fs.map((f) => visible(subjectLabel(f.subject))).sort((a, b) => b.length - a.length)[0]
     out.push(c.bold(heading))
     for (const f of fs) {
       const known = f.baseline === 'known' ? c.dim(' (known in the baseline)') : ''
-      out.push(...wrap(`${c.bold(f.check)}${f.status === 'fail' ? ` · ${c.bold(f.title)}` : ''}${known}`, width, `  ${label(f, c)} `, indent))
-      out.push(...wrap(f.message, width, indent))
+      out.push(...wrap(`${c.bold(f.check)}${f.status === 'fail' ? ` · ${c.bold(visible(f.title))}` : ''}${known}`, width, `  ${label(f, c)} `, indent))
+      out.push(...wrap(visible(f.message), width, indent))
       if (f.remediation) {
-        out.push(...wrap(f.remediation.text, width, `${indent}${c.dim('fix:')} `, `${indent}     `))
+        out.push(...wrap(visible(f.remediation.text), width, `${indent}${c.dim('fix:')} `, `${indent}     `))
         // Commands are copied whole: never wrapped, however long.
-        for (const cmd of f.remediation.commands) out.push(`${indent}  ${c.dim('$')} ${cmd}`)
-        out.push(`${indent}${c.dim('docs: ' + f.remediation.docs)}`)
+        for (const cmd of f.remediation.commands) out.push(`${indent}  ${c.dim('$')} ${visible(cmd)}`)
+        out.push(`${indent}${c.dim('docs: ' + visible(f.remediation.docs))}`)
       }
     }
     out.push('')
@@ -104,9 +105,9 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
     // Skips one line per reason: nine checks that need one missing input say so once.
     const byReason = new Map<string, Finding[]>()
     for (const f of report.findings.filter((x) => x.status === 'skip')) byReason.set(f.message, [...(byReason.get(f.message) ?? []), f])
-    for (const [reason, fs] of byReason) out.push(...wrap(`${idsByTopic(fs)} — ${reason}`, width, c.gray('skip') + ' ', '     ').map((l) => c.dim(l)))
+    for (const [reason, fs] of byReason) out.push(...wrap(`${idsByTopic(fs)} — ${visible(reason)}`, width, c.gray('skip') + ' ', '     ').map((l) => c.dim(l)))
   }
-  for (const n of report.notes ?? []) out.push(...wrap(n, width, c.yellow('note: '), '      '))
+  for (const n of report.notes ?? []) out.push(...wrap(visible(n), width, c.yellow('note: '), '      '))
   const s = report.summary
   const counts = [
     s.critical ? c.red(`${s.critical} critical`) : '0 critical',
@@ -119,6 +120,6 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   const t = report.target
   const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? `netns ${t.netns}` : t.kind, t.hostname, t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
   const baseline = report.gate?.baseline ? ` · ${report.gate.baseline.known} known in the baseline` : ''
-  out.push(...wrap(`${counts.join(', ')} · ${where} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`, width, '', '  '))
+  out.push(...wrap(`${counts.join(', ')} · ${visible(where)} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`, width, '', '  '))
   return out.join('\n') + '\n'
 }

@@ -3,7 +3,9 @@ import { buildReport } from '../../src/engine/report.js'
 import type { FailOn, Finding } from '../../src/model/finding.js'
 
 /** Quotes, angle brackets, ampersands, pipes, backslashes, newlines, backticks, a control byte and CDATA's end. */
-export const NASTY = 'a "quoted" <tag> & \'apos\' | pipe \\ back\nnew line `tick` \u0001 ]]> end'
+export const NASTY = 'a "quoted" <tag> & \'apos\' | pipe \\ back\nnew line `tick` \u0001 \u001b[2J\u001b[31mEVIL ]]> end'
+/** NASTY as the escaping shows it: each control character but the newline as `\xNN` text. */
+export const NASTY_SHOWN = NASTY.replace('\u0001', '\\x01').replaceAll('\u001b', '\\x1b')
 
 export function sampleFindings(): Finding[] {
   const rem = (text: string, commands: string[] = []) => ({ text, commands, docs: 'docs/checks/x.md' })

@@ -98,3 +98,9 @@ export function testWith(needs: Needs, name: string, fn: () => unknown, timeout?
   process.stderr.write(`skipping "${name}": ${missing.join('; ')}\n`)
   test.skip(name, fn as jest.ProvidesCallback)
 }
+
+/** `test.each(table)` that runs only when its needs are met; otherwise one skipped test (a failure in CI) by the name's template. */
+export function testEachWith<T>(needs: Needs, table: readonly T[]): (name: string, fn: (...args: any[]) => unknown, timeout?: number) => void {
+  if (missingNeeds(needs).length === 0) return (name, fn, timeout) => test.each(table as T[])(name, fn as never, timeout)
+  return (name, fn, timeout) => testWith(needs, name, fn, timeout)
+}

@@ -99,4 +99,4 @@ describeRoot('capture reader on fresh tcpdump captures', () => {
     expect(code).toBe(0)
     expect(report.notes.join('\n')).toContain(`${syns} connections`)
   })
-})
+}, { tools: ['tcpdump'] })

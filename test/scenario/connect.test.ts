@@ -5,6 +5,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { describeRoot, ROOT, runCli, TestNetns, type CliResult } from '../helpers/netns.js'
+import { hasTool, testWith } from '../helpers/requires.js'
+
+const IPTABLES = { tools: ['iptables' as const] } // the drop and reject rules
 
 describeRoot('netdoc connect', () => {
   let ns: TestNetns
@@ -27,9 +30,11 @@ describeRoot('netdoc connect', () => {
     ns = await TestNetns.create('connect')
     await ns.node('abort-server.cjs', ['127.0.0.1', 8080, 'graceful'])
     await ns.node('abort-server.cjs', ['::1', 8080, 'graceful'])
-    // SYNs to 8091 are dropped; 8092 is rejected with ICMP host-unreachable
-    await ns.exec(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '8091', '--syn', '-j', 'DROP'])
-    await ns.exec(['iptables', '-A', 'OUTPUT', '-p', 'tcp', '--dport', '8092', '-j', 'REJECT', '--reject-with', 'icmp-host-unreachable'])
+    // SYNs to 8091 are dropped; 8092 is rejected with ICMP host-unreachable (the tests that need them skip without iptables)
+    if (hasTool('iptables')) {
+      await ns.exec(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '8091', '--syn', '-j', 'DROP'])
+      await ns.exec(['iptables', '-A', 'OUTPUT', '-p', 'tcp', '--dport', '8092', '-j', 'REJECT', '--reject-with', 'icmp-host-unreachable'])
+    }
   })
   afterAll(async () => {
     await ns?.cleanup()
@@ -60,7 +65,7 @@ describeRoot('netdoc connect', () => {
     expect(code).toBe(1)
   })
 
-  test('SYNs dropped: timeout at --timeout, with how long the kernel would keep trying', async () => {
+  testWith(IPTABLES, 'SYNs dropped: timeout at --timeout, with how long the kernel would keep trying', async () => {
     await ns.sysctl('net.ipv4.tcp_syn_retries', 3)
     await ns.sysctl('net.ipv4.tcp_syn_linear_timeouts', 4)
     const { code, report } = await connect(['127.0.0.1:8091', '--timeout', '1'])
@@ -71,7 +76,7 @@ describeRoot('netdoc connect', () => {
     expect(code).toBe(1)
   })
 
-  test('SYNs dropped, the kernel gives up before --timeout: ETIMEDOUT, still a timeout', async () => {
+  testWith(IPTABLES, 'SYNs dropped, the kernel gives up before --timeout: ETIMEDOUT, still a timeout', async () => {
     // tcp_syn_retries 1: the kernel gives up after 3 s (SYN at 0, 1 and 2 s with linear timeouts)
     await ns.sysctl('net.ipv4.tcp_syn_retries', 1)
     const { report } = await connect(['127.0.0.1:8091', '--timeout', '20'])
@@ -80,7 +85,7 @@ describeRoot('netdoc connect', () => {
     expect(f.message).toMatch(/the kernel gave up after [\d.]+ s \(tcp_syn_retries 1, tcp_syn_linear_timeouts 4: 3 SYNs over 3 s\)/)
   })
 
-  test('ICMP host-unreachable: unreachable', async () => {
+  testWith(IPTABLES, 'ICMP host-unreachable: unreachable', async () => {
     const { code, report } = await connect(['127.0.0.1:8092'])
     expect(report.findings[0]).toMatchObject({ title: 'Destination unreachable' })
     expect(evidence(report.findings[0], 'errno')).toBe('EHOSTUNREACH')

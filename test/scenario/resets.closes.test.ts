@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { describeRoot, findingsOf, ROOT, runJson, TestNetns } from '../helpers/netns.js'
+import { hasModule, testWith } from '../helpers/requires.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const BASE = 9100
@@ -36,11 +37,15 @@ describeRoot('resets.closes: connection ends captured live', () => {
     const idle = await ns.node('abort-server.cjs', ['127.0.0.1', PORT.killedIdle, 'hold'])
 
     const tcpdump = await ns.start(['tcpdump', '-i', 'lo', '--immediate-mode', '-U', '-w', pcap], { waitReady: false })
-    const netdoc = await ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'resets', '--capture', 'lo', '--duration', '5', '--interval', '1', '--json'], { waitReady: false })
+    // netdoc's own live capture needs the optional cap module; without it only the tcpdump file is judged
+    const netdoc = hasModule('cap')
+      ? await ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'resets', '--capture', 'lo', '--duration', '5', '--interval', '1', '--json'], { waitReady: false })
+      : undefined
+    const sockets = netdoc ? 3 : 2
     // both capturing: two packet sockets in the namespace (bounded wait)
     for (let i = 0; i < 100; i++) {
       const { stdout } = await ns.exec(['cat', '/proc/net/packet'])
-      if (stdout.trim().split('\n').length >= 3) break
+      if (stdout.trim().split('\n').length >= sockets) break
       await sleep(100)
     }
     const client = (port: number, count: number, hold = false) => ns.runNode('request-client.cjs', ['127.0.0.1', port, count, 50, ...(hold ? ['hold'] : [])])
@@ -54,12 +59,16 @@ describeRoot('resets.closes: connection ends captured live', () => {
     process.kill(busy.pid!, 'SIGKILL')
     process.kill(idle.pid!, 'SIGKILL')
 
-    const code = await Promise.race([new Promise<number>((r) => netdoc.on('exit', (c) => r(c ?? -1))), sleep(30000).then(() => -1)])
+    if (netdoc) {
+      const code = await Promise.race([new Promise<number>((r) => netdoc.on('exit', (c) => r(c ?? -1))), sleep(30000).then(() => -1)])
+      const out = netdoc.output()
+      expect(code).toBe(0) // warnings only
+      live = JSON.parse(out.slice(out.indexOf('{')))
+    } else {
+      await sleep(3000) // the idle holders' half-close is on the wire before tcpdump stops
+    }
     process.kill(tcpdump.pid!, 'SIGINT')
     await Promise.race([new Promise((r) => tcpdump.on('exit', r)), sleep(5000)])
-    const out = netdoc.output()
-    expect(code).toBe(0) // warnings only
-    live = JSON.parse(out.slice(out.indexOf('{')))
   }, 60000)
 
   afterAll(async () => {
@@ -102,7 +111,7 @@ describeRoot('resets.closes: connection ends captured live', () => {
     expect(of(PORT.unread).message).not.toMatch(/TCPAbortOnClose/)
   })
 
-  test('from the live capture: the same verdicts, joined with TCPAbortOnClose of the same window', () => {
+  testWith({ modules: ['cap'] }, 'from the live capture: the same verdicts, joined with TCPAbortOnClose of the same window', () => {
     const of = judge(live)
     expect(of(PORT.unread).message).toMatch(/TCPAbortOnClose \+\d+ in the same window: the server closed \(or died\) with requests unread/)
     expect(of(PORT.killedBusy).message).toMatch(/TCPAbortOnClose \+\d+ in the same window/)
@@ -110,4 +119,4 @@ describeRoot('resets.closes: connection ends captured live', () => {
     const aborts = findingsOf(live, 'resets.aborts').map((f: any) => f.subject.counter)
     expect(aborts).toEqual(expect.arrayContaining(['TcpExtTCPAbortOnClose', 'TcpExtTCPAbortOnData']))
   })
-})
+}, { tools: ['tcpdump', 'iptables'] })

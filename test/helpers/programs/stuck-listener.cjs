@@ -1,7 +1,10 @@
 // A listener that never accepts: listen() with a small backlog, then block the event loop.
-// Usage: stuck-listener.cjs HOST PORT BACKLOG SECONDS
+// Usage: stuck-listener.cjs HOST PORT BACKLOG SECONDS [NAME_HEX]
+// NAME_HEX: the process names itself so (hex, as argv cannot carry every byte), as any user can: comm, 15 bytes.
+const fs = require('fs')
 const net = require('net')
-const [host, port, backlog, seconds] = process.argv.slice(2)
+const [host, port, backlog, seconds, nameHex] = process.argv.slice(2)
+if (nameHex) fs.writeFileSync('/proc/self/comm', Buffer.from(nameHex, 'hex'))
 const s = net.createServer()
 s.listen({ host, port: Number(port), backlog: Number(backlog) }, () => {
   process.stdout.write('ready\n', () => {

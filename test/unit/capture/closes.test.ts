@@ -9,6 +9,7 @@ import { closesAnalysis } from '../../../src/capture/analyses/closes.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
 import type { ServerCloses } from '../../../src/model/closes.js'
 import { ROOT } from '../../helpers/netns.js'
+import { testWith } from '../../helpers/requires.js'
 
 const FILE = join(ROOT, 'test', 'fixtures', 'resets', 'closes-lo.pcap')
 
@@ -83,7 +84,7 @@ describe('resets.closes analysis: closes-lo.pcap', () => {
     expect(r.packets).toBe(10)
   })
 
-  test('cross-check with tcpdump: RST segments and SYNs without an answer', () => {
+  testWith({ tools: ['tcpdump'] }, 'cross-check with tcpdump: RST segments and SYNs without an answer', () => {
     const count = (filter: string) => execFileSync('tcpdump', ['-nr', FILE, filter], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean).length
     const all = [...servers.values()]
     const sum = (f: (s: ServerCloses) => number) => all.reduce((n, s) => n + f(s), 0)

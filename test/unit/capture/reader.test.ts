@@ -9,8 +9,10 @@ import { decodeTcp, FIN, RST, SYN, type TcpSegment } from '../../../src/capture/
 import { CaptureFormatError, CaptureReader, MAX_RECORD, readCapture, type ReadSummary } from '../../../src/capture/reader.js'
 import { parsePcapLE, withVlan, writePcap, writePcapng } from '../../helpers/capture-files.js'
 import { ROOT } from '../../helpers/netns.js'
+import { testEachWith, testWith } from '../../helpers/requires.js'
 
 const FIX = join(ROOT, 'test', 'fixtures', 'capture')
+const TCPDUMP = { tools: ['tcpdump' as const] } // the cross-checks read the same file with tcpdump
 const fixture = (name: string) => readFileSync(join(FIX, name))
 let dir: string
 
@@ -50,7 +52,7 @@ function tcpdumpCount(file: string, filter?: string): number {
 const count = (segs: TcpSegment[], flag: number) => segs.filter((s) => s.flags & flag).length
 
 describe('capture reader: tcpdump captures', () => {
-  test.each(['lo-eth.pcap', 'any-sll2-ns.pcap', 'lo-snap96.pcap'])('%s: packets and SYN/FIN/RST counts match tcpdump', (name) => {
+  testEachWith(TCPDUMP, ['lo-eth.pcap', 'any-sll2-ns.pcap', 'lo-snap96.pcap'])('%s: packets and SYN/FIN/RST counts match tcpdump', (name) => {
     const file = join(FIX, name)
     const { summary, packets, segs } = read(fixture(name))
     expect(summary.truncated).toBeUndefined()
@@ -64,7 +66,7 @@ describe('capture reader: tcpdump captures', () => {
     expect(segs.filter((s) => s.ipVersion === 6).length).toBeGreaterThan(0)
   })
 
-  test('payload length comes from the IP header, so a snaplen of 96 loses none (same sum as tcpdump prints)', () => {
+  testWith(TCPDUMP, 'payload length comes from the IP header, so a snaplen of 96 loses none (same sum as tcpdump prints)', () => {
     const file = join(FIX, 'lo-snap96.pcap')
     const out = execFileSync('tcpdump', ['-nn', '-r', file, 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()
     const expected = out
@@ -92,7 +94,7 @@ describe('capture reader: tcpdump captures', () => {
     }
   })
 
-  test('readCapture iterates records from a stream', async () => {
+  testWith(TCPDUMP, 'readCapture iterates records from a stream', async () => {
     async function* stream() {
       yield fixture('lo-eth.pcap')
     }
@@ -105,7 +107,7 @@ describe('capture reader: tcpdump captures', () => {
 })
 
 describe('capture reader: every magic and byte order', () => {
-  test.each([
+  testEachWith(TCPDUMP, [
     ['µs big-endian', 'lo-eth.pcap', true],
     ['ns big-endian', 'any-sll2-ns.pcap', true],
     ['ns little-endian', 'any-sll2-ns.pcap', false],
@@ -139,7 +141,7 @@ describe('capture reader: pcapng', () => {
     expect(r.segs).toEqual([...a.segs, ...b.segs])
   })
 
-  test('a single-section pcapng reads like tcpdump reads it', () => {
+  testWith(TCPDUMP, 'a single-section pcapng reads like tcpdump reads it', () => {
     const eth = parsePcapLE(fixture('lo-eth.pcap'))
     const file = save('one.pcapng', writePcapng([{ linkType: 1, snaplen: eth.snaplen, nano: false, records: eth.records, unknownBlockBytes: 64 }]))
     const r = read(readFileSync(file))
@@ -164,7 +166,7 @@ describe('capture reader: pcapng', () => {
 })
 
 describe('capture reader: Ethernet with VLAN tags', () => {
-  test('802.1Q frames decode, and tcpdump counts the same', () => {
+  testWith(TCPDUMP, '802.1Q frames decode, and tcpdump counts the same', () => {
     const tagged = withVlan(parsePcapLE(fixture('lo-eth.pcap')), 42)
     const file = save('vlan.pcap', writePcap(tagged, false))
     const r = read(readFileSync(file))
@@ -194,7 +196,7 @@ describe('capture reader: other link types (Ethernet frames rewritten, read back
     else b.writeUInt32LE(v)
     return b
   }
-  test.each([
+  testEachWith(TCPDUMP, [
     ['RAW (101)', 101, () => Buffer.alloc(0)],
     ['NULL (0), little-endian family, AF_INET6 24', 0, (v6: boolean) => af(v6 ? 24 : 2, false)],
     ['NULL (0), BSD AF_INET6 30', 0, (v6: boolean) => af(v6 ? 30 : 2, false)],
@@ -210,7 +212,7 @@ describe('capture reader: other link types (Ethernet frames rewritten, read back
 })
 
 describe('capture reader: damaged and hostile files', () => {
-  test('a truncated final record is reported; everything before it is kept (tcpdump keeps the same)', () => {
+  testWith(TCPDUMP, 'a truncated final record is reported; everything before it is kept (tcpdump keeps the same)', () => {
     const buf = fixture('lo-eth.pcap')
     const cut = buf.subarray(0, buf.length - 37)
     const file = save('cut.pcap', cut)

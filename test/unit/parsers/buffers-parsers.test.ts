@@ -48,6 +48,8 @@ describe('parseProcNetSoftnetStat', () => {
   test('malformed: not hexadecimal, too few columns', () => {
     expect(() => parseProcNetSoftnetStat('0000zz 00000000 00000000\n')).toThrow(ParseError)
     expect(() => parseProcNetSoftnetStat('00000001 00000002\n')).toThrow(/at least 3/)
+    // found by test/unit/fuzz/parsers.fuzz.test.ts: 400 hex digits parsed to Infinity
+    expect(() => parseProcNetSoftnetStat(`${'9'.repeat(400)} 00000000 00000000\n`)).toThrow(/not a hexadecimal counter/)
     expect(parseProcNetSoftnetStat('')).toEqual([])
   })
 })
@@ -63,6 +65,13 @@ describe('parseProcNetDev', () => {
   test('malformed: a short line, a line without a name', () => {
     expect(() => parseProcNetDev('  eth0: 1 2 3\n')).toThrow(/16 numbers/)
     expect(() => parseProcNetDev('garbage line\n')).toThrow(/name:/)
+  })
+
+  test('an interface whose name holds a | or an escape sequence is still an interface (only the headers are skipped)', () => {
+    const text = fixture('linux-6.18.44', 'proc-net-dev') + '\x1b[2Jev|l: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n'
+    const dev = parseProcNetDev(text)
+    expect([...dev.keys()]).toEqual(['lo', 'ifb0', 'ifb1', 'eth0', '\x1b[2Jev|l'])
+    expect(dev.get('\x1b[2Jev|l')).toMatchObject({ rx_bytes: 1, rx_drop: 4 })
   })
 })
 
@@ -89,6 +98,12 @@ describe('/sys/class/net statistics and speed', () => {
     expect(parseSysNetSpeed('65535\n', 'speed')).toBeUndefined()
     expect(() => parseSysNetSpeed('fast\n', '/sys/class/net/x/speed')).toThrow(/\/sys\/class\/net\/x\/speed/)
     expect(() => parseSysNetStatistic('-3\n', 'rx_dropped')).toThrow(ParseError)
+  })
+
+  // found by test/unit/fuzz/parsers.fuzz.test.ts: 400 digits made Infinity
+  test('digits too long for a double: a counter is a ParseError, a speed unknown', () => {
+    expect(() => parseSysNetStatistic('9'.repeat(400), 'rx_dropped')).toThrow(ParseError)
+    expect(parseSysNetSpeed('9'.repeat(400), 'speed')).toBeUndefined()
   })
 })
 

@@ -29,4 +29,14 @@ describe('parseProcNetTcp (captured in the same namespace as ss-tanpo.out)', () 
     expect(() => [...parseProcNetTcp(['  0: zz'])]).toThrow(/too few fields/)
     expect(() => [...parseProcNetTcp(['   0: 0100007F 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 1 1'])]).toThrow(/bad address/)
   })
+
+  // found by test/unit/fuzz/parsers.fuzz.test.ts: parseInt gave NaN ("127.0.0.1:NaN") for a field that is not hex
+  test.each([
+    ['a port that is not hex', '  26: 0100007F:A696 0100007F:!1F90 02 00000001:00000000 01:00000048 00000000     0        0 17556 2', /bad address/],
+    ['an address that is not hex', '   0: 000000!!:2382 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 18478 1', /bad address/],
+    ['queues that are not hex', '   0: 0100007F:1F90 00000000:0000 0A 0000zz00:00000000 00:00000000 00000000     0        0 18478 1', /bad tx_queue:rx_queue/],
+    ['a uid that is not a number', '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     x        0 18478 1', /bad uid or inode/],
+  ])('%s is a ParseError, never NaN', (_what, line, message) => {
+    expect(() => [...parseProcNetTcp([line])]).toThrow(message)
+  })
 })

@@ -62,6 +62,38 @@ describe('pieces', () => {
     ])
     expect(parseUsers('users:(("my \\"app\\" x",pid=5,fd=3))')[0].pid).toBe(5)
   })
+  // ss prints comm raw inside the quotes (these are the lines ss 6.x printed for processes named so by prctl)
+  test.each([
+    ['a quote and a fake pid', 'users:(("a",pid=1,fd=3",pid=4242,fd=5)) ino:1', 'a",pid=1,fd=3'],
+    ['an opening of a fake group', 'users:(("x",("y",pid=4242,fd=5))', 'x",("y'],
+    ['a parenthesis (ss cuts names at one, newer ones may not)', 'users:(("a),(\"b",pid=4242,fd=5)) timer:(keepalive,1min,0)', 'a),(\"b'],
+    ['an escape sequence', 'users:(("\x1b[2J\x1b[31mEVIL",pid=4242,fd=5))', '\x1b[2J\x1b[31mEVIL'],
+    ['a pipe', 'users:(("a|b",pid=4242,fd=5))', 'a|b'],
+  ])('a process name with %s keeps its own pid', (_what, users, name) => {
+    expect(parseUsers(users)).toEqual([{ name, pid: 4242, fd: 5 }])
+  })
+
+  test('a second process after a hostile name is still seen', () => {
+    expect(parseUsers('users:(("a",pid=1,fd=3",pid=10,fd=5),("nginx",pid=11,fd=6))').map((p) => p.pid)).toEqual([10, 11])
+  })
+
+  test('a process name with a newline: ss breaks the line inside the quotes; the socket keeps its owner, and a socket-looking rest is not a socket', async () => {
+    const lines = [
+      'State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+      'LISTEN 0      5          127.0.0.1:8080      0.0.0.0:*     users:(("n',
+      'ESTAB 0 0 a b",pid=4242,fd=3)) ino:1 sk:2 <->',
+      '\t skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0)',
+      'LISTEN 0      5          127.0.0.1:8081      0.0.0.0:*     users:(("ok",pid=7,fd=3))',
+    ]
+    const socks: SsSocket[] = []
+    for await (const s of parseSs(lines)) socks.push(s)
+    expect(socks.map((s) => [s.state, s.local, s.processes])).toEqual([
+      ['LISTEN', '127.0.0.1:8080', [{ name: 'n\nESTAB 0 0 a b', pid: 4242, fd: 3 }]],
+      ['LISTEN', '127.0.0.1:8081', [{ name: 'ok', pid: 7, fd: 3 }]],
+    ])
+    expect(parseSkmem(socks[0].extra)).toMatchObject({ rb: 131072 })
+  })
+
   test('skmem: every field, and what is not there', () => {
     expect(parseSkmem('x skmem:(r0,rb131072,t0,tb16384,f4096,w0,o0,bl0,d24) cubic')).toEqual({ r: 0, rb: 131072, t: 0, tb: 16384, f: 4096, w: 0, o: 0, bl: 0, d: 24 })
     expect(parseSkmem('skmem:(r5)')).toEqual({ r: 5 })
@@ -74,6 +106,19 @@ describe('pieces', () => {
     expect(parseDuration('616ms')).toBeCloseTo(0.616)
     expect(parseDuration('2h3min')).toBe(7380)
     expect(parseTimer('timer:(keepalive,1min58sec,0)')).toEqual({ name: 'keepalive', seconds: 118, retrans: 0 })
+  })
+
+  // found by test/unit/fuzz/parsers.fuzz.test.ts: Number() of 400 digits is Infinity
+  test('numbers too long for a double: a queue is a ParseError, a skmem field or a timer is unknown, never Infinity', async () => {
+    const long = '9'.repeat(400)
+    await expect((async () => {
+      for await (const s of parseSs([`LISTEN ${long} 4 127.0.0.1:8080 0.0.0.0:*`])) void s
+    })()).rejects.toThrow(/line 1: queue length out of range/)
+    expect(parseSkmem(`skmem:(r${long},rb131072)`)).toEqual({ rb: 131072 })
+    expect(parseTimer(`timer:(keepalive,${long}sec,0)`)).toBeUndefined()
+    expect(parseTimer(`timer:(keepalive,1sec,${long})`)).toBeUndefined()
+    expect(parseDuration(`${long}min`)).toBeUndefined()
+    expect(parseUsers(`users:(("node",pid=${long},fd=3))`)).toEqual([])
   })
   test('endpoints: IPv4, IPv6, wildcard, interface scope, mapped', () => {
     expect(splitEndpoint('127.0.0.1:8080')).toEqual({ address: '127.0.0.1', port: 8080 })

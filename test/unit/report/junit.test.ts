@@ -2,7 +2,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
 import { renderJunit } from '../../../src/report/junit.js'
-import { NASTY, sampleFindings, sampleReport } from '../../helpers/reports.js'
+import { NASTY_SHOWN, sampleFindings, sampleReport } from '../../helpers/reports.js'
 
 const parse = (xml: string) => {
   expect(XMLValidator.validate(xml)).toBe(true)
@@ -57,13 +57,13 @@ describe('junit', () => {
     expect(fill['system-out']).toMatch(/known in the baseline/)
   })
 
-  test('everything is escaped: the parser gives back the text (without the control byte XML forbids)', () => {
+  test('everything is escaped: the parser gives back the text, the control bytes XML forbids written as \\xNN', () => {
     const xml = renderJunit(sampleReport())
     const nasty = cases(parse(xml)).find((c) => c.classname === 'weird.nasty-strings')
-    const clean = NASTY.replace('\u0001', '')
+    const clean = NASTY_SHOWN
     expect(nasty.name).toBe(`127.0.0.1:1 (${clean})`)
     expect(nasty.failure.message).toBe(`${clean}: ${clean}`)
     expect(nasty.failure['#text']).toContain(clean)
-    expect(xml).not.toContain('\u0001')
+    expect(xml).not.toMatch(/[\u0001\u001b]/)
   })
 })

@@ -1,5 +1,6 @@
 // The Markdown renderer: a table GitHub and GitLab render as one row per finding, whatever the strings hold.
-import { mdCell, mdCode, renderMarkdown } from '../../../src/report/markdown.js'
+import { mdCell, mdCode } from '../../../src/report/escape.js'
+import { renderMarkdown } from '../../../src/report/markdown.js'
 import { NASTY, sampleFindings, sampleReport } from '../../helpers/reports.js'
 
 /** Splits a table row into cells on unescaped pipes. */
@@ -34,6 +35,11 @@ describe('markdown', () => {
     expect(nasty).not.toMatch(/<tag>/)
     expect(mdCell(NASTY)).not.toMatch(/\n|<tag>|(?<!\\)\|/)
     expect(mdCode('a`b')).toBe('`` a`b ``')
+  })
+
+  test('no control byte reaches the Markdown: escape sequences are shown as \\x1b text', () => {
+    expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/)
+    expect(rows.find((r) => r.includes('weird.nasty-strings'))).toContain('\\\\x1b[2J')
   })
 
   test('a known baseline finding is marked and does not fail', () => {

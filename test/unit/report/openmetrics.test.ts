@@ -1,9 +1,10 @@
 // The OpenMetrics renderer against the exposition grammar, and read back with a Prometheus text-format parser.
 import parsePrometheus from 'parse-prometheus-text-format'
 
-import { escapeLabelValue, labelName, renderOpenMetrics } from '../../../src/report/openmetrics.js'
+import { escapeLabelValue } from '../../../src/report/escape.js'
+import { labelName, renderOpenMetrics } from '../../../src/report/openmetrics.js'
 import { openMetricsProblems } from '../../helpers/openmetrics-grammar.js'
-import { NASTY, sampleFindings, sampleReport } from '../../helpers/reports.js'
+import { NASTY_SHOWN, sampleFindings, sampleReport } from '../../helpers/reports.js'
 
 const family = (text: string, name: string) => parsePrometheus(text).find((f) => f.name === name)!
 
@@ -49,9 +50,10 @@ describe('openmetrics', () => {
     expect(family(text, 'netdoc_exit_code').metrics[0].value).toBe('1')
   })
 
-  test('label values are escaped and read back unchanged', () => {
+  test('label values are escaped and read back as text, control characters shown as \\xNN', () => {
     const nasty = family(text, 'netdoc_finding').metrics.find((m) => m.labels?.check === 'weird.nasty-strings')!
-    expect(nasty.labels!.process).toBe(NASTY)
+    expect(nasty.labels!.process).toBe(NASTY_SHOWN)
+    expect(text).not.toMatch(/[\u0001\u001b]/)
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd')
     expect(labelName('9-lives.x')).toBe('_9_lives_x')
     expect(labelName('__reserved')).toBe('_reserved')
