@@ -2,9 +2,10 @@ import { Flags } from '@oclif/core'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { BaseCommand, checkOptions, resolveSource } from '../cli/base.js'
+import { BaseCommand, checkOptions, netnsLabel, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
+import { whereOf } from '../checks/support/remediation.js'
 import { resolveConfig } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks } from '../engine/run.js'
@@ -27,7 +28,7 @@ export default class Snapshot extends BaseCommand {
     const dir = flags.output
     // The configuration's expected sysctls are read (and so recorded) too.
     const { config, label } = await resolveConfig(flags.config, process.cwd(), CHECKS)
-    const options = checkOptions({}, config, label)
+    const options = { ...checkOptions({}, config, label), where: whereOf(netnsLabel(flags)) }
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`-o ${dir}: directory is not empty; give a new or empty directory`)
     try {
       mkdirSync(dir, { recursive: true })
@@ -45,7 +46,7 @@ export default class Snapshot extends BaseCommand {
       createdAt: new Date().toISOString(),
       hostname: result.host.hostname,
       kernel: result.host.kernel,
-      ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}),
+      ...(netnsLabel(flags) ? { netns: netnsLabel(flags) } : {}),
       source: inner.description,
       windowSeconds: result.windowSeconds,
       samples: result.windowSeconds > 0 ? 2 : 1,
