@@ -3,7 +3,7 @@ import type { Check, CheckOptions } from '../model/check.js'
 import type { FactId, HostInfo } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
-import { HOST, placeCommands } from '../checks/support/remediation.js'
+import { placeFindings } from '../checks/support/remediation.js'
 import { PROBES, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
@@ -93,7 +93,7 @@ function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input
   try {
     const findings = check.evaluate(facts, ctx)
     // Every command runs where the facts came from, also those a check wrote without the helpers.
-    for (const f of findings) if (f.remediation) f.remediation.commands = placeCommands(input.options.where ?? HOST, f.remediation.commands)
+    placeFindings(input.options.where, findings)
     if (own?.severity) for (const f of findings) if (f.status === 'fail') f.severity = own.severity
     return findings
   } catch (err) {

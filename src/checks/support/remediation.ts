@@ -156,3 +156,9 @@ export function remedy(where: Where | undefined, text: string, settings: readonl
   const fix = sysctlFix(w, settings)
   return { text: fix.text ? `${text} ${fix.text}` : text, commands: [...placeCommands(w, look), ...fix.commands] }
 }
+
+/** What the engine does to every finding: its commands run where the facts came from, also those a check wrote by hand. */
+export function placeFindings<F extends { remediation?: { commands: string[] } }>(where: Where | undefined, findings: F[]): F[] {
+  for (const f of findings) if (f.remediation) f.remediation.commands = placeCommands(where ?? HOST, f.remediation.commands)
+  return findings
+}
