@@ -153,6 +153,13 @@ describeRoot('remediation scenario: a persistence step survives sysctl --system 
     expect(readFileSync(join(root, 'etc', 'sysctl.conf'), 'utf8')).toContain('net.ipv4.tcp_fin_timeout = 60') // other keys untouched
   })
 
+  test("procps itself applies /etc/sysctl.conf after every sysctl.d file (--dry-run: reads this host's files, writes nothing)", async () => {
+    const { stdout } = await execFileP('sysctl', ['--system', '--dry-run'], { timeout: 10000, maxBuffer: 16 * 1024 * 1024 })
+    const applied = [...stdout.matchAll(/^\* Applying (\S+) \.\.\.$/gm)].map((m) => m[1])
+    expect(applied.length).toBeGreaterThan(0)
+    if (applied.includes('/etc/sysctl.conf')) expect(applied.at(-1)).toBe('/etc/sysctl.conf')
+  })
+
   test('control: a sysctl.d file alone, even one named after 99-sysctl.conf, loses to sysctl.conf under procps', async () => {
     freshTree()
     writeFileSync(relocate(PERSIST_FILE), `${KEY} = 60\n`)
