@@ -124,7 +124,10 @@ function namespacePersistence(where: Where, settings: readonly Setting[]): strin
   const unsafe = settings.map(([k]) => k).filter((k) => !KUBERNETES_SAFE.has(k))
   const k8s = `Kubernetes pod securityContext.sysctls${unsafe.length ? ` (${unsafe.join(', ')} ${unsafe.length === 1 ? 'is' : 'are'} unsafe in Kubernetes' sense: the kubelet must allow ${unsafe.length === 1 ? 'it' : 'them'} with --allowed-unsafe-sysctls)` : ''}`
   const start = 'A new network namespace starts from kernel defaults and /etc/sysctl.d never reaches it:'
-  if (where.kind === 'netns') return `${start} set ${names(settings)} where ${where.name} is created (\`ip netns exec ${where.name} sysctl -w ${pairs.join(' ')}\` after \`ip netns add ${where.name}\`).`
+  if (where.kind === 'netns') {
+    const ns = shellWord(where.name)
+    return `${start} set ${names(settings)} where ${where.name} is created (\`ip netns exec ${ns} sysctl -w ${pairs.join(' ')}\` after \`ip netns add ${ns}\`).`
+  }
   const runtime = where.kind === 'container' ? where.runtime : 'docker'
   return `${start} set ${names(settings)} in the container's definition (\`${runtime} run ${pairs.map((p) => `--sysctl ${p}`).join(' ')}\`, ${k8s}).`
 }
