@@ -1,5 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'buffers.autotuning',
@@ -13,7 +14,7 @@ const meta: CheckMeta = {
 
 export const autotuning: Check = {
   meta,
-  evaluate(facts) {
+  evaluate(facts, ctx) {
     const sysctls = facts.get('sysctls')
     const v = sysctls.get('net.ipv4.tcp_moderate_rcvbuf')
     if (v === undefined) return [skip(meta, 'net.ipv4.tcp_moderate_rcvbuf is not present')]
@@ -26,10 +27,11 @@ export const autotuning: Check = {
         message: `net.ipv4.tcp_moderate_rcvbuf=0: receive buffers stay at tcp_rmem default${rmem ? ` (${rmem.trim().split(/\s+/)[1]} bytes)` : ''} unless the application sets SO_RCVBUF`,
         subject: { sysctl: 'net.ipv4.tcp_moderate_rcvbuf' },
         evidence,
-        remediation: {
-          text: 'Turn autotuning back on (the default) and let the kernel size each receive buffer up to tcp_rmem max; size that max by the bandwidth-delay product rather than setting SO_RCVBUF in applications.',
-          commands: ['sysctl -w net.ipv4.tcp_moderate_rcvbuf=1', "echo 'net.ipv4.tcp_moderate_rcvbuf = 1' > /etc/sysctl.d/90-tcp-autotuning.conf"],
-        },
+        remediation: remedy(
+          ctx.options.where,
+          'Turn autotuning back on (the default) and let the kernel size each receive buffer up to tcp_rmem max; size that max by the bandwidth-delay product rather than setting SO_RCVBUF in applications.',
+          [['net.ipv4.tcp_moderate_rcvbuf', 1]],
+        ),
       }),
     ]
   },

@@ -4,6 +4,7 @@ import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { bdpInputs, formatBits, formatBytes, formatMs, peersByRtt, roundUpMiB, tcpBufferTriple } from './support/buffer-helpers.js'
 import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'buffers.bdp',
@@ -15,6 +16,9 @@ const meta: CheckMeta = {
   facts: ['sysctls', 'interfaces', 'tcpInfo'],
   thresholds: { rttPercentile: { value: 0.9, description: 'the percentile of measured socket RTTs used for the BDP (0.9 = p90)' } },
 }
+
+/** tcp_rmem/tcp_wmem and rmem_max/wmem_max are C ints. */
+const INT_MAX = 2147483647
 
 const key = (s: TcpSocketNote) => `${s.local}|${s.peer}`
 
@@ -49,8 +53,10 @@ export const bdp: Check = {
         { source: inputs.rttFrom!, name: 'rtt', value: rtt, unit: 's' },
         { source: 'computed', name: 'bdp', value: Math.round(b), unit: 'bytes' },
       ]
-      // Twice the BDP: part of each buffer holds packet overhead, not payload (tcp_adv_win_scale).
-      const want = roundUpMiB(2 * b)
+      // Twice the BDP: part of each buffer holds packet overhead, not payload (tcp_adv_win_scale). Capped: the
+      // sysctls are ints, and a window cannot pass 1 GiB (window scale 14), so more buffer buys nothing.
+      const want = Math.min(roundUpMiB(2 * b), INT_MAX)
+      const capped = want === INT_MAX ? ' The suggestion is capped at 2147483647: the values are ints and a TCP window cannot exceed 1 GiB (window scale 14), so one connection cannot use more; for a larger BDP use several connections.' : ''
       // With a measured RTT, the slowest peers show where it comes from.
       const pct = ctx.threshold('rttPercentile')
       const peers = ctx.options.rttSeconds ? [] : peersByRtt(facts, pct, Math.min(10, ctx.options.maxDetails)).map((p) => ({ remote: p.remote, sockets: p.sockets, [`p${Math.round(pct * 100)}RttMs`]: p.rttMs }))
@@ -63,10 +69,11 @@ export const bdp: Check = {
             message: `${name} max ${formatBytes(t.max)} is below the ${how}: one connection's throughput is capped at about ${formatBits((t.max * 8) / rtt)} (max / RTT)`,
             subject: { sysctl: name },
             evidence: [sysctlEvidence(name, t.raw), ...inputEvidence],
-            remediation: {
-              text: `Raise the max to about twice the BDP (part of the buffer holds overhead); memory is only used by connections that need it. Keep autotuning on and do not set SO_${name.includes('rmem') ? 'RCVBUF' : 'SNDBUF'} in applications.`,
-              commands: [`sysctl -w ${name}="${t.min} ${t.def} ${want}"`, `echo '${name} = ${t.min} ${t.def} ${want}' > /etc/sysctl.d/90-tcp-buffers.conf`],
-            },
+            remediation: remedy(
+              ctx.options.where,
+              `Raise the max to about twice the BDP (part of the buffer holds overhead); memory is only used by connections that need it, but all of it counts against net.ipv4.tcp_mem (pages, for the whole host): check that tcp_mem's pressure value covers the connections that will grow this far. Keep autotuning on and do not set SO_${name.includes('rmem') ? 'RCVBUF' : 'SNDBUF'} in applications.${capped}`,
+              [[name, `${t.min} ${t.def} ${want}`]],
+            ),
             details: peers,
           }),
         )
@@ -84,7 +91,7 @@ export const bdp: Check = {
               message: `${name} ${formatBytes(v)} is below the ${how}, and ${plural(fixed.length, 'busy socket')} seem to set their own buffer size, which this caps`,
               subject: { sysctl: name },
               evidence: [sysctlEvidence(name, raw), ...inputEvidence],
-              remediation: { text: 'Raise the cap for applications that set SO_RCVBUF/SO_SNDBUF, or better, remove those setsockopt calls and let autotuning work.', commands: [`sysctl -w ${name}=${want}`] },
+              remediation: remedy(ctx.options.where, 'Raise the cap for applications that set SO_RCVBUF/SO_SNDBUF, or better, remove those setsockopt calls and let autotuning work.', [[name, want]]),
             }),
           )
         }

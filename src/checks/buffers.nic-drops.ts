@@ -3,6 +3,7 @@ import type { NetInterface } from '../model/facts.js'
 import type { Finding, Severity } from '../model/finding.js'
 import { growth, joinSamples } from './support/buffer-helpers.js'
 import { fail, pass, plural, seconds } from './support/helpers.js'
+import { shellWord } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'buffers.nic-drops',
@@ -60,6 +61,7 @@ export const nicDrops: Check = {
       else if (r.share > warnAt) severity = 'warning'
       else continue
       const name = r.iface.name
+      const dev = shellWord(name) // an interface name may hold any character but '/', ':' and blanks
       const which = DROP_STATS.filter((s) => (windowed ? r.byStat[s]?.delta : r.byStat[s]?.value)).map((s) => `${s} ${windowed ? '+' : ''}${windowed ? r.byStat[s].delta : r.byStat[s].value}`)
       findings.push(
         fail(meta, {
@@ -69,13 +71,15 @@ export const nicDrops: Check = {
           subject: { interface: name },
           evidence: Object.entries(r.byStat).map(([k, g]) => ({ source: `/sys/class/net/${name}/statistics/${k}`, name: k, value: g.value, ...(g.delta !== undefined ? { delta: g.delta } : {}) })),
           remediation: {
-            text: 'rx_fifo_errors / rx_missed_errors: the NIC ring filled before the kernel emptied it; enlarge the RX ring up to its pre-set maximum and spread interrupts over more CPUs. rx_dropped: the stack refused packets (backlog full, unknown protocol, no buffer); check softnet drops and raise net.core.netdev_max_backlog / netdev_budget.',
+            text:
+              'rx_fifo_errors / rx_missed_errors: the NIC ring filled before the kernel emptied it; enlarge the RX ring and spread interrupts over more CPUs (RSS queues, irqbalance). ' +
+              "The command sets the ring to the pre-set maximum that `ethtool -g` reports (never above it, never below the current size); many drivers reset their queues when the ring changes (a short outage), and the size is lost at reboot: set it in the network configuration (systemd-networkd .link RxBufferSize=, NetworkManager ethtool.ring-rx, ifupdown post-up). " +
+              'rx_dropped: the stack refused packets (unknown protocol, no buffer, a full backlog): see buffers.softnet. net.core.netdev_max_backlog does not help ring overflows: it sizes the per-CPU backlog that RPS and non-NAPI drivers queue to.',
             commands: [
-              `ethtool -g ${name}  # current and maximum ring sizes`,
-              `ethtool -G ${name} rx 4096  # up to the pre-set maximum`,
-              `ethtool -S ${name} | grep -iE 'drop|miss|fifo|no_buf'`,
-              `sysctl -w net.core.netdev_max_backlog=${Math.max(2000, 2 * (Number(sysctls.get('net.core.netdev_max_backlog')) || 1000))}`,
-              `sysctl -w net.core.netdev_budget=${Math.max(600, 2 * (Number(sysctls.get('net.core.netdev_budget')) || 300))}`,
+              `ethtool -g ${dev}  # current and pre-set maximum ring sizes`,
+              `ethtool -G ${dev} rx "$(ethtool -g ${dev} | awk '/^Pre-set maximums/ {m = 1} m && /^RX:/ {print $2; exit}')"  # the maximum; resets the queues on many drivers`,
+              `ethtool -S ${dev} | grep -iE 'drop|miss|fifo|no_buf'`,
+              "grep . /proc/net/softnet_stat  # per CPU, hex: processed dropped time_squeeze",
             ],
           },
           details: details.filter((d) => d.interface === name),

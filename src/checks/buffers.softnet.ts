@@ -2,6 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { growth, joinSamples } from './support/buffer-helpers.js'
 import { fail, pass, plural, seconds, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'buffers.softnet',
@@ -38,10 +39,10 @@ export const softnet: Check = {
       if (dropped === 0 && squeezed === 0) continue
       const when = windowed ? `in ${seconds(w)}` : 'since boot'
       const parts = [dropped ? `${plural(dropped, 'packet')} dropped (backlog full)` : '', squeezed ? `budget ran out ${plural(squeezed, 'time')} (time_squeeze)` : ''].filter(Boolean)
-      const commands: string[] = []
-      if (dropped) commands.push(`sysctl -w net.core.netdev_max_backlog=${Math.max(2000, 2 * (Number(backlog) || 1000))}`)
-      if (squeezed) commands.push(`sysctl -w net.core.netdev_budget=${Math.max(600, 2 * (Number(budget) || 300))}`, `sysctl -w net.core.netdev_budget_usecs=${Math.max(8000, 2 * (Number(usecs) || 2000))}`)
-      commands.push('cat /proc/net/softnet_stat  # per CPU, hex: processed dropped time_squeeze ...', 'grep . /sys/class/net/*/queues/rx-*/rps_cpus')
+      const settings: Array<[string, number]> = []
+      if (dropped) settings.push(['net.core.netdev_max_backlog', Math.max(2000, 2 * (Number(backlog) || 1000))])
+      if (squeezed) settings.push(['net.core.netdev_budget', Math.max(600, 2 * (Number(budget) || 300))], ['net.core.netdev_budget_usecs', Math.max(8000, 2 * (Number(usecs) || 2000))])
+      const look = ['cat /proc/net/softnet_stat  # per CPU, hex: processed dropped time_squeeze ...', 'grep . /sys/class/net/*/queues/rx-*/rps_cpus']
       findings.push(
         fail(meta, {
           severity: dropped ? (windowed ? 'warning' : 'info') : 'info',
@@ -55,10 +56,12 @@ export const softnet: Check = {
             sysctlEvidence('net.core.netdev_budget', budget),
             sysctlEvidence('net.core.netdev_budget_usecs', usecs),
           ],
-          remediation: {
-            text: 'Drops: the per-CPU backlog (net.core.netdev_max_backlog) filled faster than the softirq drained it; raise it, and spread receive work over more CPUs (RSS queues, RPS). Squeezes: the softirq stopped with work left; raise net.core.netdev_budget and netdev_budget_usecs.',
-            commands,
-          },
+          remediation: remedy(
+            ctx.options.where,
+            'Drops: the per-CPU backlog (net.core.netdev_max_backlog) filled faster than the softirq drained it; raise it, and spread receive work over more CPUs (RSS queues, RPS). Squeezes: the softirq stopped with work left; raise net.core.netdev_budget and netdev_budget_usecs.',
+            settings,
+            look,
+          ),
           details,
         }),
       )

@@ -3,6 +3,7 @@ import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
 import { formatBytes } from './support/buffer-helpers.js'
 import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'buffers.tcp-memory',
@@ -16,7 +17,8 @@ const meta: CheckMeta = {
 }
 
 const PRESSURE_COUNTERS = ['TcpExtTCPMemoryPressures', 'TcpExtPruneCalled', 'TcpExtRcvPruned', 'TcpExtTCPRcvCollapsed', 'TcpExtTCPAbortOnMemory']
-const PAGE = 4096
+// Collapsing merges queued segments to save memory: routine on a busy receiver, so on its own it is info.
+const ROUTINE = new Set(['TcpExtTCPRcvCollapsed'])
 
 export const tcpMemory: Check = {
   meta,
@@ -41,7 +43,8 @@ export const tcpMemory: Check = {
     } else if (tcpMem?.length === 3) {
       evidence.push(sysctlEvidence('net.ipv4.tcp_mem', memRaw))
       const [, pressure, max] = tcpMem
-      level = `TCP memory ${pages} pages (${formatBytes(pages * PAGE)}) of tcp_mem pressure ${pressure} / max ${max}`
+      // Pages, not bytes: a page is 4 KiB on x86_64 but 64 KiB on many arm64 and ppc64le kernels (getconf PAGESIZE).
+      level = `TCP memory ${pages} pages of tcp_mem pressure ${pressure} / max ${max} pages`
       if (pages >= ctx.threshold('criticalShareOfMax') * max) {
         raise('critical')
         problems.push(`${level}: ${Math.round((pages / max) * 100)} % of max; at max, new segments are dropped and sockets aborted`)
@@ -54,15 +57,17 @@ export const tcpMemory: Check = {
     }
 
     const grown: string[] = []
+    let pressed = false
     for (const name of PRESSURE_COUNTERS) {
       const c = readCounter(facts, name, w)
       if (!c) continue
       evidence.push(counterEvidence(c))
       const n = w > 0 ? (c.delta ?? 0) : c.value
       if (n > 0) grown.push(`${name.replace('TcpExt', '')} ${w > 0 ? '+' : ''}${n}`)
+      if (n > 0 && !ROUTINE.has(name)) pressed = true
     }
     if (grown.length) {
-      raise(w > 0 ? 'warning' : 'info')
+      raise(w > 0 && pressed ? 'warning' : 'info')
       problems.push(w > 0 ? `grew in ${seconds(w)}: ${grown.join(', ')}` : `since boot: ${grown.join(', ')}`)
     }
 
@@ -74,15 +79,17 @@ export const tcpMemory: Check = {
         title: w === 0 && severity === 'info' ? 'TCP memory pressure since boot' : undefined,
         message: problems.join('; '),
         evidence,
-        remediation: {
-          text: 'Find what holds TCP memory: sockets with large unread Recv-Q (applications that read slowly) or many buffers. If the load is legitimate, raise net.ipv4.tcp_mem (pages; host-wide). Pruning and collapsing mean receive queues outgrew their buffer: read faster, or allow larger buffers.',
-          commands: [
-            "ss -tnm | sort -t, -k1 | head  # skmem r = bytes queued per socket",
+        remediation: remedy(
+          ctx.options.where,
+          'Find what holds TCP memory: sockets with large unread Recv-Q (applications that read slowly) or many buffers. If the load is legitimate, raise net.ipv4.tcp_mem (pages, not bytes: getconf PAGESIZE; host-wide). Pruning means receive queues outgrew their buffer: read faster, or allow larger buffers; collapsing alone is the kernel compacting queues, routine on a busy receiver.',
+          suggest ? [['net.ipv4.tcp_mem', suggest]] : [],
+          [
+            // -O keeps each socket on one line with its skmem, so sorting by the queued bytes keeps them together.
+            "ss -tnmO | awk 'match($0, /skmem:\\(r[0-9]+/) {print substr($0, RSTART + 8, RLENGTH - 8), $0}' | sort -rn | head  # bytes queued (skmem r), then the socket",
             'cat /proc/net/sockstat',
             'nstat -az TcpExtTCPMemoryPressures TcpExtPruneCalled TcpExtRcvPruned TcpExtTCPRcvCollapsed TcpExtTCPAbortOnMemory',
-            ...(suggest ? [`sysctl -w net.ipv4.tcp_mem="${suggest}"`] : []),
           ],
-        },
+        ),
       }),
     ]
   },

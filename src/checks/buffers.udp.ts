@@ -1,8 +1,9 @@
-import type { Check, CheckMeta } from '../model/check.js'
+import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { formatBytes } from './support/buffer-helpers.js'
 import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'buffers.udp',
@@ -14,16 +15,19 @@ const meta: CheckMeta = {
   facts: ['counters', 'sysctls', 'sockstat'],
   thresholds: {
     criticalPerSecond: { value: 100, description: 'UDP errors per second in the window at or above which growth is critical (any growth is a warning)' },
-    quicBufferBytes: { value: 7500000, description: 'rmem_max/wmem_max below this (what quic-go asks for) is reported when UDP sockets are open' },
+    quicBufferBytes: { value: 7500000, description: 'rmem_max/wmem_max below this (quic-go asks for 7 MiB = 7340032 bytes; its documentation suggests 7500000) is reported when UDP sockets are open' },
   },
 }
 
 const ERROR_COUNTERS = ['UdpRcvbufErrors', 'UdpSndbufErrors', 'UdpInErrors', 'Udp6RcvbufErrors', 'Udp6SndbufErrors', 'Udp6InErrors']
 
-const ERRORS_REMEDIATION = {
-  text: 'UDP does not autotune: a socket keeps the buffer it asked for (SO_RCVBUF, capped by net.core.rmem_max). Find the socket whose drops grow (ss -uamp, skmem d), make the application read faster or ask for a larger SO_RCVBUF/SO_SNDBUF, and raise rmem_max/wmem_max so the request is not capped.',
-  commands: ["ss -uamp  # skmem d = datagrams this socket dropped", 'nstat -az UdpRcvbufErrors UdpSndbufErrors UdpInErrors Udp6RcvbufErrors', 'sysctl -w net.core.rmem_max=7500000', 'sysctl -w net.core.wmem_max=7500000'],
-}
+const errorsRemediation = (where: Where | undefined) =>
+  remedy(
+    where,
+    'UDP does not autotune: a socket keeps the buffer it asked for (SO_RCVBUF, capped by net.core.rmem_max). Find the socket whose drops grow (ss -uamp, skmem d), make the application read faster or ask for a larger SO_RCVBUF/SO_SNDBUF, and raise rmem_max/wmem_max so the request is not capped.',
+    [['net.core.rmem_max', 7500000], ['net.core.wmem_max', 7500000]],
+    ['ss -uamp  # skmem d = datagrams this socket dropped', 'nstat -az UdpRcvbufErrors UdpSndbufErrors UdpInErrors Udp6RcvbufErrors'],
+  )
 
 /** Datagrams lost: InErrors already counts the RcvbufErrors, so the loss is InErrors + SndbufErrors per family. */
 function lost(c: Map<string, CounterReading>, pick: (r: CounterReading) => number | undefined): number {
@@ -59,11 +63,11 @@ export const udp: Check = {
           severity: rate >= ctx.threshold('criticalPerSecond') ? 'critical' : 'warning',
           message: `${grew} UDP datagrams dropped in ${seconds(w)} (${rate.toFixed(1)}/s): ${list}`,
           evidence,
-          remediation: ERRORS_REMEDIATION,
+          remediation: errorsRemediation(ctx.options.where),
         }),
       )
     } else if (w === 0 && sinceBoot > 0) {
-      findings.push(fail(meta, { severity: 'info', title: 'UDP datagrams dropped since boot', message: `since boot: ${list}`, evidence, remediation: ERRORS_REMEDIATION }))
+      findings.push(fail(meta, { severity: 'info', title: 'UDP datagrams dropped since boot', message: `since boot: ${list}`, evidence, remediation: errorsRemediation(ctx.options.where) }))
     }
 
     // QUIC-class receivers: only worth saying when this namespace has UDP sockets open.
@@ -81,13 +85,10 @@ export const udp: Check = {
           fail(meta, {
             severity: 'info',
             title: `${name} small for QUIC`,
-            message: `${name}=${v} (${formatBytes(v)}) is below the ${want} bytes QUIC stacks such as quic-go ask for; ${udpSockets} UDP sockets are open, and a larger SO_${name.endsWith('rmem_max') ? 'RCVBUF' : 'SNDBUF'} request is silently capped`,
+            message: `${name}=${v} (${formatBytes(v)}) is below ${want} bytes, what quic-go's documentation suggests (it asks for 7 MiB = 7340032 bytes); ${udpSockets} UDP sockets are open, and a larger SO_${name.endsWith('rmem_max') ? 'RCVBUF' : 'SNDBUF'} request is silently capped`,
             subject: { sysctl: name },
             evidence: [sysctlEvidence(name, raw), { source: '/proc/net/sockstat', name: 'UDP inuse', value: udpSockets }],
-            remediation: {
-              text: 'Raise the cap so UDP applications that ask for large buffers get them (it costs nothing until a socket asks).',
-              commands: [`sysctl -w ${name}=${want}`, `echo '${name} = ${want}' > /etc/sysctl.d/90-udp-buffers.conf`],
-            },
+            remediation: remedy(ctx.options.where, 'Raise the cap so UDP applications that ask for large buffers get them (it costs nothing until a socket asks).', [[name, want]]),
           }),
         )
       }

@@ -1,5 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.detection-time',
@@ -9,7 +10,10 @@ const meta: CheckMeta = {
   description:
     'tcp_keepalive_time + tcp_keepalive_intvl × tcp_keepalive_probes: how long a socket with SO_KEEPALIVE (and no per-socket TCP_KEEPIDLE/INTVL/CNT) waits before it declares an idle peer dead. The default is 7875 s = 2 h 11 min 15 s.',
   facts: ['sysctls'],
-  thresholds: { maxSeconds: { value: 600, description: 'detection time above which the check fails (seconds)' } },
+  thresholds: {
+    maxSeconds: { value: 600, description: 'detection time above which the check fails (seconds): info up to warningSeconds' },
+    warningSeconds: { value: 7875, description: 'detection time above which the finding is a warning (seconds; the kernel default 7875 is info: every stock host has it)' },
+  },
 }
 
 const NAMES = ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'] as const
@@ -48,17 +52,14 @@ export const detectionTime: Check = {
     if (total <= ctx.threshold('maxSeconds')) return [pass(meta, `a dead peer is detected after ${text}`, evidence)]
     return [
       fail(meta, {
-        severity: 'warning',
+        severity: total > ctx.threshold('warningSeconds') ? 'warning' : 'info',
         message: `a dead peer is detected only after ${text} (tcp_keepalive_time + intvl × probes), for sockets with SO_KEEPALIVE and no per-socket settings`,
         evidence,
-        remediation: {
-          text:
-            'Set keepalive per socket in the application (SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; Go uses 15 s by default), or lower the host defaults. Keep tcp_keepalive_time below the shortest idle timeout on the path (NATs, load balancers: 300–600 s; AWS NLB 350 s).',
-          commands: [
-            'sysctl -w net.ipv4.tcp_keepalive_time=60 net.ipv4.tcp_keepalive_intvl=10 net.ipv4.tcp_keepalive_probes=3',
-            "printf 'net.ipv4.tcp_keepalive_time = 60\\nnet.ipv4.tcp_keepalive_intvl = 10\\nnet.ipv4.tcp_keepalive_probes = 3\\n' > /etc/sysctl.d/90-keepalive.conf",
-          ],
-        },
+        remediation: remedy(
+          ctx.options.where,
+          'Set keepalive per socket in the application (SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; Go uses 15 s by default), or lower the host defaults. Keep tcp_keepalive_time below the shortest idle timeout on the path (NATs, load balancers: 300–600 s; AWS NLB 350 s).',
+          [['net.ipv4.tcp_keepalive_time', 60], ['net.ipv4.tcp_keepalive_intvl', 10], ['net.ipv4.tcp_keepalive_probes', 3]],
+        ),
       }),
     ]
   },

@@ -1,5 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 import { humanDuration, keepaliveSettings } from './keepalive.detection-time.js'
 
 const meta: CheckMeta = {
@@ -38,10 +39,11 @@ export const idleTimeout: Check = {
         message: `tcp_keepalive_time ${k.time} s (${humanDuration(k.time)}) ≥ ${shortest.name} ${shortest.seconds} s (${humanDuration(shortest.seconds)}): an idle connection is dropped there before its first keepalive probe`,
         subject: shortest.name.startsWith('conntrack') ? { sysctl: CONNTRACK } : {},
         evidence,
-        remediation: {
-          text: `Start keepalive before the idle timeout: TCP_KEEPIDLE per socket in the application, or tcp_keepalive_time below ${shortest.seconds} s for every socket with SO_KEEPALIVE. Application heartbeats work too, when both ends send them more often than that.`,
-          commands: [`sysctl -w net.ipv4.tcp_keepalive_time=${Math.max(10, Math.floor(shortest.seconds * 0.8))}`],
-        },
+        remediation: remedy(
+          ctx.options.where,
+          `Start keepalive before the idle timeout: TCP_KEEPIDLE per socket in the application, or tcp_keepalive_time below ${shortest.seconds} s for every socket with SO_KEEPALIVE. Application heartbeats work too, when both ends send them more often than that.`,
+          [['net.ipv4.tcp_keepalive_time', Math.max(10, Math.floor(shortest.seconds * 0.8))]],
+        ),
       }),
     ]
   },

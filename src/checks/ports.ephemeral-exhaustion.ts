@@ -1,8 +1,9 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { DestinationCensus, Sysctls } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse } from './support/census-helpers.js'
+import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse, widenedRange } from './support/census-helpers.js'
 import { fail, pass } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'ports.ephemeral-exhaustion',
@@ -46,10 +47,12 @@ export const portsEphemeralExhaustion: Check = {
           message: `${destinationLabel(d)}: ${used}/${range.usable} usable ephemeral ports in use (${pct(share)}; ${stateList(d.states)})${reuseNote}. When they run out, connect() fails with EADDRNOTAVAIL ("Cannot assign requested address")`,
           subject: { local: d.local, remote: d.remote, side: 'client' },
           evidence: [{ source: 'ss -tanpo', name: 'portsUsed', value: used }, { source: 'ss -tanpo', name: 'usablePorts', value: range.usable }, ...Object.entries(d.states).map(([s, n]) => ({ source: 'ss -tanpo', name: s, value: n })), ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
-          remediation: {
-            text: 'Each (local address, destination address:port) has only the ephemeral range to pick from. Reuse connections (pooling, keep-alive) instead of opening one per request; widen net.ipv4.ip_local_port_range; add local source addresses or destination addresses/ports to multiply the 4-tuples; tcp_tw_reuse=1 when TIME_WAIT is the bulk. Never tcp_tw_recycle.',
-            commands: [`ss -tan dst ${d.remote} | awk 'NR>1 {print $1}' | sort | uniq -c`, `sysctl -w net.ipv4.ip_local_port_range="${Math.min(range.low, 15000)} ${Math.max(range.high, 65000)}"`],
-          },
+          remediation: remedy(
+            ctx.options.where,
+            'Each (local address, destination address:port) has only the ephemeral range to pick from. Reuse connections (pooling, keep-alive) instead of opening one per request; widen net.ipv4.ip_local_port_range (the command reserves the listening ports the wider range would cover first); add local source addresses or destination addresses/ports to multiply the 4-tuples; tcp_tw_reuse=1 when TIME_WAIT is the bulk. Never tcp_tw_recycle.',
+            widenedRange(range, facts.get('census').listening.map((l) => l.port)),
+            [`ss -tan dst ${d.remote} | awk 'NR>1 {print $1}' | sort | uniq -c  # states toward it (several states: ss shows the State column)`],
+          ),
         }),
       )
     }

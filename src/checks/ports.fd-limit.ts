@@ -1,8 +1,10 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
+import type { ProcessDescriptors } from '../model/facts.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
 import { pct } from './support/census-helpers.js'
 import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'ports.fd-limit',
@@ -18,6 +20,18 @@ const meta: CheckMeta = {
     systemShare: { value: 0.8, description: 'fs.file-nr allocated as a share of fs.file-max: warning' },
   },
 }
+
+/**
+ * `prlimit --nofile=N` sets soft and hard to N, which can lower the hard limit; `--nofile=N:` sets the soft one
+ * only. Above the hard limit both must move (root only), and then N is above it, so nothing is lowered.
+ */
+function prlimitCommand(d: ProcessDescriptors, want: number): string {
+  if (d.hardLimit !== undefined && want > d.hardLimit) return `prlimit --pid ${d.pid} --nofile=${want}:${want}  # soft and hard (hard is ${d.hardLimit} now)`
+  return `prlimit --pid ${d.pid} --nofile=${want}:  # the soft limit only; the hard limit stays`
+}
+
+const prlimitNote = (d: ProcessDescriptors) =>
+  d.hardLimit !== undefined ? `raises the soft limit up to the hard one (${d.hardLimit}); it lasts until the process restarts` : 'raises the soft limit; it lasts until the process restarts'
 
 export const portsFdLimit: Check = {
   meta,
@@ -41,8 +55,8 @@ export const portsFdLimit: Check = {
             sysctlEvidence('fs.nr_open', nrOpen),
           ],
           remediation: {
-            text: 'First check for a leak (a count that only grows; CLOSE_WAIT sockets: see sockets.close-wait). Otherwise raise the limit where the service starts: systemd LimitNOFILE=, ulimit -n, or docker --ulimit nofile=; the hard cap is fs.nr_open.',
-            commands: [`ls /proc/${d.pid}/fd | wc -l`, `grep 'open files' /proc/${d.pid}/limits`, `prlimit --pid ${d.pid} --nofile=${Math.min(d.limit * 4, sysctlNumber(nrOpen) ?? 1048576)}`],
+            text: `First check for a leak (a count that only grows; CLOSE_WAIT sockets: see sockets.close-wait). Otherwise raise the limit where the service starts: systemd LimitNOFILE= in a drop-in (systemctl edit SERVICE), ulimit -n, or docker --ulimit nofile=; the hard cap is fs.nr_open. For the running process, prlimit ${prlimitNote(d)}.`,
+            commands: [`ls /proc/${d.pid}/fd | wc -l`, `grep 'open files' /proc/${d.pid}/limits`, prlimitCommand(d, Math.min(d.limit * 4, sysctlNumber(nrOpen) ?? 1048576))],
           },
         }),
       )
@@ -57,7 +71,7 @@ export const portsFdLimit: Check = {
           message: `${fileNr[0]} file handles allocated of fs.file-max=${fileMax} (${pct(fileNr[0] / fileMax)}): past it every process gets ENFILE "Too many open files in system"`,
           subject: { sysctl: 'fs.file-max' },
           evidence: [sysctlEvidence('fs.file-nr', sysctls.get('fs.file-nr')), sysctlEvidence('fs.file-max', sysctls.get('fs.file-max'))],
-          remediation: { text: 'Find the process holding them (ls /proc/*/fd | wc -l per pid), then raise fs.file-max if the load is legitimate.', commands: [`sysctl -w fs.file-max=${fileMax * 2}`] },
+          remediation: remedy(ctx.options.where, 'Find the process holding them (ls /proc/*/fd | wc -l per pid), then raise fs.file-max if the load is legitimate.', [['fs.file-max', fileMax * 2]]),
         }),
       )
     }

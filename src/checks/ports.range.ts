@@ -1,7 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { isReserved, portRange, rangeEvidence } from './support/census-helpers.js'
+import { isReserved, portRange, rangeEvidence, reservedWith, widenedRange } from './support/census-helpers.js'
 import { fail, pass } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'ports.range',
@@ -21,6 +22,7 @@ export const portsRange: Check = {
     const r = portRange(sysctls)
     const evidence = rangeEvidence(sysctls)
     const findings: Finding[] = []
+    const listening = facts.get('census').listening
     if (r.size < ctx.threshold('minPorts')) {
       findings.push(
         fail(meta, {
@@ -29,16 +31,22 @@ export const portsRange: Check = {
           message: `net.ipv4.ip_local_port_range ${r.low}-${r.high} has ${r.size} ports (${r.usable} usable): at most that many concurrent connections plus TIME_WAIT toward any one destination`,
           subject: { sysctl: 'net.ipv4.ip_local_port_range' },
           evidence,
-          remediation: { text: 'Widen the range unless it was narrowed on purpose (keep listening ports out of it or reserve them).', commands: ['sysctl -w net.ipv4.ip_local_port_range="15000 65000"'] },
+          remediation: remedy(
+            ctx.options.where,
+            'Widen the range unless it was narrowed on purpose. The command below keeps its ends of different parity (connect() and bind(0) take one parity each) and first reserves every listening port the wider range would cover, so no service loses its port to an outgoing connection.',
+            widenedRange(r, listening.map((l) => l.port)),
+          ),
         }),
       )
     }
+    const unreserved = (port: number) => port >= r.low && port <= r.high && !isReserved(port, r.reservedList)
+    // One list for every finding: following one fix or all of them reserves every port (the setting is one list).
+    const reserved = reservedWith(r.reservedList, listening.map((l) => l.port).filter(unreserved))
     const seen = new Set<number>()
-    for (const l of facts.get('census').listening) {
-      if (l.port < r.low || l.port > r.high || isReserved(l.port, r.reservedList) || seen.has(l.port)) continue
+    for (const l of listening) {
+      if (!unreserved(l.port) || seen.has(l.port)) continue
       seen.add(l.port)
       const p = l.pid !== undefined ? { pid: l.pid, name: l.process ?? '?' } : undefined
-      const reserved = [...r.reservedList.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)), String(l.port)].join(',')
       findings.push(
         fail(meta, {
           severity: 'warning',
@@ -46,10 +54,11 @@ export const portsRange: Check = {
           message: `${l.local}${p ? ` (${p.name}, pid ${p.pid})` : ''} listens on port ${l.port}, inside the ephemeral range ${r.low}-${r.high} and not in ip_local_reserved_ports: an outgoing connection can take the port while the service is down, and its restart fails with "Address already in use"`,
           subject: { local: l.local, side: 'server', ...(p ? { pid: p.pid, process: p.name } : {}) },
           evidence,
-          remediation: {
-            text: 'Reserve the port so connect() and bind(0) never pick it (it stays usable by an explicit bind), or move the service or the range so they do not overlap.',
-            commands: [`sysctl -w net.ipv4.ip_local_reserved_ports=${reserved}`, `echo 'net.ipv4.ip_local_reserved_ports = ${reserved}' > /etc/sysctl.d/90-reserved-ports.conf`],
-          },
+          remediation: remedy(
+            ctx.options.where,
+            'Reserve the port so connect() and bind(0) never pick it (it stays usable by an explicit bind), or move the service or the range so they do not overlap. ip_local_reserved_ports is one list: the command keeps the ports reserved now and adds every listening port of this report, so it is the same for each of them.',
+            [['net.ipv4.ip_local_reserved_ports', reserved]],
+          ),
         }),
       )
     }

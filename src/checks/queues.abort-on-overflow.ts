@@ -1,5 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'queues.abort-on-overflow',
@@ -13,7 +14,7 @@ const meta: CheckMeta = {
 
 export const abortOnOverflow: Check = {
   meta,
-  evaluate(facts) {
+  evaluate(facts, ctx) {
     const v = facts.get('sysctls').get('net.ipv4.tcp_abort_on_overflow')
     if (v === undefined) return [skip(meta, 'net.ipv4.tcp_abort_on_overflow is not present')]
     const evidence = [sysctlEvidence('net.ipv4.tcp_abort_on_overflow', v)]
@@ -24,10 +25,12 @@ export const abortOnOverflow: Check = {
         message: 'net.ipv4.tcp_abort_on_overflow=1: clients of a listener whose accept queue is full get "connection reset by peer" instead of a retry that might succeed',
         subject: { sysctl: 'net.ipv4.tcp_abort_on_overflow' },
         evidence,
-        remediation: {
-          text: 'Keep it only if clients must fail fast rather than wait (a service that cannot be made faster). Otherwise set it back to 0 and fix the accept rate and backlog.',
-          commands: ['sysctl -w net.ipv4.tcp_abort_on_overflow=0'],
-        },
+        remediation: remedy(
+          ctx.options.where,
+          'Keep it only if clients must fail fast rather than wait (a service that cannot be made faster). Otherwise set it back to 0 and fix the accept rate and backlog. The resets it sends are counted in TcpExtEmbryonicRsts (and TcpOutRsts), not TCPAbortOnData.',
+          [['net.ipv4.tcp_abort_on_overflow', 0]],
+          ['nstat -az TcpExtEmbryonicRsts TcpExtListenOverflows  # the resets it sends, and the overflows that caused them'],
+        ),
       }),
     ]
   },

@@ -1,6 +1,7 @@
-import type { Check, CheckMeta } from '../model/check.js'
+import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './support/helpers.js'
+import { counterEvidence, fail, pass, perSecond, plural, rate, readCounter, seconds, skip } from './support/helpers.js'
+import { HOST, sysctlFix } from './support/remediation.js'
 import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
@@ -9,19 +10,21 @@ const meta: CheckMeta = {
   title: 'Accept queues',
   failureTitle: 'Accept queue overflowing',
   description:
-    'ListenOverflows/ListenDrops grew: connections completed the handshake but the accept queue was full, so the kernel dropped them. Attributed to the listeners whose own drop count (ss -m skmem d) grew or whose queue was full.',
+    'ListenOverflows/ListenDrops grew faster than the thresholds: the accept queue was full, so the kernel dropped a SYN (tcp_conn_request: the client retransmits it) or the final ACK of a handshake (tcp_v4_syn_recv_sock: the client believes it is connected and stalls). Attributed to the listeners whose own drop count (ss -m skmem d) grew or whose queue was full.',
   facts: ['counters', 'listeners', 'sysctls'],
+  thresholds: {
+    warningPerSecond: { value: 1, description: 'overflows per second, averaged over the window, above which the finding is a warning (netdata: 1/s); below it, info' },
+    criticalPerSecond: { value: 5, description: 'overflows per second above which the finding is critical (netdata: 5/s)' },
+  },
 }
 
 const REMEDIATION_TEXT =
   "The application does not accept() fast enough for its load. First make its accept loop keep up (more workers, no blocking work before accept), then raise its listen() backlog (nginx `listen ... backlog=N`, Node `server.listen({backlog})`, Redis `tcp-backlog`); the effective limit is min(backlog, net.core.somaxconn), so raise somaxconn too when it is lower. tcp_max_syn_backlog is the SYN queue and does not help here."
 
-function remediationFor(l: ListenerWindow['last'] | undefined, somaxconn: string | undefined) {
+function remediationFor(l: ListenerWindow['last'] | undefined, somaxconn: string | undefined, where: Where) {
   const commands = [l ? ssListenerCommand(l) : "ss -ltn  # Recv-Q above Send-Q marks the full listener", 'nstat -az TcpExtListenOverflows TcpExtListenDrops']
-  if (somaxconn === undefined || Number(somaxconn) < 4096) {
-    commands.push('sysctl -w net.core.somaxconn=4096', "echo 'net.core.somaxconn = 4096' > /etc/sysctl.d/90-somaxconn.conf")
-  }
-  return { text: REMEDIATION_TEXT, commands }
+  const fix = sysctlFix(where, somaxconn === undefined || Number(somaxconn) < 4096 ? [['net.core.somaxconn', 4096]] : [])
+  return { text: fix.text ? `${REMEDIATION_TEXT} ${fix.text}` : REMEDIATION_TEXT, commands: [...commands, ...fix.commands] }
 }
 
 export const acceptOverflow: Check = {
@@ -40,17 +43,20 @@ export const acceptOverflow: Check = {
     // With no window, drops since each listener was created name the culprits of the since-boot total.
     const blamed = listeners.filter((w) => (windowed ? (w.dropsDelta ?? 0) > 0 || w.full : (w.last.drops ?? 0) > 0 || w.full))
     const grew = windowed && (counter.delta ?? 0) > 0
+    const where = ctx.options.where ?? HOST
 
     if (!grew && counter.value === 0) return [pass(meta, 'no connection was dropped for a full accept queue since boot', evidence)]
-    const severity = grew ? 'critical' : 'info'
+    // Judged as a rate over the window: one overflow in a 2 s window is not an outage.
+    const perSec = perSecond(counter, ctx.windowSeconds) ?? 0
+    const severity = !grew ? 'info' : perSec > ctx.threshold('criticalPerSecond') ? 'critical' : perSec > ctx.threshold('warningPerSecond') ? 'warning' : 'info'
 
     if (grew && blamed.length === 0) {
       return [
         fail(meta, {
           severity,
-          message: `${counter.name} grew by ${counter.delta} in ${seconds(ctx.windowSeconds)}, but no listener could be named: it overflowed between the samples and drained, or its drop count is not visible (no ss -m)`,
+          message: `${counter.name} grew by ${counter.delta} in ${seconds(ctx.windowSeconds)} (${rate(perSec)}), but no listener could be named: it overflowed between the samples and drained, or its drop count is not visible (no ss -m)`,
           evidence,
-          remediation: remediationFor(undefined, somaxconn),
+          remediation: remediationFor(undefined, somaxconn, where),
         }),
       ]
     }
@@ -62,7 +68,7 @@ export const acceptOverflow: Check = {
           title: 'Accept queue overflowed since boot',
           message: `${plural(counter.value, 'connection')} dropped for a full accept queue since boot${inWindow}; no current listener shows drops`,
           evidence,
-          remediation: remediationFor(undefined, somaxconn),
+          remediation: remediationFor(undefined, somaxconn, where),
         }),
       ]
     }
@@ -83,7 +89,7 @@ export const acceptOverflow: Check = {
           { source: 'ss -ltn', name: 'Recv-Q', value: w.peakRecvQ },
           { source: 'ss -ltn', name: 'Send-Q', value: l.sendQ ?? null },
         ],
-        remediation: remediationFor(l, somaxconn),
+        remediation: remediationFor(l, somaxconn, where),
       })
     })
   },

@@ -2,6 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 import { joinListeners, listenerLabel, listenerSubject } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
@@ -19,7 +20,7 @@ const MODERN_SOMAXCONN = 4096
 
 export const backlogCapped: Check = {
   meta,
-  evaluate(facts) {
+  evaluate(facts, ctx) {
     const somaxconnText = facts.get('sysctls').get('net.core.somaxconn')
     const somaxconn = sysctlNumber(somaxconnText)
     if (somaxconn === undefined) return [skip(meta, 'net.core.somaxconn is not readable')]
@@ -36,10 +37,11 @@ export const backlogCapped: Check = {
             message: `${listenerLabel(l)} backlog is capped at net.core.somaxconn=${somaxconn} (the default is 4096 since Linux 5.4)`,
             subject: { ...listenerSubject(l), sysctl: 'net.core.somaxconn' },
             evidence,
-            remediation: {
-              text: 'Raise net.core.somaxconn so the backlog the application asks for takes effect, and persist it. The application must then be restarted (listen() reads the limit once).',
-              commands: ['sysctl -w net.core.somaxconn=4096', "echo 'net.core.somaxconn = 4096' > /etc/sysctl.d/90-somaxconn.conf"],
-            },
+            remediation: remedy(
+              ctx.options.where,
+              'Raise net.core.somaxconn so the backlog the application asks for takes effect, and persist it. The application must then be restarted (listen() reads the limit once).',
+              [['net.core.somaxconn', 4096]],
+            ),
           }),
         )
       } else if (l.sendQ === APP_DEFAULT_BACKLOG && overflowed) {

@@ -1,5 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'queues.syncookies',
@@ -12,7 +13,7 @@ const meta: CheckMeta = {
 
 export const syncookies: Check = {
   meta,
-  evaluate(facts) {
+  evaluate(facts, ctx) {
     const v = facts.get('sysctls').get('net.ipv4.tcp_syncookies')
     if (v === undefined) return [skip(meta, 'net.ipv4.tcp_syncookies is not present (kernel built without SYN cookies)')]
     const evidence = [sysctlEvidence('net.ipv4.tcp_syncookies', v)]
@@ -23,10 +24,11 @@ export const syncookies: Check = {
         message: 'net.ipv4.tcp_syncookies=0: a SYN flood or a burst larger than the SYN queue drops new connections instead of falling back to cookies',
         subject: { sysctl: 'net.ipv4.tcp_syncookies' },
         evidence,
-        remediation: {
-          text: 'Turn SYN cookies back on (1 = only when the SYN queue overflows, the default). Legitimate load should not depend on them: size the SYN queue for it.',
-          commands: ['sysctl -w net.ipv4.tcp_syncookies=1', "echo 'net.ipv4.tcp_syncookies = 1' > /etc/sysctl.d/90-syncookies.conf"],
-        },
+        remediation: remedy(
+          ctx.options.where,
+          "Turn SYN cookies back on (1 = only when the SYN queue overflows, the default). Legitimate load should not depend on them: a cookie keeps only the MSS (from 8 values) when the client sends no TCP timestamps, and loses window scaling and SACK then. Size the SYN queue for the load: the listener's backlog and somaxconn.",
+          [['net.ipv4.tcp_syncookies', 1]],
+        ),
       }),
     ]
   },

@@ -2,6 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { pct } from './support/census-helpers.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'sockets.orphans',
@@ -36,10 +37,17 @@ export const socketsOrphans: Check = {
         message: `${orphans} orphaned TCP sockets in both samples, ${pct(share)} of net.ipv4.tcp_max_orphans=${max}: closed by applications but still sending (FIN_WAIT1, LAST_ACK, CLOSING, FIN_WAIT2); each can hold up to ~64 KB, and past the limit the kernel resets connections`,
         subject: { sysctl: 'net.ipv4.tcp_max_orphans' },
         evidence,
-        remediation: {
-          text: 'Find which peers do not acknowledge or close (ss -tan state fin-wait-1 / last-ack / closing, by destination); they are slow, gone, or their window is zero. Lower tcp_orphan_retries to give up on dead peers sooner. Raise tcp_max_orphans only when memory allows (~64 KB each).',
-          commands: ['ss -tan state fin-wait-1 state last-ack state closing | head', 'grep TCP /proc/net/sockstat', 'dmesg | grep -i "too many orphaned"'],
-        },
+        remediation: remedy(
+          ctx.options.where,
+          `Find which peers do not acknowledge or close (the first command counts orphan-state sockets per state and peer); they are slow, gone, or their window is zero. To give up on dead peers sooner set net.ipv4.tcp_orphan_retries to a small non-zero value (now ${sysctls.get('net.ipv4.tcp_orphan_retries') ?? '?'}; 0 does not mean "no retries": the kernel then uses 8). net.ipv4.tcp_max_orphans is global (one limit for the host); raise it only when memory allows (~64 KB each).`,
+          [],
+          [
+            // Several states: ss shows the State column ($1); the peer is $5.
+            "ss -tan state fin-wait-1 state last-ack state closing | awk 'NR>1 {print $1, $5}' | sort | uniq -c | sort -rn | head  # per state and peer",
+            'grep TCP /proc/net/sockstat',
+            'dmesg | grep -i "too many orphaned"',
+          ],
+        ),
       }),
     ]
   },

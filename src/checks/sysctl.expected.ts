@@ -1,6 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { meetsExpectation, parseExpectation, type SysctlExpectation } from '../parsers/sysctl-expectation.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'sysctl.expected',
@@ -11,9 +12,6 @@ const meta: CheckMeta = {
     'The host has the kernel settings the configuration expects (expect.sysctls, e.g. "net.core.somaxconn": ">=4096"): one failing finding per setting that differs (critical) or cannot be read (warning).',
   facts: ['sysctls'],
 }
-
-/** The line that keeps the setting across reboots. */
-const persist = (name: string, value: string) => `echo '${name} = ${value}' >> /etc/sysctl.d/90-netdoc-expected.conf`
 
 /** The value to set when an expectation is not met: the expected field where it is exact, else its bound. */
 function suggested(e: SysctlExpectation): string | undefined {
@@ -35,7 +33,6 @@ export const sysctlExpected: Check = {
       if (typeof e === 'string') throw new Error(`expect.sysctls.${name}: ${e}`)
       const actual = sysctls.get(name)
       const value = suggested(e)
-      const commands = value ? [`sysctl -w ${name}='${value}'`, persist(name, value)] : []
       if (actual === undefined) {
         findings.push(
           fail(meta, {
@@ -54,7 +51,7 @@ export const sysctlExpected: Check = {
             message: `${name} is ${actual.trim().split(/\s+/).join(' ')}, expected ${e.text}`,
             subject: { sysctl: name },
             evidence: [sysctlEvidence(name, actual)],
-            remediation: { text: `Set ${name} to meet ${e.text}${value ? '' : ' (pick the value yourself: the expectation is a bound)'} and persist it in /etc/sysctl.d/.`, commands },
+            remediation: remedy(ctx.options.where, `Set ${name} to meet ${e.text}${value ? '' : ' (pick the value yourself: the expectation is a bound)'} and persist it.`, value ? [[name, value]] : []),
           }),
         )
       } else met++

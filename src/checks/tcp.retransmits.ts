@@ -1,6 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
 import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'tcp.retransmits',
@@ -66,14 +67,18 @@ export const retransmits: Check = {
         title: windowed ? undefined : 'TCP retransmitted heavily since boot',
         message: summary + worst,
         evidence,
-        remediation: {
-          text: 'Retransmissions mean segments were lost (or reordered) somewhere: find where (interface drops, softnet drops, a lossy link or a congested middlebox), and on lossy or long paths prefer a congestion control that does not read loss as congestion (bbr, with the fq qdisc).',
-          commands: [
+        remediation: remedy(
+          ctx.options.where,
+          'Retransmissions mean segments were lost (or reordered) somewhere: find where (interface drops, softnet drops, a lossy link or a congested middlebox), and on lossy or long paths consider a congestion control that does not read loss as congestion (bbr: `modprobe tcp_bbr` on the host first). ' +
+            'It applies to sockets created afterwards (running listeners keep theirs). BBR paces itself since Linux 4.13; the fq qdisc is optional: net.core.default_qdisc is global, affects only qdiscs created later, and cannot be set from a container (for an existing interface: tc qdisc replace dev IFACE root fq).',
+          cc?.trim() === 'bbr' ? [] : [['net.ipv4.tcp_congestion_control', 'bbr']],
+          [
+            // With one state ss leaves out the State column; -i puts the TCP details on the line after each socket.
             "ss -tni state established | grep -B1 'retrans:[0-9]*/[1-9]'  # sockets that retransmitted",
             'nstat -az TcpRetransSegs TcpOutSegs TcpExtTCPSynRetrans TcpExtTCPTimeouts TcpExtTCPLostRetransmit',
-            ...(cc?.trim() === 'bbr' ? [] : ['modprobe tcp_bbr && sysctl -w net.core.default_qdisc=fq net.ipv4.tcp_congestion_control=bbr']),
+            'sysctl net.ipv4.tcp_available_congestion_control',
           ],
-        },
+        ),
         details,
       }),
     ]

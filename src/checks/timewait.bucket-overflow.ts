@@ -1,6 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'timewait.bucket-overflow',
@@ -13,7 +14,7 @@ const meta: CheckMeta = {
 }
 
 const FIX =
-  'The TIME_WAIT table is full, so the kernel skips TIME_WAIT for new closes ("time wait bucket table overflow"): late segments of old connections can then hit new ones. Remove the cause (pooling/keep-alive: see timewait.storm), or raise net.ipv4.tcp_max_tw_buckets (each entry is a small timewait socket, a few hundred bytes). Never lower it.'
+  'The TIME_WAIT table is full, so the kernel skips TIME_WAIT for new closes (current kernels no longer log "time wait bucket table overflow": TCPTimeWaitOverflow is the only trace): late segments of old connections can then hit new ones. Remove the cause (pooling/keep-alive: see timewait.storm), or raise net.ipv4.tcp_max_tw_buckets (each entry is a small timewait socket, a few hundred bytes). Never lower it.'
 
 export const timewaitBucketOverflow: Check = {
   meta,
@@ -29,7 +30,7 @@ export const timewaitBucketOverflow: Check = {
       { source: '/proc/net/sockstat', name: 'TCP tw', value: tw ?? null },
       sysctlEvidence('net.ipv4.tcp_max_tw_buckets', sysctls.get('net.ipv4.tcp_max_tw_buckets')),
     ]
-    const remediation = { text: FIX, commands: ['nstat -az TcpExtTCPTimeWaitOverflow', 'ss -tan state time-wait | wc -l', `sysctl -w net.ipv4.tcp_max_tw_buckets=${Math.max(262144, (buckets ?? 0) * 2)}`] }
+    const remediation = remedy(ctx.options.where, FIX, [['net.ipv4.tcp_max_tw_buckets', Math.max(262144, (buckets ?? 0) * 2)]], ['nstat -az TcpExtTCPTimeWaitOverflow', 'ss -tan state time-wait | wc -l'])
     const subject = { sysctl: 'net.ipv4.tcp_max_tw_buckets' }
     if ((overflow.delta ?? 0) > 0) {
       return [fail(meta, { severity: 'warning', message: `TCPTimeWaitOverflow grew by ${overflow.delta} in ${seconds(ctx.windowSeconds)}: ${plural(overflow.delta!, 'closing socket')} skipped TIME_WAIT because tcp_max_tw_buckets=${buckets ?? '?'} was reached (${tw ?? '?'} TIME_WAIT now)`, subject, evidence, remediation })]

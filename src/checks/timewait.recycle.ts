@@ -25,7 +25,7 @@ export const timewaitRecycle: Check = {
         evidence,
         remediation: {
           text: 'Turn it off and remove it from sysctl configuration. For client-side TIME_WAIT pressure use connection reuse, a wider ip_local_port_range or tcp_tw_reuse=1 instead.',
-          commands: ['sysctl -w net.ipv4.tcp_tw_recycle=0', 'grep -rn tcp_tw_recycle /etc/sysctl.conf /etc/sysctl.d/'],
+          commands: ['sysctl -w net.ipv4.tcp_tw_recycle=0', 'grep -rs tcp_tw_recycle /etc/sysctl.conf /etc/sysctl.d /run/sysctl.d /usr/lib/sysctl.d  # remove it where it is set'],
         },
       }),
     ]

@@ -2,6 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from './support/census-helpers.js'
 import { fail, pass } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'timewait.reuse',
@@ -31,10 +32,11 @@ export const timewaitReuse: Check = {
           message: `${tw} TIME_WAIT sockets toward ${destinationLabel(dest)} (${pct(tw / range.usable)} of ${range.usable} usable ports) cannot be reused by connect(): ${reuse.why}`,
           subject: { local: dest.local, remote: dest.remote, side: 'client' },
           evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }, ...reuseEvidence(sysctls)],
-          remediation: {
-            text: 'tcp_tw_reuse=1 lets connect() take a TIME_WAIT port toward the same destination once it is older than 1 s; it is safe for outgoing connections (TCP timestamps protect against old segments) and needs tcp_timestamps=1. The lasting fix is fewer short connections: pool and keep connections alive.',
-            commands: [...(noTs ? ['sysctl -w net.ipv4.tcp_timestamps=1'] : []), 'sysctl -w net.ipv4.tcp_tw_reuse=1', "echo 'net.ipv4.tcp_tw_reuse = 1' > /etc/sysctl.d/90-tw-reuse.conf"],
-          },
+          remediation: remedy(
+            ctx.options.where,
+            'tcp_tw_reuse=1 lets connect() take a TIME_WAIT port toward the same destination once 1 s has passed since the last timestamp it received there (net.ipv4.tcp_tw_reuse_delay, in ms, on kernels that have it); it is safe for outgoing connections (TCP timestamps protect against old segments) and needs tcp_timestamps=1. The lasting fix is fewer short connections: pool and keep connections alive.',
+            [...(noTs ? [['net.ipv4.tcp_timestamps', 1] as [string, number]] : []), ['net.ipv4.tcp_tw_reuse', 1]],
+          ),
         }),
       )
     }

@@ -2,8 +2,9 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { clientTimeWait, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from './support/census-helpers.js'
+import { clientTimeWait, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse, widenedRange } from './support/census-helpers.js'
 import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
   id: 'timewait.storm',
@@ -49,14 +50,12 @@ export const timewaitStorm: Check = {
           message: held + tail,
           subject: { local: d.local, remote: d.remote, side: 'client' },
           evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }, { source: 'ss -tanpo', name: 'usablePorts', value: range.usable }, ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
-          remediation: {
-            text: CLIENT_FIX,
-            commands: [
-              `ss -tan state time-wait dst ${d.remote} | wc -l`,
-              ...(reuse.applies ? [] : ['sysctl -w net.ipv4.tcp_tw_reuse=1']),
-              `sysctl -w net.ipv4.ip_local_port_range="${Math.min(range.low, 15000)} ${Math.max(range.high, 65000)}"`,
-            ],
-          },
+          remediation: remedy(
+            ctx.options.where,
+            CLIENT_FIX,
+            [...(reuse.applies ? [] : [['net.ipv4.tcp_tw_reuse', '1'] as [string, string]]), ...widenedRange(range, facts.get('census').listening.map((l) => l.port))],
+            [`ss -tan state time-wait dst ${d.remote} | wc -l`],
+          ),
         }),
       )
     }
@@ -84,7 +83,7 @@ export const timewaitStorm: Check = {
         fail(meta, {
           severity: 'warning',
           title: 'TIME_WAIT near tcp_max_tw_buckets',
-          message: `${hostTw} TIME_WAIT sockets are ${pct(hostTw / buckets)} of net.ipv4.tcp_max_tw_buckets=${buckets}: beyond it the kernel destroys TIME_WAIT sockets early ("time wait bucket table overflow")`,
+          message: `${hostTw} TIME_WAIT sockets are ${pct(hostTw / buckets)} of net.ipv4.tcp_max_tw_buckets=${buckets}: beyond it the kernel destroys TIME_WAIT sockets early (counted in TCPTimeWaitOverflow; current kernels no longer log it)`,
           subject: { sysctl: 'net.ipv4.tcp_max_tw_buckets' },
           evidence: [{ source: '/proc/net/sockstat', name: 'TCP tw', value: hostTw }, sysctlEvidence('net.ipv4.tcp_max_tw_buckets', sysctls.get('net.ipv4.tcp_max_tw_buckets'))],
           remediation: { text: 'Find who holds them (the findings above, or `netdoc timewait`) and remove the cause: pooling for client side, keep-alive for server side. Do not lower tcp_max_tw_buckets; raising it only costs memory.', commands: ['ss -tan state time-wait | wc -l'] },

@@ -8,6 +8,7 @@ import { loadBaseline, markBaseline } from '../engine/baseline.js'
 import { resolveConfig, type Config } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { describeTarget } from '../engine/target.js'
+import { whereOf } from '../checks/support/remediation.js'
 import { runChecks, type RunResult } from '../engine/run.js'
 import { selectChecks, splitList } from '../engine/select.js'
 import type { CheckOptions } from '../model/check.js'
@@ -36,6 +37,9 @@ export async function resolveSource(flags: { from?: string; netns?: string; pid?
   if (flags.pid) return NetnsSource.ofPid(flags.pid)
   return new LiveSource()
 }
+
+/** --netns NAME / --pid PID as the report target and the snapshot manifest write it: "NAME" or "pid:PID". */
+export const netnsLabel = (flags: { netns?: string; pid?: number }): string | undefined => flags.netns ?? (flags.pid ? `pid:${flags.pid}` : undefined)
 
 /** Flags first, then the configuration's defaults (idleTimeout, bandwidth, rtt). */
 export function checkOptions(flags: Record<string, any>, config: Config, configLabel = 'the configuration'): CheckOptions {
@@ -135,10 +139,11 @@ export abstract class NetdocCommand extends BaseCommand {
     const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
     const topics = this.topic ? [this.topic].flat() : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
-    const options = checkOptions(flags, config, configLabel)
     const capture = captureRequest(flags)
     const source = await resolveSource(flags)
     const snapshot = source instanceof SnapshotSource ? source : undefined
+    // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid.
+    const options = { ...checkOptions(flags, config, configLabel), where: whereOf(snapshot ? snapshot.manifest.netns : netnsLabel(flags)) }
     const p = progress()
     const line = progressLine()
     const result = await runChecks({

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core'
-import { BaseCommand, checkOptions, resolveSource } from '../cli/base.js'
+import { BaseCommand, checkOptions, netnsLabel, resolveSource } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { CHECKS } from '../checks/registry.js'
+import { whereOf } from '../checks/support/remediation.js'
 import { resolveConfig } from '../engine/config.js'
 import { buildReport } from '../engine/report.js'
 import { runChecks } from '../engine/run.js'
@@ -25,7 +26,7 @@ export default class Snapshot extends BaseCommand {
     const dir = flags.output
     // The configuration's expected sysctls are read (and so recorded) too.
     const { config, label } = await resolveConfig(flags.config, process.cwd(), CHECKS)
-    const options = checkOptions({}, config, label)
+    const options = { ...checkOptions({}, config, label), where: whereOf(netnsLabel(flags)) }
     // root often writes this into /tmp: no file is followed through a link someone planted there
     const out = new OutputDir(dir, '-o', flags.force)
     out.prepare()
@@ -40,7 +41,7 @@ export default class Snapshot extends BaseCommand {
       createdAt: new Date().toISOString(),
       hostname: result.host.hostname,
       kernel: result.host.kernel,
-      ...(flags.netns ? { netns: flags.netns } : flags.pid ? { netns: `pid:${flags.pid}` } : {}),
+      ...(netnsLabel(flags) ? { netns: netnsLabel(flags) } : {}),
       source: inner.description,
       windowSeconds: result.windowSeconds,
       samples: result.windowSeconds > 0 ? 2 : 1,

@@ -3,6 +3,7 @@ import type { Check, CheckOptions } from '../model/check.js'
 import type { FactId, HostInfo } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
+import { placeFindings } from '../checks/support/remediation.js'
 import { PROBES, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
@@ -91,6 +92,8 @@ function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input
   }
   try {
     const findings = check.evaluate(facts, ctx)
+    // Every command runs where the facts came from, also those a check wrote without the helpers.
+    placeFindings(input.options.where, findings)
     if (own?.severity) for (const f of findings) if (f.status === 'fail') f.severity = own.severity
     return findings
   } catch (err) {

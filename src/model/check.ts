@@ -45,7 +45,19 @@ export interface CheckOptions {
   maxDetails: number
   /** expected sysctl values from the config, e.g. { "net.core.somaxconn": ">=4096" } */
   expectSysctls?: Record<string, string>
+  /** where the inspected namespace is, so remediation commands act there; the host's own when absent */
+  where?: Where
 }
+
+/**
+ * The namespace a run inspected, as remediations need it: commands that change or read per-namespace state run
+ * inside it. `container` is resolved to its main process (nsenter) and names its runtime for the persistent fix.
+ */
+export type Where =
+  | { kind: 'host' }
+  | { kind: 'netns'; name: string }
+  | { kind: 'pid'; pid: number }
+  | { kind: 'container'; name: string; runtime: string; pid: number }
 
 export interface CheckContext {
   /** seconds between the two samples; 0 = since-boot totals only */

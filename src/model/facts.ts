@@ -175,6 +175,8 @@ export interface ProcessDescriptors {
   open?: number
   /** soft RLIMIT_NOFILE from /proc/PID/limits; undefined when unlimited or unreadable */
   limit?: number
+  /** hard RLIMIT_NOFILE; undefined when unlimited or unreadable */
+  hardLimit?: number
   /** why open or limit is missing (the process exited, permission) */
   unreadable?: string
 }

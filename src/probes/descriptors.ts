@@ -21,7 +21,9 @@ export const descriptors: Probe<'descriptors'> = {
           batch.map(async (o): Promise<ProcessDescriptors> => {
             const d: ProcessDescriptors = { pid: o.pid, name: o.name, sockets: o.sockets }
             try {
-              d.limit = parseOpenFilesLimit(await source.text({ file: `/proc/${o.pid}/limits` }), `/proc/${o.pid}/limits`).soft
+              const limits = parseOpenFilesLimit(await source.text({ file: `/proc/${o.pid}/limits` }), `/proc/${o.pid}/limits`)
+              d.limit = limits.soft
+              if (limits.hard !== undefined) d.hardLimit = limits.hard
               const fds = await source.text({ dir: `/proc/${o.pid}/fd` })
               d.open = fds.split('\n').filter((l) => l !== '').length
             } catch (err) {

@@ -40,7 +40,7 @@ describeRoot('buffers settings', () => {
     expect(fails[0]).toMatchObject({ severity: 'warning', subject: { sysctl: 'net.ipv4.tcp_rmem' } })
     expect(fails[0].message).toContain('167.77 Mbit/s')
     expect(fails[0].evidence).toContainEqual(expect.objectContaining({ name: 'bdp', value: 6250000 }))
-    expect(fails[0].remediation.commands[0]).toBe('sysctl -w net.ipv4.tcp_rmem="4096 131072 12582912"')
+    expect(fails[0].remediation.commands[0]).toBe(`ip netns exec ${ns.name} sysctl -w net.ipv4.tcp_rmem='4096 131072 12582912'`)
     expect(small.code).toBe(1)
 
     await ns.sysctl('net.ipv4.tcp_rmem', '4096 131072 67108864')

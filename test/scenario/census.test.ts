@@ -30,7 +30,8 @@ describeRoot('census: client closes first (TIME_WAIT storm toward one destinatio
     expect(storm[0].subject).toEqual({ local: '127.0.0.1', remote: '127.0.0.1:9000', side: 'client' })
     const reuse = failing(report, 'timewait.reuse')
     expect(reuse.map((f: any) => f.subject.remote)).toEqual(['127.0.0.1:9000'])
-    expect(reuse[0].remediation.commands).toContain('sysctl -w net.ipv4.tcp_tw_reuse=1')
+    // --netns: the fix acts on that namespace (issue 11; it printed the host's command before)
+    expect(reuse[0].remediation.commands).toContain(`ip netns exec ${ns.name} sysctl -w net.ipv4.tcp_tw_reuse=1`)
 
     const ports = await runJson(['ports', '--netns', ns.name, '--interval', '0'])
     const ex = failing(ports.report, 'ports.ephemeral-exhaustion')
@@ -142,7 +143,7 @@ describeRoot('census: a narrowed port range nearly used up, a listener inside it
     const listeners = range.filter((f: any) => f.subject.local)
     expect(listeners.map((f: any) => f.subject.local)).toEqual(['127.0.0.1:41500'])
     expect(listeners[0].severity).toBe('warning')
-    expect(listeners[0].remediation.commands[0]).toBe('sysctl -w net.ipv4.ip_local_reserved_ports=41600,41500')
+    expect(listeners[0].remediation.commands[0]).toBe(`ip netns exec ${ns.name} sysctl -w net.ipv4.ip_local_reserved_ports=41600,41500`)
     expect(range.find((f: any) => f.subject.sysctl === 'net.ipv4.ip_local_port_range')?.severity).toBe('info')
 
     const fd = failing(report, 'ports.fd-limit').filter((f: any) => f.subject.pid === holderPid)

@@ -120,3 +120,25 @@ export const pct = (share: number): string => `${Math.round(share * 100)} %`
 export function listenerOwner(l: ListenerCensus): { pid?: number; process?: string } {
   return l.pid !== undefined ? { pid: l.pid, process: l.process } : {}
 }
+
+/** ip_local_reserved_ports with more ports added: the list is one setting, so a fix adds to it, never replaces it. */
+export function reservedWith(list: Array<[number, number]>, ports: Iterable<number>): string {
+  const extra = [...new Set(ports)].filter((p) => !isReserved(p, list)).sort((a, b) => a - b)
+  return [...list.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)), ...extra.map(String)].join(',')
+}
+
+/**
+ * The settings that widen the ephemeral range to about 15000-65000 without harm: ends of different parity (the
+ * kernel warns otherwise: connect() and bind(0) split the range by parity), and every listening port the new
+ * range would cover reserved first, in the same command.
+ */
+export function widenedRange(r: PortRange, listeningPorts: Iterable<number>): Array<[string, string]> {
+  const low = Math.min(r.low, 15000)
+  let high = Math.max(r.high, 65000)
+  if ((high - low) % 2 === 0) high = high < 65535 ? high + 1 : high - 1
+  const needed = [...listeningPorts].filter((p) => p >= low && p <= high && !isReserved(p, r.reservedList))
+  return [
+    ...(needed.length ? [['net.ipv4.ip_local_reserved_ports', reservedWith(r.reservedList, needed)] as [string, string]] : []),
+    ['net.ipv4.ip_local_port_range', `${low} ${high}`],
+  ]
+}

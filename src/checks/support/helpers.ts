@@ -75,3 +75,10 @@ export const plural = (n: number, word: string, many = word + 's'): string => `$
 
 /** "2.0 s" — how the window is written in messages. */
 export const seconds = (s: number): string => `${s.toFixed(1)} s`
+
+/** A counter's growth per second over the window; undefined without a window or a delta. */
+export const perSecond = (c: CounterReading | undefined, windowSeconds: number): number | undefined =>
+  c?.delta === undefined || windowSeconds <= 0 ? undefined : c.delta / windowSeconds
+
+/** "3.5/s" — how a rate is written in messages. */
+export const rate = (r: number): string => `${r < 10 ? r.toFixed(1) : Math.round(r)}/s`

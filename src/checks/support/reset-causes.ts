@@ -57,7 +57,7 @@ export const RESET_CAUSES: readonly ResetCause[] = [
   {
     counter: 'TcpExtTCPAbortOnTimeout',
     short: 'TCPAbortOnTimeout',
-    cause: 'timed out: connections given up after their retransmission, keepalive or orphan timers ran out (tcp_retries2, keepalive probes, tcp_orphan_retries); the peer vanished or the path drops packets (no RST is sent)',
+    cause: 'timed out: connections given up after their retransmission, keepalive or orphan timers ran out (tcp_retries2, keepalive probes, tcp_orphan_retries), and connect() attempts that used up tcp_syn_retries; the peer vanished or the path drops packets (a keepalive expiry sends a RST, a retransmission timeout does not)',
     sendsRst: false,
     abort: true,
     remediation: {

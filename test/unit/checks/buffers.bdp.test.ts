@@ -31,7 +31,15 @@ describe('buffers.bdp', () => {
     const [f] = bdp.evaluate(factsOf({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0, { bandwidthBps: 1e9, rttSeconds: 0.1 }))
     // BDP 12.5 MB; 4 MiB x 8 / 0.1 s = 335.54 Mbit/s; 2 x BDP = 25 MB → 24 MiB rounded up = 25165824
     expect(f.message).toContain('335.54 Mbit/s')
-    expect(f.remediation?.commands[0]).toBe('sysctl -w net.ipv4.tcp_rmem="4096 131072 25165824"')
+    expect(f.remediation?.commands[0]).toBe("sysctl -w net.ipv4.tcp_rmem='4096 131072 25165824'")
+    expect(f.remediation?.text).toMatch(/tcp_mem/)
+  })
+
+  test('a huge BDP: the suggestion is capped at the int maximum (a window cannot pass 1 GiB)', () => {
+    // 100 Gbit/s x 500 ms = 6.25 GB: twice that does not fit the int the sysctl is
+    const [f] = bdp.evaluate(factsOf({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0, { bandwidthBps: 100e9, rttSeconds: 0.5 }))
+    expect(f.remediation?.commands[0]).toBe("sysctl -w net.ipv4.tcp_rmem='4096 131072 2147483647'")
+    expect(f.remediation?.text).toMatch(/capped at 2147483647.*1 GiB/)
   })
 
   test('measured: link speed x p90 RTT of the sockets', () => {

@@ -19,13 +19,19 @@ describe('buffers.nic-drops', () => {
     else expect(f.status).toBe('pass')
   })
 
-  test('one finding per interface; the remediation names ring sizes and the softnet knobs', () => {
+  test('one finding per interface; the ring goes to its reported maximum, not a fixed size, and no backlog sysctl', () => {
     const findings = nicDrops.evaluate(
       factsOf({ interfaces: [iface('eth0', 0, 0), iface('eth1', 0, 0), iface('lo', 0, 0)], sysctls: knobs }, { interfaces: [iface('eth0', 10000, 500), iface('eth1', 10000, 0, 300), iface('lo', 10000, 0)] }),
       ctxOf(nicDrops, 2),
     )
     expect(findings.map((f) => f.subject.interface)).toEqual(['eth0', 'eth1'])
-    expect(findings[1].remediation?.commands).toEqual(expect.arrayContaining(['ethtool -g eth1  # current and maximum ring sizes', 'sysctl -w net.core.netdev_max_backlog=2000']))
+    const commands = findings[1].remediation!.commands
+    expect(commands[0]).toBe('ethtool -g eth1  # current and pre-set maximum ring sizes')
+    // The size is read from ethtool -g at paste time: never a fixed 4096 that shrinks a larger ring or fails above the maximum.
+    expect(commands[1]).toMatch(/^ethtool -G eth1 rx "\$\(ethtool -g eth1 \| awk '\/\^Pre-set maximums\/ .*\/\^RX:\/ \{print \$2; exit\}'\)"/)
+    expect(commands.join('\n')).not.toMatch(/rx 4096|netdev_max_backlog=/)
+    expect(findings[1].remediation!.text).toMatch(/reset their queues.*lost at reboot/)
+    expect(findings[1].remediation!.text).toMatch(/netdev_max_backlog does not help ring overflows/)
     expect(findings[1].message).toContain('rx_fifo_errors +300')
   })
 

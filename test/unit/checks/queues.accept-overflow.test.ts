@@ -25,7 +25,8 @@ describe('queues.accept-overflow', () => {
     const a0 = listener('[::1]:8443', 0, 128, { drops: 3 })
     const a1 = listener('[::1]:8443', 0, 128, { drops: 9 })
     const out = acceptOverflow.evaluate(factsOf({ counters: counters(3), listeners: [a0] }, { counters: counters(9), listeners: [a1], sysctls: sys }), ctxOf(meta))
-    expect(out.map((f) => [f.severity, f.subject.local])).toEqual([['critical', '[::1]:8443']])
+    // 6 overflows in 2 s = 3/s: above the 1/s warning rate, below the 5/s critical one (it was critical before issue 11)
+    expect(out.map((f) => [f.severity, f.subject.local])).toEqual([['warning', '[::1]:8443']])
   })
 
   test('two overflowing listeners: two findings, one per subject', () => {
@@ -34,11 +35,12 @@ describe('queues.accept-overflow', () => {
     expect(out.map((f) => f.subject.local).sort()).toEqual(['127.0.0.1:1', '127.0.0.1:2'])
   })
 
-  test('counter grew but no listener can be named: one host-wide critical finding that says so', () => {
+  test('counter grew but no listener can be named: one host-wide finding that says so', () => {
     const ok = listener('*:80', 0, 4096, { drops: 0 })
-    const out = acceptOverflow.evaluate(factsOf({ counters: counters(4), listeners: [ok] }, { counters: counters(10), listeners: [ok], sysctls: sys }), ctxOf(meta))
+    const out = acceptOverflow.evaluate(factsOf({ counters: counters(4), listeners: [ok] }, { counters: counters(30), listeners: [ok], sysctls: sys }), ctxOf(meta))
     expect(out).toHaveLength(1)
     expect(out[0]).toMatchObject({ status: 'fail', severity: 'critical', subject: {} })
+    expect(out[0].message).toMatch(/\(13\/s\)/)
     expect(out[0].message).toMatch(/no listener could be named/)
   })
 
@@ -56,6 +58,25 @@ describe('queues.accept-overflow', () => {
     expect(out).toEqual([expect.objectContaining({ status: 'fail', severity: 'info', subject: expect.objectContaining({ local: '127.0.0.1:8080' }) })])
   })
 
+  test.each([
+    [1, 2, 'info'], // one overflow in a 2 s window is not an outage
+    [2, 2, 'info'], // 1/s: not above the warning rate
+    [3, 2, 'warning'],
+    [10, 2, 'warning'], // 5/s: not above the critical rate
+    [11, 2, 'critical'],
+    [60, 60, 'info'], // 1/s over a minute
+  ])('rate over the window: %d overflows in %d s → %s (netdata: warn above 1/s, critical above 5/s)', (n, w, severity) => {
+    const ok = listener('*:80', 0, 4096, { drops: 0 })
+    const out = acceptOverflow.evaluate(factsOf({ counters: counters(0), listeners: [ok] }, { counters: counters(n), listeners: [ok], sysctls: sys }), ctxOf(meta, w))
+    expect(out.map((f) => [f.status, f.severity])).toEqual([['fail', severity]])
+  })
+
+  test('the rates come from the config', () => {
+    const ok = listener('*:80', 0, 4096, { drops: 0 })
+    const out = acceptOverflow.evaluate(factsOf({ counters: counters(0), listeners: [ok] }, { counters: counters(1), listeners: [ok], sysctls: sys }), ctxOf(meta, 2, {}, { warningPerSecond: 0, criticalPerSecond: 0.1 }))
+    expect(out[0].severity).toBe('critical')
+  })
+
   test('nothing ever dropped: one pass with subject {}', () => {
     const out = acceptOverflow.evaluate(factsOf({ counters: counters(0), listeners: [] }, { counters: counters(0), listeners: [], sysctls: sys }), ctxOf(meta))
     expect(out).toEqual([expect.objectContaining({ status: 'pass', subject: {} })])
@@ -66,12 +87,13 @@ describe('queues.accept-overflow', () => {
     const l1 = listener('*:80', 129, 128, { drops: 5 })
     const out = acceptOverflow.evaluate(factsOf({ counters: counters(0), listeners: [l0] }, { counters: counters(5), listeners: [l1], sysctls: sysctls({ 'net.core.somaxconn': 128 }) }), ctxOf(meta))
     expect(out[0].remediation!.commands).toContain('sysctl -w net.core.somaxconn=4096')
+    expect(out[0].remediation!.commands.join('\n')).not.toMatch(/(^|[^>])> \/etc\/sysctl\.d|90-somaxconn/)
   })
 
   test('old kernel without ListenOverflows falls back to ListenDrops; neither → skip', () => {
     const l = listener('*:80', 0, 128)
     const only = (n: number) => ({ TcpExtListenDrops: n })
-    const out = acceptOverflow.evaluate(factsOf({ counters: only(2), listeners: [l] }, { counters: only(8), listeners: [l], sysctls: sys }), ctxOf(meta))
+    const out = acceptOverflow.evaluate(factsOf({ counters: only(2), listeners: [l] }, { counters: only(20), listeners: [l], sysctls: sys }), ctxOf(meta))
     expect(out[0]).toMatchObject({ severity: 'critical' })
     expect(acceptOverflow.evaluate(factsOf({ counters: {}, listeners: [l], sysctls: sys }), ctxOf(meta))[0].status).toBe('skip')
   })

@@ -38,7 +38,7 @@ describe('sysctl.expected', () => {
     ])
     expect(out[0].message).toBe('net.core.somaxconn is 4096, expected >=8192')
     expect(out[0].evidence).toEqual([{ source: '/proc/sys/net/core/somaxconn', name: 'net.core.somaxconn', value: '4096' }])
-    expect(out[0].remediation!.commands[0]).toBe("sysctl -w net.core.somaxconn='8192'")
+    expect(out[0].remediation!.commands[0]).toBe('sysctl -w net.core.somaxconn=8192')
     expect(out[1].message).toBe('net.ipv4.tcp_rmem is 4096 131072 6291456, expected >=4096 >=87380 >=16777216')
     expect(out[1].remediation!.commands[0]).toBe("sysctl -w net.ipv4.tcp_rmem='4096 87380 16777216'")
     expect(out[2].title).toBe('Expected sysctl is missing')

@@ -22,6 +22,7 @@ describe('timewait.reuse', () => {
 
   test('with timestamps off, the fix turns them on first', () => {
     const [f] = failing(evaluate(timewaitReuse, sample(6000, 1, '10.0.0.2:80', { 'net.ipv4.tcp_timestamps': 0 })))
-    expect(f.remediation!.commands[0]).toBe('sysctl -w net.ipv4.tcp_timestamps=1')
+    expect(f.remediation!.commands[0]).toBe('sysctl -w net.ipv4.tcp_timestamps=1 net.ipv4.tcp_tw_reuse=1')
+    expect(f.remediation!.text).toMatch(/since the last timestamp .*tcp_tw_reuse_delay/)
   })
 })
