@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { growth, joinSamples } from './support/buffer-helpers.js'
+import { softnetRows } from '../derived/buffers.js'
 import { fail, pass, plural, seconds, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
@@ -22,12 +22,7 @@ export const softnet: Check = {
     const backlog = sysctls.get('net.core.netdev_max_backlog')
     const budget = sysctls.get('net.core.netdev_budget')
     const usecs = sysctls.get('net.core.netdev_budget_usecs')
-    const rows = joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu).map(({ start, end }) => ({
-      cpu: end.cpu,
-      processed: growth(start?.processed, end.processed, windowed)!,
-      dropped: growth(start?.dropped, end.dropped, windowed)!,
-      squeezed: growth(start?.timeSqueeze, end.timeSqueeze, windowed)!,
-    }))
+    const rows = softnetRows(facts, windowed)
     const n = (g: { value: number; delta?: number }) => (windowed ? (g.delta ?? 0) : g.value)
     const details = rows.map((r) => ({ cpu: r.cpu, processed: n(r.processed), dropped: n(r.dropped), timeSqueeze: n(r.squeezed) })).slice(0, ctx.options.maxDetails)
     const findings: Finding[] = []

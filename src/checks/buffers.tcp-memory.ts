@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
-import { formatBytes } from './support/buffer-helpers.js'
+import { formatBytes } from '../derived/format.js'
 import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { formatBytes } from './support/buffer-helpers.js'
+import { formatBytes } from '../derived/format.js'
 import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/helpers.js'
 
 const meta: CheckMeta = {

@@ -1,6 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
-import { humanDuration, keepaliveSettings } from './keepalive.detection-time.js'
+import { keepaliveSettings } from '../derived/keepalive.js'
+import { humanDuration } from '../derived/format.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.idle-timeout',

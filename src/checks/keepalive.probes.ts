@@ -2,7 +2,8 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { KeepaliveConnection } from '../model/capture.js'
 import type { Evidence } from '../model/finding.js'
 import { fail, pass, plural } from './support/helpers.js'
-import { keepaliveSettings } from './keepalive.detection-time.js'
+import { keepaliveSettings } from '../derived/keepalive.js'
+import { intervalSeconds } from '../derived/format.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.probes',
@@ -16,7 +17,7 @@ const meta: CheckMeta = {
   thresholds: { unanswered: { value: 2, description: 'unanswered probes on a connection that make it a warning' } },
 }
 
-const secs = (s: number | undefined) => (s === undefined ? 'n/a' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
+const secs = (s: number | undefined) => (s === undefined ? 'n/a' : intervalSeconds(s))
 
 function evidenceOf(k: KeepaliveConnection): Evidence[] {
   const e: Evidence[] = [

@@ -1,7 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import type { DestinationCensus, Sysctls } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse } from './support/census-helpers.js'
+import { destinationKey, destinationLabel, joinCensus, lingering, pct, portRange, portsUsed, rangeEvidence, reuseEvidence, stateList, twReuse } from '../derived/census.js'
 import { fail, pass } from './support/helpers.js'
 
 const meta: CheckMeta = {
@@ -19,12 +18,6 @@ const meta: CheckMeta = {
   },
 }
 
-/** Local ports held toward a destination: everything but TIME_WAIT that connect() may reuse. */
-export function portsUsed(d: DestinationCensus, sysctls: Sysctls): { used: number; reusable: number } {
-  const reusable = twReuse(sysctls, d).applies ? stateCount(d.states, 'TIME-WAIT') : 0
-  return { used: d.total - reusable, reusable }
-}
-
 export const portsEphemeralExhaustion: Check = {
   meta,
   evaluate(facts, ctx) {
@@ -32,7 +25,7 @@ export const portsEphemeralExhaustion: Check = {
     const range = portRange(sysctls)
     const findings: Finding[] = []
     let busiest = 0
-    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
+    for (const j of joinCensus(facts, (c) => c.destinations, destinationKey)) {
       const used = lingering(j, (d) => portsUsed(d, sysctls).used)
       busiest = Math.max(busiest, used)
       const share = used / range.usable

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
-import { pct } from './support/census-helpers.js'
+import { pct } from '../derived/census.js'
 import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { isReserved, portRange, rangeEvidence } from './support/census-helpers.js'
+import { isReserved, portRange, rangeEvidence } from '../derived/census.js'
 import { fail, pass } from './support/helpers.js'
 
 const meta: CheckMeta = {

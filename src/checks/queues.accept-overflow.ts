@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './support/helpers.js'
-import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './support/listener-helpers.js'
+import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from '../derived/listeners.js'
 
 const meta: CheckMeta = {
   id: 'queues.accept-overflow',

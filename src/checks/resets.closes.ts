@@ -2,7 +2,8 @@ import type { Check, CheckMeta, Facts } from '../model/check.js'
 import type { ServerCloses } from '../model/closes.js'
 import { CONNECTION_ENDS } from '../model/closes.js'
 import type { Evidence, Finding } from '../model/finding.js'
-import { synSettings, formatSeconds } from './support/connect-verdict.js'
+import { synSettings } from '../derived/syn-retries.js'
+import { formatSeconds } from '../derived/format.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/helpers.js'
 
 const meta: CheckMeta = {

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Subject } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, stateCount } from './support/census-helpers.js'
+import { destinationKey, destinationLabel, joinCensus, lingering, listenerOwner, stateCount } from '../derived/census.js'
 import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
@@ -33,11 +33,11 @@ export const socketsFinWait2: Check = {
           },
         }),
       )
-    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
+    for (const j of joinCensus(facts, (c) => c.destinations, destinationKey)) {
       const n = lingering(j, (d) => stateCount(d.states, 'FIN-WAIT-2'))
       if (n >= warnAt) report(n, `toward ${destinationLabel(j.end)} (client side)`, { local: j.end.local, remote: j.end.remote, side: 'client' })
     }
-    for (const j of joinSamples(facts, (c) => c.listeners, (l) => l.local)) {
+    for (const j of joinCensus(facts, (c) => c.listeners, (l) => l.local)) {
       const n = lingering(j, (l) => stateCount(l.states, 'FIN-WAIT-2'))
       if (n >= warnAt) report(n, `on listener ${j.end.local} (server side)`, { local: j.end.local, side: 'server', ...listenerOwner(j.end) })
     }

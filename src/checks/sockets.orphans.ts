@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { pct } from './support/census-helpers.js'
+import { pct } from '../derived/census.js'
 import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {

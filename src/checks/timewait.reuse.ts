@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from './support/census-helpers.js'
+import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from '../derived/census.js'
 import { fail, pass } from './support/helpers.js'
 
 const meta: CheckMeta = {

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { clientTimeWait, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from './support/census-helpers.js'
+import { clientTimeWait, destinationLabel, joinCensus, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from '../derived/census.js'
 import { fail, pass, sysctlEvidence } from './support/helpers.js'
 
 const meta: CheckMeta = {
@@ -61,7 +61,7 @@ export const timewaitStorm: Check = {
       )
     }
 
-    for (const j of joinSamples(facts, (c) => c.listeners, (l) => l.local)) {
+    for (const j of joinCensus(facts, (c) => c.listeners, (l) => l.local)) {
       const tw = lingering(j, (l) => stateCount(l.states, 'TIME-WAIT'))
       if (tw <= ctx.threshold('serverTimeWait')) continue
       findings.push(

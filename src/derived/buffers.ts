@@ -1,29 +1,11 @@
-// Shared by the buffers checks and the buffers view: human units, the BDP inputs, counters joined per subject.
-import type { CheckOptions, Facts } from '../../model/check.js'
-import { histogramPercentile } from '../../parsers/ss-tcp-info.js'
-import { sysctlNumbers } from '../../parsers/sysctl.js'
-
-/** 6291456 → "6 MiB", 62500000 → "59.6 MiB" (binary units, as the sysctls are bytes) */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let u = 0
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  const text = u === 0 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(1)
-  return `${text} ${units[u]}`
-}
-
-/** 1e10 → "10 Gbit/s" (decimal units, as links are sold) */
-export function formatBits(bps: number): string {
-  const units: Array<[number, string]> = [[1e12, 'Tbit/s'], [1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'kbit/s']]
-  for (const [div, unit] of units) if (bps >= div) return `${+(bps / div).toFixed(2)} ${unit}`
-  return `${Math.round(bps)} bit/s`
-}
-
-export const formatMs = (seconds: number): string => `${+(seconds * 1000).toFixed(3)} ms`
+// What the buffers checks and the buffers view both need: the buffer sysctls as numbers, the BDP inputs and
+// whether the buffers cover it, interface drops and softnet counters over the window, sockets with a fixed buffer.
+import type { CheckOptions, Facts } from '../model/check.js'
+import type { NetInterface, SoftnetCpu, TcpSocketNote } from '../model/facts.js'
+import { histogramPercentile } from '../parsers/ss-tcp-info.js'
+import { sysctlNumbers } from '../parsers/sysctl.js'
+import { derived } from './cache.js'
+import { growth, joinSamples, type Growth } from './counters.js'
 
 /** tcp_rmem / tcp_wmem "min default max" → numbers, or undefined when absent or malformed */
 export function tcpBufferTriple(facts: Facts, name: string): { min: number; def: number; max: number; raw: string } | undefined {
@@ -49,51 +31,57 @@ export interface BdpInputs {
  * one connection can get) and the given percentile of the RTT of established sockets to non-loopback peers.
  */
 export function bdpInputs(facts: Facts, options: CheckOptions, percentile = 0.9): BdpInputs {
-  const out: BdpInputs = {}
-  if (options.bandwidthBps) {
-    out.bandwidthBps = options.bandwidthBps
-    out.bandwidthFrom = '--bandwidth'
-  } else if (facts.has('interfaces')) {
-    const fastest = facts
-      .get('interfaces')
-      .filter((i) => i.name !== 'lo' && i.speedMbps !== undefined)
-      .sort((a, b) => b.speedMbps! - a.speedMbps!)[0]
-    if (fastest) {
-      out.bandwidthBps = fastest.speedMbps! * 1e6
-      out.bandwidthFrom = `${fastest.name} link speed (/sys/class/net/${fastest.name}/speed)`
+  return derived(facts, `bdpInputs:${percentile}:${options.bandwidthBps}:${options.rttSeconds}`, () => {
+    const out: BdpInputs = {}
+    if (options.bandwidthBps) {
+      out.bandwidthBps = options.bandwidthBps
+      out.bandwidthFrom = '--bandwidth'
+    } else if (facts.has('interfaces')) {
+      const fastest = facts
+        .get('interfaces')
+        .filter((i) => i.name !== 'lo' && i.speedMbps !== undefined)
+        .sort((a, b) => b.speedMbps! - a.speedMbps!)[0]
+      if (fastest) {
+        out.bandwidthBps = fastest.speedMbps! * 1e6
+        out.bandwidthFrom = `${fastest.name} link speed (/sys/class/net/${fastest.name}/speed)`
+      }
     }
-  }
-  if (options.rttSeconds) {
-    out.rttSeconds = options.rttSeconds
-    out.rttFrom = '--rtt'
-  } else if (facts.has('tcpInfo')) {
-    const info = facts.get('tcpInfo')
-    const p = histogramPercentile(info.rttHistogram, percentile)
-    if (p !== undefined) {
-      out.rttSeconds = p / 1000
-      out.rttFrom = `p${Math.round(percentile * 100)} RTT of ${info.remoteSockets} established sockets to non-loopback peers (ss -ti)`
+    if (options.rttSeconds) {
+      out.rttSeconds = options.rttSeconds
+      out.rttFrom = '--rtt'
+    } else if (facts.has('tcpInfo')) {
+      const info = facts.get('tcpInfo')
+      const p = histogramPercentile(info.rttHistogram, percentile)
+      if (p !== undefined) {
+        out.rttSeconds = p / 1000
+        out.rttFrom = `p${Math.round(percentile * 100)} RTT of ${info.remoteSockets} established sockets to non-loopback peers (ss -ti)`
+      }
     }
+    if (out.bandwidthBps !== undefined && out.rttSeconds !== undefined) out.bdpBytes = (out.bandwidthBps / 8) * out.rttSeconds
+    return out
+  })
+}
+
+export const TCP_BUFFER_SYSCTLS = ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] as const
+
+/** A TCP buffer max against the BDP: does one connection fill the path, and if not, its throughput cap. */
+export interface BufferCover {
+  name: string
+  triple: NonNullable<ReturnType<typeof tcpBufferTriple>>
+  covers: boolean
+  /** bit/s one connection can reach with this max at the RTT (max / RTT) */
+  capBps: number
+}
+
+/** tcp_rmem and tcp_wmem max against the BDP; empty when the BDP is unknown. */
+export function bufferCover(facts: Facts, inputs: BdpInputs): BufferCover[] {
+  if (inputs.bdpBytes === undefined) return []
+  const out: BufferCover[] = []
+  for (const name of TCP_BUFFER_SYSCTLS) {
+    const triple = tcpBufferTriple(facts, name)
+    if (triple) out.push({ name, triple, covers: triple.max >= inputs.bdpBytes, capBps: (triple.max * 8) / inputs.rttSeconds! })
   }
-  if (out.bandwidthBps !== undefined && out.rttSeconds !== undefined) out.bdpBytes = (out.bandwidthBps / 8) * out.rttSeconds
   return out
-}
-
-/** A since-boot counter at both ends of the window; delta undefined when there is no window or it went down. */
-export interface Growth {
-  value: number
-  delta?: number
-}
-
-export function growth(start: number | undefined, end: number | undefined, windowed: boolean): Growth | undefined {
-  if (end === undefined) return undefined
-  if (!windowed || start === undefined || end < start) return { value: end }
-  return { value: end, delta: end - start }
-}
-
-/** Rows of two samples joined by key (CPUs by id, interfaces by name); a subject in only one sample has one side. */
-export function joinSamples<T>(start: T[], end: T[], key: (t: T) => string | number): Array<{ start?: T; end: T }> {
-  const before = new Map(start.map((t) => [key(t), t]))
-  return end.map((t) => ({ start: start === end ? undefined : before.get(key(t)), end: t }))
 }
 
 /** Rounds up to a whole MiB: the values suggested for sysctls. */
@@ -106,4 +94,72 @@ export function peersByRtt(facts: Facts, percentile: number, limit: number): Arr
     .map(([remote, p]) => ({ remote, sockets: p.sockets, rttMs: +(histogramPercentile(p.rttHistogram, percentile) ?? 0).toFixed(3) }))
     .sort((a, b) => b.rttMs - a.rttMs || b.sockets - a.sockets)
     .slice(0, limit)
+}
+
+const noteKey = (s: TcpSocketNote) => `${s.local}|${s.peer}`
+
+/** Busy sockets in both samples whose receive buffer did not move while data kept arriving. */
+export function fixedSmallBuffers(facts: Facts): TcpSocketNote[] {
+  if (!facts.has('tcpInfo')) return []
+  const start = facts.first('tcpInfo')
+  const end = facts.get('tcpInfo')
+  if (start === end) return []
+  const before = new Map(start.smallRcvbuf.map((s) => [noteKey(s), s]))
+  return end.smallRcvbuf.filter((s) => {
+    const b = before.get(noteKey(s))
+    return b !== undefined && b.rcvbuf === s.rcvbuf && (s.bytesReceived ?? 0) > (b.bytesReceived ?? 0)
+  })
+}
+
+export const DROP_STATS = ['rx_dropped', 'rx_fifo_errors', 'rx_missed_errors'] as const
+
+export interface InterfaceDrops {
+  iface: NetInterface
+  byStat: Record<string, Growth>
+  drops: number
+  packets: number
+  /** drops / (drops + packets) */
+  share: number
+}
+
+/** Drops and packets of one interface over the window (or since boot). */
+export function interfaceDrops(start: NetInterface | undefined, end: NetInterface, windowed: boolean): InterfaceDrops {
+  const byStat: Record<string, Growth> = {}
+  for (const s of [...DROP_STATS, 'rx_packets']) {
+    const g = growth(start?.stats[s], end.stats[s], windowed)
+    if (g) byStat[s] = g
+  }
+  const pick = (s: string) => (windowed ? byStat[s]?.delta : byStat[s]?.value)
+  // A counter that went down (interface re-created) gives no delta: the interface is judged on the rest.
+  const drops = DROP_STATS.reduce((a, s) => a + (pick(s) ?? 0), 0)
+  const packets = pick('rx_packets') ?? 0
+  return { iface: end, byStat, drops, packets, share: drops + packets > 0 ? drops / (drops + packets) : 0 }
+}
+
+/** Every interface's drops over the window, in the order of the end sample. */
+export function interfacesDrops(facts: Facts, windowed: boolean): InterfaceDrops[] {
+  return derived(facts, `interfacesDrops:${windowed}`, () =>
+    joinSamples(facts.first('interfaces'), facts.get('interfaces'), (i) => i.name).map(({ start, end }) => interfaceDrops(start, end, windowed)),
+  )
+}
+
+export interface SoftnetRow {
+  end: SoftnetCpu
+  cpu: number
+  processed: Growth
+  dropped: Growth
+  squeezed: Growth
+}
+
+/** Every CPU's softnet counters over the window, in the order of the end sample. */
+export function softnetRows(facts: Facts, windowed: boolean): SoftnetRow[] {
+  return derived(facts, `softnetRows:${windowed}`, () =>
+    joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu).map(({ start, end }) => ({
+      end,
+      cpu: end.cpu,
+      processed: growth(start?.processed, end.processed, windowed)!,
+      dropped: growth(start?.dropped, end.dropped, windowed)!,
+      squeezed: growth(start?.timeSqueeze, end.timeSqueeze, windowed)!,
+    })),
+  )
 }

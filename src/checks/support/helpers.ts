@@ -1,8 +1,6 @@
 // Builders shared by the checks, so every finding has the same shape and its doc link.
-import type { CheckMeta, Facts } from '../../model/check.js'
-import type { Counters } from '../../model/facts.js'
+import type { CheckMeta } from '../../model/check.js'
 import type { Evidence, Finding, Severity, Subject } from '../../model/finding.js'
-import { counterSource } from '../../parsers/proc-net-netstat.js'
 
 export const docsFor = (id: string): string => `docs/checks/${id}.md`
 
@@ -42,36 +40,8 @@ export function fail(meta: CheckMeta, input: FailInput): Finding {
   return f
 }
 
-export interface CounterReading {
-  name: string
-  /** the since-boot total at the end of the window */
-  value: number
-  /** growth over the window; undefined when the window is 0 */
-  delta?: number
-}
-
-/** A counter at both ends of the window, or undefined when this kernel lacks it. */
-export function readCounter(facts: Facts, name: string, windowSeconds: number): CounterReading | undefined {
-  const end: Counters = facts.get('counters')
-  if (end[name] === undefined) return undefined
-  if (windowSeconds <= 0) return { name, value: end[name] }
-  const start = facts.first('counters')[name]
-  // A counter that went down was reset (module reload, namespace re-created): judge only the end value.
-  const delta = start === undefined || end[name] < start ? undefined : end[name] - start
-  return { name, value: end[name], delta }
-}
-
-export function counterEvidence(c: CounterReading): Evidence {
-  const e: Evidence = { source: counterSource(c.name), name: c.name, value: c.value }
-  if (c.delta !== undefined) e.delta = c.delta
-  return e
-}
-
-export function sysctlEvidence(name: string, value: string | undefined): Evidence {
-  return { source: `/proc/sys/${name.replaceAll('.', '/')}`, name, value: value ?? null }
-}
-
-export const plural = (n: number, word: string, many = word + 's'): string => `${n} ${n === 1 ? word : many}`
-
-/** "2.0 s" — how the window is written in messages. */
-export const seconds = (s: number): string => `${s.toFixed(1)} s`
+// The counter rule, evidence rows and formatting live in src/derived (one place for checks and views);
+// re-exported here so a check imports its finding builders from one module.
+export { readCounter, type CounterReading } from '../../derived/counters.js'
+export { counterEvidence, sysctlEvidence } from '../../derived/evidence.js'
+export { plural, seconds } from '../../derived/format.js'

@@ -3,16 +3,17 @@
 import Table from 'cli-table3'
 
 import type { Facts } from '../../model/check.js'
-import { humanDuration, keepaliveSettings } from '../../checks/keepalive.detection-time.js'
+import { keepaliveSettings } from '../../derived/keepalive.js'
+import { humanDuration, intervalSeconds } from '../../derived/format.js'
 import { PLAIN_TABLE } from '../style.js'
 
-const secs = (s: number | undefined) => (s === undefined ? '' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
+const secs = (s: number | undefined) => (s === undefined ? '' : intervalSeconds(s))
 
 export function keepaliveView(facts: Facts): string {
   const out: string[] = []
   const k = facts.has('sysctls') ? keepaliveSettings(facts.get('sysctls')) : undefined
   if (k) {
-    const total = k.time + k.intvl * k.probes
+    const total = k.detectionSeconds
     out.push(`Keepalive: time ${k.time} s · intvl ${k.intvl} s · probes ${k.probes} → a dead peer is detected after ${total} s = ${humanDuration(total)}`)
   } else out.push('Keepalive settings: not available')
   if (facts.has('keepaliveSockets')) {

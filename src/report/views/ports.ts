@@ -3,8 +3,7 @@
 import Table from 'cli-table3'
 
 import type { Facts } from '../../model/check.js'
-import { portRange, stateList } from '../../checks/support/census-helpers.js'
-import { portsUsed } from '../../checks/ports.ephemeral-exhaustion.js'
+import { portRange, portsUsed, stateList } from '../../derived/census.js'
 import { PLAIN_TABLE } from '../style.js'
 
 const TOP = 10

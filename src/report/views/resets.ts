@@ -4,7 +4,7 @@ import Table from 'cli-table3'
 
 import type { Facts } from '../../model/check.js'
 import { CONNECTION_ENDS, type ServerCloses } from '../../model/closes.js'
-import { readCauses } from '../../checks/support/reset-causes.js'
+import { readCauses } from '../../derived/reset-causes.js'
 import { isAbnormal } from '../../capture/analyses/closes.js'
 import { PLAIN_TABLE } from '../style.js'
 

@@ -3,7 +3,7 @@
 import Table from 'cli-table3'
 
 import type { Facts } from '../../model/check.js'
-import { stateCount } from '../../checks/support/census-helpers.js'
+import { stateCount } from '../../derived/census.js'
 import { PLAIN_TABLE } from '../style.js'
 
 const TOP = 10

@@ -1,4 +1,5 @@
-import { detectionTime, humanDuration } from '../../../src/checks/keepalive.detection-time.js'
+import { detectionTime } from '../../../src/checks/keepalive.detection-time.js'
+import { humanDuration } from '../../../src/derived/format.js'
 import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
 
 const run = (time: number, intvl: number, probes: number, threshold?: number) =>
