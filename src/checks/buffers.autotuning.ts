@@ -9,6 +9,7 @@ const meta: CheckMeta = {
   description:
     'net.ipv4.tcp_moderate_rcvbuf is 0: receive buffers stay at tcp_rmem[1] (the default) instead of growing toward tcp_rmem[2] as the connection needs, which caps the throughput of every connection on a long or fast path.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_rmem'],
 }
 
 export const autotuning: Check = {

@@ -12,7 +12,9 @@ const meta: CheckMeta = {
   failureTitle: 'TCP buffer max below the bandwidth-delay product',
   description:
     'tcp_rmem/tcp_wmem max is below the bandwidth-delay product (link speed or --bandwidth, times the measured RTT or --rtt): one connection cannot fill the path, its throughput is capped at max / RTT. Also rmem_max/wmem_max when sockets seem to set their own buffers, and busy sockets whose receive buffer stays small and fixed (a SO_RCVBUF the application set).',
-  facts: ['sysctls', 'interfaces', 'tcpInfo'],
+  facts: ['sysctls'],
+  optionalFacts: ['interfaces', 'tcpInfo'],
+  sysctls: ['net.core.rmem_max', 'net.core.wmem_max', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'],
   thresholds: { rttPercentile: { value: 0.9, description: 'the percentile of measured socket RTTs used for the BDP (0.9 = p90)' } },
 }
 

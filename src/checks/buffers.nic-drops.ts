@@ -12,6 +12,7 @@ const meta: CheckMeta = {
   description:
     "An interface's rx_dropped, rx_fifo_errors or rx_missed_errors grew as a share of the packets it received in the window: the NIC ring overflowed (fifo, missed) or the stack dropped what it could not take (dropped).",
   facts: ['interfaces', 'sysctls'],
+  sysctls: ['net.core.netdev_budget', 'net.core.netdev_max_backlog'],
   thresholds: {
     warningShare: { value: 0.001, description: 'drops / (packets + drops) in the window above which an interface is a warning (0.1 %)' },
     criticalShare: { value: 0.01, description: 'the share above which it is critical (1 %)' },

@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     "Per CPU (/proc/net/softnet_stat): dropped grew (the per-CPU backlog queue was full: net.core.netdev_max_backlog) or time_squeeze grew (the receive softirq ran out of net.core.netdev_budget / netdev_budget_usecs with packets left).",
   facts: ['softnet', 'sysctls'],
+  sysctls: ['net.core.netdev_budget', 'net.core.netdev_budget_usecs', 'net.core.netdev_max_backlog'],
 }
 
 export const softnet: Check = {

@@ -11,7 +11,9 @@ const meta: CheckMeta = {
   failureTitle: 'UDP datagrams dropped for buffer space',
   description:
     'Udp/Udp6 RcvbufErrors, SndbufErrors or InErrors grew (datagrams dropped because a socket buffer was full, or malformed); or net.core.rmem_max/wmem_max is below what QUIC stacks ask for (7.5 MB) while UDP sockets are open.',
-  facts: ['counters', 'sysctls', 'sockstat'],
+  facts: ['counters', 'sysctls'],
+  optionalFacts: ['sockstat'],
+  sysctls: ['net.core.rmem_max', 'net.core.wmem_max'],
   thresholds: {
     criticalPerSecond: { value: 100, description: 'UDP errors per second in the window at or above which growth is critical (any growth is a warning)' },
     quicBufferBytes: { value: 7500000, description: 'rmem_max/wmem_max below this (what quic-go asks for) is reported when UDP sockets are open' },

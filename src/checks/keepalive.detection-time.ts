@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'tcp_keepalive_time + tcp_keepalive_intvl × tcp_keepalive_probes: how long a socket with SO_KEEPALIVE (and no per-socket TCP_KEEPIDLE/INTVL/CNT) waits before it declares an idle peer dead. The default is 7875 s = 2 h 11 min 15 s.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
   thresholds: { maxSeconds: { value: 600, description: 'detection time above which the check fails (seconds)' } },
 }
 

@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'tcp_keepalive_time compared with the idle timeouts known for this host: conntrack (nf_conntrack_tcp_timeout_established, when loaded) and a middlebox timeout given with --idle-timeout (AWS NLB: 350 s). An idle flow is dropped before the first probe is sent.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.netfilter.nf_conntrack_tcp_timeout_established'],
 }
 
 const CONNTRACK = 'net.netfilter.nf_conntrack_tcp_timeout_established'

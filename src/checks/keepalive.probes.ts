@@ -12,7 +12,9 @@ const meta: CheckMeta = {
   failureTitle: 'Keepalive probes seen',
   description:
     'In a capture: per connection, the TCP keepalive probes (0/1 byte at the next sequence − 1, Wireshark\'s rule), the keepalive ACKs that answer them, and their median interval. Unanswered probes mean a dead or filtered peer.',
-  facts: ['capture', 'sysctls'],
+  facts: ['capture'],
+  optionalFacts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
   needsCapture: true,
   thresholds: { unanswered: { value: 2, description: 'unanswered probes on a connection that make it a warning' } },
 }

@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'Sockets toward one destination (local address, remote address:port) hold a large share of the ephemeral ports connect() can use for it: every state that holds a local port counts, except TIME_WAIT that tcp_tw_reuse lets connect() reuse. Judged on the smaller of the two samples.',
   facts: ['census', 'sysctls'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps'],
   thresholds: {
     warningShare: { value: 0.5, description: 'ports used toward one destination as a share of the usable range: warning' },
     criticalShare: { value: 0.8, description: 'the same share: critical' },

@@ -9,6 +9,7 @@ const meta: CheckMeta = {
   description:
     'net.ipv4.tcp_abort_on_overflow is 1: when an accept queue is full the kernel answers the handshake with RST, so clients see "connection reset by peer" at once instead of retrying until the application catches up.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_abort_on_overflow'],
 }
 
 export const abortOnOverflow: Check = {

@@ -10,7 +10,9 @@ const meta: CheckMeta = {
   failureTitle: 'Accept queue overflowing',
   description:
     'ListenOverflows/ListenDrops grew: connections completed the handshake but the accept queue was full, so the kernel dropped them. Attributed to the listeners whose own drop count (ss -m skmem d) grew or whose queue was full.',
-  facts: ['counters', 'listeners', 'sysctls'],
+  facts: ['counters', 'listeners'],
+  optionalFacts: ['sysctls'],
+  sysctls: ['net.core.somaxconn'],
 }
 
 const REMEDIATION_TEXT =

@@ -12,6 +12,7 @@ const meta: CheckMeta = {
   description:
     "A listener's accept-queue limit equals net.core.somaxconn while somaxconn is below 4096 (the application asked for more and was capped), or is 511 (the nginx/Node.js/Redis default) on a listener that has overflowed: raising somaxconn alone does not help until the application's backlog is raised too.",
   facts: ['listeners', 'sysctls'],
+  sysctls: ['net.core.somaxconn'],
 }
 
 const APP_DEFAULT_BACKLOG = 511

@@ -9,6 +9,7 @@ const meta: CheckMeta = {
   description:
     'TCPReqQFullDrop (SYN dropped: SYN queue full and no cookies) or SYN cookies sent (TCPReqQFullDoCookies, SyncookiesSent) grew: a SYN flood, or a SYN queue too small for legitimate load.',
   facts: ['counters', 'sysctls'],
+  sysctls: ['net.ipv4.tcp_max_syn_backlog'],
 }
 
 const COMMANDS = [

@@ -8,6 +8,7 @@ const meta: CheckMeta = {
   failureTitle: 'SYN cookies disabled',
   description: 'net.ipv4.tcp_syncookies is 0: a SYN flood fills the SYN queue and legitimate clients are dropped instead of answered with cookies.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_syncookies'],
 }
 
 export const syncookies: Check = {

@@ -13,7 +13,9 @@ const meta: CheckMeta = {
   failureTitle: 'Connections ended abnormally',
   description:
     'In a capture: how each connection ended (graceful, refused, timeout, abort by client or server, with the unanswered-request signature, half-closed, open, partial), one finding per server endpoint. A live capture is joined with the abort counters of the same window.',
-  facts: ['capture', 'sysctls', 'counters'],
+  facts: ['capture'],
+  optionalFacts: ['sysctls', 'counters'],
+  sysctls: ['net.ipv4.tcp_syn_retries', 'net.ipv4.tcp_syn_linear_timeouts'],
   needsCapture: true,
 }
 

@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'FIN_WAIT2 sockets toward one destination (client side) or on one listener (server side), present in both samples: this side closed, the peer never sent its FIN. Orphaned ones last tcp_fin_timeout; ones still owned by a process (shutdown() without close()) last until it closes them.',
   facts: ['census', 'sysctls'],
+  sysctls: ['net.ipv4.tcp_fin_timeout'],
   thresholds: { warning: { value: 100, description: 'FIN_WAIT2 sockets of one destination or listener in both samples' } },
 }
 

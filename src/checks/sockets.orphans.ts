@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'Orphaned TCP sockets (closed by the application, still finishing in the kernel) in /proc/net/sockstat against net.ipv4.tcp_max_orphans, in both samples; beyond the limit the kernel resets connections ("too many orphaned sockets").',
   facts: ['sockstat', 'sysctls'],
+  sysctls: ['net.ipv4.tcp_max_orphans'],
   thresholds: {
     warningShare: { value: 0.25, description: 'orphans as a share of tcp_max_orphans: warning' },
     criticalShare: { value: 0.5, description: 'the same share: critical' },

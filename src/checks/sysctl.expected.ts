@@ -10,6 +10,7 @@ const meta: CheckMeta = {
   description:
     'The host has the kernel settings the configuration expects (expect.sysctls, e.g. "net.core.somaxconn": ">=4096"): one failing finding per setting that differs (critical) or cannot be read (warning).',
   facts: ['sysctls'],
+  sysctlsFromConfig: true,
 }
 
 /** The line that keeps the setting across reboots. */

@@ -11,7 +11,9 @@ const meta: CheckMeta = {
   failureTitle: 'TCP retransmitting heavily',
   description:
     'Retransmitted segments (Tcp RetransSegs) are a high share of the segments sent (OutSegs + RetransSegs: OutSegs excludes retransmissions) in the window: loss or reordering on the path, or queues dropping. SYN retransmits and retransmission timeouts are shown, with the congestion control in use.',
-  facts: ['counters', 'sysctls', 'tcpInfo'],
+  facts: ['counters', 'sysctls'],
+  optionalFacts: ['tcpInfo'],
+  sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control'],
   thresholds: {
     warningShare: { value: 0.01, description: 'RetransSegs / (OutSegs + RetransSegs) in the window above which it is a warning (1 %)' },
     criticalShare: { value: 0.05, description: 'the share above which it is critical (5 %)' },

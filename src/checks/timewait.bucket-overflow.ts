@@ -10,6 +10,7 @@ const meta: CheckMeta = {
   description:
     'TCPTimeWaitOverflow grew (the kernel destroyed TIME_WAIT sockets early because tcp_max_tw_buckets was reached), or the TIME_WAIT count is at tcp_max_tw_buckets now.',
   facts: ['counters', 'sysctls', 'sockstat'],
+  sysctls: ['net.ipv4.tcp_max_tw_buckets'],
 }
 
 const FIX =

@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'Client-side TIME_WAIT toward a destination holds a large share of the usable ephemeral ports while net.ipv4.tcp_tw_reuse does not apply to it (0, or 2 and the destination is not loopback, or TCP timestamps are off).',
   facts: ['census', 'sysctls'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps'],
   thresholds: { share: { value: 0.5, description: 'client-side TIME_WAIT toward one destination as a share of the usable ephemeral ports' } },
 }
 

@@ -12,7 +12,9 @@ const meta: CheckMeta = {
   failureTitle: 'TIME_WAIT storm',
   description:
     'TIME_WAIT sockets attributed per side: client side per destination against the ephemeral ports connect() can use for it (reusable ones under tcp_tw_reuse count as reusable), server side per listener, and host-wide against tcp_max_tw_buckets. Counted only when present in both samples.',
-  facts: ['census', 'sysctls', 'sockstat'],
+  facts: ['census', 'sysctls'],
+  optionalFacts: ['sockstat'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_max_tw_buckets'],
   thresholds: {
     warningShare: { value: 0.5, description: 'client-side TIME_WAIT toward one destination, as a share of the usable ephemeral ports: warning' },
     criticalShare: { value: 0.8, description: 'the same share: critical' },

@@ -1,8 +1,5 @@
 import { BaseCommand } from '../cli/base.js'
-
-import { CHECKS } from '../checks/registry.js'
-import { docsFor } from '../checks/support/helpers.js'
-import { PROBES } from '../probes/index.js'
+import { catalogue, topicsOf } from '../engine/catalogue.js'
 
 export interface CheckListing {
   id: string
@@ -10,37 +7,53 @@ export interface CheckListing {
   title: string
   failureTitle: string
   description: string
+  /** files and commands it reads, and the /proc/sys path of each sysctl */
   reads: string[]
+  facts: string[]
+  optionalFacts: string[]
+  sysctls: string[]
   needsCapture: boolean
   thresholds: Record<string, { default: number; description: string }>
   docs: string
 }
 
 export default class Checks extends BaseCommand {
-  static summary = 'List every check: id, topic, title, what it reads, doc page'
+  static summary = 'List every check by topic: id, title, exactly what it reads, thresholds, doc page'
   static enableJsonFlag = true
 
   async run(): Promise<CheckListing[]> {
     await this.parse(Checks)
-    const list = CHECKS.map((c) => ({
-      id: c.meta.id,
-      topic: c.meta.topic,
-      title: c.meta.title,
-      failureTitle: c.meta.failureTitle,
-      description: c.meta.description,
-      reads: [...new Set(c.meta.facts.flatMap((f) => PROBES[f].reads))],
-      needsCapture: Boolean(c.meta.needsCapture),
-      thresholds: Object.fromEntries(Object.entries(c.meta.thresholds ?? {}).map(([k, t]) => [k, { default: t.value, description: t.description }])),
-      docs: docsFor(c.meta.id),
+    // The catalogue made at build time: listing imports no check module.
+    const entries = await catalogue()
+    const list = entries.map(({ meta, reads, docs }) => ({
+      id: meta.id,
+      topic: meta.topic,
+      title: meta.title,
+      failureTitle: meta.failureTitle,
+      description: meta.description,
+      reads,
+      facts: meta.facts,
+      optionalFacts: meta.optionalFacts ?? [],
+      sysctls: meta.sysctls ?? [],
+      needsCapture: Boolean(meta.needsCapture),
+      thresholds: Object.fromEntries(Object.entries(meta.thresholds ?? {}).map(([k, t]) => [k, { default: t.value, description: t.description }])),
+      docs,
     }))
     if (!this.jsonEnabled()) {
       const idWidth = Math.max(...list.map((c) => c.id.length))
-      for (const c of list) {
-        this.log(`${c.id.padEnd(idWidth)}  ${c.title}`)
-        this.log(`${' '.repeat(idWidth)}  reads: ${c.reads.join(', ')}${c.needsCapture ? ' (with --pcap or --capture)' : ''}`)
-        const thresholds = Object.entries(c.thresholds).map(([k, t]) => `${k}=${t.default}`)
-        if (thresholds.length) this.log(`${' '.repeat(idWidth)}  thresholds: ${thresholds.join(', ')} (set in --config: checks.${c.id}.thresholds)`)
-        this.log(`${' '.repeat(idWidth)}  docs: ${c.docs}`)
+      const pad = ' '.repeat(idWidth + 4)
+      this.log('Each check by topic: what it reads (files, commands, sysctls); its page is docs/checks/<id>.md.')
+      for (const topic of topicsOf(entries)) {
+        this.log(`${topic}`)
+        for (const c of list.filter((x) => x.topic === topic)) {
+          this.log(`  ${c.id.padEnd(idWidth)}  ${c.title}`)
+          const files = c.reads.filter((r) => !r.startsWith('/proc/sys/'))
+          if (files.length) this.log(`${pad}reads: ${files.join(', ')}${c.needsCapture ? ' (with --pcap or --capture)' : ''}`)
+          if (c.sysctls.length) this.log(`${pad}sysctls: ${c.sysctls.join(', ')}`)
+          else if (c.reads.some((r) => r.startsWith('/proc/sys/...'))) this.log(`${pad}sysctls: those named in expect.sysctls of --config`)
+          const thresholds = Object.entries(c.thresholds).map(([k, t]) => `${k}=${t.default}`)
+          if (thresholds.length) this.log(`${pad}thresholds: ${thresholds.join(', ')} (set in --config: checks.${c.id}.thresholds)`)
+        }
       }
     }
     return list

@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
+import type { Session } from '../engine/session.js'
 import type { Report } from '../model/finding.js'
 
 export default class Keepalive extends NetdocCommand {
@@ -12,13 +12,14 @@ export default class Keepalive extends NetdocCommand {
   ]
   protected topic = 'keepalive'
   protected viewFacts = ['sysctls' as const, 'keepaliveSockets' as const]
+  protected viewSysctls = ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Keepalive)
     return this.runReport({ flags, topics: [] })
   }
 
-  protected async view(result: RunResult): Promise<string> {
+  protected async view({ run: result }: Session): Promise<string> {
     const { keepaliveView } = await import('../report/views/keepalive.js')
     return keepaliveView(result.facts)
   }

@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
+import type { Session } from '../engine/session.js'
 import type { Report } from '../model/finding.js'
 
 export default class Resets extends NetdocCommand {
@@ -18,7 +18,7 @@ export default class Resets extends NetdocCommand {
     return this.runReport({ flags, topics: [] })
   }
 
-  protected async view(result: RunResult): Promise<string> {
+  protected async view({ run: result }: Session): Promise<string> {
     const { resetsView } = await import('../report/views/resets.js')
     return resetsView(result.facts, result.windowSeconds)
   }

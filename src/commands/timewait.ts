@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
+import type { Session } from '../engine/session.js'
 import type { Report } from '../model/finding.js'
 
 export default class Timewait extends NetdocCommand {
@@ -13,7 +13,7 @@ export default class Timewait extends NetdocCommand {
     return this.runReport({ flags, topics: ['timewait', 'sockets'] })
   }
 
-  protected async view(result: RunResult): Promise<string> {
+  protected async view({ run: result }: Session): Promise<string> {
     const { timewaitView } = await import('../report/views/timewait.js')
     return timewaitView(result.facts)
   }

@@ -1,14 +1,15 @@
 import { Unavailable } from '../model/errors.js'
 import { sysctlName, sysctlPath } from '../parsers/sysctl.js'
 import type { Probe } from './probe.js'
-import { SYSCTL_NAMES } from './sysctls.js'
 
 export const sysctls: Probe<'sysctls'> = {
   id: 'sysctls',
   sampled: false,
   reads: ['/proc/sys/net/...', '/proc/sys/fs/file-max, file-nr, nr_open'],
   async collect(source, _get, ctx) {
-    const names = [...new Set<string>([...SYSCTL_NAMES, ...(ctx?.extraSysctls ?? [])])]
+    // Only what the run needs: the engine derives the list from the selected checks' meta.sysctls.
+    const names = [...new Set<string>(ctx?.sysctls ?? [])]
+    if (names.length === 0) return new Map()
     const read = await source.textMany(names.map(sysctlPath))
     const out = new Map<string, string>()
     let denied: Unavailable | undefined

@@ -143,7 +143,7 @@ describe('netdoc checks --json', () => {
     const r = await runCli(['checks', '--json'])
     expect(r.code).toBe(0)
     const list = JSON.parse(r.stdout)
-    const { CHECKS } = await import('../../src/checks/registry.js')
+    const CHECKS = await (await import('../../src/checks/registry.js')).loadAllChecks()
     expect(list.map((c: any) => c.id)).toEqual(CHECKS.map((c) => c.meta.id))
     for (const c of CHECKS) {
       const listed = list.find((l: any) => l.id === c.meta.id)

@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { CHECKS } from '../../../src/checks/registry.js'
+import { loadAllChecks } from '../../../src/checks/registry.js'
 import { findConfig, loadConfig, validateConfig } from '../../../src/engine/config.js'
 import { UsageError } from '../../../src/model/errors.js'
+
+const CHECKS = await loadAllChecks()
 
 const dir = mkdtempSync(join(tmpdir(), 'netdoc-config-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
