@@ -2,7 +2,7 @@
 // itself is the session's (src/engine/session.ts); a checking command is flags → session → render.
 import { Command, Errors } from '@oclif/core'
 
-import { runSession, type Session } from '../engine/session.js'
+import type { Session } from '../engine/session.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
 import type { Report } from '../model/finding.js'
@@ -73,6 +73,8 @@ export abstract class NetdocCommand extends BaseCommand {
     const { flags } = parsed
     const wait = statusLine()
     const progress = statusLine()
+    // Imported here, not at the top: `netdoc checks` shares this base and runs no checks.
+    const { runSession } = await import('../engine/session.js')
     const session = await runSession({
       flags,
       topics: this.topic ? [this.topic].flat() : parsed.topics,

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
-import { parseHostPort } from '../cli/units.js'
+import { parseHostPort } from '../engine/units.js'
 import { connectSession } from '../engine/session.js'
 import { UsageError } from '../model/errors.js'
 import type { Report } from '../model/finding.js'

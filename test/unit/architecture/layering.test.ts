@@ -55,8 +55,12 @@ describe('layering of src/ (from the import graph)', () => {
     expect(violations((p) => p.startsWith('report/'), (d) => d.startsWith('checks/'))).toEqual([])
   })
 
-  test('no command imports a probe or a parser: commands go through the engine', () => {
-    expect(violations((p) => p.startsWith('commands/'), (d) => d.startsWith('probes/') || d.startsWith('parsers/'))).toEqual([])
+  test('no command (nor the command base in src/cli) imports a probe or a parser: commands go through the engine', () => {
+    expect(violations((p) => p.startsWith('commands/') || p.startsWith('cli/'), (d) => d.startsWith('probes/') || d.startsWith('parsers/'))).toEqual([])
+  })
+
+  test('the engine imports no command, no command base and no renderer', () => {
+    expect(violations((p) => p.startsWith('engine/'), (d) => /^(commands|cli|report)\//.test(d))).toEqual([])
   })
 
   test('derived data imports no check, view or command', () => {

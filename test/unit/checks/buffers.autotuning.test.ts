@@ -1,5 +1,5 @@
 import { autotuning } from '../../../src/checks/buffers.autotuning.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 describe('buffers.autotuning', () => {
   test.each([
@@ -12,7 +12,7 @@ describe('buffers.autotuning', () => {
 
   test('the message names the buffer size sockets are stuck at', () => {
     const facts = factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_moderate_rcvbuf': '0', 'net.ipv4.tcp_rmem': '4096\t131072\t6291456' }) })
-    const [f] = autotuning.evaluate(facts, ctxOf(autotuning, 0))
+    const [f] = evaluateDeclared(autotuning, facts, ctxOf(autotuning, 0))
     expect(f.message).toContain('131072 bytes')
     expect(f.remediation?.commands).toContain('sysctl -w net.ipv4.tcp_moderate_rcvbuf=1')
   })

@@ -1,7 +1,7 @@
 import { abortOnOverflow } from '../../../src/checks/queues.abort-on-overflow.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
-const run = (o: Record<string, string>) => abortOnOverflow.evaluate(factsOf({ sysctls: sysctls(o) }), ctxOf(abortOnOverflow.meta, 0))
+const run = (o: Record<string, string>) => evaluateDeclared(abortOnOverflow, factsOf({ sysctls: sysctls(o) }), ctxOf(abortOnOverflow.meta, 0))
 
 test('1 → info explaining resets instead of retries', () => {
   const [f] = run({ 'net.ipv4.tcp_abort_on_overflow': '1' })

@@ -1,10 +1,10 @@
 import { synOverflow } from '../../../src/checks/queues.syn-overflow.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const meta = synOverflow.meta
 const sys = sysctls({ 'net.ipv4.tcp_max_syn_backlog': 512 })
 const run = (start: Record<string, number>, end: Record<string, number>, w = 2) =>
-  synOverflow.evaluate(factsOf({ counters: start }, { counters: end, sysctls: sys }), ctxOf(meta, w))
+  evaluateDeclared(synOverflow, factsOf({ counters: start }, { counters: end, sysctls: sys }), ctxOf(meta, w))
 const c = (drop: number, cookies: number, sent: number) => ({ TcpExtTCPReqQFullDrop: drop, TcpExtTCPReqQFullDoCookies: cookies, TcpExtSyncookiesSent: sent })
 
 describe('queues.syn-overflow', () => {

@@ -1,7 +1,7 @@
 import { syncookies } from '../../../src/checks/queues.syncookies.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
-const run = (o: Record<string, string>) => syncookies.evaluate(factsOf({ sysctls: sysctls(o) }), ctxOf(syncookies.meta, 0))
+const run = (o: Record<string, string>) => evaluateDeclared(syncookies, factsOf({ sysctls: sysctls(o) }), ctxOf(syncookies.meta, 0))
 
 test.each([
   ['0', 'fail'],

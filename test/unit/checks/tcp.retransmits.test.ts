@@ -1,7 +1,7 @@
 import { retransmits } from '../../../src/checks/tcp.retransmits.js'
 import type { Counters, TcpInfo } from '../../../src/model/facts.js'
 import { emptyHistogram } from '../../../src/parsers/ss-tcp-info.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const seg = (out: number, retrans: number): Counters => ({ TcpOutSegs: out, TcpRetransSegs: retrans, TcpExtTCPSynRetrans: 0, TcpExtTCPTimeouts: 0 })
 const cubic = sysctls({ 'net.ipv4.tcp_congestion_control': 'cubic', 'net.ipv4.tcp_available_congestion_control': 'reno cubic' })
@@ -32,13 +32,13 @@ describe('tcp.retransmits', () => {
   test('the share counts retransmissions among the segments sent (OutSegs excludes them)', () => {
     // the stuck-listener snapshot's numbers: OutSegs +9, RetransSegs +20 in the window
     const facts = factsOf({ counters: seg(0, 0), sysctls: cubic }, { counters: seg(9, 20) })
-    const [f] = retransmits.evaluate(facts, ctxOf(retransmits, 2))
+    const [f] = evaluateDeclared(retransmits, facts, ctxOf(retransmits, 2))
     expect(f.message).toContain('20 of 29 segments retransmitted (68.97 %) in 2.0 s')
   })
 
   test('the message names the congestion control and bbr; details are the sockets with the most retransmits', () => {
     const facts = factsOf({ counters: seg(0, 0), sysctls: cubic, tcpInfo: info }, { counters: { ...seg(10000, 600), TcpExtTCPTimeouts: 3 } })
-    const [f] = retransmits.evaluate(facts, ctxOf(retransmits, 2))
+    const [f] = evaluateDeclared(retransmits, facts, ctxOf(retransmits, 2))
     expect(f.message).toContain('600 of 10600 segments retransmitted (5.66 %)')
     expect(f.message).toContain('timeouts 3')
     expect(f.message).toContain('congestion control cubic; bbr is not loaded')
@@ -48,7 +48,7 @@ describe('tcp.retransmits', () => {
 
   test('without ss the finding stands, with no details', () => {
     const facts = factsOf({ counters: seg(0, 0), sysctls: cubic }, { counters: seg(10000, 600) })
-    const [f] = retransmits.evaluate(facts, ctxOf(retransmits, 2))
+    const [f] = evaluateDeclared(retransmits, facts, ctxOf(retransmits, 2))
     expect(f.status).toBe('fail')
     expect(f.details).toBeUndefined()
   })
