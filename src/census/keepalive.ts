@@ -3,8 +3,8 @@
 // local listener (server side) or per process and destination (client side) as the lines stream by; per socket
 // only a 53-bit id is kept, so the window can tell sockets present in both samples.
 import type { EstablishedKeepalive, KeepaliveGroup } from '../model/facts.js'
-import { splitEndpoint } from './address.js'
-import { parseTimer, type SsSocket } from './ss.js'
+import { splitEndpoint } from '../parsers/address.js'
+import { parseTimer, type SsSocket } from '../parsers/ss.js'
 
 /** A 53-bit id of a socket's "local peer" (two 32-bit FNV-1a hashes). */
 export function socketId(local: string, peer: string): number {

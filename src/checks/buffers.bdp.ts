@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { bdpInputs, bufferCover, fixedSmallBuffers, peersByRtt, roundUpMiB, tcpBufferTriple } from '../derived/buffers.js'
 import { formatBits, formatBytes, formatMs } from '../derived/format.js'
-import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'buffers.bdp',

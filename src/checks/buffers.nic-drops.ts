@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Severity } from '../model/finding.js'
 import { DROP_STATS, interfacesDrops } from '../derived/buffers.js'
 import { percent } from '../derived/format.js'
-import { fail, pass, plural, seconds } from './support/helpers.js'
+import { fail, pass, plural, seconds } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'buffers.nic-drops',

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { softnetRows } from '../derived/buffers.js'
-import { fail, pass, plural, seconds, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, plural, seconds, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'buffers.softnet',

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
 import { formatBytes } from '../derived/format.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'buffers.tcp-memory',

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { formatBytes } from '../derived/format.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'buffers.udp',

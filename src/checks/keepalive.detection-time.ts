@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { KEEPALIVE_SYSCTLS as NAMES, keepaliveSettings } from '../derived/keepalive.js'
 import { humanDuration } from '../derived/format.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.detection-time',

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { KeepaliveConnection } from '../model/capture.js'
 import type { Evidence } from '../model/finding.js'
-import { fail, pass, plural } from './support/helpers.js'
+import { fail, pass, plural } from './support/findings.js'
 import { keepaliveSettings } from '../derived/keepalive.js'
 import { intervalSeconds } from '../derived/format.js'
 

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { destinationKey, destinationLabel, joinCensus, lingering, pct, portRange, portsUsed, rangeEvidence, reuseEvidence, stateList, twReuse } from '../derived/census.js'
-import { fail, pass } from './support/helpers.js'
+import { fail, pass } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'ports.ephemeral-exhaustion',

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
 import { pct } from '../derived/census.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'ports.fd-limit',

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { isReserved, portRange, rangeEvidence } from '../derived/census.js'
-import { fail, pass } from './support/helpers.js'
+import { fail, pass } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'ports.range',

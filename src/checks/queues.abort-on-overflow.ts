@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'queues.abort-on-overflow',

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './support/helpers.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, skip } from './support/findings.js'
 import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from '../derived/listeners.js'
 
 const meta: CheckMeta = {

@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip } from './support/helpers.js'
+import { fail, pass, skip } from './support/findings.js'
 import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from '../derived/listeners.js'
 
 const meta: CheckMeta = {

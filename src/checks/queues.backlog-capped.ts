@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { joinListeners, listenerLabel, listenerSubject } from '../derived/listeners.js'
 
 const meta: CheckMeta = {

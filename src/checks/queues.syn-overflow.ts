@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { counterEvidence, fail, pass, readCounter, seconds, skip } from './support/helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, skip } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'queues.syn-overflow',

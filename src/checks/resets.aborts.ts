@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, seconds, skip } from './support/helpers.js'
+import { counterEvidence, fail, pass, seconds, skip } from './support/findings.js'
 import { readCauses, type CauseReading } from '../derived/reset-causes.js'
 
 const meta: CheckMeta = {

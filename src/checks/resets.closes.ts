@@ -4,7 +4,7 @@ import { CONNECTION_ENDS } from '../model/closes.js'
 import type { Evidence, Finding } from '../model/finding.js'
 import { synSettings } from '../derived/syn-retries.js'
 import { formatSeconds } from '../derived/format.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/helpers.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'resets.closes',

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { CloseWaitGroup } from '../model/facts.js'
 import type { Finding, Subject } from '../model/finding.js'
 import { joinCensus, lingering } from '../derived/census.js'
-import { fail, pass } from './support/helpers.js'
+import { fail, pass } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.close-wait',

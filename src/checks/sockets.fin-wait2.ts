@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Subject } from '../model/finding.js'
 import { destinationKey, destinationLabel, joinCensus, lingering, listenerOwner, stateCount } from '../derived/census.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.fin-wait2',

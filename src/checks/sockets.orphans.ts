@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { pct } from '../derived/census.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.orphans',

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { meetsExpectation, parseExpectation, type SysctlExpectation } from '../parsers/sysctl-expectation.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { meetsExpectation, parseExpectation, type SysctlExpectation } from './support/sysctl-expectation.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sysctl.expected',

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
 import { retransmissionShare } from '../derived/retransmits.js'
 import { percent } from '../derived/format.js'
-import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'tcp.retransmits',

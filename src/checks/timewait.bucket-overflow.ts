@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'timewait.bucket-overflow',

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from '../derived/census.js'
-import { fail, pass } from './support/helpers.js'
+import { fail, pass } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'timewait.reuse',

@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { clientTimeWait, destinationLabel, joinCensus, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse } from '../derived/census.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'timewait.storm',

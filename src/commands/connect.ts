@@ -5,7 +5,7 @@ import { commonFlags } from '../cli/flags.js'
 import { parseHostPort } from '../engine/units.js'
 import { connectSession } from '../engine/session.js'
 import { UsageError } from '../model/errors.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Connect extends BaseCommand {
   static summary = 'One connection attempt diagnosed: ok, refused (RST), timeout (SYN unanswered), unreachable, dns'

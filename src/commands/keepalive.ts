@@ -1,6 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Keepalive extends NetdocCommand {
   static summary = 'Keepalive settings and detection time, and with --pcap/--capture the probes and heartbeats on the wire'

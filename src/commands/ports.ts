@@ -1,6 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Ports extends NetdocCommand {
   static summary = 'Ephemeral port range and its use per destination; descriptor limits of socket-owning processes'

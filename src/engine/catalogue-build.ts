@@ -1,5 +1,5 @@
 // Makes the catalogue from the check modules (the build's scripts/catalogue.mjs, and tests running from src/).
-import { docsFor } from '../checks/support/helpers.js'
+import { docsFor } from '../checks/support/findings.js'
 import type { Check } from '../model/check.js'
 import { PROBES } from '../probes/index.js'
 import type { CatalogueEntry } from './catalogue.js'

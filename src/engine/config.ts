@@ -7,9 +7,9 @@ import type { CheckMeta } from '../model/check.js'
 
 /** What validation needs of a check: its meta (a catalogue entry or the check itself). */
 type Known = { meta: CheckMeta }
-import { UsageError } from '../model/errors.js'
+import { unreadableFile, UsageError } from '../model/errors.js'
 import type { Severity } from '../model/finding.js'
-import { parseExpectation } from '../parsers/sysctl-expectation.js'
+import { parseExpectation } from '../checks/support/sysctl-expectation.js'
 
 export interface CheckConfig {
   thresholds?: Record<string, number>
@@ -61,7 +61,7 @@ export async function loadConfig(path: string, checks: readonly Known[], label =
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new UsageError(`${label}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw unreadableFile(label, err)
   }
   let raw: unknown
   try {

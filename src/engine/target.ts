@@ -1,6 +1,6 @@
 import type { CheckMeta } from '../model/check.js'
 import type { HostInfo } from '../model/facts.js'
-import type { Target } from '../model/finding.js'
+import type { Target } from '../model/report.js'
 import type { SnapshotManifest } from '../probes/snapshot.js'
 
 export interface TargetInput {

@@ -1,7 +1,8 @@
 // The human report: severity first, subject, message, then the remediation with commands to copy.
 import type { ChalkInstance } from 'chalk'
 
-import type { Finding, Report, Subject } from '../model/finding.js'
+import type { Finding, Subject } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 import { makeChalk, type Style } from './style.js'
 
 export function subjectLabel(s: Subject): string {

@@ -71,7 +71,7 @@ describe('--baseline', () => {
   })
 
   test('a baseline that is missing or not a report is a usage error naming the file', async () => {
-    expectUsageError(await check(['--baseline', join(dir, 'missing.json')]), `--baseline ${join(dir, 'missing.json')}`, 'ENOENT')
+    expectUsageError(await check(['--baseline', join(dir, 'missing.json')]), `--baseline ${join(dir, 'missing.json')}`, 'no such file')
     const notReport = join(dir, 'not-report.json')
     writeFileSync(notReport, '{"hello": 1}')
     expectUsageError(await check(['--baseline', notReport]), notReport, 'not a netdoc JSON report')

@@ -7,7 +7,7 @@ import type { ConnectAttempt } from '../../probes/connect.js'
 import { formatEndpoint } from '../../parsers/address.js'
 import { SYN_SYSCTLS, synSettings } from '../../derived/syn-retries.js'
 import { formatSeconds } from '../../derived/format.js'
-import { docsFor, sysctlEvidence } from './helpers.js'
+import { docsFor, sysctlEvidence } from './findings.js'
 
 export const CONNECT_CHECK = 'connect.result'
 export type ConnectVerdict = 'ok' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error'

@@ -15,7 +15,7 @@ function filesUnder(dir: string): string[] {
 // import x from '...', import type {...} from '...', export ... from '...', import '...', import('...')
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g
 
-/** Every project file a file imports, as paths relative to src/ ("checks/support/helpers.ts"). */
+/** Every project file a file imports, as paths relative to src/ ("checks/support/findings.ts"). */
 export function importsOf(text: string, file: string): string[] {
   const out: string[] = []
   for (const m of text.matchAll(IMPORT)) {
@@ -37,7 +37,7 @@ function violations(from: (p: string) => boolean, to: (p: string) => boolean): s
 
 describe('layering of src/ (from the import graph)', () => {
   test('the graph is read: checks import their finding builders, the registry imports the checks', () => {
-    expect(graph.get('checks/queues.syncookies.ts')).toContain('checks/support/helpers.ts')
+    expect(graph.get('checks/queues.syncookies.ts')).toContain('checks/support/findings.ts')
     expect(graph.get('checks/registry.ts')?.filter(isCheck).length).toBeGreaterThan(20)
   })
 

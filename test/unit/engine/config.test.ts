@@ -68,7 +68,7 @@ describe('config files', () => {
     const bad = join(dir, 'b.json')
     writeFileSync(bad, '{"idleTimeout": ')
     await expect(loadConfig(bad, CHECKS)).rejects.toThrow(`--config ${bad}: not valid JSON`)
-    await expect(loadConfig(join(dir, 'missing.yaml'), CHECKS)).rejects.toThrow(/cannot read it \(ENOENT\)/)
+    await expect(loadConfig(join(dir, 'missing.yaml'), CHECKS)).rejects.toThrow(/missing.yaml: no such file$/)
   })
 
   test('.netdocrc.json or .netdocrc.yaml in the directory; both is an error', () => {

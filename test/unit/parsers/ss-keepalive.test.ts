@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { aggregateKeepalive, socketId } from '../../../src/parsers/ss-keepalive.js'
+import { aggregateKeepalive, socketId } from '../../../src/census/keepalive.js'
 import { parseSs } from '../../../src/parsers/ss.js'
 import { ROOT } from '../../helpers/netns.js'
 
