@@ -1,15 +1,20 @@
 // A session owns one run: configuration, baseline, selection, source, target, notes, the window, the report and
 // its exit code. Commands are flags → session → render; nothing of a run is decided in src/cli or src/commands.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
+import { join } from 'node:path'
 
 import type { CheckOptions } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
 import type { Report } from '../model/report.js'
 import type { ProbeContext } from '../probes/index.js'
+import { loadAllChecks, loadChecks } from '../checks/registry.js'
+import { connectFinding } from '../checks/support/connect-verdict.js'
+import { SYN_SYSCTLS } from '../derived/syn-retries.js'
 import { LiveSource } from '../probes/live.js'
 import { NetnsSource } from '../probes/netns.js'
-import { SnapshotSource } from '../probes/snapshot.js'
+import { MANIFEST, RecordingSource, SnapshotSource, type SnapshotManifest } from '../probes/snapshot.js'
 import type { Source } from '../probes/source.js'
 import { parseBandwidth, parseDurationFlag } from './units.js'
 import { loadBaseline, markBaseline } from './baseline.js'
@@ -18,6 +23,8 @@ import { resolveConfig, type Config } from './config.js'
 import { buildReport } from './report.js'
 import { runChecks, type RunResult } from './run.js'
 import { selectChecks, splitList } from './select.js'
+import { WindowFacts } from './facts.js'
+import { collectSample } from './sample.js'
 import { describeTarget } from './target.js'
 
 /** The flags of a checking command, as oclif parsed them (src/cli/flags.ts). */
@@ -87,7 +94,6 @@ export async function runSession(input: SessionInput): Promise<Session> {
   const options = checkOptions(flags, config, configLabel)
   const capture = captureRequest(flags)
   const source = await resolveSource(flags)
-  const { loadChecks } = await import('../checks/registry.js')
   const checks = await loadChecks(selected.map((c) => c.meta.id))
   const snapshot = source instanceof SnapshotSource ? source : undefined
   const run = await runChecks({
@@ -131,18 +137,13 @@ export async function runSession(input: SessionInput): Promise<Session> {
 
 /** `netdoc connect HOST:PORT`: one attempt, judged with this host's SYN settings read beside it. */
 export async function connectSession(input: { host: string; port: number; timeoutSeconds: number; version: string }): Promise<Session> {
-  const [{ attemptConnect }, { connectFinding }, { SYN_SYSCTLS }, { collectSample }] = await Promise.all([
-    import('../probes/connect.js'),
-    import('../checks/support/connect-verdict.js'),
-    import('../derived/syn-retries.js'),
-    import('./sample.js'),
-  ])
+  // Only `netdoc connect` opens connections: the probe (net, dns) is imported here, not by every run.
+  const { attemptConnect } = await import('../probes/connect.js')
   // The settings are read beside the attempt: the timeout verdict says how long the kernel would keep trying.
   const [attempt, sample] = await Promise.all([
     attemptConnect(input.host, input.port, input.timeoutSeconds * 1000),
     collectSample(new LiveSource(), ['host', 'sysctls'], { sysctls: [...SYN_SYSCTLS] }),
   ])
-  const { WindowFacts } = await import('./facts.js')
   const facts = new WindowFacts(sample, sample)
   const host = facts.optional('host') ?? {}
   const finding = connectFinding({ host: input.host, port: input.port, timeoutSeconds: input.timeoutSeconds, attempt, sysctls: facts.optional('sysctls') })
@@ -162,10 +163,6 @@ export async function connectSession(input: { host: string; port: number; timeou
  * manifest, and the report of the very inputs recorded (`check --from DIR` must reproduce it).
  */
 export async function snapshotSession(input: { dir: string; flags: RunFlags; version: string; cwd?: string }): Promise<Session & { description: string; samples: number }> {
-  const { existsSync, mkdirSync, readdirSync, writeFileSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  const { MANIFEST, RecordingSource } = await import('../probes/snapshot.js')
-  const { loadAllChecks } = await import('../checks/registry.js')
   const { dir, flags } = input
   // The configuration's expected sysctls are read (and so recorded) too.
   const { config, label } = await resolveConfig(flags.config, input.cwd ?? process.cwd(), await catalogue())
@@ -181,7 +178,7 @@ export async function snapshotSession(input: { dir: string; flags: RunFlags; ver
   const run = await runChecks({ source: new RecordingSource(inner, dir), checks, intervalSeconds: flags.interval, options })
   const netns = flags.netns ? flags.netns : flags.pid ? `pid:${flags.pid}` : undefined
   const samples = run.windowSeconds > 0 ? 2 : 1
-  const manifest: import('../probes/snapshot.js').SnapshotManifest = {
+  const manifest: SnapshotManifest = {
     format: 'netdoc-snapshot',
     formatVersion: 1,
     netdoc: input.version,
