@@ -59,6 +59,8 @@ export interface NetInterface {
   name: string
   /** link speed in Mbit/s; undefined when unknown (virtual links print -1 or refuse the read) */
   speedMbps?: number
+  /** /sys/class/net/IFACE/mtu in bytes; undefined when unreadable */
+  mtu?: number
   /** rx_packets, rx_dropped, rx_fifo_errors, rx_missed_errors, ...; a counter not readable is absent */
   stats: Record<string, number>
 }
@@ -79,8 +81,14 @@ export interface TcpSocketNote {
   /** skmem rb: the receive buffer limit (sk_rcvbuf) */
   rcvbuf?: number
   bytesReceived?: number
+  bytesSent?: number
   /** ss -i lastrcv: ms since data was last received */
   lastRcvMs?: number
+  /** ss -i lastsnd: ms since data was last sent */
+  lastSndMs?: number
+  congestion?: string
+  pmtu?: number
+  segsOut?: number
 }
 
 /** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
@@ -96,6 +104,44 @@ export interface TcpInfo {
   topRetrans: TcpSocketNote[]
   /** busy sockets with a receive buffer below tcp_rmem default, candidates for a fixed SO_RCVBUF (bounded) */
   smallRcvbuf: TcpSocketNote[]
+  /** established sockets per congestion control, with one example each (ss prints the algorithm per socket) */
+  byCongestion?: Record<string, { sockets: number; example: TcpSocketNote }>
+  /** loss and RTT per destination, loopback included (bounded: see destinationsUngrouped) */
+  destinations?: TcpDestination[]
+  /** sockets not grouped because the destination table was full */
+  destinationsUngrouped?: number
+  /** sockets per path MTU (ss pmtu:), with one example each; few distinct values on any host */
+  byPmtu?: Record<string, { sockets: number; example: TcpSocketNote }>
+  /** sockets idle in sending for a second or more (ss lastsnd), the most bytes sent first (bounded) */
+  idleSenders?: TcpSocketNote[]
+}
+
+/** Established sockets toward one destination: client side the remote endpoint, server side one client address
+ * of one local listening endpoint. Sums over the sockets' lives (ss -i counts since each connection began). */
+export interface TcpDestination {
+  side: 'client' | 'server'
+  /** server side: the local listening endpoint */
+  local?: string
+  /** client side: the remote address:port; server side: the client address */
+  remote: string
+  sockets: number
+  /** segs_out: segments sent, retransmissions included */
+  segsOut: number
+  /** retrans:x/y total y */
+  retrans: number
+  /** lost: segments marked lost now */
+  lost: number
+  bytesSent: number
+  bytesRetrans: number
+  /** sockets with an RTT, their sum and the largest RTT and variance (ms) */
+  rttSockets: number
+  rttSumMs: number
+  rttMaxMs: number
+  rttVarMaxMs: number
+  /** the lowest delivery rate seen (bit/s) */
+  deliveryRateMinBps?: number
+  /** the socket with the most retransmits */
+  worst?: TcpSocketNote
 }
 
 /** Sockets of one state family counted per group; keys are ss state names (ESTAB, TIME-WAIT, CLOSE-WAIT, ...). */
