@@ -2,6 +2,8 @@ import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
+const IP_MAX_MTU = 65535
+
 const meta: CheckMeta = {
   id: 'mtu.path',
   topic: 'mtu',
@@ -24,7 +26,8 @@ export const path: Check = {
     const pmtus = Object.entries(byPmtu).map(([p, v]) => ({ pmtu: Number(p), ...v }))
     if (pmtus.length === 0) return [skip(meta, 'no established socket printed its path MTU')]
     // A socket's pmtu is at most its interface's MTU: below the smallest interface MTU, it is a smaller hop.
-    const smallest = Math.min(...mtus)
+    // An IP packet is at most 65535 bytes (IP_MAX_MTU): loopback's 65536 gives its sockets a pmtu of 65535.
+    const smallest = Math.min(IP_MAX_MTU, ...mtus)
     const evidence = [sysctlEvidence('net.ipv4.tcp_mtu_probing', probing), { source: '/sys/class/net/IFACE/mtu', name: 'smallest interface MTU', value: smallest, unit: 'bytes' }]
     const below = pmtus.filter((p) => p.pmtu < smallest).sort((a, b) => a.pmtu - b.pmtu)
     const seen = pmtus.map((p) => `${p.pmtu} (${p.sockets})`).join(', ')

@@ -1,5 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
+import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Congestion extends NetdocCommand {
@@ -8,7 +9,7 @@ export default class Congestion extends NetdocCommand {
   // tcp.retransmits is the host-wide share; this topic splits it per destination
   protected topic = ['congestion', 'tcp.retransmits']
   protected viewFacts = ['sysctls' as const, 'tcpInfo' as const]
-  protected viewSysctls = ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.default_qdisc', 'net.ipv4.tcp_slow_start_after_idle']
+  protected viewSysctls = [...VIEW_SYSCTLS.congestion]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Congestion)

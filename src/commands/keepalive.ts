@@ -1,5 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
+import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Keepalive extends NetdocCommand {
@@ -12,7 +13,7 @@ export default class Keepalive extends NetdocCommand {
   ]
   protected topic = 'keepalive'
   protected viewFacts = ['sysctls' as const, 'keepaliveSockets' as const]
-  protected viewSysctls = ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']
+  protected viewSysctls = [...VIEW_SYSCTLS.keepalive]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Keepalive)

@@ -1,5 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
+import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Mtu extends NetdocCommand {
@@ -7,7 +8,7 @@ export default class Mtu extends NetdocCommand {
   static examples = ['<%= config.bin %> mtu', '<%= config.bin %> mtu --interval 10', '<%= config.bin %> mtu --netns web --json']
   protected topic = 'mtu'
   protected viewFacts = ['counters' as const, 'sysctls' as const, 'interfaces' as const, 'tcpInfo' as const]
-  protected viewSysctls = ['net.ipv4.tcp_mtu_probing', 'net.ipv4.ipfrag_time', 'net.ipv4.ipfrag_high_thresh']
+  protected viewSysctls = [...VIEW_SYSCTLS.mtu]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Mtu)

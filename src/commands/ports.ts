@@ -1,5 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
+import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Ports extends NetdocCommand {
@@ -7,7 +8,7 @@ export default class Ports extends NetdocCommand {
   static examples = ['<%= config.bin %> ports', '<%= config.bin %> ports --interval 10 --json', '<%= config.bin %> ports --netns web']
   protected topic = 'ports'
   protected viewFacts = ['census' as const, 'sysctls' as const, 'descriptors' as const]
-  protected viewSysctls = ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps']
+  protected viewSysctls = [...VIEW_SYSCTLS.ports]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Ports)

@@ -1,5 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
 import type { Session } from '../engine/session.js'
+import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Queues extends NetdocCommand {
@@ -7,7 +8,7 @@ export default class Queues extends NetdocCommand {
   static examples = ['<%= config.bin %> queues', '<%= config.bin %> queues --interval 10 --json', '<%= config.bin %> queues --netns web']
   protected topic = 'queues'
   protected viewFacts = ['listeners' as const, 'sysctls' as const]
-  protected viewSysctls = ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog']
+  protected viewSysctls = [...VIEW_SYSCTLS.queues]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Queues)

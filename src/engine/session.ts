@@ -26,6 +26,7 @@ import { selectChecks, splitList } from './select.js'
 import { WindowFacts } from './facts.js'
 import { collectSample } from './sample.js'
 import { describeTarget } from './target.js'
+import { ALL_VIEW_SYSCTLS } from './view-sysctls.js'
 
 /** The flags of a checking command, as oclif parsed them (src/cli/flags.ts). */
 export type RunFlags = Record<string, any>
@@ -177,7 +178,8 @@ export async function snapshotSession(input: { dir: string; flags: RunFlags; ver
   out.prepare()
   const inner = await resolveSource(flags)
   const checks = await loadAllChecks()
-  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options })
+  // every view's sysctls as well: a topic view replayed from the snapshot shows what it showed live
+  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: [...ALL_VIEW_SYSCTLS] })
   const samples = run.windowSeconds > 0 ? 2 : 1
   const manifest: SnapshotManifest = {
     format: 'netdoc-snapshot',

@@ -21,7 +21,7 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
   if (!info) return out.concat('Loss and RTT per destination: ss -ti not available', '').join('\n')
   const rows = destinationLosses(facts)
   const { shown, more } = capped(rows, options.maxDetails, 'destinations')
-  const table = new Table({ head: ['Side', 'Destination', 'Conns', 'Segs out', 'Retrans', 'Share', 'Lost', 'RTT avg ms', 'RTT var max', 'Min delivery'] })
+  const table = new Table({ head: ['Side', 'Destination', 'Conns', 'Segs out', 'Retrans', 'Share', 'Lost', 'RTT ms', 'RTT var', 'Min rate'] })
   for (const r of shown) {
     const d = r.destination
     table.push([

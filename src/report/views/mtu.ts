@@ -2,7 +2,7 @@
 // sockets use (ss -ti pmtu).
 import type { Facts } from '../../model/check.js'
 import { readCounter } from '../../derived/counters.js'
-import { foldZeros, Table } from '../layout.js'
+import { foldZeros, screenWidth, Table, wrap } from '../layout.js'
 
 const COUNTERS = ['IpReasmReqds', 'IpReasmOKs', 'IpReasmFails', 'IpReasmTimeout', 'IpFragOKs', 'IpFragCreates', 'IpFragFails', 'Ip6ReasmReqds', 'Ip6ReasmOKs', 'Ip6ReasmFails', 'Ip6ReasmTimeout', 'Ip6FragOKs', 'Ip6FragCreates', 'Ip6FragFails', 'Icmp6InPktTooBigs']
 
@@ -13,8 +13,9 @@ export function mtuView(facts: Facts, windowSeconds: number): string {
     const { shown, zero } = foldZeros(rows, (c) => c.value === 0)
     const t = new Table({ head: ['Counter', 'Since boot', windowSeconds > 0 ? `In ${windowSeconds} s` : 'Window'] })
     for (const c of shown) t.push([c.name, String(c.value), c.delta === undefined ? '' : String(c.delta)])
-    out.push('Fragmentation and reassembly (/proc/net/snmp, /proc/net/snmp6)', shown.length ? t.toString() : `(all zero: ${zero.map((c) => c.name).join(', ')})`)
-    if (zero.length && shown.length) out.push(`zero: ${zero.map((c) => c.name).join(', ')}`)
+    out.push('Fragmentation and reassembly (/proc/net/snmp, /proc/net/snmp6)')
+    if (shown.length) out.push(t.toString())
+    if (zero.length) out.push(...wrap(`${shown.length ? 'zero' : 'all zero'}: ${zero.map((c) => c.name).join(', ')}`, screenWidth(), '', '  '))
     out.push('')
   }
   const sysctls = facts.has('sysctls') ? facts.get('sysctls') : new Map<string, string>()

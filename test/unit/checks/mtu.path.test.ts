@@ -19,6 +19,7 @@ checkTable(path, [
   },
   { name: 'a tunnel hop, probing on', start: { tcpInfo: pmtus({ 1400: 3 }), interfaces: ifaces, sysctls: probing(1) }, findings: [{ status: 'pass', message: /probed/ }] },
   { name: 'loopback sockets at 65536 and others at the link MTU', start: { tcpInfo: pmtus({ 65536: 9, 1500: 2 }), interfaces: ifaces, sysctls: probing(0) }, findings: [{ status: 'pass' }] },
+  { name: 'loopback only: its sockets use 65535, the largest IP packet', start: { tcpInfo: pmtus({ 65535: 10 }), interfaces: [{ name: 'lo', stats: {}, mtu: 65536 }], sysctls: probing(0) }, findings: [{ status: 'pass' }] },
   { name: 'no interface MTU', start: { tcpInfo: pmtus({ 1400: 1 }), interfaces: [{ name: 'eth0', stats: {} }], sysctls: probing(0) }, findings: [{ status: 'skip' }] },
   { name: 'no socket printed a pmtu', start: { tcpInfo: pmtus({}), interfaces: ifaces, sysctls: probing(0) }, findings: [{ status: 'skip' }] },
 ])
