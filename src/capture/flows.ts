@@ -18,13 +18,21 @@
  * Flow identity: the 4-tuple, split into a new flow when a SYN with another ISN arrives on a known 4-tuple
  * (ports reused within the capture; reason 'reused' for the old one). The client is the sender of the first SYN
  * (without ACK); a flow first seen on a SYN-ACK has the receiver as client; one first seen mid-connection
- * (`midstream`) takes the endpoint with the higher port as the client (ephemeral ports are high).
+ * (`midstream`) takes as server the endpoint that `isServer` (the listening sockets of a live capture) names, else
+ * the endpoint with the lower port (ephemeral ports are high); `flow.serverBy` says which.
  *
  * Per direction (`flow.sides[0]` client→server, `[1]` server→client): ISN, next expected sequence number (highest
  * seq + len + SYN + FIN seen, modulo 2^32), last ack, window, counts, SYN/FIN/RST seen. `SegmentInfo` classifies each
  * segment against the state before it: keepalive probes by Wireshark's rule (0 or 1 payload byte, seq = next
  * expected − 1, no SYN/FIN/RST, and the peer's window not 0, which would make it a zero-window probe), the keepalive ACK that answers one (a pure ACK from the peer while a probe is
  * outstanding), and retransmissions (payload entirely below the next expected sequence).
+ *
+ * Mid-connection (CONTRACT.md "Captures that start mid-connection"): a side first seen on a pure ACK has no known
+ * next sequence, so that segment is held as unjudged and judged later, against what the peer acknowledges: an ACK
+ * of its sequence + 1 makes it a keepalive probe (at next − 1) that the ACK answers; the same pure ACK again at
+ * least MIN_PROBE_GAP later with nothing from the peer in between makes both probes, the first unanswered.
+ * `SegmentInfo.lateProbe` reports such a probe once it is judged. An ACK beyond a side's next expected sequence
+ * (data sent before the capture, or missed) moves that side's next expected sequence up to it.
  *
  * Eviction, on capture time (the latest timestamp seen): closed flows (RST, or FIN both ways) after
  * `closedQuietSeconds` without a segment (reason 'closed'); flows whose handshake never completed after
@@ -56,6 +64,12 @@ export interface FlowSide {
   lastSeen: number
   /** this side sent a keepalive probe that the peer has not answered yet */
   probeOutstanding: boolean
+  /** nextSeq is known (a SYN or data from this side, or the peer acknowledged it), not a guess from a pure ACK */
+  seqKnown: boolean
+  /** this side's last segment was a pure ACK not judged yet (probe or plain ACK): its sequence number and time */
+  unjudged: boolean
+  unjudgedSeq: number
+  unjudgedTs: number
 }
 
 export interface Flow {
@@ -73,6 +87,8 @@ export interface Flow {
   packets: number
   /** the first segment seen was neither a SYN nor a SYN-ACK: the capture started mid-connection */
   readonly midstream: boolean
+  /** how the client/server roles were told: the handshake, a local listening socket, or the lower port */
+  readonly serverBy: 'handshake' | 'listener' | 'port'
   /** [client→server, server→client] */
   readonly sides: [FlowSide, FlowSide]
   /** one slot per observer, in registration order: what its open() returned */
@@ -86,7 +102,19 @@ export interface SegmentInfo {
   keepalive: boolean
   keepaliveAck: boolean
   retransmission: boolean
+  /** an earlier segment judged a keepalive probe only now (mid-connection, see the header); else undefined */
+  lateProbe: LateProbe | undefined
 }
+
+export interface LateProbe {
+  dir: 0 | 1
+  ts: number
+  /** this segment acknowledges it */
+  answered: boolean
+}
+
+/** keepalive intervals are whole seconds (TCP_KEEPINTVL ≥ 1): identical pure ACKs closer than this are not probes */
+const MIN_PROBE_GAP = 0.5
 
 export type FlowEndReason = 'closed' | 'idle' | 'reused' | 'end'
 
@@ -102,6 +130,8 @@ export interface TrackerOptions {
   idleSeconds: number
   /** beyond this many live flows (a SYN flood, a scan) the tracker sheds the least useful ones at once */
   maxLiveFlows: number
+  /** a local listening socket at this address and port (live capture): the server of a mid-connection flow */
+  isServer?: (addr: string, port: number) => boolean
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800, maxLiveFlows: 100_000 }
@@ -128,6 +158,10 @@ const newSide = (ts: number): FlowSide => ({
   firstSeen: ts,
   lastSeen: ts,
   probeOutstanding: false,
+  seqKnown: false,
+  unjudged: false,
+  unjudgedSeq: 0,
+  unjudgedTs: 0,
 })
 
 /** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
@@ -199,8 +233,21 @@ export class FlowTracker {
   private open(lo: number, hi: number, srcEndpoint: number, seg: TcpSegment, ts: number): Entry {
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK)
     const syn = (seg.flags & (SYN | ACK)) === SYN
-    // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the higher port.
-    const srcIsClient = syn ? true : synAck ? false : seg.sport > seg.dport || (seg.sport === seg.dport && seg.src > seg.dst)
+    // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the side that is not a local listener,
+    // else the higher port.
+    let serverBy: Flow['serverBy'] = 'handshake'
+    let srcIsClient = syn
+    if (!syn && !synAck) {
+      const isServer = this.opts.isServer
+      const dstListens = isServer?.(seg.dst, seg.dport) ?? false
+      if (dstListens || isServer?.(seg.src, seg.sport)) {
+        serverBy = 'listener'
+        srcIsClient = dstListens
+      } else {
+        serverBy = 'port'
+        srcIsClient = seg.sport > seg.dport || (seg.sport === seg.dport && seg.src > seg.dst)
+      }
+    }
     const [ca, cp, sa, sp] = srcIsClient ? [seg.src, seg.sport, seg.dst, seg.dport] : [seg.dst, seg.dport, seg.src, seg.sport]
     const flow: Flow = {
       id: this.nextId++,
@@ -214,6 +261,7 @@ export class FlowTracker {
       lastSeen: ts,
       packets: 0,
       midstream: !syn && !synAck,
+      serverBy,
       sides: [newSide(ts), newSide(ts)],
       ext: [],
     }
@@ -259,10 +307,30 @@ export class FlowTracker {
     const f = seg.flags
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
+    const pureAck = !control && len === 0 && (f & ACK) !== 0
+    let lateProbe: LateProbe | undefined
+    if (f & ACK) {
+      // Mid-connection: the peer's unjudged pure ACK was a probe when this acknowledges one byte beyond it.
+      if (peer.unjudged) {
+        if (seg.ack === ((peer.unjudgedSeq + 1) >>> 0)) lateProbe = { dir: (dir ^ 1) as 0 | 1, ts: peer.unjudgedTs, answered: true }
+        if (lateProbe || seg.ack === peer.unjudgedSeq) peer.unjudged = false
+      }
+      if (peer.nextSeq !== undefined && !seqAfter(peer.nextSeq, seg.ack)) {
+        if (seqAfter(seg.ack, peer.nextSeq)) peer.nextSeq = seg.ack
+        peer.seqKnown = true
+      }
+    }
+    // Mid-connection, a silent peer: the same pure ACK again after a keepalive-like gap; both were probes.
+    if (me.unjudged && pureAck && seg.seq === me.unjudgedSeq && seg.ack === me.lastAck && ts - me.unjudgedTs >= MIN_PROBE_GAP && !(peer.packets > 0 && peer.lastSeen >= me.unjudgedTs)) {
+      lateProbe = { dir, ts: me.unjudgedTs, answered: false }
+      me.nextSeq = (seg.seq + 1) >>> 0
+      me.seqKnown = true
+      me.unjudged = false
+    }
     const next = me.nextSeq
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
     const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
-    const keepaliveAck = !control && len === 0 && peer.probeOutstanding && (f & ACK) !== 0
+    const keepaliveAck = !control && len === 0 && (peer.probeOutstanding || lateProbe?.answered === true) && (f & ACK) !== 0
     const retransmission = !keepalive && len > 0 && next !== undefined && !seqAfter((seg.seq + len) >>> 0, next)
 
     if (keepalive) me.probeOutstanding = true
@@ -279,6 +347,12 @@ export class FlowTracker {
       const end = (seg.seq + len + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0)) >>> 0
       if (next === undefined || seqAfter(end, next)) me.nextSeq = end
     }
+    if (len > 0 || (f & SYN)) me.seqKnown = true
+    else if (pureAck && !me.seqKnown && !keepalive && !me.unjudged) {
+      me.unjudged = true
+      me.unjudgedSeq = seg.seq
+      me.unjudgedTs = ts
+    }
     if (f & ACK) me.lastAck = seg.ack
     me.window = seg.window
     me.packets++
@@ -286,7 +360,7 @@ export class FlowTracker {
     me.lastSeen = ts
     flow.packets++
     if (ts > flow.lastSeen) flow.lastSeen = ts
-    return { dir, keepalive, keepaliveAck, retransmission }
+    return { dir, keepalive, keepaliveAck, retransmission, lateProbe }
   }
 
   private end(entry: Entry, reason: FlowEndReason): void {

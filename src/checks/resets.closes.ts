@@ -4,6 +4,7 @@ import { CONNECTION_ENDS } from '../model/closes.js'
 import type { Evidence, Finding } from '../model/finding.js'
 import { synSettings, formatSeconds } from './support/connect-verdict.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/helpers.js'
+import { decodedCapture } from './support/capture-helpers.js'
 
 const meta: CheckMeta = {
   id: 'resets.closes',
@@ -102,7 +103,7 @@ function parts(s: ServerCloses, facts: Facts, w: number): { list: Part[]; eviden
 export const closes: Check = {
   meta,
   evaluate(facts, ctx) {
-    const cap = facts.get('capture')
+    const cap = decodedCapture(facts)
     const servers = cap.analyses.closes
     if (servers.length === 0) return [pass(meta, `no TCP connection in the capture`)]
     const w = ctx.windowSeconds

@@ -10,6 +10,7 @@ import { buildReport } from '../engine/report.js'
 import { describeTarget } from '../engine/target.js'
 import { runChecks, type RunResult } from '../engine/run.js'
 import { selectChecks, splitList } from '../engine/select.js'
+import type { CaptureFact } from '../model/capture.js'
 import type { CheckOptions } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
@@ -50,6 +51,13 @@ export function checkOptions(flags: Record<string, any>, config: Config, configL
   }
 }
 
+/** Which way a live capture of this run captured, when it ran. */
+function liveCaptureWith(facts: { has(id: 'capture'): boolean; get(id: 'capture'): CaptureFact }): 'cap' | 'tcpdump' | undefined {
+  if (!facts.has('capture')) return undefined
+  const origin = facts.get('capture').origin
+  return origin.kind === 'live' ? origin.via : undefined
+}
+
 /** --pcap / --capture / --duration / --filter / --write → what the capture probe reads. */
 export function captureRequest(flags: Record<string, any>): ProbeContext['capture'] {
   if (flags.pcap && flags.capture) throw new UsageError('--pcap and --capture: give one of them (a file to read, or an interface to capture on)')
@@ -58,7 +66,7 @@ export function captureRequest(flags: Record<string, any>): ProbeContext['captur
     throw new UsageError('--capture captures in netdoc\'s own namespace: for another one run netdoc inside it (ip netns exec NAME netdoc ... --capture IFACE); --from cannot capture')
   }
   if (flags.pcap) return { pcap: flags.pcap }
-  if (flags.capture) return { capture: { interface: flags.capture, seconds: flags.duration, filter: flags.filter, write: flags.write } }
+  if (flags.capture) return { capture: { interface: flags.capture, seconds: flags.duration, filter: flags.filter, write: flags.write, with: flags['capture-with'] } }
   return undefined
 }
 
@@ -162,6 +170,7 @@ export abstract class NetdocCommand extends BaseCommand {
       pid: flags.pid,
       pcap: flags.pcap,
       capture: flags.capture,
+      captureWith: liveCaptureWith(result.facts),
       checks,
     })
     const notes: string[] = []
