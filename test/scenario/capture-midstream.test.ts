@@ -1,0 +1,157 @@
+// Captures that start after the connections did (the normal case on a busy host, CONTRACT.md "Captures that start
+// mid-connection"), on the real kernel in a namespace: keepalive-mix.cjs connects first (keepalive answered, a peer
+// whose answers iptables drops once the captures run, a PING/PONG heartbeat, an idle connection the server resets during the capture,
+// keepalive over IPv6), and only then netdoc --capture starts, through tcpdump and through cap, while tcpdump -i any
+// writes a LINUX_SLL2 file for --pcap.
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+import { describeRoot, findingsOf, ROOT, runJson, TestNetns } from '../helpers/netns.js'
+import { hasModule, testWith } from '../helpers/requires.js'
+
+const execFileP = promisify(execFile)
+const BASE = 9300
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref())
+const ev = (f: any, name: string) => f.evidence.find((e: any) => e.name === name)?.value
+const within = (v: number, target: number, share = 0.25) => Math.abs(v - target) <= target * share
+
+interface Live {
+  code: number
+  report: any
+  output: string
+}
+
+describeRoot(
+  'captures that start after the connections',
+  () => {
+    let ns: TestNetns
+    let dir: string
+    const live: { tcpdump?: Live; cap?: Live } = {}
+    const withCap = hasModule('cap')
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'netdoc-mid-'))
+      ns = await TestNetns.create('mid')
+      // the dead peer's connection keeps probing a second apart for the whole capture
+      await ns.sysctl('net.ipv4.tcp_keepalive_intvl', 1)
+      await ns.sysctl('net.ipv4.tcp_keepalive_probes', 30)
+      const mix = await ns.node('keepalive-mix.cjs', [BASE, 'more'])
+      // every handshake is over well before any capture starts
+      await sleep(1500)
+      const netdoc = (via: 'tcpdump' | 'cap') =>
+        ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'check', 'keepalive', 'resets', '--capture', 'lo', '--capture-with', via, '--duration', '9', '--interval', '0', '--json', '--write', join(dir, `${via}.pcap`)], { waitReady: false })
+      const children = { tcpdump: await netdoc('tcpdump'), ...(withCap ? { cap: await netdoc('cap') } : {}) }
+      // listened for from the start: one may exit while the other is awaited
+      const exits = Object.fromEntries(
+        Object.entries(children).map(([via, c]) => [via, Promise.race([new Promise<number>((resolve) => c.on('exit', (code) => resolve(code ?? -1))), sleep(40000).then(() => -1)])]),
+      )
+      const anyDump = await ns.start(['tcpdump', '-i', 'any', '--immediate-mode', '-U', '-w', join(dir, 'any.pcap')], { waitReady: false })
+      // every capture running: one packet socket each (bounded wait), then a moment for their filters
+      const sockets = withCap ? 3 : 2
+      for (let i = 0; i < 150; i++) {
+        const { stdout } = await ns.exec(['cat', '/proc/net/packet'])
+        if (stdout.trim().split('\n').length >= sockets + 1) break
+        await sleep(100)
+      }
+      // from now on the server of BASE+4 never answers: its segments are dropped before they reach lo. Not earlier:
+      // node's keepalive gives up after 10 unanswered probes (libuv's TCP_KEEPCNT), 10 s, and a slow start of
+      // netdoc must not miss them.
+      await ns.exec(['iptables', '-A', 'OUTPUT', '-p', 'tcp', '--sport', String(BASE + 4), '-j', 'DROP'])
+      await sleep(1500)
+      // the established, idle connection of BASE+5 is reset by its server during the capture
+      process.kill(mix.pid!, 'SIGUSR2')
+      for (const [via, child] of Object.entries(children)) {
+        const code = await exits[via]
+        const output = child.output()
+        let report: any
+        try {
+          report = JSON.parse(output.slice(output.indexOf('{')))
+        } catch {
+          report = undefined
+        }
+        live[via as 'tcpdump' | 'cap'] = { code, report, output }
+      }
+      process.kill(anyDump.pid!, 'SIGINT')
+      await Promise.race([new Promise((r) => anyDump.on('exit', r)), sleep(5000)])
+    }, 90000)
+
+    afterAll(async () => {
+      await ns?.cleanup()
+      if (dir && !process.env.NETDOC_KEEP_TEST_FILES) rmSync(dir, { recursive: true, force: true })
+    })
+
+    /** What every capture of this traffic must show, whichever way it was taken. */
+    function judge(report: any, serverBy: 'listener' | 'port') {
+      const probes = findingsOf(report, 'keepalive.probes')
+      const byServer = (server: string) => probes.filter((f: any) => f.subject.server === server)
+      const [answered] = byServer(`127.0.0.1:${BASE + 1}`)
+      expect(answered).toMatchObject({ status: 'fail', severity: 'info', details: [{ midstream: true, serverBy }] })
+      expect(ev(answered, 'probes')).toBeGreaterThanOrEqual(4)
+      expect(ev(answered, 'unanswered')).toBe(0)
+      expect(ev(answered, 'answered')).toBe(ev(answered, 'probes'))
+      expect(within(ev(answered, 'intervalSeconds'), 1)).toBe(true)
+      const [dead] = byServer(`127.0.0.1:${BASE + 4}`)
+      expect(dead).toMatchObject({ status: 'fail', severity: 'warning', title: 'Keepalive probes unanswered' })
+      expect(ev(dead, 'unanswered')).toBeGreaterThanOrEqual(4)
+      expect(within(ev(dead, 'intervalSeconds'), 1)).toBe(true)
+      // the heartbeat connection carries no keepalive, and its PING/PONG is a heartbeat
+      expect(byServer(`127.0.0.1:${BASE + 3}`)).toHaveLength(0)
+      const beats = findingsOf(report, 'keepalive.heartbeat')
+      expect(beats.map((b: any) => b.subject.server)).toEqual([`127.0.0.1:${BASE + 3}`])
+      expect(beats[0]).toMatchObject({ status: 'fail', severity: 'info' })
+      expect(within(ev(beats[0], 'periodSeconds'), 1.5)).toBe(true)
+      // the connection reset by its server during the capture
+      const [reset] = findingsOf(report, 'resets.closes').filter((f: any) => f.subject.server === `127.0.0.1:${BASE + 5}`)
+      expect(reset).toMatchObject({ status: 'fail', severity: 'warning' })
+      expect(ev(reset, 'abort')).toBe(1)
+      expect(ev(reset, 'partial')).toBe(0)
+      expect(reset.details[0]).toMatchObject({ end: 'abort', by: 'server', midstream: true, serverBy })
+      // the other connections were still open at the end: open, not partial, and never an error
+      const ends = findingsOf(report, 'resets.closes').filter((f: any) => f.subject.server === `127.0.0.1:${BASE + 1}`)
+      expect(ends[0]).toMatchObject({ status: 'pass' })
+      expect(ends[0].details[0]).toMatchObject({ end: 'open', midstream: true })
+      expect(report.findings.filter((f: any) => f.status === 'error')).toEqual([])
+      return { byServer }
+    }
+
+    function judgeLive(l: Live | undefined, via: 'tcpdump' | 'cap') {
+      expect(l?.report).toBeDefined()
+      expect(l!.code).toBe(0)
+      judge(l!.report, 'listener')
+      expect(l!.report.target).toMatchObject({ kind: 'live', capture: 'live:lo', captureWith: via })
+      expect(l!.report.notes.join('\n')).toMatch(via === 'tcpdump' ? /live via tcpdump/ : /live via libpcap \(cap\)/)
+    }
+
+    test('--capture-with tcpdump: probes answered and unanswered, the heartbeat and the reset, all midstream; --write keeps a file', async () => {
+      judgeLive(live.tcpdump, 'tcpdump')
+      const written = join(dir, 'tcpdump.pcap')
+      expect(existsSync(written)).toBe(true)
+      const { stdout } = await execFileP('tcpdump', ['-nn', '-r', written], { maxBuffer: 16 * 1024 * 1024 })
+      // the file is tcpdump's own stream, exactly the packets netdoc analysed
+      const analysed = /: (\d+) packets/.exec(live.tcpdump!.report.notes.join('\n'))
+      expect(stdout.trim().split('\n').length).toBe(Number(analysed?.[1]))
+    })
+
+    testWith({ modules: ['cap'] }, '--capture-with cap: the same through libpcap in-process; --write keeps a file', async () => {
+      judgeLive(live.cap, 'cap')
+      const { stdout } = await execFileP('tcpdump', ['-nn', '-r', join(dir, 'cap.pcap')], { maxBuffer: 16 * 1024 * 1024 })
+      expect(stdout.trim().split('\n').length).toBeGreaterThan(20)
+    })
+
+    test('the same on a file from tcpdump -i any (LINUX_SLL2), with keepalive over IPv6; servers told by port', async () => {
+      const file = join(dir, 'any.pcap')
+      expect(readFileSync(file).readUInt32LE(20) & 0xffff).toBe(276)
+      const { code, report } = await runJson(['check', 'keepalive', 'resets', '--pcap', file, '--interval', '0'])
+      expect(code).toBe(0)
+      const { byServer } = judge(report, 'port')
+      const [v6] = byServer(`[::1]:${BASE + 6}`)
+      expect(v6).toMatchObject({ status: 'fail', severity: 'info', subject: { client: expect.stringMatching(/^\[::1\]:\d+$/) }, details: [{ midstream: true, serverBy: 'port' }] })
+      expect(ev(v6, 'probes')).toBeGreaterThanOrEqual(4)
+      expect(ev(v6, 'unanswered')).toBe(0)
+    })
+  },
+  { tools: ['tcpdump', 'iptables'] },
+)
