@@ -203,12 +203,13 @@ async function capCapture(capModule: CapModule, req: LiveRequest, progress?: (te
 
 /** tcpdump's own error line → what to do about it. */
 export function tcpdumpError(req: LiveRequest, stderr: string): UsageError {
-  const line =
-    stderr
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l && !/^(listening on|tcpdump: listening on|\d+ packets? )/.test(l) && !/verbose output suppressed/.test(l))
-      .pop() ?? 'tcpdump exited before the capture ended'
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/listening on|verbose output suppressed|^\d+ packets? /.test(l))
+  // tcpdump's own line ("tcpdump: lo: You don't have permission ...") and the libpcap detail in parentheses after it
+  const at = lines.findIndex((l) => l.startsWith('tcpdump: '))
+  const line = at < 0 ? (lines.pop() ?? 'tcpdump exited before the capture ended') : `${lines[at]}${lines[at + 1]?.startsWith('(') ? ` ${lines[at + 1]}` : ''}`
   const msg = line.replace(/^tcpdump: /, '')
   if (/permi/i.test(msg)) return new UsageError(`--capture ${req.interface}: tcpdump: ${msg}; run as root (or with CAP_NET_RAW)`)
   if (/syntax|parse filter|filter expression|expression/i.test(msg)) return new UsageError(`--filter "${req.filter ?? ''}": tcpdump: ${msg} (see man pcap-filter)`)

@@ -84,14 +84,13 @@ describeRoot(
     })
 
     /** What every capture of this traffic must show, whichever way it was taken. */
-    function judge(report: any, serverBy: 'listener' | 'port') {
+    function judge(report: any, serverBy: 'listener' | 'port', lossy = false) {
       const probes = findingsOf(report, 'keepalive.probes')
       const byServer = (server: string) => probes.filter((f: any) => f.subject.server === server)
       const [answered] = byServer(`127.0.0.1:${BASE + 1}`)
-      expect(answered).toMatchObject({ status: 'fail', severity: 'info', details: [{ midstream: true, serverBy }] })
+      expect(answered).toMatchObject({ status: 'fail', details: [{ midstream: true, serverBy }] })
       expect(ev(answered, 'probes')).toBeGreaterThanOrEqual(4)
-      expect(ev(answered, 'unanswered')).toBe(0)
-      expect(ev(answered, 'answered')).toBe(ev(answered, 'probes'))
+      expectAnswered(answered, lossy)
       expect(within(ev(answered, 'intervalSeconds'), 1)).toBe(true)
       const [dead] = byServer(`127.0.0.1:${BASE + 4}`)
       expect(dead).toMatchObject({ status: 'fail', severity: 'warning', title: 'Keepalive probes unanswered' })
@@ -115,6 +114,17 @@ describeRoot(
       expect(ends[0].details[0]).toMatchObject({ end: 'open', midstream: true })
       expect(report.findings.filter((f: any) => f.status === 'error')).toEqual([])
       return { byServer }
+    }
+
+    /**
+     * Every probe answered. `lossy`: tcpdump -i any on this kernel sometimes misses the ACKs of lo (seen here: the
+     * probes' TS ecr shows the server answered each one, but the file lacks most answers), so there only some are.
+     */
+    function expectAnswered(f: any, lossy: boolean) {
+      if (lossy) return expect(ev(f, 'answered')).toBeGreaterThanOrEqual(1)
+      expect(f.severity).toBe('info')
+      expect(ev(f, 'unanswered')).toBe(0)
+      expect(ev(f, 'answered')).toBe(ev(f, 'probes'))
     }
 
     function judgeLive(l: Live | undefined, via: 'tcpdump' | 'cap') {
@@ -146,12 +156,43 @@ describeRoot(
       expect(readFileSync(file).readUInt32LE(20) & 0xffff).toBe(276)
       const { code, report } = await runJson(['check', 'keepalive', 'resets', '--pcap', file, '--interval', '0'])
       expect(code).toBe(0)
-      const { byServer } = judge(report, 'port')
+      const { byServer } = judge(report, 'port', true)
       const [v6] = byServer(`[::1]:${BASE + 6}`)
-      expect(v6).toMatchObject({ status: 'fail', severity: 'info', subject: { client: expect.stringMatching(/^\[::1\]:\d+$/) }, details: [{ midstream: true, serverBy: 'port' }] })
+      expect(v6).toMatchObject({ status: 'fail', subject: { client: expect.stringMatching(/^\[::1\]:\d+$/) }, details: [{ midstream: true, serverBy: 'port' }] })
       expect(ev(v6, 'probes')).toBeGreaterThanOrEqual(4)
-      expect(ev(v6, 'unanswered')).toBe(0)
+      expectAnswered(v6, true)
     })
   },
   { tools: ['tcpdump', 'iptables'] },
+)
+
+describeRoot(
+  '--capture-with tcpdump: its own errors are exit 2 with one line',
+  () => {
+    let ns: TestNetns
+    beforeAll(async () => {
+      ns = await TestNetns.create('tdx')
+    })
+    afterAll(async () => ns?.cleanup())
+
+    const netdoc = (args: string[]) =>
+      ns.exec([process.execPath, join(ROOT, 'bin', 'run.js'), 'resets', '--capture-with', 'tcpdump', '--interval', '0', '--duration', '1', ...args]).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: any) => ({ code: err.code as number, stderr: String(err.stderr) }),
+      )
+
+    test('a bad filter names --filter and pcap-filter', async () => {
+      const r = await netdoc(['--capture', 'lo', '--filter', 'tcp port'])
+      expect(r.code).toBe(2)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(/--filter "tcp port": tcpdump: .*syntax error.*man pcap-filter/)
+    })
+
+    test('an interface that is down or missing names --capture', async () => {
+      const r = await netdoc(['--capture', 'nosuch0'])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/--capture nosuch0: no such interface/)
+    })
+  },
+  { tools: ['tcpdump'] },
 )
