@@ -42,7 +42,7 @@ function serverView(s: ServerCloses): string {
     const table = new Table({ head: ['Client', 'End', 'By', 'Unanswered', 'When (UTC)', 'Packets'], ...PLAIN_TABLE })
     for (const r of abnormal.slice(0, ROWS_SHOWN)) {
       const when = r.end === 'timeout' && r.synRetransmissions ? `${clock(r.firstSeen)} (${r.synRetransmissions + 1} SYNs)` : clock(r.lastSeen)
-      table.push([r.client, r.end, r.by ?? '', r.unanswered === undefined ? '' : r.unanswered ? 'yes' : 'no', when, String(r.packets)])
+      table.push([r.client, r.midstream ? `${r.end} (midstream)` : r.end, r.by ?? '', r.unanswered === undefined ? '' : r.unanswered ? 'yes' : 'no', when, String(r.packets)])
     }
     lines.push(table.toString())
     const more = abnormal.length - ROWS_SHOWN
