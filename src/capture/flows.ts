@@ -31,8 +31,8 @@
  * next sequence, so that segment is held as unjudged and judged later, against what the peer acknowledges: an ACK
  * of its sequence + 1 makes it a keepalive probe (at next − 1) that the ACK answers; the same pure ACK again at
  * least MIN_PROBE_GAP later with nothing from the peer in between makes both probes, the first unanswered.
- * `SegmentInfo.lateProbe` reports such a probe once it is judged. An ACK beyond a side's next expected sequence
- * (data sent before the capture, or missed) moves that side's next expected sequence up to it.
+ * `SegmentInfo.lateProbe` reports such a probe once it is judged. While a side's next sequence is such a guess, an
+ * ACK of the peer at or beyond it (data sent before the capture) makes it known, at that ACK.
  *
  * Eviction, on capture time (the latest timestamp seen): closed flows (RST, or FIN both ways) after
  * `closedQuietSeconds` without a segment (reason 'closed'); flows whose handshake never completed after
@@ -89,6 +89,8 @@ export interface Flow {
   readonly midstream: boolean
   /** how the client/server roles were told: the handshake, a local listening socket, or the lower port */
   readonly serverBy: 'handshake' | 'listener' | 'port'
+  /** the tracker's own: a side's next sequence is still a guess (mid-connection judging runs while true) */
+  guessing: boolean
   /** [client→server, server→client] */
   readonly sides: [FlowSide, FlowSide]
   /** one slot per observer, in registration order: what its open() returned */
@@ -262,6 +264,7 @@ export class FlowTracker {
       packets: 0,
       midstream: !syn && !synAck,
       serverBy,
+      guessing: true,
       sides: [newSide(ts), newSide(ts)],
       ext: [],
     }
@@ -307,30 +310,12 @@ export class FlowTracker {
     const f = seg.flags
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
-    const pureAck = !control && len === 0 && (f & ACK) !== 0
-    let lateProbe: LateProbe | undefined
-    if (f & ACK) {
-      // Mid-connection: the peer's unjudged pure ACK was a probe when this acknowledges one byte beyond it.
-      if (peer.unjudged) {
-        if (seg.ack === ((peer.unjudgedSeq + 1) >>> 0)) lateProbe = { dir: (dir ^ 1) as 0 | 1, ts: peer.unjudgedTs, answered: true }
-        if (lateProbe || seg.ack === peer.unjudgedSeq) peer.unjudged = false
-      }
-      if (peer.nextSeq !== undefined && !seqAfter(peer.nextSeq, seg.ack)) {
-        if (seqAfter(seg.ack, peer.nextSeq)) peer.nextSeq = seg.ack
-        peer.seqKnown = true
-      }
-    }
-    // Mid-connection, a silent peer: the same pure ACK again after a keepalive-like gap; both were probes.
-    if (me.unjudged && pureAck && seg.seq === me.unjudgedSeq && seg.ack === me.lastAck && ts - me.unjudgedTs >= MIN_PROBE_GAP && !(peer.packets > 0 && peer.lastSeen >= me.unjudgedTs)) {
-      lateProbe = { dir, ts: me.unjudgedTs, answered: false }
-      me.nextSeq = (seg.seq + 1) >>> 0
-      me.seqKnown = true
-      me.unjudged = false
-    }
+    // Only while a side's next sequence is a guess (mid-connection): once both are known, one test per segment.
+    const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, ts) : undefined
     const next = me.nextSeq
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
     const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
-    const keepaliveAck = !control && len === 0 && (peer.probeOutstanding || lateProbe?.answered === true) && (f & ACK) !== 0
+    const keepaliveAck = !control && len === 0 && (f & ACK) !== 0 && (peer.probeOutstanding || (lateProbe !== undefined && lateProbe.answered))
     const retransmission = !keepalive && len > 0 && next !== undefined && !seqAfter((seg.seq + len) >>> 0, next)
 
     if (keepalive) me.probeOutstanding = true
@@ -347,11 +332,9 @@ export class FlowTracker {
       const end = (seg.seq + len + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0)) >>> 0
       if (next === undefined || seqAfter(end, next)) me.nextSeq = end
     }
-    if (len > 0 || (f & SYN)) me.seqKnown = true
-    else if (pureAck && !me.seqKnown && !keepalive && !me.unjudged) {
-      me.unjudged = true
-      me.unjudgedSeq = seg.seq
-      me.unjudgedTs = ts
+    if (flow.guessing) {
+      if (!me.seqKnown) learnSeq(me, seg, ts, keepalive)
+      flow.guessing = !me.seqKnown || !peer.seqKnown || me.unjudged || peer.unjudged
     }
     if (f & ACK) me.lastAck = seg.ack
     me.window = seg.window
@@ -392,5 +375,47 @@ export class FlowTracker {
   private evict(entry: Entry, reason: FlowEndReason): void {
     this.stats.evicted++
     this.end(entry, reason)
+  }
+}
+
+const isPureAck = (seg: TcpSegment): boolean => seg.payloadLen === 0 && (seg.flags & (SYN | FIN | RST | ACK)) === ACK
+
+/**
+ * Mid-connection judging (see the header), before the segment updates the state: the peer's unjudged pure ACK
+ * against what this segment acknowledges, this side's repeated pure ACK against a silent peer.
+ */
+function judgeMidstream(dir: 0 | 1, me: FlowSide, peer: FlowSide, seg: TcpSegment, ts: number): LateProbe | undefined {
+  let lateProbe: LateProbe | undefined
+  if (!peer.seqKnown && seg.flags & ACK) {
+    // the peer's unjudged pure ACK was a probe when this acknowledges one byte beyond it
+    if (peer.unjudged) {
+      if (seg.ack === ((peer.unjudgedSeq + 1) >>> 0)) lateProbe = { dir: (dir ^ 1) as 0 | 1, ts: peer.unjudgedTs, answered: true }
+      if (lateProbe || seg.ack === peer.unjudgedSeq) peer.unjudged = false
+    }
+    // what this side acknowledges the peer sent: its next sequence is at least that (data before the capture)
+    if (peer.nextSeq !== undefined && !seqAfter(peer.nextSeq, seg.ack)) {
+      peer.nextSeq = seg.ack
+      peer.seqKnown = true
+    }
+  }
+  // a silent peer: the same pure ACK again after a keepalive-like gap, nothing from the peer between; both probes
+  if (me.unjudged && isPureAck(seg) && seg.seq === me.unjudgedSeq && seg.ack === me.lastAck && ts - me.unjudgedTs >= MIN_PROBE_GAP && !(peer.packets > 0 && peer.lastSeen >= me.unjudgedTs)) {
+    lateProbe = { dir, ts: me.unjudgedTs, answered: false }
+    me.nextSeq = (seg.seq + 1) >>> 0
+    me.seqKnown = true
+    me.unjudged = false
+  }
+  return lateProbe
+}
+
+/** A side whose next sequence is not known yet: data or a SYN makes it known; a pure ACK is held unjudged. */
+function learnSeq(me: FlowSide, seg: TcpSegment, ts: number, keepalive: boolean): void {
+  if (seg.payloadLen > 0 || seg.flags & SYN) {
+    me.seqKnown = true
+    me.unjudged = false
+  } else if (!keepalive && !me.unjudged && isPureAck(seg)) {
+    me.unjudged = true
+    me.unjudgedSeq = seg.seq
+    me.unjudgedTs = ts
   }
 }
