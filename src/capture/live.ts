@@ -249,6 +249,11 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
     }
   })
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  let interrupted = false
+  const interrupt = () => {
+    interrupted = true
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM')
+  }
   const spawnFailed = new Promise<Error>((resolve) => child.on('error', resolve))
   try {
     // the capture runs from when tcpdump says it listens (bounded wait), so a slow start does not cut the window
@@ -260,10 +265,13 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
     }
     let ended = false
     const endedEarly = exited.then(() => (ended = true))
+    // Ctrl-C or a SIGTERM ends the capture early, and what was captured is analysed; tcpdump is never left behind
+    process.once('SIGINT', interrupt)
+    process.once('SIGTERM', interrupt)
     await countdown(req, () => reader.packetsRead, progress, endedEarly)
     if (ended) {
       const code = await exited
-      if (code !== 0) throw tcpdumpError(req, stderr)
+      if (code !== 0 && !interrupted) throw tcpdumpError(req, stderr)
     }
     if (child.exitCode === null && child.pid !== undefined) {
       process.kill(child.pid, 'SIGTERM')
@@ -274,6 +282,8 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
       }
     }
   } finally {
+    process.off('SIGINT', interrupt)
+    process.off('SIGTERM', interrupt)
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL')
     if (writeFd !== undefined) closeSync(writeFd)
   }

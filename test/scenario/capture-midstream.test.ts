@@ -167,7 +167,7 @@ describeRoot(
 )
 
 describeRoot(
-  '--capture-with tcpdump: its own errors are exit 2 with one line',
+  '--capture-with tcpdump: its own errors are exit 2 with one line; a SIGTERM ends the capture early',
   () => {
     let ns: TestNetns
     beforeAll(async () => {
@@ -187,6 +187,21 @@ describeRoot(
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
       expect(r.stderr).toMatch(/--filter "tcp port": tcpdump: .*syntax error.*man pcap-filter/)
     })
+
+    test('SIGTERM during the capture: the report of what was captured, and no tcpdump left behind', async () => {
+      const child = await ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'resets', '--capture', 'lo', '--capture-with', 'tcpdump', '--interval', '0', '--duration', '60', '--json'], { waitReady: false })
+      const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)))
+      const packetSockets = async () => (await ns.exec(['cat', '/proc/net/packet'])).stdout.trim().split('\n').length - 1
+      for (let i = 0; i < 150 && (await packetSockets()) < 1; i++) await sleep(100)
+      expect(await packetSockets()).toBe(1)
+      process.kill(child.pid!, 'SIGTERM')
+      expect(await Promise.race([exit, sleep(15000).then(() => 'still running')])).toBe(0)
+      const out = child.output()
+      const report = JSON.parse(out.slice(out.indexOf('{')))
+      expect(report.target).toMatchObject({ capture: 'live:lo', captureWith: 'tcpdump' })
+      expect(findingsOf(report, 'resets.closes')[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/holds no packets/) })
+      expect(await packetSockets()).toBe(0)
+    }, 30000)
 
     test('an interface that is down or missing names --capture', async () => {
       const r = await netdoc(['--capture', 'nosuch0'])
