@@ -10,6 +10,7 @@ import { delimiter, join } from 'node:path'
 
 import type { CaptureFact } from '../model/capture.js'
 import { UsageError } from '../model/errors.js'
+import { isWildcard, unmapAddress } from '../parsers/address.js'
 import { packetSink } from './analyse.js'
 import { attachAnalyses } from './analyses/index.js'
 import { toFact } from './fact.js'
@@ -77,8 +78,8 @@ export function listenerLookup(list: Array<{ address: string; port: number }>): 
   const exact = new Set<string>()
   const anyAddress = new Set<number>()
   for (const l of list) {
-    const a = l.address.replace(/%.*$/, '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1')
-    if (a === '*' || a === '0.0.0.0' || a === '::' || a === '') anyAddress.add(l.port)
+    const a = unmapAddress(l.address.replace(/%.*$/, ''))
+    if (isWildcard(a)) anyAddress.add(l.port)
     else exact.add(`${a} ${l.port}`)
   }
   return (addr, port) => anyAddress.has(port) || exact.has(`${addr} ${port}`)
