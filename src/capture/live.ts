@@ -256,19 +256,22 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM')
   }
   const spawnFailed = new Promise<Error>((resolve) => child.on('error', resolve))
+  // Ctrl-C or a SIGTERM ends the capture early, and what was captured is analysed; tcpdump is never left behind
+  process.once('SIGINT', interrupt)
+  process.once('SIGTERM', interrupt)
   try {
     // the capture runs from when tcpdump says it listens (bounded wait), so a slow start does not cut the window
     const started = Date.now()
     while (!/listening on/.test(stderr) && Date.now() - started < 5000) {
       const early = await Promise.race([exited.then(() => 'exit'), spawnFailed.then((e) => e), sleep(20).then(() => undefined)])
       if (early instanceof Error) throw new UsageError(`--capture ${req.interface}: cannot run ${tcpdump} (${early.message}); apt-get install -y tcpdump`)
-      if (early === 'exit') throw tcpdumpError(req, stderr)
+      if (early === 'exit') {
+        if (interrupted) break
+        throw tcpdumpError(req, stderr)
+      }
     }
     let ended = false
     const endedEarly = exited.then(() => (ended = true))
-    // Ctrl-C or a SIGTERM ends the capture early, and what was captured is analysed; tcpdump is never left behind
-    process.once('SIGINT', interrupt)
-    process.once('SIGTERM', interrupt)
     await countdown(req, () => reader.packetsRead, progress, endedEarly)
     if (ended) {
       const code = await exited

@@ -41,6 +41,10 @@ describeRoot(
       const mix = await ns.node('keepalive-mix.cjs', [BASE, 'more'])
       // every handshake is over well before any capture starts
       await sleep(1500)
+      // BASE+7's server is silent from before the file's capture starts: the file holds only its unanswered probes
+      // (tcpdump starts first, and fast)
+      await ns.exec(['iptables', '-A', 'OUTPUT', '-p', 'tcp', '--sport', String(BASE + 7), '-j', 'DROP'])
+      const anyDump = await ns.start(['tcpdump', '-i', 'any', '-B', '16384', '--immediate-mode', '-U', '-w', join(dir, 'any.pcap')], { waitReady: false })
       const netdoc = (via: 'tcpdump' | 'cap') =>
         ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'check', 'keepalive', 'resets', '--capture', 'lo', '--capture-with', via, '--duration', '9', '--interval', '0', '--json', '--write', join(dir, `${via}.pcap`)], { waitReady: false })
       const children = { tcpdump: await netdoc('tcpdump'), ...(withCap ? { cap: await netdoc('cap') } : {}) }
@@ -48,7 +52,6 @@ describeRoot(
       const exits = Object.fromEntries(
         Object.entries(children).map(([via, c]) => [via, Promise.race([new Promise<number>((resolve) => c.on('exit', (code) => resolve(code ?? -1))), sleep(40000).then(() => -1)])]),
       )
-      const anyDump = await ns.start(['tcpdump', '-i', 'any', '--immediate-mode', '-U', '-w', join(dir, 'any.pcap')], { waitReady: false })
       // every capture running: one packet socket each (bounded wait), then a moment for their filters
       const sockets = withCap ? 3 : 2
       for (let i = 0; i < 150; i++) {
@@ -85,23 +88,25 @@ describeRoot(
 
     /** What every capture of this traffic must show, whichever way it was taken. */
     function judge(report: any, serverBy: 'listener' | 'port', lossy = false) {
+      // a lost packet doubles a gap: on a lossy file a median may be off by a period
+      const near = (v: number, target: number) => within(v, target, lossy ? 1 : 0.25)
       const probes = findingsOf(report, 'keepalive.probes')
       const byServer = (server: string) => probes.filter((f: any) => f.subject.server === server)
       const [answered] = byServer(`127.0.0.1:${BASE + 1}`)
       expect(answered).toMatchObject({ status: 'fail', details: [{ midstream: true, serverBy }] })
       expect(ev(answered, 'probes')).toBeGreaterThanOrEqual(4)
       expectAnswered(answered, lossy)
-      expect(within(ev(answered, 'intervalSeconds'), 1)).toBe(true)
+      expect(near(ev(answered, 'intervalSeconds'), 1)).toBe(true)
       const [dead] = byServer(`127.0.0.1:${BASE + 4}`)
       expect(dead).toMatchObject({ status: 'fail', severity: 'warning', title: 'Keepalive probes unanswered' })
       expect(ev(dead, 'unanswered')).toBeGreaterThanOrEqual(4)
-      expect(within(ev(dead, 'intervalSeconds'), 1)).toBe(true)
+      expect(near(ev(dead, 'intervalSeconds'), 1)).toBe(true)
       // the heartbeat connection carries no keepalive, and its PING/PONG is a heartbeat
       expect(byServer(`127.0.0.1:${BASE + 3}`)).toHaveLength(0)
       const beats = findingsOf(report, 'keepalive.heartbeat')
       expect(beats.map((b: any) => b.subject.server)).toEqual([`127.0.0.1:${BASE + 3}`])
       expect(beats[0]).toMatchObject({ status: 'fail', severity: 'info' })
-      expect(within(ev(beats[0], 'periodSeconds'), 1.5)).toBe(true)
+      expect(near(ev(beats[0], 'periodSeconds'), 1.5)).toBe(true)
       // the connection reset by its server during the capture
       const [reset] = findingsOf(report, 'resets.closes').filter((f: any) => f.subject.server === `127.0.0.1:${BASE + 5}`)
       expect(reset).toMatchObject({ status: 'fail', severity: 'warning' })
@@ -117,8 +122,10 @@ describeRoot(
     }
 
     /**
-     * Every probe answered. `lossy`: tcpdump -i any on this kernel sometimes misses the ACKs of lo (seen here: the
-     * probes' TS ecr shows the server answered each one, but the file lacks most answers), so there only some are.
+     * Every probe answered. `lossy`: tcpdump -i any on this kernel drops packets of lo with its default 2 MB buffer
+     * (seen here: the probes' TS ecr shows the server answered each one, the file lacked up to 3 of 4 answers and
+     * some probes; test/fixtures/capture/make.sh retries for the same reason). -B 16384 made it whole in every run
+     * here, but a file is judged as a file: only some answers are required.
      */
     function expectAnswered(f: any, lossy: boolean) {
       if (lossy) return expect(ev(f, 'answered')).toBeGreaterThanOrEqual(1)
@@ -161,6 +168,12 @@ describeRoot(
       expect(v6).toMatchObject({ status: 'fail', subject: { client: expect.stringMatching(/^\[::1\]:\d+$/) }, details: [{ midstream: true, serverBy: 'port' }] })
       expect(ev(v6, 'probes')).toBeGreaterThanOrEqual(4)
       expectAnswered(v6, true)
+      // the silent peer: no segment of its server in the file, so each probe is judged by the next identical one
+      const [silent] = byServer(`127.0.0.1:${BASE + 7}`)
+      expect(silent).toMatchObject({ status: 'fail', severity: 'warning', details: [{ midstream: true }] })
+      expect(ev(silent, 'answered')).toBe(0)
+      expect(ev(silent, 'unanswered')).toBeGreaterThanOrEqual(4)
+      expect(within(ev(silent, 'intervalSeconds'), 1, 1)).toBe(true)
     })
   },
   { tools: ['tcpdump', 'iptables'] },

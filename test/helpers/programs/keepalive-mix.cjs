@@ -4,6 +4,7 @@
 // With `more`, two more (for captures that start after the connections did):
 //   BASE+5  an idle connection whose server resets it (SO_LINGER 0) on SIGUSR2
 //   BASE+6  keepalive 1 s idle over IPv6 ([::1], answered)
+//   BASE+7  keepalive 1 s idle; the test drops the server's answers before a capture starts (a silent peer)
 // Prints "ready" once all are connected; runs until killed (or 60 s at most).
 // Usage: keepalive-mix.cjs BASE_PORT [more]
 const net = require('net')
@@ -49,8 +50,10 @@ async function main() {
     let toReset
     await serve(base + 5, undefined, '127.0.0.1', (c) => (toReset = c))
     await serve(base + 6, undefined, '::1')
+    await serve(base + 7)
     await connect(base + 5)
     await connect(base + 6, 1000, '::1')
+    await connect(base + 7, 1000)
     process.on('SIGUSR2', () => toReset && toReset.resetAndDestroy())
   }
   hb.write('PING\n')
