@@ -6,7 +6,7 @@ import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
 
 export function originText(o: CaptureOrigin): string {
-  return o.kind === 'file' ? o.path : `${o.interface} (live via ${o.via === 'cap' ? 'libpcap (cap)' : 'tcpdump'}, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
+  return o.kind === 'file' ? o.path : `${o.interface} (live${o.via ? ` via ${o.via === 'cap' ? 'libpcap (cap)' : 'tcpdump'}` : ''}, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
 }
 
 /** Reads a whole capture stream into the fact. Throws CaptureFormatError for a file that is not a capture. */
