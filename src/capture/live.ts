@@ -231,7 +231,11 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
   }
   const { tracker, analyses, sink } = newPipeline(req)
   const reader = new CaptureReader(sink.onPacket)
-  const child = spawn(tcpdump, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  // Under coreutils' timeout, tcpdump cannot outlive the capture by long even if netdoc itself is killed (SIGKILL
+  // leaves no chance to stop it); timeout passes a SIGTERM on to it, and tcpdump exits 0 on it.
+  const timeout = onPath('timeout')
+  const argv = timeout ? [timeout, '-s', 'TERM', String(Math.ceil(req.seconds) + 30), tcpdump, ...args] : [tcpdump, ...args]
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   let bytes = 0
   let badStream: Error | undefined
