@@ -10,7 +10,7 @@ const meta: CheckMeta = {
   title: 'Congestion control in effect',
   failureTitle: 'Congestion control not the configured one',
   description:
-    'net.ipv4.tcp_congestion_control is the default for new sockets only: established sockets (ss -ti) that use another algorithm come from listeners or programs started before a change, or set it themselves (TCP_CONGESTION, a route congctl). Before Linux 4.13 bbr needs the fq qdisc to pace.',
+    'net.ipv4.tcp_congestion_control is the default for new sockets only: established sockets (ss -ti) on another algorithm were made before a change, or their program chose one (TCP_CONGESTION, on the socket or its listener), or their route did (congctl). Before Linux 4.13 bbr needs the fq qdisc to pace.',
   facts: ['sysctls'],
   optionalFacts: ['tcpInfo', 'host'],
   sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.default_qdisc'],
@@ -43,10 +43,10 @@ export const control: Check = {
         fail(meta, {
           severity: 'warning',
           subject: { sysctl: 'net.ipv4.tcp_congestion_control' },
-          message: `${plural(u.sockets, 'established socket')} use ${cc} while the configured default is ${configured}, e.g. ${e.local} → ${e.peer}${who}: sockets keep the algorithm they were created with (accepted ones the listener's)`,
+          message: `${plural(u.sockets, 'established socket')} use ${cc} while the configured default is ${configured}, e.g. ${e.local} → ${e.peer}${who}: a connection keeps the algorithm it was made with, and a listener that set its own (TCP_CONGESTION) or a route's congctl passes it on`,
           evidence,
           remediation: {
-            text: `Restart the listeners or programs that still use ${cc} so their new sockets take ${configured}, if ${configured} is what you want for them. A program can set its own (setsockopt TCP_CONGESTION) and a route can set congctl: look there before restarting. Keep ${cc} where it was chosen on purpose (a bulk-transfer service on bbr, a LAN service on cubic).`,
+            text: `Connections made before the change keep ${cc} until they close: long-lived ones need a reconnect (or a restart of their program) to take ${configured}, if ${configured} is what you want for them. A program that sets its own (setsockopt TCP_CONGESTION, inherited by the connections its listener accepts) or a route with congctl keeps ${cc} for every new connection: look there first. Keep ${cc} where it was chosen on purpose (a bulk-transfer service on bbr, a LAN service on cubic).`,
             commands: [`ss -tnpi state established | grep -B1 -w ${cc}  # who uses ${cc}`, 'ip route show | grep congctl', 'sysctl net.ipv4.tcp_congestion_control'],
           },
           details: [{ congestion: cc, sockets: u.sockets, local: e.local, remote: e.peer, ...(e.process ? { process: e.process, pid: e.pid } : {}) }],

@@ -11,7 +11,7 @@ const used = (table: Record<string, number>) =>
 checkTable(control, [
   { name: 'every socket on the configured one', start: { sysctls: settings('bbr'), tcpInfo: used({ bbr: 12 }) }, findings: [{ status: 'pass', message: /bbr is configured and in use \(bbr 12\)/ }] },
   {
-    name: 'a listener started before the change keeps cubic',
+    name: 'connections made before the change keep cubic',
     start: { sysctls: settings('bbr'), tcpInfo: used({ bbr: 3, cubic: 40 }) },
     findings: [{ status: 'fail', severity: 'warning', subject: { sysctl: 'net.ipv4.tcp_congestion_control' }, message: /40 established sockets use cubic while the configured default is bbr, e.g\. .*\(nginx, pid 7\)/ }],
     also: ([f]) => {
