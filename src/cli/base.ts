@@ -98,16 +98,33 @@ function progress(): { onWait?: (left: number) => void; done: () => void } {
 
 /** Usage errors and oclif's flag errors: one clear line on stderr, exit 2, never JSON on stdout. */
 export abstract class BaseCommand extends Command {
+  /** set once the report went to -o/--output: --json then prints nothing on stdout either */
+  private wroteFile = false
+
   /**
-   * Writes the report in --format (oclif prints it itself for --json). The topic's view, when there is one, is
-   * drawn above the findings in the table format only.
+   * Writes the report in --format, to stdout or atomically to -o/--output FILE (oclif prints it itself for --json
+   * without -o). The topic's view, when there is one, is drawn above the findings in the table format and as a
+   * section of the HTML report.
    */
   protected async output(report: Report, flags: Record<string, any>, view?: (color: boolean) => Promise<string | undefined>): Promise<void> {
-    if (this.jsonEnabled()) return
-    const format = flags.format as Format
-    const color = format === 'table' && flags.color !== false && wantColor(false)
-    const drawn = format === 'table' && view ? await view(color) : undefined
-    process.stdout.write(await render(format, report, { color, verbose: flags.verbose, view: drawn }))
+    const toFile: string | undefined = flags.output
+    if (this.jsonEnabled() && !toFile) return
+    const format: Format = this.jsonEnabled() ? 'json' : flags.format
+    const color = format === 'table' && !toFile && flags.color !== false && wantColor(false)
+    const drawn = (format === 'table' || format === 'html') && view ? await view(color) : undefined
+    const text = await render(format, report, { color, verbose: flags.verbose, view: drawn })
+    if (!toFile) {
+      process.stdout.write(text)
+      return
+    }
+    const { writeFileAtomically } = await import('./output-file.js')
+    writeFileAtomically(toFile, text)
+    this.wroteFile = true
+  }
+
+  /** --json with -o FILE: the JSON went to the file, stdout stays empty. */
+  protected logJson(json: unknown): void {
+    if (!this.wroteFile) super.logJson(json)
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
@@ -140,6 +157,8 @@ export abstract class NetdocCommand extends BaseCommand {
     const topics = this.topic ? [this.topic].flat() : parsed.topics
     const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
     const capture = captureRequest(flags)
+    // a directory that is missing or not writable is said before the window runs, not after
+    if (flags.output) (await import('./output-file.js')).checkOutputPath(flags.output)
     const source = await resolveSource(flags)
     const snapshot = source instanceof SnapshotSource ? source : undefined
     // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid.

@@ -8,12 +8,13 @@ export const FORMATS = [
   'junit',
   'openmetrics',
   'markdown',
+  'html',
 ] as const
 export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions extends Style {
   verbose?: boolean
-  /** the human view of a topic command, drawn above the findings (table format only) */
+  /** the human view of a topic command, drawn above the findings (table format; a section of the HTML page) */
   view?: string
 }
 
@@ -32,5 +33,9 @@ export async function render(format: Format, report: Report, opts: RenderOptions
       return (await import('./openmetrics.js')).renderOpenMetrics(report)
     case 'markdown':
       return (await import('./markdown.js')).renderMarkdown(report)
+    case 'html': {
+      const [{ renderHtml }, { loadHtmlAssets }] = await Promise.all([import('./html.js'), import('./html-assets.js')])
+      return renderHtml(report, { assets: loadHtmlAssets(), view: opts.view })
+    }
   }
 }
