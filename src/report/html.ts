@@ -211,7 +211,7 @@ ${chartsBlock(charts)}
 ${findingsBlock(report)}
 ${view}
 <script type="application/json" id="netdoc-data">${jsonForScript({ report, charts })}</script>
-<script>${inlineSource(opts.assets.uplotJs, 'script')}</script>
+<script id="uplot">${inlineSource(opts.assets.uplotJs, 'script')}</script>
 <script>${BOOT}</script>
 </body>
 </html>
