@@ -1,5 +1,5 @@
 // What every checking command does: flags → source → engine → report → output and exit code.
-// Commands stay thin; they only say which topic they are and which view they draw.
+// Commands stay thin; they only say which topic they are and which view (TOPIC_VIEWS) they draw.
 import { Command, Errors } from '@oclif/core'
 import { hostname } from 'node:os'
 
@@ -22,6 +22,7 @@ import { SnapshotSource } from '../probes/snapshot.js'
 import type { Source } from '../probes/source.js'
 import { messageOf } from '../cli-errors.js'
 import { render, type Format } from '../report/index.js'
+import { TOPIC_VIEWS, type TopicView, type ViewTopic } from '../report/views/index.js'
 import { wantColor } from '../report/style.js'
 import { commonFlags } from './flags.js'
 import { parseBandwidth, parseDurationFlag } from './units.js'
@@ -103,16 +104,16 @@ export abstract class BaseCommand extends Command {
 
   /**
    * Writes the report in --format, to stdout or atomically to -o/--output FILE (oclif prints it itself for --json
-   * without -o). The topic's view, when there is one, is drawn above the findings in the table format and as a
-   * section of the HTML report.
+   * without -o). Topic views, when the command has them, are drawn above the findings in the table format and as
+   * sections of the HTML page.
    */
-  protected async output(report: Report, flags: Record<string, any>, view?: (color: boolean) => Promise<string | undefined>): Promise<void> {
+  protected async output(report: Report, flags: Record<string, any>, views?: (format: Format) => Promise<TopicView[]>): Promise<void> {
     const toFile: string | undefined = flags.output
     if (this.jsonEnabled() && !toFile) return
     const format: Format = this.jsonEnabled() ? 'json' : flags.format
     const color = format === 'table' && !toFile && flags.color !== false && wantColor(false)
-    const drawn = (format === 'table' || format === 'html') && view ? await view(color) : undefined
-    const text = await render(format, report, { color, verbose: flags.verbose, view: drawn })
+    const drawn = (format === 'table' || format === 'html') && views ? await views(format) : []
+    const text = await render(format, report, { color, verbose: flags.verbose, view: drawn.map((v) => v.text).join('\n') || undefined, views: drawn })
     if (!toFile) {
       process.stdout.write(text)
       return
@@ -142,12 +143,17 @@ export abstract class NetdocCommand extends BaseCommand {
 
   /** the topic (or topics and check ids) this command shows; undefined for `check` (every topic, or those named as arguments) */
   protected topic?: string | string[]
-  /** facts the view needs beyond those of the checks */
-  protected viewFacts: FactId[] = []
+  /** the topic whose view this command draws above its findings (TOPIC_VIEWS) */
+  protected viewTopic?: ViewTopic
 
-  /** the human view of this topic, drawn above the findings; pure, from the run's facts */
-  protected async view(_result: RunResult, _report: Report, _color: boolean): Promise<string | undefined> {
-    return undefined
+  /** facts the views need beyond those of the checks */
+  protected viewFacts(_format: Format, _topics: string[]): FactId[] {
+    return this.viewTopic ? TOPIC_VIEWS[this.viewTopic].facts : []
+  }
+
+  /** the human views of this run, drawn from its facts (pure) */
+  protected async views(result: RunResult, _report: Report, _format: Format): Promise<TopicView[]> {
+    return this.viewTopic ? [{ topic: this.viewTopic, text: await TOPIC_VIEWS[this.viewTopic].draw(result) }] : []
   }
 
   protected async runReport(parsed: Parsed): Promise<Report> {
@@ -171,7 +177,7 @@ export abstract class NetdocCommand extends BaseCommand {
       intervalSeconds: flags.interval,
       config,
       options,
-      extraFacts: this.viewFacts,
+      extraFacts: this.viewFacts(this.jsonEnabled() ? 'json' : flags.format, topics),
       onWait: p.onWait,
       recordedWindowSeconds: snapshot ? snapshot.manifest.windowSeconds : undefined,
       probeContext: { capture, progress: line.show },
@@ -205,7 +211,7 @@ export abstract class NetdocCommand extends BaseCommand {
     })
     process.exitCode = report.exitCode
 
-    await this.output(report, flags, (color) => this.view(result, report, color))
+    await this.output(report, flags, (format) => this.views(result, report, format))
     return report
   }
 }

@@ -1,5 +1,4 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
 import type { Report } from '../model/finding.js'
 
 export default class Buffers extends NetdocCommand {
@@ -11,15 +10,10 @@ export default class Buffers extends NetdocCommand {
   ]
   // tcp.retransmits belongs to the tcp topic but answers the same question: is the path being filled?
   protected topic = ['buffers', 'tcp.retransmits']
-  protected viewFacts = ['sysctls' as const, 'interfaces' as const, 'softnet' as const, 'tcpInfo' as const, 'counters' as const]
+  protected viewTopic = 'buffers' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Buffers)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view(result: RunResult): Promise<string> {
-    const { buffersView } = await import('../report/views/buffers.js')
-    return buffersView(result.facts, result.options, result.windowSeconds)
   }
 }

@@ -1,5 +1,4 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
 import type { Report } from '../model/finding.js'
 
 export default class Keepalive extends NetdocCommand {
@@ -11,15 +10,10 @@ export default class Keepalive extends NetdocCommand {
     '<%= config.bin %> keepalive --capture eth0 --duration 120 --filter "tcp port 5432"',
   ]
   protected topic = 'keepalive'
-  protected viewFacts = ['sysctls' as const, 'keepaliveSockets' as const]
+  protected viewTopic = 'keepalive' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Keepalive)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view(result: RunResult): Promise<string> {
-    const { keepaliveView } = await import('../report/views/keepalive.js')
-    return keepaliveView(result.facts)
   }
 }

@@ -7,6 +7,7 @@
 import type { Finding, Report, Severity } from '../model/finding.js'
 import { htmlText, inlineSource, jsonForScript } from './escape.js'
 import { chartsOf, type ChartSpec } from './html-charts.js'
+import type { TopicView } from './views/index.js'
 
 export interface HtmlAssets {
   /** uPlot's browser build (uPlot.iife.min.js) and its stylesheet */
@@ -16,8 +17,8 @@ export interface HtmlAssets {
 
 export interface HtmlOptions {
   assets: HtmlAssets
-  /** the topic command's view (plain text laid out from facts), shown as a section */
-  view?: string
+  /** the topic views of the run (plain text laid out from facts), each shown as a section */
+  views?: TopicView[]
 }
 
 const SEVERITIES: Severity[] = ['critical', 'warning', 'info']
@@ -193,7 +194,7 @@ const BOOT = `
 export function renderHtml(report: Report, opts: HtmlOptions): string {
   const charts = chartsOf(report)
   const title = `netdoc: ${report.target.hostname ?? report.target.kind} · ${report.summary.critical} critical, ${report.summary.warning} warning`
-  const view = opts.view ? `<section id="view"><h2>View</h2><pre class="view">${h(opts.view)}</pre></section>` : ''
+  const views = (opts.views ?? []).map((v) => `<section class="view" id="view-${h(v.topic)}" data-topic="${h(v.topic)}"><h2>${h(v.topic)}</h2><pre class="view">${h(v.text)}</pre></section>`).join('\n')
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -209,7 +210,7 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
 ${summaryBlock(report)}
 ${chartsBlock(charts)}
 ${findingsBlock(report)}
-${view}
+${views}
 <script type="application/json" id="netdoc-data">${jsonForScript({ report, charts })}</script>
 <script id="uplot">${inlineSource(opts.assets.uplotJs, 'script')}</script>
 <script>${BOOT}</script>

@@ -1,6 +1,7 @@
 // Output formats: one module each, chosen by --format. Each renders a whole report to a string.
 import type { Report } from '../model/finding.js'
 import type { Style } from './style.js'
+import type { TopicView } from './views/index.js'
 
 export const FORMATS = [
   'table',
@@ -16,6 +17,8 @@ export interface RenderOptions extends Style {
   verbose?: boolean
   /** the human view of a topic command, drawn above the findings (table format; a section of the HTML page) */
   view?: string
+  /** the same views by topic, each a section of the HTML page */
+  views?: TopicView[]
 }
 
 export async function render(format: Format, report: Report, opts: RenderOptions): Promise<string> {
@@ -35,7 +38,7 @@ export async function render(format: Format, report: Report, opts: RenderOptions
       return (await import('./markdown.js')).renderMarkdown(report)
     case 'html': {
       const [{ renderHtml }, { loadHtmlAssets }] = await Promise.all([import('./html.js'), import('./html-assets.js')])
-      return renderHtml(report, { assets: loadHtmlAssets(), view: opts.view })
+      return renderHtml(report, { assets: loadHtmlAssets(), views: opts.views })
     }
   }
 }

@@ -37,7 +37,8 @@ async function shown(opened: OpenedPage) {
     const articles = [...document.querySelectorAll('article.finding')].map((a) => `${a.getAttribute('data-check')}|${a.getAttribute('data-status')}|${a.getAttribute('data-severity') ?? ''}|${a.getAttribute('data-subject')}`)
     const quiet = [...document.querySelectorAll('li[data-check]')].map((l) => `${l.getAttribute('data-check')}|${l.getAttribute('data-status')}`)
     const copyButtons = document.querySelectorAll('button.copy').length
-    return { figures, drawn, articles, quiet, copyButtons, view: document.querySelector('pre.view')?.textContent ?? '' }
+    const views = Object.fromEntries([...document.querySelectorAll('section.view')].map((v) => [v.getAttribute('data-topic'), v.querySelector('pre')!.textContent]))
+    return { figures, drawn, articles, quiet, copyButtons, views }
   })
 }
 
@@ -88,14 +89,20 @@ describeWith({ tools: ['chromium'] }, 'the HTML report of the busy-host snapshot
     const { page, report } = await openReport(dir, 'busy-host', ['check', '--from', BUSY, '--pcap', join(BUSY, 'traffic.pcap')])
     expect(findingsOf(report, 'queues.accept-overflow')[0]).toMatchObject({ status: 'fail', severity: 'critical', subject: { local: '127.0.0.1:8080' } })
     expect(page.figures).toEqual(['capture-ends', 'accept-queues', 'ports-per-destination', 'timewait-per-destination'])
+    // every topic's view, as its command draws it in the terminal
+    expect(Object.keys(page.views)).toEqual(['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets'])
+    expect(page.views.resets).toMatch(/127\.0\.0\.1:7100/)
     // five aborted connections of 127.0.0.1:7100, each a point
     expect(page.drawn.find((c) => c.id === 'capture-ends')).toMatchObject({ xs: 5, points: 5 })
   }, 120000)
 
-  test('a topic command: the queues view is a section of the page', async () => {
+  test('a topic command: its view is a section of the page, the same text as in the terminal', async () => {
     const { page } = await openReport(dir, 'busy-host-queues', ['queues', '--from', BUSY])
     expect(page.figures).toEqual(['accept-queues'])
-    expect(page.view).toMatch(/127\.0\.0\.1:8080/)
+    const terminal = await runCli(['queues', '--from', BUSY])
+    expect(Object.keys(page.views)).toEqual(['queues'])
+    expect(terminal.stdout.startsWith(page.views.queues!)).toBe(true)
+    expect(page.views.queues).toMatch(/127\.0\.0\.1:8080 +node/)
   }, 120000)
 })
 

@@ -23,7 +23,7 @@ const probes = (client: string, server: string, n: number, unanswered: number): 
 
 describe('html', () => {
   const report = sampleReport()
-  const html = renderHtml(report, { assets, view: `listener ${NASTY}` })
+  const html = renderHtml(report, { assets, views: [{ topic: 'queues', text: `listener ${NASTY}` }] })
 
   test('nothing is loaded from outside: no http(s) URL in src=, href= or url()', () => {
     expect(html).not.toMatch(/(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i)
