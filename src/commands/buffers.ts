@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Buffers extends NetdocCommand {
   static summary = 'Buffer autotuning vs bandwidth-delay product, TCP memory, UDP/QUIC buffers, softnet and NIC drops, retransmissions'

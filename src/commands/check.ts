@@ -1,11 +1,9 @@
 import { Args } from '@oclif/core'
 
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
-import type { FactId } from '../model/facts.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 import type { Format } from '../report/index.js'
-import { TOPIC_VIEWS, VIEW_TOPICS, type TopicView } from '../report/views/index.js'
+import { VIEW_TOPICS, type ViewTopic } from '../report/views/index.js'
 
 export default class Check extends NetdocCommand {
   static summary = 'Run every check (or those of the given topics): the CI health gate'
@@ -19,18 +17,10 @@ export default class Check extends NetdocCommand {
     return this.runReport({ flags, topics: argv as string[] })
   }
 
-  /** The HTML page shows every topic's view (the terminal stays one screen: none there). */
-  protected viewFacts(format: Format, topics: string[]): FactId[] {
+  /** The HTML page shows the view of every topic it ran; the terminal stays one screen, with none. */
+  protected viewTopics(format: Format, topics: string[]): ViewTopic[] {
     if (format !== 'html') return []
     const named = new Set(topics.map((t) => t.split('.')[0]))
-    return [...new Set(VIEW_TOPICS.filter((t) => named.size === 0 || named.has(t)).flatMap((t) => TOPIC_VIEWS[t].facts))]
-  }
-
-  protected async views(result: RunResult, report: Report, format: Format): Promise<TopicView[]> {
-    if (format !== 'html') return []
-    const ran = new Set(report.findings.map((f) => f.check.split('.')[0]))
-    const views: TopicView[] = []
-    for (const topic of VIEW_TOPICS.filter((t) => ran.has(t))) views.push({ topic, text: await TOPIC_VIEWS[topic].draw(result) })
-    return views
+    return VIEW_TOPICS.filter((t) => named.size === 0 || named.has(t))
   }
 }

@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Keepalive extends NetdocCommand {
   static summary = 'Keepalive settings and detection time, and with --pcap/--capture the probes and heartbeats on the wire'

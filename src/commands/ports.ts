@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Ports extends NetdocCommand {
   static summary = 'Ephemeral port range and its use per destination; descriptor limits of socket-owning processes'

@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Queues extends NetdocCommand {
   static summary = 'SYN and accept queues: per-listener fill, overflow and drop counters, backlog vs somaxconn'

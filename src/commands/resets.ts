@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Resets extends NetdocCommand {
   static summary = 'How connections end: RST vs FIN counters with their causes, and with --pcap/--capture a verdict per connection'

@@ -1,5 +1,5 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Timewait extends NetdocCommand {
   static summary = 'TIME_WAIT storms and the other lingering states (CLOSE_WAIT, FIN_WAIT2, orphans), attributed per destination, listener and process'

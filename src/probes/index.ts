@@ -11,7 +11,7 @@ import { keepaliveSockets } from './keepalive-sockets.js'
 import { listeners } from './listeners.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
-import { sysctls } from './sysctls-probe.js'
+import { sysctls } from './sysctls.js'
 import { tcpInfo } from './tcp-info.js'
 import type { Probe } from './probe.js'
 

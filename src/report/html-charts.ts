@@ -1,7 +1,8 @@
 // The charts of the HTML report, as data: pure functions of the report's findings (their evidence and details
 // rows), one builder per chart. The page hands each spec to uPlot; nothing here draws. A chart whose findings are
 // absent (no capture, nothing failing) is not built, so every chart on the page has data points.
-import type { Evidence, Finding, Report } from '../model/finding.js'
+import type { Evidence, Finding } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export interface ChartSeries {
   label: string

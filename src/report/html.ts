@@ -4,7 +4,8 @@
 // node_modules and hands it in, so this stays a pure function of the report).
 // Untrusted strings (process and interface names, anything from a capture) reach the page only through
 // escape.ts: htmlText for markup, jsonForScript for the data the charts read.
-import type { Finding, Report, Severity } from '../model/finding.js'
+import { SEVERITIES, type Finding } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 import { htmlText, inlineSource, jsonForScript } from './escape.js'
 import { chartsOf, type ChartSpec } from './html-charts.js'
 import type { TopicView } from './views/index.js'
@@ -21,7 +22,6 @@ export interface HtmlOptions {
   views?: TopicView[]
 }
 
-const SEVERITIES: Severity[] = ['critical', 'warning', 'info']
 const h = htmlText
 
 const subjectText = (f: Finding): string =>
