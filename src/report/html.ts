@@ -146,7 +146,8 @@ const BOOT = `
     var series = [{ label: category ? 'item' : 'time (UTC)', value: category ? function (u, v) { return v == null ? '' : (c.xLabels[v] || ''); } : undefined }];
     c.series.forEach(function (s) {
       var o = { label: s.label, stroke: s.color, width: 1 };
-      if (s.draw === 'bars') { o.fill = s.color; o.paths = uPlot.paths.bars({ size: [s.width || 0.6, 110], align: 0 }); o.points = { show: false }; }
+      // a narrower bar over a wider one reads as "of which"; the cap in px keeps that ratio on wide categories
+      if (s.draw === 'bars') { o.fill = s.color; o.paths = uPlot.paths.bars({ size: [s.width || 0.6, 160 * (s.width || 0.6)], align: 0 }); o.points = { show: false }; }
       if (s.draw === 'points') { o.paths = function () { return null; }; o.points = { show: true, size: 10, width: 1, fill: s.color, stroke: s.color }; }
       if (s.draw === 'line') { o.width = 2; o.dash = [6, 4]; }
       series.push(o);
