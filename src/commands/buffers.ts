@@ -1,6 +1,4 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Session } from '../engine/session.js'
-import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Buffers extends NetdocCommand {
@@ -12,16 +10,10 @@ export default class Buffers extends NetdocCommand {
   ]
   // tcp.retransmits belongs to the tcp topic but answers the same question: is the path being filled?
   protected topic = ['buffers', 'tcp.retransmits']
-  protected viewFacts = ['sysctls' as const, 'interfaces' as const, 'softnet' as const, 'tcpInfo' as const, 'counters' as const]
-  protected viewSysctls = [...VIEW_SYSCTLS.buffers]
+  protected viewTopic = 'buffers' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Buffers)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view({ run: result }: Session): Promise<string> {
-    const { buffersView } = await import('../report/views/buffers.js')
-    return buffersView(result.facts, result.options, result.windowSeconds)
   }
 }

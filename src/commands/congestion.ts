@@ -1,6 +1,4 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Session } from '../engine/session.js'
-import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Congestion extends NetdocCommand {
@@ -8,16 +6,10 @@ export default class Congestion extends NetdocCommand {
   static examples = ['<%= config.bin %> congestion', '<%= config.bin %> congestion --interval 10 --json', '<%= config.bin %> congestion --netns web']
   // tcp.retransmits is the host-wide share; this topic splits it per destination
   protected topic = ['congestion', 'tcp.retransmits']
-  protected viewFacts = ['sysctls' as const, 'tcpInfo' as const]
-  protected viewSysctls = [...VIEW_SYSCTLS.congestion]
+  protected viewTopic = 'congestion' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Congestion)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view({ run: result }: Session): Promise<string> {
-    const { congestionView } = await import('../report/views/congestion.js')
-    return congestionView(result.facts, result.options)
   }
 }

@@ -1,22 +1,14 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Session } from '../engine/session.js'
-import { VIEW_SYSCTLS } from '../engine/view-sysctls.js'
 import type { Report } from '../model/report.js'
 
 export default class Queues extends NetdocCommand {
   static summary = 'SYN and accept queues: per-listener fill, overflow and drop counters, backlog vs somaxconn'
   static examples = ['<%= config.bin %> queues', '<%= config.bin %> queues --interval 10 --json', '<%= config.bin %> queues --netns web']
   protected topic = 'queues'
-  protected viewFacts = ['listeners' as const, 'sysctls' as const]
-  protected viewSysctls = [...VIEW_SYSCTLS.queues]
+  protected viewTopic = 'queues' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Queues)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view({ run: result }: Session): Promise<string> {
-    const { queuesView } = await import('../report/views/queues.js')
-    return queuesView(result.facts)
   }
 }
