@@ -26,7 +26,6 @@ import { selectChecks, splitList } from './select.js'
 import { WindowFacts } from './facts.js'
 import { collectSample } from './sample.js'
 import { describeTarget } from './target.js'
-import { ALL_VIEW_SYSCTLS } from './view-sysctls.js'
 
 /** The flags of a checking command, as oclif parsed them (src/cli/flags.ts). */
 export type RunFlags = Record<string, any>
@@ -174,7 +173,7 @@ export async function connectSession(input: { host: string; port: number; timeou
  * `netdoc snapshot -o DIR`: every check's facts recorded (so any later `--from` run finds what it needs), the
  * manifest, and the report of the very inputs recorded (`check --from DIR` must reproduce it).
  */
-export async function snapshotSession(input: { dir: string; flags: RunFlags; version: string; cwd?: string }): Promise<Session & { description: string; samples: number }> {
+export async function snapshotSession(input: { dir: string; flags: RunFlags; version: string; cwd?: string; viewSysctls?: string[] }): Promise<Session & { description: string; samples: number }> {
   const { dir, flags } = input
   // The configuration's expected sysctls are read (and so recorded) too.
   const { config, label } = await resolveConfig(flags.config, input.cwd ?? process.cwd(), await catalogue())
@@ -186,7 +185,7 @@ export async function snapshotSession(input: { dir: string; flags: RunFlags; ver
   const inner = await resolveSource(flags)
   const checks = await loadAllChecks()
   // every view's sysctls as well: a topic view replayed from the snapshot shows what it showed live
-  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: [...ALL_VIEW_SYSCTLS] })
+  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: input.viewSysctls })
   const samples = run.windowSeconds > 0 ? 2 : 1
   const manifest: SnapshotManifest = {
     format: 'netdoc-snapshot',

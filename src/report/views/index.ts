@@ -23,7 +23,7 @@ export interface ViewEntry {
   draw: (run: ViewInput) => Promise<string>
 }
 
-export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets', ViewEntry> = {
+export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets' | 'congestion' | 'mtu', ViewEntry> = {
   queues: {
     facts: ['listeners', 'sysctls'],
     sysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
@@ -50,6 +50,16 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     draw: async (r) => (await import('./buffers.js')).buffersView(r.facts, r.options, r.windowSeconds),
   },
   resets: { facts: ['counters'], sysctls: [], draw: async (r) => (await import('./resets.js')).resetsView(r.facts, r.windowSeconds) },
+  congestion: {
+    facts: ['sysctls', 'tcpInfo'],
+    sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.default_qdisc', 'net.ipv4.tcp_slow_start_after_idle'],
+    draw: async (r) => (await import('./congestion.js')).congestionView(r.facts, r.options),
+  },
+  mtu: {
+    facts: ['counters', 'sysctls', 'interfaces', 'tcpInfo'],
+    sysctls: ['net.ipv4.tcp_mtu_probing', 'net.ipv4.ipfrag_time', 'net.ipv4.ipfrag_high_thresh'],
+    draw: async (r) => (await import('./mtu.js')).mtuView(r.facts, r.windowSeconds),
+  },
 }
 
 export type ViewTopic = keyof typeof TOPIC_VIEWS
