@@ -7,11 +7,15 @@ import { nicDrops } from './buffers.nic-drops.js'
 import { softnet } from './buffers.softnet.js'
 import { tcpMemory } from './buffers.tcp-memory.js'
 import { udp } from './buffers.udp.js'
+import { conntrackDrops } from './conntrack.drops.js'
+import { conntrackTable } from './conntrack.table.js'
+import { conntrackTimeouts } from './conntrack.timeouts.js'
 import { detectionTime as keepaliveDetectionTime } from './keepalive.detection-time.js'
 import { heartbeat as keepaliveHeartbeat } from './keepalive.heartbeat.js'
 import { idleTimeout as keepaliveIdleTimeout } from './keepalive.idle-timeout.js'
 import { probes as keepaliveProbes } from './keepalive.probes.js'
 import { sockets as keepaliveSockets } from './keepalive.sockets.js'
+import { neighTableOverflow } from './neigh.table-overflow.js'
 import { portsEphemeralExhaustion } from './ports.ephemeral-exhaustion.js'
 import { portsFdLimit } from './ports.fd-limit.js'
 import { portsRange } from './ports.range.js'
@@ -19,6 +23,8 @@ import { abortOnOverflow } from './queues.abort-on-overflow.js'
 import { acceptOverflow } from './queues.accept-overflow.js'
 import { acceptQueueFill } from './queues.accept-queue-fill.js'
 import { backlogCapped } from './queues.backlog-capped.js'
+import { inheritedListener } from './queues.inherited-listener.js'
+import { reuseportImbalance } from './queues.reuseport-imbalance.js'
 import { synOverflow } from './queues.syn-overflow.js'
 import { syncookies } from './queues.syncookies.js'
 import { aborts } from './resets.aborts.js'
@@ -41,11 +47,15 @@ export const CHECKS: readonly Check[] = [
   softnet,
   tcpMemory,
   udp,
+  conntrackDrops,
+  conntrackTable,
+  conntrackTimeouts,
   keepaliveDetectionTime,
   keepaliveHeartbeat,
   keepaliveIdleTimeout,
   keepaliveProbes,
   keepaliveSockets,
+  neighTableOverflow,
   portsEphemeralExhaustion,
   portsFdLimit,
   portsRange,
@@ -53,6 +63,8 @@ export const CHECKS: readonly Check[] = [
   acceptOverflow,
   acceptQueueFill,
   backlogCapped,
+  inheritedListener,
+  reuseportImbalance,
   synOverflow,
   syncookies,
   aborts,

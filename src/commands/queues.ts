@@ -6,7 +6,7 @@ export default class Queues extends NetdocCommand {
   static summary = 'SYN and accept queues: per-listener fill, overflow and drop counters, backlog vs somaxconn'
   static examples = ['<%= config.bin %> queues', '<%= config.bin %> queues --interval 10 --json', '<%= config.bin %> queues --netns web']
   protected topic = 'queues'
-  protected viewFacts = ['listeners' as const, 'sysctls' as const]
+  protected viewFacts = ['listeners' as const, 'sysctls' as const, 'listenerHolders' as const]
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Queues)

@@ -12,6 +12,12 @@ export const SYSCTL_NAMES = [
   // keepalive
   'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
   'net.netfilter.nf_conntrack_tcp_timeout_established', 'net.netfilter.nf_conntrack_max', 'net.netfilter.nf_conntrack_count',
+  // conntrack and the neighbour tables (net.netfilter.* exists only while nf_conntrack is loaded; gc_thresh* only
+  // in the initial namespace)
+  'net.netfilter.nf_conntrack_buckets', 'net.netfilter.nf_conntrack_tcp_timeout_close_wait', 'net.netfilter.nf_conntrack_tcp_timeout_time_wait',
+  'net.ipv4.neigh.default.gc_thresh1', 'net.ipv4.neigh.default.gc_thresh2', 'net.ipv4.neigh.default.gc_thresh3',
+  'net.ipv6.neigh.default.gc_thresh1', 'net.ipv6.neigh.default.gc_thresh2', 'net.ipv6.neigh.default.gc_thresh3',
+  'net.ipv4.tcp_migrate_req',
   // buffers
   'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem', 'net.ipv4.tcp_mem', 'net.ipv4.udp_mem',
   'net.ipv4.udp_rmem_min', 'net.ipv4.udp_wmem_min', 'net.core.rmem_max', 'net.core.wmem_max', 'net.core.rmem_default',
