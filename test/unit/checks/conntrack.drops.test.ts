@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
 import { conntrackDrops } from '../../../src/checks/conntrack.drops.js'
 import type { PerCpuStats } from '../../../src/model/facts.js'
 import { Unavailable } from '../../../src/model/errors.js'
-import { checkTable } from '../../helpers/check-table.js'
+import { parseConntrackStats } from '../../../src/parsers/conntrack-stats.js'
+import { parseProcNetStat } from '../../../src/parsers/proc-net-stat.js'
+import { checkTable, evaluateCase } from '../../helpers/check-table.js'
+import { ROOT } from '../../helpers/netns.js'
 import { sysctls } from '../../helpers/facts.js'
 
 const loaded = sysctls({ 'net.netfilter.nf_conntrack_max': 262144, 'net.netfilter.nf_conntrack_count': 100 })
@@ -59,3 +65,20 @@ checkTable(conntrackDrops, [
     findings: [{ status: 'pass' }],
   },
 ])
+
+describe('over the captured layouts (test/fixtures/kernel-tables)', () => {
+  const read = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'kernel-tables', name), 'utf8')
+  test('a full table at both ends of a window: critical, deltas summed over 4 CPUs', () => {
+    const start = parseProcNetStat(read('proc-net-stat-nf_conntrack-full-start'), '/proc/net/stat/nf_conntrack')
+    const end = parseProcNetStat(read('proc-net-stat-nf_conntrack-full-end'), '/proc/net/stat/nf_conntrack')
+    const [f] = evaluateCase(conntrackDrops, { start: { sysctls: loaded, conntrackStats: start, kernelLog: log }, end: { conntrackStats: end } })
+    expect(f).toMatchObject({ status: 'fail', severity: 'critical' })
+    expect(f.message).toMatch(/^in 2\.0 s: 48 drop, 15 early_drop, 5 insert_failed \(\/proc\/net\/stat\/nf_conntrack, summed over 4 CPUs\)/)
+  })
+  test('conntrack -S totals with no window: info since boot', () => {
+    const s = parseConntrackStats(read('conntrack-S-drops.out'))
+    const [f] = evaluateCase(conntrackDrops, { start: { sysctls: loaded, conntrackStats: s, kernelLog: log } })
+    expect(f).toMatchObject({ status: 'fail', severity: 'info' })
+    expect(f.message).toMatch(/since boot: 638 drop, 183 early_drop, 21 insert_failed \(conntrack -S/)
+  })
+})
