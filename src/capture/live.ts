@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 
 import type { CaptureFact } from '../model/capture.js'
 import { UsageError } from '../model/errors.js'
-import { packetSink } from './analyse.js'
+import { packetSink } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { toFact } from './fact.js'
 import { FlowTracker } from './flows.js'

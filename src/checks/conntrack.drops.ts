@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Evidence } from '../model/finding.js'
-import { fail, pass, seconds, skip } from './support/helpers.js'
-import { conntrackLoaded, cpuCounter, NOT_LOADED, optionalFact, type CpuCounter } from './support/conntrack-helpers.js'
+import { fail, pass, seconds, skip } from './support/findings.js'
+import { CONNTRACK_LOADED_SYSCTLS, conntrackLoaded, cpuCounter, NOT_LOADED, type CpuCounter } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -11,7 +11,9 @@ const meta: CheckMeta = {
   failureTitle: 'Conntrack dropped packets',
   description:
     'The per-CPU conntrack statistics (/proc/net/stat/nf_conntrack, or conntrack -S): drop (a new flow found the table full), early_drop (an unreplied entry was evicted to make room) and insert_failed (two packets of one new flow raced; the Kubernetes 5-second DNS delay), summed over CPUs, judged on their growth in the window.',
-  facts: ['sysctls', 'conntrackStats', 'kernelLog'],
+  facts: ['sysctls', 'conntrackStats'],
+  optionalFacts: ['kernelLog'],
+  sysctls: CONNTRACK_LOADED_SYSCTLS,
 }
 
 const CAUSES: Record<string, string> = {
@@ -29,7 +31,7 @@ export const conntrackDrops: Check = {
     const w = ctx.windowSeconds
     const counters = Object.keys(CAUSES).map((n) => cpuCounter(start, end, n, w)).filter((c): c is CpuCounter => c !== undefined)
     if (counters.length === 0) return [skip(meta, `${end.source} has none of drop, early_drop, insert_failed on this kernel`)]
-    const log = optionalFact(facts, 'kernelLog')
+    const log = facts.optional('kernelLog')
     const evidence: Evidence[] = counters.map((c) => ({ source: end.source, name: c.name, value: c.value, ...(c.delta !== undefined ? { delta: c.delta } : {}) }))
     const logNote = log ? (log.conntrackFull.count ? ` The kernel log has ${log.conntrackFull.count} "table full" lines, the last: ${log.conntrackFull.last}` : '') : ' (the kernel log was not readable: dmesg needs root where kernel.dmesg_restrict is 1)'
     if (log?.conntrackFull.count) evidence.push({ source: 'dmesg', name: 'nf_conntrack: table full, dropping packet', value: log.conntrackFull.count })

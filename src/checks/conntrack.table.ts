@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
-import { CT_COUNT, CT_MAX, conntrackLoaded, NOT_LOADED } from './support/conntrack-helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
+import { CONNTRACK_LOADED_SYSCTLS, CT_COUNT, CT_MAX, conntrackLoaded, NOT_LOADED } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'nf_conntrack_count against nf_conntrack_max. When the table is full the kernel drops the first packet of every new flow ("nf_conntrack: table full, dropping packet"): new connections time out while established ones work.',
   facts: ['sysctls'],
+  sysctls: CONNTRACK_LOADED_SYSCTLS,
   thresholds: {
     warningFill: { value: 0.75, description: 'count / max at or above which the table is reported (warning; node-mixin alerts at 75 %)' },
     criticalFill: { value: 0.95, description: 'count / max at or above which it is critical (new flows are about to be dropped)' },

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Evidence } from '../model/finding.js'
-import { humanDuration } from './keepalive.detection-time.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
-import { CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, NOT_LOADED } from './support/conntrack-helpers.js'
+import { humanDuration } from '../derived/format.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
+import { CONNTRACK_LOADED_SYSCTLS, CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, KEEPALIVE_TIME, NOT_LOADED } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -13,13 +13,14 @@ const meta: CheckMeta = {
   description:
     'nf_conntrack_tcp_timeout_established against the keepalive time (tcp_keepalive_time) and an idle time given with --idle-timeout: an established flow idle longer than the timeout is forgotten, and its next packet is INVALID (dropped by a `ct state` rule, or NAT lost). So long that, with the table filling, dead flows of vanished peers hold entries for days.',
   facts: ['sysctls'],
+  sysctls: [...CONNTRACK_LOADED_SYSCTLS, KEEPALIVE_TIME],
   thresholds: {
     longSeconds: { value: 86400, description: 'an established timeout above this is reported when the table is filling (kube-proxy uses 86400; the kernel default is 432000)' },
     fillForLong: { value: 0.5, description: 'count / max from which a long established timeout is reported (info)' },
   },
 }
 
-const KEEPALIVE = 'net.ipv4.tcp_keepalive_time'
+const KEEPALIVE = KEEPALIVE_TIME
 
 export const conntrackTimeouts: Check = {
   meta,

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { PerCpuStats } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { fail, pass, seconds, skip, sysctlEvidence } from './support/helpers.js'
-import { cpuCounter, optionalFact } from './support/conntrack-helpers.js'
+import { fail, pass, seconds, skip, sysctlEvidence } from './support/findings.js'
+import { cpuCounter, GC_THRESH } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,7 +12,9 @@ const meta: CheckMeta = {
   failureTitle: 'Neighbour table overflowed',
   description:
     'The ARP (IPv4) and NDP (IPv6) neighbour tables: table_fulls in /proc/net/stat/arp_cache and ndisc_cache (per CPU, hexadecimal) counts the times the table was at gc_thresh3 and garbage collection could not free an entry ("neighbor table overflow!"): a new neighbour cannot be resolved and packets to it are dropped. Also entries against gc_thresh3.',
-  facts: ['neighbourStats', 'sysctls', 'kernelLog'],
+  facts: ['neighbourStats', 'sysctls'],
+  optionalFacts: ['kernelLog'],
+  sysctls: GC_THRESH,
   thresholds: { warningFill: { value: 0.9, description: 'entries / gc_thresh3 at or above which a table is reported (warning)' } },
 }
 
@@ -27,7 +29,7 @@ export const neighTableOverflow: Check = {
     const start = facts.first('neighbourStats')
     const end = facts.get('neighbourStats')
     const sysctls = facts.get('sysctls')
-    const log = optionalFact(facts, 'kernelLog')
+    const log = facts.optional('kernelLog')
     const w = ctx.windowSeconds
     const findings: Finding[] = []
     const fine: string[] = []

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { fail, pass, plural, skip } from './support/helpers.js'
-import { ssListenerCommand } from './support/listener-helpers.js'
-import { heldListeners } from './support/listener-topology.js'
+import { fail, pass, plural, skip } from './support/findings.js'
+import { ssListenerCommand } from '../derived/listeners.js'
+import { heldListeners } from '../derived/listener-topology.js'
 
 const meta: CheckMeta = {
   id: 'queues.inherited-listener',
@@ -11,7 +11,8 @@ const meta: CheckMeta = {
   failureTitle: 'A listener leaked into another program',
   description:
     'Every process holding a listening socket (all holders of ss users:((...))). A descriptor survives exec unless it is close-on-exec, so a server that starts `sleep` or a shell hands it its listener: when the server dies the port stays bound and connections queue where nobody accepts. Fails for a holder of another executable than the server (pid 1 socket activation and pre-forked workers of one executable are fine); warns about listeners without close-on-exec in processes that have children; a handover between two generations of one executable is info, a warning when it lasts.',
-  facts: ['listeners', 'listenerHolders'],
+  facts: ['listeners'],
+  optionalFacts: ['listenerHolders'],
   thresholds: { handoverSeconds: { value: 600, description: 'seconds two generations of one server may share a listener (a graceful upgrade) before it is a warning' } },
 }
 
@@ -83,7 +84,7 @@ export const inheritedListener: Check = {
     }
     if (findings.length) return findings
     const holders = held.reduce((n, h) => n + h.holders.length, 0)
-    const noInfo = facts.has('listenerHolders') ? '' : ' (close-on-exec and process ages unknown: /proc/PID unreadable)'
+    const noInfo = facts.optional('listenerHolders') ? '' : ' (close-on-exec and process ages unknown: /proc/PID unreadable)'
     return [pass(meta, `${plural(held.length, 'listener')}, ${plural(holders, 'holder')}: each held by its server${noInfo}`)]
   },
 }

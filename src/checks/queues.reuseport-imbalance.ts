@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { fail, pass, plural, skip, sysctlEvidence } from './support/helpers.js'
-import { listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './support/listener-helpers.js'
-import { reuseportGroups } from './support/listener-topology.js'
+import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
+import { listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from '../derived/listeners.js'
+import { reuseportGroups } from '../derived/listener-topology.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -13,6 +13,7 @@ const meta: CheckMeta = {
   description:
     'Several listening sockets on one address and port (SO_REUSEPORT) each have their own accept queue, and the kernel hashes each new connection to one of them. A member whose queue fills (or whose drops grow) while its siblings idle is a stalled worker: the connections hashed to it wait or are dropped. Members with different backlogs are a half-finished upgrade.',
   facts: ['listeners', 'sysctls'],
+  sysctls: ['net.ipv4.tcp_migrate_req'],
   thresholds: {
     stalledFill: { value: 0.8, description: 'Recv-Q / Send-Q at or above which a member counts as stalled (or it dropped in the window)' },
     idleFill: { value: 0.2, description: 'Recv-Q / Send-Q below which a sibling counts as keeping up' },

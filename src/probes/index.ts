@@ -15,7 +15,7 @@ import { listeners } from './listeners.js'
 import { neighbourStats } from './neighbour-stats.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
-import { sysctls } from './sysctls-probe.js'
+import { sysctls } from './sysctls.js'
 import { tcpInfo } from './tcp-info.js'
 import type { Probe } from './probe.js'
 

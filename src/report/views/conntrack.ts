@@ -2,7 +2,7 @@
 // and the neighbour tables (entries against gc_thresh, table_fulls). Numbers only; the verdicts are the checks'.
 import type { Facts } from '../../model/check.js'
 import type { PerCpuStats } from '../../model/facts.js'
-import { CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, cpuCounter } from '../../checks/support/conntrack-helpers.js'
+import { CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, cpuCounter } from '../../derived/conntrack.js'
 import { foldZeros, Table } from '../layout.js'
 
 const CT_COUNTERS = ['drop', 'early_drop', 'insert_failed', 'invalid', 'search_restart', 'found', 'insert', 'clash_resolve', 'clashres', 'chaintoolong', 'icmp_error', 'error']

@@ -1,15 +1,15 @@
 // `netdoc queues`: one row per listener with its accept queue at both samples and its drops; SO_REUSEPORT groups
 // member by member; who holds each listener (every holder, close-on-exec, age).
 import type { Facts } from '../../model/check.js'
-import { joinListeners } from '../../checks/support/listener-helpers.js'
-import { heldListeners, reuseportGroups, type HeldListener } from '../../checks/support/listener-topology.js'
+import { joinListeners } from '../../derived/listeners.js'
+import { heldListeners, reuseportGroups, type HeldListener } from '../../derived/listener-topology.js'
 import { capped, Table } from '../layout.js'
 
 const MAX_HOLDER_ROWS = 20
 
 export function queuesView(facts: Facts): string {
   if (!facts.has('listeners')) return 'Listeners: not available\n'
-  const rows = joinListeners(facts).sort((a, b) => b.peakFill - a.peakFill || (b.dropsDelta ?? 0) - (a.dropsDelta ?? 0) || a.last.port - b.last.port)
+  const rows = [...joinListeners(facts)].sort((a, b) => b.peakFill - a.peakFill || (b.dropsDelta ?? 0) - (a.dropsDelta ?? 0) || a.last.port - b.last.port)
   const somaxconn = facts.has('sysctls') ? facts.get('sysctls').get('net.core.somaxconn') : undefined
   const synBacklog = facts.has('sysctls') ? facts.get('sysctls').get('net.ipv4.tcp_max_syn_backlog') : undefined
   const table = new Table({ head: ['Listener', 'Process', 'Accept queue', 'Limit', 'Fill', 'Drops (window)', 'Drops (total)'] })

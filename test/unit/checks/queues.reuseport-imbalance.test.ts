@@ -1,6 +1,6 @@
 import { reuseportImbalance } from '../../../src/checks/queues.reuseport-imbalance.js'
 import { Unavailable } from '../../../src/model/errors.js'
-import { checkTable } from '../../helpers/check-table.js'
+import { checkTable, evaluateCase } from '../../helpers/check-table.js'
 import { listener, sysctls } from '../../helpers/facts.js'
 
 const member = (pid: number, recvQ: number, sendQ = 128, drops = 0) => listener('*:8080', recvQ, sendQ, { drops, processes: [{ name: 'worker', pid, fd: 3 }] })
@@ -63,6 +63,6 @@ checkTable(reuseportImbalance, [
   },
 ])
 
-test('listeners unreadable: the fact error reaches the engine', () => {
-  expect(() => reuseportImbalance.evaluate({ get: () => { throw new Unavailable('error', 'x') }, first: () => { throw new Unavailable('error', 'x') }, has: () => false }, { windowSeconds: 0, options: { maxDetails: 1 }, threshold: () => 0.8 })).toThrow(Unavailable)
+test("listeners unreadable: the probe's error reaches the engine (which makes it this check's error)", () => {
+  expect(() => evaluateCase(reuseportImbalance, { start: { listeners: new Unavailable('error', 'ss failed'), sysctls: sys } })).toThrow(/ss failed/)
 })

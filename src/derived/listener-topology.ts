@@ -1,9 +1,9 @@
 // Who holds the listening sockets: SO_REUSEPORT groups (several sockets on one address and port, each its own
 // accept queue) and the processes holding each socket (every holder of ss users:((...)) with /proc facts).
 // Shared by queues.reuseport-imbalance, queues.inherited-listener and the queues view.
-import type { Facts } from '../../model/check.js'
-import type { Listener, ListenerHolder, ProcessRef } from '../../model/facts.js'
-import { joinListeners, type ListenerWindow } from './listener-helpers.js'
+import type { Facts } from '../model/check.js'
+import type { Listener, ListenerHolder, ProcessRef } from '../model/facts.js'
+import { joinListeners, type ListenerWindow } from './listeners.js'
 
 export interface ReuseportGroup {
   local: string
@@ -52,7 +52,7 @@ export const isNotAServer = (name: string | undefined): boolean => name !== unde
 /** Every listener at the end of the window with its holders and their roles. */
 export function heldListeners(facts: Facts): HeldListener[] {
   const infos = new Map<string, ListenerHolder>()
-  if (facts.has('listenerHolders')) for (const h of facts.get('listenerHolders')) infos.set(`${h.pid}/${h.fd}`, h)
+  for (const h of facts.optional('listenerHolders') ?? []) infos.set(`${h.pid}/${h.fd}`, h)
   return facts.get('listeners').map((listener) => judge(listener, infos))
 }
 
