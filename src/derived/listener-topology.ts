@@ -1,8 +1,9 @@
 // Who holds the listening sockets: SO_REUSEPORT groups (several sockets on one address and port, each its own
 // accept queue) and the processes holding each socket (every holder of ss users:((...)) with /proc facts).
-// Shared by queues.reuseport-imbalance, queues.inherited-listener and the queues view.
+// Shared by queues.reuseport-imbalance, queues.inherited-listener and the queues view; computed once per run.
 import type { Facts } from '../model/check.js'
 import type { Listener, ListenerHolder, ProcessRef } from '../model/facts.js'
+import { derived } from './cache.js'
 import { joinListeners, type ListenerWindow } from './listeners.js'
 
 export interface ReuseportGroup {
@@ -12,7 +13,11 @@ export interface ReuseportGroup {
 }
 
 /** Listeners sharing one address and port in this namespace: a SO_REUSEPORT group (ss shows one row per socket). */
-export function reuseportGroups(facts: Facts): ReuseportGroup[] {
+export function reuseportGroups(facts: Facts): readonly ReuseportGroup[] {
+  return derived(facts, 'reuseportGroups', () => reuseportGroupsOf(facts))
+}
+
+function reuseportGroupsOf(facts: Facts): ReuseportGroup[] {
   const byLocal = new Map<string, ListenerWindow[]>()
   for (const w of joinListeners(facts)) {
     const list = byLocal.get(w.local) ?? []
@@ -50,7 +55,11 @@ const NOT_SERVERS = new Set(['sleep', 'sh', 'bash', 'dash', 'ash', 'zsh', 'ksh',
 export const isNotAServer = (name: string | undefined): boolean => name !== undefined && NOT_SERVERS.has(name)
 
 /** Every listener at the end of the window with its holders and their roles. */
-export function heldListeners(facts: Facts): HeldListener[] {
+export function heldListeners(facts: Facts): readonly HeldListener[] {
+  return derived(facts, 'heldListeners', () => heldListenersOf(facts))
+}
+
+function heldListenersOf(facts: Facts): HeldListener[] {
   const infos = new Map<string, ListenerHolder>()
   for (const h of facts.optional('listenerHolders') ?? []) infos.set(`${h.pid}/${h.fd}`, h)
   return facts.get('listeners').map((listener) => judge(listener, infos))
