@@ -30,6 +30,9 @@ export const reuseportImbalance: Check = {
       const n = facts.get('listeners').length
       return n ? [pass(meta, `${plural(n, 'listener')}, no SO_REUSEPORT group (no two on one address and port)`)] : [skip(meta, 'no TCP listener here')]
     }
+    if (groups.every((g) => g.members.every((m) => m.last.sendQ === undefined))) {
+      return [skip(meta, 'accept-queue limits are unknown without ss (read from /proc/net/tcp): members cannot be compared')]
+    }
     const stalledAt = ctx.threshold('stalledFill')
     const idleBelow = ctx.threshold('idleFill')
     const migrate = facts.get('sysctls').get(MIGRATE)

@@ -51,6 +51,11 @@ checkTable(reuseportImbalance, [
     findings: [{ status: 'pass', message: /no SO_REUSEPORT group/ }],
   },
   {
+    name: 'without ss (from /proc/net/tcp: no limits, no processes): skip, nothing to compare',
+    start: { listeners: [listener('*:8080', 3, undefined), listener('*:8080', 0, undefined)], sysctls: sys },
+    findings: [{ status: 'skip', message: /limits are unknown without ss/ }],
+  },
+  {
     name: 'no listener: skip (nothing examined)',
     start: { listeners: [], sysctls: sys },
     findings: [{ status: 'skip' }],
