@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
-import { CONNTRACK_LOADED_SYSCTLS, CT_COUNT, CT_MAX, conntrackLoaded, NOT_LOADED } from '../derived/conntrack.js'
+import { CONNTRACK_LOADED_SYSCTLS, CT_BUCKETS, CT_COUNT, CT_MAX, conntrackLoaded, NOT_LOADED } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -11,7 +11,7 @@ const meta: CheckMeta = {
   description:
     'nf_conntrack_count against nf_conntrack_max. When the table is full the kernel drops the first packet of every new flow ("nf_conntrack: table full, dropping packet"): new connections time out while established ones work.',
   facts: ['sysctls'],
-  sysctls: CONNTRACK_LOADED_SYSCTLS,
+  sysctls: [...CONNTRACK_LOADED_SYSCTLS, CT_BUCKETS],
   thresholds: {
     warningFill: { value: 0.75, description: 'count / max at or above which the table is reported (warning; node-mixin alerts at 75 %)' },
     criticalFill: { value: 0.95, description: 'count / max at or above which it is critical (new flows are about to be dropped)' },
@@ -28,6 +28,8 @@ export const conntrackTable: Check = {
     if (!Number.isFinite(count) || !Number.isFinite(max) || max <= 0) return [skip(meta, `${CT_COUNT} or ${CT_MAX} is not readable here`)]
     const fill = count / max
     const evidence = [sysctlEvidence(CT_COUNT, sysctls.get(CT_COUNT)), sysctlEvidence(CT_MAX, sysctls.get(CT_MAX))]
+    // the hash table's size: raised with the max, or lookups walk long chains
+    if (sysctls.has(CT_BUCKETS)) evidence.push(sysctlEvidence(CT_BUCKETS, sysctls.get(CT_BUCKETS)))
     const pct = `${Math.round(fill * 100)} %`
     if (fill < ctx.threshold('warningFill')) return [pass(meta, `${count}/${max} entries (${pct})`, evidence)]
     const critical = fill >= ctx.threshold('criticalFill')

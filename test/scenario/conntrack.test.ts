@@ -62,7 +62,7 @@ describeRoot(
     })
 
     test('netdoc conntrack shows the table and its per-CPU statistics', () => {
-      expect(view).toMatch(/Conntrack · \d+\/\d+ entries/)
+      expect(view).toMatch(/Conntrack · \d+\/\d+ entries .* buckets \d+/)
       expect(view).toMatch(/Statistics \(\/proc\/net\/stat\/nf_conntrack, summed over \d+ CPUs\)/)
       expect(view).toMatch(/Neighbour tables: not shown here/)
     })

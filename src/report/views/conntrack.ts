@@ -2,7 +2,7 @@
 // and the neighbour tables (entries against gc_thresh, table_fulls). Numbers only; the verdicts are the checks'.
 import type { Facts } from '../../model/check.js'
 import type { PerCpuStats } from '../../model/facts.js'
-import { CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, cpuCounter } from '../../derived/conntrack.js'
+import { CT_BUCKETS, CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, cpuCounter, KEEPALIVE_TIME } from '../../derived/conntrack.js'
 import { foldZeros, Table } from '../layout.js'
 
 const CT_COUNTERS = ['drop', 'early_drop', 'insert_failed', 'invalid', 'search_restart', 'found', 'insert', 'clash_resolve', 'clashres', 'chaintoolong', 'icmp_error', 'error']
@@ -28,7 +28,10 @@ export function conntrackView(facts: Facts, windowSeconds: number): string {
     const count = Number(sysctls.get(CT_COUNT))
     const max = Number(sysctls.get(CT_MAX))
     const fill = Number.isFinite(count) && max > 0 ? ` (${Math.round((count / max) * 100)} %)` : ''
-    out.push(`Conntrack · ${sysctls.get(CT_COUNT) ?? '?'}/${sysctls.get(CT_MAX) ?? '?'} entries${fill} · buckets ${sysctls.get('net.netfilter.nf_conntrack_buckets') ?? '?'} · tcp_timeout_established ${sysctls.get(CT_ESTABLISHED) ?? '?'} s · tcp_keepalive_time ${sysctls.get('net.ipv4.tcp_keepalive_time') ?? '?'} s`)
+    out.push(
+      `Conntrack · ${sysctls.get(CT_COUNT) ?? '?'}/${sysctls.get(CT_MAX) ?? '?'} entries${fill} · buckets ${sysctls.get(CT_BUCKETS) ?? '?'}`,
+      `Timeouts · tcp_timeout_established ${sysctls.get(CT_ESTABLISHED) ?? '?'} s · tcp_keepalive_time ${sysctls.get(KEEPALIVE_TIME) ?? '?'} s`,
+    )
     if (facts.has('conntrackStats')) {
       const end = facts.get('conntrackStats')
       out.push(`Statistics (${end.source}, summed over ${end.cpus.length} CPUs)`, ...counterTable(facts.first('conntrackStats'), end, CT_COUNTERS, windowSeconds))
