@@ -250,6 +250,44 @@ export interface EstablishedKeepalive {
   groups: KeepaliveGroup[]
 }
 
+/**
+ * A process holding a listening socket (one holder of ss users:((...))), with what /proc says of it and of that
+ * descriptor. Fields that could not be read are undefined (the process exited, or no permission).
+ */
+export interface ListenerHolder {
+  pid: number
+  fd: number
+  /** comm from /proc/PID/stat: the executable's name (at most 15 bytes), as ss prints it */
+  name?: string
+  ppid?: number
+  /** seconds since the process started (/proc/PID/stat starttime against /proc/uptime) */
+  ageSeconds?: number
+  /** the descriptor is close-on-exec (O_CLOEXEC, 02000000 in /proc/PID/fdinfo/FD flags) */
+  cloexec?: boolean
+  /** its children (/proc/PID/task/PID/children: those forked by its main thread) */
+  children?: number[]
+  /** why some of the above is missing */
+  unreadable?: string
+}
+
+/** Per-CPU statistics of a kernel table (/proc/net/stat/*, `conntrack -S`): one record of counters per CPU. */
+export interface PerCpuStats {
+  /** where they were read: /proc/net/stat/nf_conntrack, `conntrack -S`, /proc/net/stat/arp_cache */
+  source: string
+  cpus: Array<Record<string, number>>
+  /** the table's entries: a global column, repeated on every CPU row (procfs only) */
+  entries?: number
+}
+
+/** The neighbour tables (ARP for IPv4, NDP for IPv6) as /proc/net/stat shows them; an absent table is missing. */
+export interface NeighbourStats {
+  arp?: PerCpuStats
+  ndisc?: PerCpuStats
+}
+
+/** Lines of the kernel log (dmesg) that name a table overflowing, counted by kind, with the last one seen. */
+export type KernelLog = Record<'conntrackFull' | 'neighbourOverflow', { count: number; last?: string }>
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
@@ -263,6 +301,10 @@ export interface FactTypes {
   descriptors: ProcessDescriptors[]
   capture: CaptureFact
   keepaliveSockets: EstablishedKeepalive
+  listenerHolders: ListenerHolder[]
+  conntrackStats: PerCpuStats
+  neighbourStats: NeighbourStats
+  kernelLog: KernelLog
 }
 
 export type FactId = keyof FactTypes

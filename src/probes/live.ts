@@ -11,6 +11,7 @@ const INSTALL_HINT: Record<string, string> = {
   ip: 'install iproute2 (apt-get install -y iproute2)',
   nsenter: 'install util-linux (apt-get install -y util-linux)',
   tcpdump: 'install tcpdump (apt-get install -y tcpdump)',
+  conntrack: 'install conntrack-tools (apt-get install -y conntrack)',
 }
 
 export function fsUnavailable(err: NodeJS.ErrnoException, what: string): Unavailable {
