@@ -1,7 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import type { NetInterface } from '../model/facts.js'
 import type { Finding, Severity } from '../model/finding.js'
-import { growth, joinSamples } from './support/buffer-helpers.js'
+import { DROP_STATS, interfaceDrops, joinSamples } from './support/buffer-helpers.js'
 import { fail, pass, plural, seconds } from './support/helpers.js'
 import { shellWord } from './support/remediation.js'
 
@@ -20,21 +19,8 @@ const meta: CheckMeta = {
   },
 }
 
-export const DROP_STATS = ['rx_dropped', 'rx_fifo_errors', 'rx_missed_errors'] as const
-
-/** Drops and packets of one interface over the window (or since boot). */
-export function interfaceDrops(start: NetInterface | undefined, end: NetInterface, windowed: boolean) {
-  const byStat: Record<string, { value: number; delta?: number }> = {}
-  for (const s of [...DROP_STATS, 'rx_packets']) {
-    const g = growth(start?.stats[s], end.stats[s], windowed)
-    if (g) byStat[s] = g
-  }
-  const pick = (s: string) => (windowed ? byStat[s]?.delta : byStat[s]?.value)
-  // A counter that went down (interface re-created) gives no delta: the interface is judged on the rest.
-  const drops = DROP_STATS.reduce((a, s) => a + (pick(s) ?? 0), 0)
-  const packets = pick('rx_packets') ?? 0
-  return { byStat, drops, packets, share: drops + packets > 0 ? drops / (drops + packets) : 0 }
-}
+// Shared with the receive path (drops.path, the drops view): computed in one place.
+export { DROP_STATS, interfaceDrops }
 
 const pct = (x: number) => `${+(x * 100).toFixed(3)} %`
 

@@ -7,6 +7,10 @@ import { nicDrops } from './buffers.nic-drops.js'
 import { softnet } from './buffers.softnet.js'
 import { tcpMemory } from './buffers.tcp-memory.js'
 import { udp } from './buffers.udp.js'
+import { ip as dropsIp } from './drops.ip.js'
+import { path as dropsPath } from './drops.path.js'
+import { ring as dropsRing } from './drops.ring.js'
+import { tcp as dropsTcp } from './drops.tcp.js'
 import { detectionTime as keepaliveDetectionTime } from './keepalive.detection-time.js'
 import { heartbeat as keepaliveHeartbeat } from './keepalive.heartbeat.js'
 import { idleTimeout as keepaliveIdleTimeout } from './keepalive.idle-timeout.js'
@@ -41,6 +45,10 @@ export const CHECKS: readonly Check[] = [
   softnet,
   tcpMemory,
   udp,
+  dropsIp,
+  dropsPath,
+  dropsRing,
+  dropsTcp,
   keepaliveDetectionTime,
   keepaliveHeartbeat,
   keepaliveIdleTimeout,

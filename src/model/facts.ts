@@ -204,6 +204,39 @@ export interface EstablishedKeepalive {
   groups: KeepaliveGroup[]
 }
 
+/** What ethtool says of one interface (not lo). A part it could not read carries the reason instead. */
+export interface NicDriverStats {
+  name: string
+  /** `ethtool -i` driver: virtio_net, ixgbe, i40e, mlx5_core, veth */
+  driver?: string
+  /** `ethtool -S`: the driver's own counter names */
+  stats?: Record<string, number>
+  statsUnavailable?: string
+  /** `ethtool -g`: ring sizes, current and maximum; undefined where the driver says n/a */
+  ring?: { max: { rx?: number; rxMini?: number; rxJumbo?: number; tx?: number }; current: { rx?: number; rxMini?: number; rxJumbo?: number; tx?: number } }
+  ringUnavailable?: string
+}
+
+/** net.ipv4.conf.*.rp_filter: the effective value on an interface is max(all, IFACE) (ip-sysctl.rst). */
+export interface RpFilter {
+  all?: number
+  default?: number
+  /** interface name → its own setting */
+  interfaces: Record<string, number>
+}
+
+/** A UDP socket as `ss -uanmp` shows it, with the datagrams it dropped (skmem d) since it was created. */
+export interface UdpSocket {
+  local: string
+  peer: string
+  recvQ: number
+  /** skmem d: datagrams dropped on this socket (receive buffer full, or a filter) */
+  drops?: number
+  /** skmem rb: its receive buffer limit */
+  rcvbuf?: number
+  processes: ProcessRef[]
+}
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
@@ -217,6 +250,9 @@ export interface FactTypes {
   descriptors: ProcessDescriptors[]
   capture: CaptureFact
   keepaliveSockets: EstablishedKeepalive
+  nics: NicDriverStats[]
+  rpFilter: RpFilter
+  udpSockets: UdpSocket[]
 }
 
 export type FactId = keyof FactTypes

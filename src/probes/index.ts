@@ -9,10 +9,13 @@ import { host } from './host.js'
 import { interfaces } from './interfaces.js'
 import { keepaliveSockets } from './keepalive-sockets.js'
 import { listeners } from './listeners.js'
+import { nics } from './nics.js'
+import { rpFilter } from './rp-filter.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
 import { sysctls } from './sysctls-probe.js'
 import { tcpInfo } from './tcp-info.js'
+import { udpSockets } from './udp-sockets.js'
 import type { Probe } from './probe.js'
 
 export type { CaptureRequest, FactGetter, Probe, ProbeContext } from './probe.js'
@@ -27,8 +30,11 @@ export const PROBES: { [K in FactId]: Probe<K> } = {
   interfaces,
   keepaliveSockets,
   listeners,
+  nics,
+  rpFilter,
   sockstat,
   softnet,
   sysctls,
   tcpInfo,
+  udpSockets,
 }

@@ -2,6 +2,7 @@
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { histogramPercentile } from '../../parsers/ss-tcp-info.js'
 import { sysctlNumbers } from '../../parsers/sysctl.js'
+import type { NetInterface } from '../../model/facts.js'
 
 /** 6291456 → "6 MiB", 62500000 → "59.6 MiB" (binary units, as the sysctls are bytes) */
 export function formatBytes(n: number): string {
@@ -94,6 +95,23 @@ export function growth(start: number | undefined, end: number | undefined, windo
 export function joinSamples<T>(start: T[], end: T[], key: (t: T) => string | number): Array<{ start?: T; end: T }> {
   const before = new Map(start.map((t) => [key(t), t]))
   return end.map((t) => ({ start: start === end ? undefined : before.get(key(t)), end: t }))
+}
+
+
+export const DROP_STATS = ['rx_dropped', 'rx_fifo_errors', 'rx_missed_errors'] as const
+
+/** Drops and packets of one interface over the window (or since boot). */
+export function interfaceDrops(start: NetInterface | undefined, end: NetInterface, windowed: boolean) {
+  const byStat: Record<string, { value: number; delta?: number }> = {}
+  for (const s of [...DROP_STATS, 'rx_packets']) {
+    const g = growth(start?.stats[s], end.stats[s], windowed)
+    if (g) byStat[s] = g
+  }
+  const pick = (s: string) => (windowed ? byStat[s]?.delta : byStat[s]?.value)
+  // A counter that went down (interface re-created) gives no delta: the interface is judged on the rest.
+  const drops = DROP_STATS.reduce((a, s) => a + (pick(s) ?? 0), 0)
+  const packets = pick('rx_packets') ?? 0
+  return { byStat, drops, packets, share: drops + packets > 0 ? drops / (drops + packets) : 0 }
 }
 
 /** Rounds up to a whole MiB: the values suggested for sysctls. */
