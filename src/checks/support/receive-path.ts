@@ -141,7 +141,7 @@ export function driverDropCounters(nic: NicDriverStats): DriverCounter[] {
   if (!nic.stats) return []
   const known = (nic.driver && DRIVER_COUNTERS[nic.driver]) || {}
   const names = Object.keys(nic.stats).filter((n) => n in known || (DROP_LIKE.test(n) && !TRANSMIT.test(n) && !NOT_RECEIVE_DROPS.has(n)))
-  const totals = names.filter((n) => !PER_QUEUE.test(n) || n in known)
+  const totals = names.filter((n) => !PER_QUEUE.test(n))
   const chosen = totals.length > 0 ? totals : names
   return chosen.map((name) => ({ name, known: name in known, cause: known[name] ?? "the driver's own counter (its name says drop, miss, fifo, no buffer or discard)" }))
 }
