@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
 import { fail, pass, plural, rate, seconds, skip } from './support/helpers.js'
 import { remedy } from './support/remediation.js'
-import { receivePath, STAGES, stageDrops, type StageRow } from './support/receive-path.js'
+import { pathDrops, receivePath, STAGES, stageDrops, type StageRow } from './support/receive-path.js'
 
 const meta: CheckMeta = {
   id: 'drops.path',
@@ -53,7 +53,7 @@ export const path: Check = {
       const counters = rs.map((r) => `${who(r) ? `${who(r)} ` : ''}${r.counter} ${w > 0 ? `+${r.delta}` : r.value}`)
       return `${stage.label} ${w > 0 ? `+${n}` : n} (${counters.join(', ')})`
     })
-    const total = dropped.reduce((a, s) => a + stageDrops(s.rows, w), 0)
+    const total = pathDrops(dropped.flatMap((s) => s.rows), w)
     let severity: Severity = 'info'
     if (w > 0) severity = total / w >= ctx.threshold('criticalPerSecond') ? 'critical' : 'warning'
     return [
@@ -64,7 +64,7 @@ export const path: Check = {
         evidence: dropped.flatMap((s) => s.rows).map((r) => ({ source: r.source, name: r.counter, value: r.value ?? null, ...(r.delta !== undefined ? { delta: r.delta } : {}) })),
         remediation: remedy(
           ctx.options.where,
-          `The first stage that dropped is where to act; each stage's own check names the cause and the fix (NIC ring: drops.ring; interface: buffers.nic-drops; softnet: buffers.softnet; IP: drops.ip; TCP listen: queues.accept-overflow; TCP: drops.tcp; UDP: buffers.udp). To see which kernel function dropped a packet: dropwatch, or perf with the skb:kfree_skb tracepoint.`,
+          `The first stage that dropped is where to act; each stage's own check names the cause and the fix (NIC ring: drops.ring; interface: buffers.nic-drops; softnet: buffers.softnet; IP: drops.ip; TCP listen: queues.accept-overflow; TCP: drops.tcp; UDP: buffers.udp). To see which kernel function dropped each packet: dropwatch (or perf with the skb:kfree_skb tracepoint).`,
           [],
           ['netdoc drops --interval 10', 'dropwatch -l kas  # then: start (the kernel functions that freed dropped packets)'],
         ),

@@ -170,6 +170,7 @@ export function ringRows(facts: Facts, windowSeconds: number): StageRow[] {
   if (!facts.has('nics')) return [notRead('ring', 'ethtool -S', 'ethtool', 'ethtool could not be run (see drops.ring)')]
   const windowed = windowSeconds > 0
   const rows: StageRow[] = []
+  if (facts.get('nics').length === 0) return [notRead('ring', 'ethtool -S', 'ethtool', 'no interface but lo in this namespace')]
   for (const { start, end } of joinSamples(facts.first('nics'), facts.get('nics'), (n) => n.name)) {
     const source = `ethtool -S ${end.name}`
     if (!end.stats) {
@@ -213,7 +214,7 @@ export function receivePath(facts: Facts, windowSeconds: number): StageRow[] {
 
   rows.push(...kernelRows(facts, windowSeconds, 'ip'))
   // No conntrack statistics fact yet (issue 14 adds /proc/net/stat/nf_conntrack): the stage says it was not read.
-  rows.push(notRead('conntrack', 'drop, early_drop, insert_failed', '/proc/net/stat/nf_conntrack', 'not read by this version of netdoc'))
+  rows.push(notRead('conntrack', 'nf_conntrack', '/proc/net/stat/nf_conntrack', 'drop, early_drop and insert_failed are not read by this version of netdoc'))
   rows.push(...kernelRows(facts, windowSeconds, 'tcp-listen'), ...kernelRows(facts, windowSeconds, 'tcp'), ...kernelRows(facts, windowSeconds, 'udp'))
   rows.push(...socketRows(facts, windowSeconds))
   return rows
@@ -257,6 +258,14 @@ export function socketRows(facts: Facts, windowSeconds: number): StageRow[] {
   if (!facts.has('listeners') && !facts.has('udpSockets')) return [notRead('socket', 'skmem d', 'ss -ltnmp, ss -uanmp', 'the socket tables could not be read')]
   if (rows.length === 0) rows.push({ stage: 'socket', counter: 'skmem d', source: 'ss -ltnmp, ss -uanmp', subject: {}, value: 0, ...(windowed ? { delta: 0, rate: 0 } : {}), status: 'quiet', cause: `${examined} TCP listeners and UDP sockets, none dropped` })
   return rows
+}
+
+/**
+ * Packets dropped along the whole path: every stage but the socket queue, whose rows name the socket a listen or
+ * UDP drop belongs to (the same packets, counted once).
+ */
+export function pathDrops(rows: StageRow[], windowSeconds: number): number {
+  return stageDrops(rows.filter((r) => r.stage !== 'socket'), windowSeconds)
 }
 
 /** Drops of one stage: the rows that dropped, their sum (a counter counted in another row is not added twice). */

@@ -1,10 +1,11 @@
 // `netdoc drops`: the receive path as one table, stage by stage in the order a packet meets them, each with its
-// counters' growth over the window and the rate; the stages that dropped are marked (and bold in colour), the
-// rest folded to one line each. Drawn from the same derivation drops.path judges (checks/support/receive-path.ts).
+// counters' growth over the window and the rate; the stages that dropped are marked (and bold in colour) with the
+// cause of each counter under the table, the quiet ones folded to one line each. Drawn from the same derivation
+// drops.path judges (checks/support/receive-path.ts); the verdicts are the findings printed below it.
 import type { Facts } from '../../model/check.js'
-import { receivePath, STAGES, stageDrops, type StageRow } from '../../checks/support/receive-path.js'
+import { pathDrops, receivePath, STAGES, type StageRow } from '../../checks/support/receive-path.js'
 import { visible } from '../escape.js'
-import { capped, Table } from '../layout.js'
+import { capped, screenWidth, Table, wrap } from '../layout.js'
 import { makeChalk } from '../style.js'
 
 /** Rows per stage before "… N more": a host with a thousand veths still gets a readable view. */
@@ -18,10 +19,12 @@ function subjectText(r: StageRow): string {
 
 export async function dropsView(facts: Facts, windowSeconds: number, color: boolean): Promise<string> {
   const chalk = await makeChalk({ color })
+  const width = screenWidth()
   const w = windowSeconds
   const windowed = w > 0
   const rows = receivePath(facts, w)
-  const table = new Table({ head: ['', 'Stage', 'Counter', 'Where', windowed ? 'Δ' : 'Total', windowed ? 'Rate/s' : '', 'Cause'] })
+  const table = new Table({ head: ['', 'Stage', 'Counter', 'Where', windowed ? 'Δ' : 'Total', windowed ? 'Rate/s' : '', 'State'] })
+  const causes: string[] = [] // 'included': a counter already counted in another row of its stage (ListenOverflows in ListenDrops)
   const notes: string[] = []
   for (const stage of STAGES) {
     const mine = rows.filter((r) => r.stage === stage.id)
@@ -32,20 +35,26 @@ export async function dropsView(facts: Facts, windowSeconds: number, color: bool
     if (dropped.length) {
       const { shown, more } = capped(dropped, MAX_ROWS, `${stage.label} counters that dropped`)
       shown.forEach((r, i) => {
-        const mark = i === 0 ? chalk.bold.red('▶') : ''
-        const name = i === 0 ? chalk.bold(stage.label) : ''
-        table.push([mark, name, r.counter, subjectText(r), String(windowed ? (r.delta ?? '?') : (r.value ?? '?')), windowed ? String(r.rate ?? '?') : '', r.cause])
+        table.push([i === 0 ? chalk.bold.red('▶') : '', i === 0 ? chalk.bold(stage.label) : '', r.counter, subjectText(r), String(windowed ? (r.delta ?? '?') : (r.value ?? '?')), windowed ? (r.rate === undefined ? '?' : String(+r.rate.toFixed(1))) : '', r.partOf ? 'included' : 'dropped'])
+        causes.push(...wrap(`${r.counter}${subjectText(r) ? ` (${subjectText(r)})` : ''}: ${r.cause}`, width, `  ${stage.label}: `, '    '))
       })
       if (more) notes.push(more)
     } else if (notRead.length && !quiet.length) {
-      table.push(['', stage.label, notRead.map((r) => r.counter).join(', '), '', 'not read', '', notRead[0].cause])
+      table.push(['', stage.label, notRead.map((r) => r.counter).join(', '), '', '', '', 'not read'])
+      notes.push(`${stage.label} not read: ${notRead[0].cause}`)
     } else {
       const what = quiet.length === 1 && !quiet[0].subject.interface ? quiet[0].counter : `${quiet.length} counters`
-      table.push(['', stage.label, what, '', windowed ? '0' : '0', windowed ? '0' : '', quiet.length === 1 && stage.id === 'socket' ? quiet[0].cause : 'no drop'])
+      table.push(['', stage.label, what, '', '0', windowed ? '0' : '', 'quiet'])
     }
-    if (absent.length) notes.push(`${stage.label}: absent on this kernel or driver (not 0): ${[...new Set(absent.map((r) => `${r.counter}${r.subject.interface ? ` (${visible(r.subject.interface)}${r.counter === 'ethtool -S' || r.counter.startsWith('(') ? `: ${r.cause}` : ''})` : ''}`))].join(', ')}`)
+    if (absent.length) {
+      const names = [...new Set(absent.map((r) => (r.subject.interface ? `${visible(r.subject.interface)} ${r.counter}` : r.counter)))]
+      notes.push(`${stage.label}: absent on this kernel or driver (not 0): ${names.join(', ')}`)
+    }
   }
-  const total = STAGES.reduce((a, s) => a + stageDrops(rows.filter((r) => r.stage === s.id), w), 0)
-  const head = `Receive path (${windowed ? `in the window of ${w.toFixed(1)} s` : 'since boot'}; NIC → socket): ${total ? `${total} dropped` : 'no drops'}`
-  return `${head}\n${table.toString()}\n${notes.map((n) => `${n}\n`).join('')}`
+  const total = pathDrops(rows, w)
+  const head = `Receive path, NIC to socket (${windowed ? `in the window of ${w.toFixed(1)} s` : 'since boot'}): ${total ? `${total} packets dropped` : 'no drops'}`
+  const body = [head, table.toString()]
+  if (causes.length) body.push('Why each counter grows:', ...causes)
+  for (const n of notes) body.push(...wrap(n, width))
+  return body.join('\n') + '\n'
 }

@@ -41,7 +41,7 @@ checkTable(path, [
     name: 'a UDP socket overflowing: the UDP stage (InErrors counted once) and the socket named',
     start: sample({ udp: 10 }),
     end: sample({ c: { UdpInErrors: 40, UdpRcvbufErrors: 40 }, udp: 50 }),
-    findings: [{ status: 'fail', severity: 'warning', message: /2 stages dropped in 2.0 s \(40\/s\): UDP \+40 \(UdpInErrors \+40, UdpRcvbufErrors \+40\); socket queue \+40 \(127.0.0.1:9921 \(node, pid 42\) skmem d \+40\)/ }],
+    findings: [{ status: 'fail', severity: 'warning', message: /2 stages dropped in 2.0 s \(20\/s\): UDP \+40 \(UdpInErrors \+40, UdpRcvbufErrors \+40\); socket queue \+40 \(127.0.0.1:9921 \(node, pid 42\) skmem d \+40\)/ }],
     also: ([f]) => {
       expect(dropped(f)).toEqual(['udp', 'socket'])
       expect(f.details!.find((d: any) => d.counter === 'UdpRcvbufErrors')).toMatchObject({ delta: 40, rate: 20, partOf: 'UdpInErrors' })
