@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { execute } from '@oclif/core'
-import { handleFatal } from '../dist/cli-errors.js'
+import { handleFatal } from '../dist/cli/errors.js'
 
 await execute({ dir: import.meta.url }).catch(handleFatal)

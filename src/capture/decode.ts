@@ -7,6 +7,7 @@
  * The payload length comes from the IP header, not from the captured length, so a snaplen of 96 still counts
  * every byte. Anything that is not TCP, or is cut before the end of the TCP header, decodes to undefined.
  */
+import { ipv6Text } from '../parsers/address.js'
 
 /**
  * A TCP segment. The decoder's segments compute `src`/`dst` on access (getters over `srcId`/`dstId`, so no string
@@ -220,38 +221,4 @@ function tcp(d: Uint8Array, off: number, end: number, ipPayload: number, ts: num
     payload > 0 ? payload : 0,
     ipVersion,
   )
-}
-
-/** RFC 5952 text of the 16 bytes at `off`: longest run (≥ 2) of zero groups as ::, lower-case hex. */
-export function ipv6Text(d: Uint8Array, off: number): string {
-  const g: number[] = new Array(8)
-  for (let i = 0; i < 8; i++) g[i] = (d[off + 2 * i] << 8) | d[off + 2 * i + 1]
-  // IPv4-mapped ::ffff:a.b.c.d as ss writes it
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${d[off + 12]}.${d[off + 13]}.${d[off + 14]}.${d[off + 15]}`
-  }
-  let bestStart = -1
-  let bestLen = 1
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && g[j] === 0) j++
-    if (j - i > bestLen) {
-      bestStart = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':')
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':')
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':')
-  return `${head}::${tail}`
-}
-
-/** "127.0.0.1:80", "[::1]:80": how ss (and the report) writes an endpoint. */
-export function endpointText(addr: string, port: number): string {
-  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`
 }

@@ -1,7 +1,7 @@
 // A capture → the `capture` fact: the pipeline (analyse.ts) with every analysis attached, plus the notes the report
 // shows (truncation, link types the decoder skips, what was read).
 import type { CaptureFact, CaptureOrigin } from '../model/capture.js'
-import { analyseStream, type PipelineSummary } from './analyse.js'
+import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
 

@@ -36,7 +36,8 @@
  * Cost per segment: flows are keyed by numbers (address id × 65536 + port, `srcId`/`dstId` from the decoder, or
  * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment.
  */
-import { ACK, FIN, RST, SYN, addressId, endpointText, type TcpSegment } from './decode.js'
+import { formatEndpoint } from '../parsers/address.js'
+import { ACK, FIN, RST, SYN, addressId, type TcpSegment } from './decode.js'
 
 export interface FlowSide {
   /** initial sequence number, when this side's SYN was seen */
@@ -204,8 +205,8 @@ export class FlowTracker {
     const [ca, cp, sa, sp] = srcIsClient ? [seg.src, seg.sport, seg.dst, seg.dport] : [seg.dst, seg.dport, seg.src, seg.sport]
     const flow: Flow = {
       id: this.nextId++,
-      client: endpointText(ca, cp),
-      server: endpointText(sa, sp),
+      client: formatEndpoint(ca, cp),
+      server: formatEndpoint(sa, sp),
       clientAddr: ca,
       clientPort: cp,
       serverAddr: sa,

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 
 import type { CaptureFact } from '../model/capture.js'
 import { UsageError } from '../model/errors.js'
-import { packetSink } from './analyse.js'
+import { packetSink } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { toFact } from './fact.js'
 import { FlowTracker } from './flows.js'
@@ -81,6 +81,9 @@ class PcapWriter {
   }
 }
 
+/** Every Cap object made, never collected (see liveCapture). */
+const KEPT_ALIVE: unknown[] = []
+
 export async function liveCapture(req: LiveRequest, progress?: (text: string) => void): Promise<CaptureFact> {
   // Checked first: libpcap would print its own warning on stderr for a missing device before failing.
   if (req.interface !== 'any' && (!/^[\w.@:-]+$/.test(req.interface) || !existsSync(`/sys/class/net/${req.interface}`))) {
@@ -88,6 +91,9 @@ export async function liveCapture(req: LiveRequest, progress?: (text: string) =>
   }
   const { Cap } = loadCap()
   const cap = new Cap()
+  // cap's native destructor crashes node when the garbage collector runs it after close() (AsyncWrap::EmitDestroy
+  // from a weak callback): a capture object is kept for the life of the process, which is one capture long.
+  KEPT_ALIVE.push(cap)
   const buffer = Buffer.alloc(65535)
   let linkName: string
   try {

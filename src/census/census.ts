@@ -4,6 +4,8 @@
 // side; every other socket holds an ephemeral port and is client side.
 import type { CloseWaitGroup, DestinationCensus, ListenerCensus, ListeningSocket, ProcessRef, SocketCensus, SocketOwner, StateCounts } from '../model/facts.js'
 import { formatEndpoint, splitEndpoint, unmapAddress } from '../parsers/address.js'
+import type { SsSocket } from '../parsers/ss.js'
+import { KeepaliveBuilder } from './keepalive.js'
 
 /** What the census needs of one socket; both parseSs and parseProcNetTcp give it. */
 export interface CensusSocket {
@@ -78,7 +80,8 @@ export class CensusBuilder {
     return byAddr.get(address) ?? byAddr.get('*') ?? byAddr.get('::') ?? (v4 ? byAddr.get('0.0.0.0') : undefined)
   }
 
-  add(s: CensusSocket): void {
+  /** Counts one socket; says which side it is on (undefined for a listening socket): the one rule for "side". */
+  add(s: CensusSocket): 'server' | 'client' | undefined {
     this.total++
     bump(this.states, s.state)
     const owner = s.processes[0]
@@ -90,7 +93,7 @@ export class CensusBuilder {
     if (s.state === 'LISTEN') {
       this.addListening(s.local)
       if (owner) this.listenerOwners.set(s.local, owner)
-      return
+      return undefined
     }
     const local = splitEndpoint(s.local)
     const address = plainAddress(local.address)
@@ -114,6 +117,7 @@ export class CensusBuilder {
       }
     }
     if (s.state === 'CLOSE-WAIT') this.addCloseWait(s, listener !== undefined, owner)
+    return listener !== undefined ? 'server' : 'client'
   }
 
   private addCloseWait(s: CensusSocket, server: boolean, owner: ProcessRef | undefined): void {
@@ -162,4 +166,18 @@ export async function censusOf(sockets: AsyncIterable<CensusSocket> | Iterable<C
   const b = new CensusBuilder(listening)
   for await (const s of sockets) b.add(s)
   return b.result(source)
+}
+
+/**
+ * The census of `ss -tanpo` and the keepalive timers of its established sockets, in one pass (one `ss -p` walk of
+ * /proc per sample, not two), each socket's side decided once, by the census.
+ */
+export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Iterable<SsSocket>, source: string, listening: Iterable<string> = []): Promise<SocketCensus> {
+  const b = new CensusBuilder(listening)
+  const keepalive = new KeepaliveBuilder()
+  for await (const s of sockets) {
+    const side = b.add(s)
+    if (side) keepalive.add(s, side === 'server')
+  }
+  return { ...b.result(source), keepalive: keepalive.result() }
 }

@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -10,6 +10,7 @@ const meta: CheckMeta = {
   description:
     'net.ipv4.tcp_moderate_rcvbuf is 0: receive buffers stay at tcp_rmem[1] (the default) instead of growing toward tcp_rmem[2] as the connection needs, which caps the throughput of every connection on a long or fast path.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_rmem'],
 }
 
 export const autotuning: Check = {

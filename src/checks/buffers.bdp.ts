@@ -1,9 +1,9 @@
-import type { Check, CheckMeta, Facts } from '../model/check.js'
-import type { TcpSocketNote } from '../model/facts.js'
+import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { bdpInputs, formatBits, formatBytes, formatMs, peersByRtt, roundUpMiB, tcpBufferTriple } from './support/buffer-helpers.js'
-import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { bdpInputs, bufferCover, fixedSmallBuffers, peersByRtt, roundUpMiB, tcpBufferTriple } from '../derived/buffers.js'
+import { formatBits, formatBytes, formatMs } from '../derived/format.js'
+import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -13,27 +13,14 @@ const meta: CheckMeta = {
   failureTitle: 'TCP buffer max below the bandwidth-delay product',
   description:
     'tcp_rmem/tcp_wmem max is below the bandwidth-delay product (link speed or --bandwidth, times the measured RTT or --rtt): one connection cannot fill the path, its throughput is capped at max / RTT. Also rmem_max/wmem_max when sockets seem to set their own buffers, and busy sockets whose receive buffer stays small and fixed (a SO_RCVBUF the application set).',
-  facts: ['sysctls', 'interfaces', 'tcpInfo'],
+  facts: ['sysctls'],
+  optionalFacts: ['interfaces', 'tcpInfo'],
+  sysctls: ['net.core.rmem_max', 'net.core.wmem_max', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'],
   thresholds: { rttPercentile: { value: 0.9, description: 'the percentile of measured socket RTTs used for the BDP (0.9 = p90)' } },
 }
 
 /** tcp_rmem/tcp_wmem and rmem_max/wmem_max are C ints. */
 const INT_MAX = 2147483647
-
-const key = (s: TcpSocketNote) => `${s.local}|${s.peer}`
-
-/** Busy sockets in both samples whose receive buffer did not move while data kept arriving. */
-export function fixedSmallBuffers(facts: Facts): TcpSocketNote[] {
-  if (!facts.has('tcpInfo')) return []
-  const start = facts.first('tcpInfo')
-  const end = facts.get('tcpInfo')
-  if (start === end) return []
-  const before = new Map(start.smallRcvbuf.map((s) => [key(s), s]))
-  return end.smallRcvbuf.filter((s) => {
-    const b = before.get(key(s))
-    return b !== undefined && b.rcvbuf === s.rcvbuf && (s.bytesReceived ?? 0) > (b.bytesReceived ?? 0)
-  })
-}
 
 export const bdp: Check = {
   meta,
@@ -60,13 +47,12 @@ export const bdp: Check = {
       // With a measured RTT, the slowest peers show where it comes from.
       const pct = ctx.threshold('rttPercentile')
       const peers = ctx.options.rttSeconds ? [] : peersByRtt(facts, pct, Math.min(10, ctx.options.maxDetails)).map((p) => ({ remote: p.remote, sockets: p.sockets, [`p${Math.round(pct * 100)}RttMs`]: p.rttMs }))
-      for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']) {
-        const t = tcpBufferTriple(facts, name)
-        if (!t || t.max >= b) continue
+      for (const { name, triple: t, covers, capBps } of bufferCover(facts, inputs)) {
+        if (covers) continue
         findings.push(
           fail(meta, {
             severity: 'warning',
-            message: `${name} max ${formatBytes(t.max)} is below the ${how}: one connection's throughput is capped at about ${formatBits((t.max * 8) / rtt)} (max / RTT)`,
+            message: `${name} max ${formatBytes(t.max)} is below the ${how}: one connection's throughput is capped at about ${formatBits(capBps)} (max / RTT)`,
             subject: { sysctl: name },
             evidence: [sysctlEvidence(name, t.raw), ...inputEvidence],
             remediation: remedy(

@@ -1,7 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Severity } from '../model/finding.js'
-import { DROP_STATS, interfaceDrops, joinSamples } from './support/buffer-helpers.js'
-import { fail, pass, plural, seconds } from './support/helpers.js'
+import { DROP_STATS, interfacesDrops } from '../derived/buffers.js'
+import { percent } from '../derived/format.js'
+import { fail, pass, plural, seconds } from './support/findings.js'
 import { shellWord } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,6 +13,7 @@ const meta: CheckMeta = {
   description:
     "An interface's rx_dropped, rx_fifo_errors or rx_missed_errors grew as a share of the packets it received in the window: the NIC ring overflowed (fifo, missed) or the stack dropped what it could not take (dropped).",
   facts: ['interfaces', 'sysctls'],
+  sysctls: ['net.core.netdev_budget', 'net.core.netdev_max_backlog'],
   thresholds: {
     warningShare: { value: 0.001, description: 'drops / (packets + drops) in the window above which an interface is a warning (0.1 %)' },
     criticalShare: { value: 0.01, description: 'the share above which it is critical (1 %)' },
@@ -19,10 +21,7 @@ const meta: CheckMeta = {
   },
 }
 
-// Shared with the receive path (drops.path, the drops view): computed in one place.
-export { DROP_STATS, interfaceDrops }
-
-const pct = (x: number) => `${+(x * 100).toFixed(3)} %`
+const pct = (x: number) => percent(x, 3)
 
 export const nicDrops: Check = {
   meta,
@@ -33,7 +32,7 @@ export const nicDrops: Check = {
     const warnAt = ctx.threshold('warningShare')
     const critAt = ctx.threshold('criticalShare')
     const minPackets = ctx.threshold('minPackets')
-    const rows = joinSamples(facts.first('interfaces'), facts.get('interfaces'), (i) => i.name).map(({ start, end }) => ({ iface: end, ...interfaceDrops(start, end, windowed) }))
+    const rows = interfacesDrops(facts, windowed)
     const details = rows.map((r) => ({ interface: r.iface.name, packets: r.packets, drops: r.drops, share: +(r.share * 100).toFixed(4), ...Object.fromEntries(Object.entries(r.byStat).map(([k, g]) => [k, windowed ? (g.delta ?? null) : g.value])) })).slice(0, ctx.options.maxDetails)
     const findings: Finding[] = []
     for (const r of rows) {

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { growth, joinSamples } from './support/buffer-helpers.js'
-import { fail, pass, plural, seconds, sysctlEvidence } from './support/helpers.js'
+import { softnetRows } from '../derived/buffers.js'
+import { fail, pass, plural, seconds, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,6 +12,7 @@ const meta: CheckMeta = {
   description:
     "Per CPU (/proc/net/softnet_stat): dropped grew (the per-CPU backlog queue was full: net.core.netdev_max_backlog) or time_squeeze grew (the receive softirq ran out of net.core.netdev_budget / netdev_budget_usecs with packets left).",
   facts: ['softnet', 'sysctls'],
+  sysctls: ['net.core.netdev_budget', 'net.core.netdev_budget_usecs', 'net.core.netdev_max_backlog'],
 }
 
 export const softnet: Check = {
@@ -23,12 +24,7 @@ export const softnet: Check = {
     const backlog = sysctls.get('net.core.netdev_max_backlog')
     const budget = sysctls.get('net.core.netdev_budget')
     const usecs = sysctls.get('net.core.netdev_budget_usecs')
-    const rows = joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu).map(({ start, end }) => ({
-      cpu: end.cpu,
-      processed: growth(start?.processed, end.processed, windowed)!,
-      dropped: growth(start?.dropped, end.dropped, windowed)!,
-      squeezed: growth(start?.timeSqueeze, end.timeSqueeze, windowed)!,
-    }))
+    const rows = softnetRows(facts, windowed)
     const n = (g: { value: number; delta?: number }) => (windowed ? (g.delta ?? 0) : g.value)
     const details = rows.map((r) => ({ cpu: r.cpu, processed: n(r.processed), dropped: n(r.dropped), timeSqueeze: n(r.squeezed) })).slice(0, ctx.options.maxDetails)
     const findings: Finding[] = []

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
-import { formatBytes } from './support/buffer-helpers.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/helpers.js'
+import { formatBytes } from '../derived/format.js'
+import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,7 +12,9 @@ const meta: CheckMeta = {
   failureTitle: 'TCP memory under pressure',
   description:
     'TCP memory in use (/proc/net/sockstat "TCP: mem", pages) is above the pressure level of net.ipv4.tcp_mem, or near its max; or the counters of memory pressure and receive-queue pruning (TCPMemoryPressures, PruneCalled, RcvPruned, TCPRcvCollapsed, TCPAbortOnMemory) grew.',
-  facts: ['sysctls', 'sockstat', 'counters'],
+  facts: ['sysctls', 'counters'],
+  optionalFacts: ['sockstat'],
+  sysctls: ['net.ipv4.tcp_mem'],
   thresholds: { criticalShareOfMax: { value: 0.9, description: 'TCP memory at or above this share of tcp_mem max is critical (above the pressure level is a warning)' } },
 }
 

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { formatBytes } from './support/buffer-helpers.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/helpers.js'
+import { formatBytes } from '../derived/format.js'
+import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,7 +12,9 @@ const meta: CheckMeta = {
   failureTitle: 'UDP datagrams dropped for buffer space',
   description:
     'Udp/Udp6 RcvbufErrors, SndbufErrors or InErrors grew (datagrams dropped because a socket buffer was full, or malformed); or net.core.rmem_max/wmem_max is below what QUIC stacks ask for (7.5 MB) while UDP sockets are open.',
-  facts: ['counters', 'sysctls', 'sockstat'],
+  facts: ['counters', 'sysctls'],
+  optionalFacts: ['sockstat'],
+  sysctls: ['net.core.rmem_max', 'net.core.wmem_max'],
   thresholds: {
     criticalPerSecond: { value: 100, description: 'UDP errors per second in the window at or above which growth is critical (any growth is a warning)' },
     quicBufferBytes: { value: 7500000, description: 'rmem_max/wmem_max below this (quic-go asks for 7 MiB = 7340032 bytes; its documentation suggests 7500000) is reported when UDP sockets are open' },

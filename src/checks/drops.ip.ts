@@ -1,9 +1,9 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { RpFilter } from '../model/facts.js'
 import type { Evidence, Finding, Severity } from '../model/finding.js'
-import { fail, pass, rate, seconds } from './support/helpers.js'
+import { fail, pass, rate, seconds } from './support/findings.js'
 import { remedy, type Setting } from './support/remediation.js'
-import { KERNEL_COUNTERS, kernelRows, stageDrops, type StageRow } from './support/receive-path.js'
+import { KERNEL_COUNTERS, kernelRows, stageDrops, type StageRow } from '../derived/receive-path.js'
 
 const meta: CheckMeta = {
   id: 'drops.ip',
@@ -12,7 +12,8 @@ const meta: CheckMeta = {
   failureTitle: 'IP layer dropping received packets',
   description:
     'IP input discards (InDiscards), header errors (InHdrErrors), address errors (InAddrErrors) or reverse-path-filter drops (TcpExt IPReversePathFilter) grew in the window; rp_filter drops name the interfaces whose effective rp_filter (max of conf.all and conf.IFACE) is strict.',
-  facts: ['counters', 'rpFilter'],
+  facts: ['counters'],
+  optionalFacts: ['rpFilter'],
   thresholds: {
     criticalPerSecond: { value: 100, description: 'IP drops per second at or above which the finding is critical (any drop is a warning)' },
   },
@@ -42,7 +43,7 @@ export const ip: Check = {
 
     const rpRow = rows.find((r) => r.counter === RP && r.status === 'dropped')
     if (rpRow) {
-      const rp = facts.has('rpFilter') ? facts.get('rpFilter') : { interfaces: {} }
+      const rp = facts.optional('rpFilter') ?? { interfaces: {} }
       const strict = strictInterfaces(rp)
       const n = stageDrops([rpRow], w)
       const settings: Setting[] = []

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
-import { fail, pass, plural, rate, seconds, skip } from './support/helpers.js'
+import { fail, pass, plural, rate, seconds, skip } from './support/findings.js'
 import { remedy } from './support/remediation.js'
-import { pathDrops, receivePath, STAGES, stageDrops, type StageRow } from './support/receive-path.js'
+import { pathDrops, receivePath, STAGES, stageDrops, type StageRow } from '../derived/receive-path.js'
 
 const meta: CheckMeta = {
   id: 'drops.path',
@@ -11,7 +11,9 @@ const meta: CheckMeta = {
   failureTitle: 'Packets dropped along the receive path',
   description:
     'The receive path stage by stage (NIC ring and driver, interface, softnet backlog, IP, conntrack, TCP listen, TCP, UDP, socket queue): fails when any stage dropped packets in the window. Its details are a row per stage counter in receive-path order (stage, counter, delta, rate); counters this kernel or driver lacks are absent, not 0.',
-  facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
+  facts: ['counters'],
+  // Each stage is judged on what could be read; one that could not is a "not read" row.
+  optionalFacts: ['interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
   thresholds: {
     criticalPerSecond: { value: 100, description: 'packets dropped per second over the whole path at or above which the finding is critical (any drop is a warning)' },
   },

@@ -1,9 +1,9 @@
 import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { NicDriverStats } from '../model/facts.js'
 import type { Finding, Severity } from '../model/finding.js'
-import { fail, pass, plural, rate, seconds, skip } from './support/helpers.js'
+import { fail, pass, plural, rate, seconds, skip } from './support/findings.js'
 import { placeCommands, shellWord } from './support/remediation.js'
-import { ringRows, stageDrops } from './support/receive-path.js'
+import { ringRows, stageDrops } from '../derived/receive-path.js'
 
 const meta: CheckMeta = {
   id: 'drops.ring',

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Severity } from '../model/finding.js'
-import { fail, pass, rate, seconds } from './support/helpers.js'
+import { fail, pass, rate, seconds } from './support/findings.js'
 import { remedy } from './support/remediation.js'
-import { kernelRows, stageDrops, type StageRow } from './support/receive-path.js'
+import { kernelRows, stageDrops, type StageRow } from '../derived/receive-path.js'
 
 const meta: CheckMeta = {
   id: 'drops.tcp',

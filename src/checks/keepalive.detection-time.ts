@@ -1,5 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { KEEPALIVE_SYSCTLS as NAMES, keepaliveSettings } from '../derived/keepalive.js'
+import { humanDuration } from '../derived/format.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -10,34 +12,11 @@ const meta: CheckMeta = {
   description:
     'tcp_keepalive_time + tcp_keepalive_intvl × tcp_keepalive_probes: how long a socket with SO_KEEPALIVE (and no per-socket TCP_KEEPIDLE/INTVL/CNT) waits before it declares an idle peer dead. The default is 7875 s = 2 h 11 min 15 s.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
   thresholds: {
     maxSeconds: { value: 600, description: 'detection time above which the check fails (seconds): info up to warningSeconds' },
     warningSeconds: { value: 7875, description: 'detection time above which the finding is a warning (seconds; the kernel default 7875 is info: every stock host has it)' },
   },
-}
-
-const NAMES = ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'] as const
-
-/** 7875 → "2 h 11 min 15 s" */
-export function humanDuration(total: number): string {
-  const s = Math.round(total)
-  const parts: string[] = []
-  const d = Math.floor(s / 86400)
-  const h = Math.floor((s % 86400) / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const r = s % 60
-  if (d) parts.push(`${d} d`)
-  if (h) parts.push(`${h} h`)
-  if (m) parts.push(`${m} min`)
-  if (r || parts.length === 0) parts.push(`${r} s`)
-  return parts.join(' ')
-}
-
-/** The three keepalive sysctls as numbers, or undefined when one is missing or not a number. */
-export function keepaliveSettings(sysctls: Map<string, string>): { time: number; intvl: number; probes: number } | undefined {
-  const [time, intvl, probes] = NAMES.map((n) => Number(sysctls.get(n)))
-  if (![time, intvl, probes].every((v, i) => sysctls.get(NAMES[i]) !== undefined && Number.isFinite(v))) return undefined
-  return { time, intvl, probes }
 }
 
 export const detectionTime: Check = {
@@ -46,7 +25,7 @@ export const detectionTime: Check = {
     const sysctls = facts.get('sysctls')
     const k = keepaliveSettings(sysctls)
     if (!k) return [skip(meta, 'the tcp_keepalive_* sysctls are not readable here')]
-    const total = k.time + k.intvl * k.probes
+    const total = k.detectionSeconds
     const evidence = [...NAMES.map((n) => sysctlEvidence(n, sysctls.get(n))), { source: 'computed', name: 'detectionSeconds', value: total, unit: 's' }]
     const text = `${k.time} + ${k.intvl} × ${k.probes} = ${total} s = ${humanDuration(total)}`
     if (total <= ctx.threshold('maxSeconds')) return [pass(meta, `a dead peer is detected after ${text}`, evidence)]

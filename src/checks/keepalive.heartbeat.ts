@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, plural } from './support/helpers.js'
+import { fail, pass, plural } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.heartbeat',

@@ -1,7 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
+import { keepaliveSettings } from '../derived/keepalive.js'
+import { humanDuration } from '../derived/format.js'
 import { remedy } from './support/remediation.js'
-import { humanDuration, keepaliveSettings } from './keepalive.detection-time.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.idle-timeout',
@@ -11,6 +12,7 @@ const meta: CheckMeta = {
   description:
     'tcp_keepalive_time compared with the idle timeouts known for this host: conntrack (nf_conntrack_tcp_timeout_established, when loaded) and a middlebox timeout given with --idle-timeout (AWS NLB: 350 s). An idle flow is dropped before the first probe is sent.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.netfilter.nf_conntrack_tcp_timeout_established'],
 }
 
 const CONNTRACK = 'net.netfilter.nf_conntrack_tcp_timeout_established'

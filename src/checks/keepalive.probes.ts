@@ -1,8 +1,9 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { KeepaliveConnection } from '../model/capture.js'
 import type { Evidence } from '../model/finding.js'
-import { fail, pass, plural } from './support/helpers.js'
-import { keepaliveSettings } from './keepalive.detection-time.js'
+import { fail, pass, plural } from './support/findings.js'
+import { keepaliveSettings } from '../derived/keepalive.js'
+import { intervalSeconds } from '../derived/format.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.probes',
@@ -11,12 +12,14 @@ const meta: CheckMeta = {
   failureTitle: 'Keepalive probes seen',
   description:
     'In a capture: per connection, the TCP keepalive probes (0/1 byte at the next sequence − 1, Wireshark\'s rule), the keepalive ACKs that answer them, and their median interval. Unanswered probes mean a dead or filtered peer.',
-  facts: ['capture', 'sysctls'],
+  facts: ['capture'],
+  optionalFacts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
   needsCapture: true,
   thresholds: { unanswered: { value: 2, description: 'unanswered probes on a connection that make it a warning' } },
 }
 
-const secs = (s: number | undefined) => (s === undefined ? 'n/a' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
+const secs = (s: number | undefined) => (s === undefined ? 'n/a' : intervalSeconds(s))
 
 function evidenceOf(k: KeepaliveConnection): Evidence[] {
   const e: Evidence[] = [

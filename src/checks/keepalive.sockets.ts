@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { KeepaliveGroup } from '../model/facts.js'
-import { fail, pass, plural, seconds } from './support/helpers.js'
+import { fail, pass, plural, seconds } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.sockets',

@@ -1,8 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import type { DestinationCensus, Sysctls } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, pct, portRange, rangeEvidence, reuseEvidence, stateCount, stateList, twReuse, widenedRange } from './support/census-helpers.js'
-import { fail, pass } from './support/helpers.js'
+import { destinationKey, destinationLabel, joinCensus, lingering, pct, portRange, portsUsed, rangeEvidence, reuseEvidence, stateList, twReuse, widenedRange } from '../derived/census.js'
+import { fail, pass } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -13,17 +12,12 @@ const meta: CheckMeta = {
   description:
     'Sockets toward one destination (local address, remote address:port) hold a large share of the ephemeral ports connect() can use for it: every state that holds a local port counts, except TIME_WAIT that tcp_tw_reuse lets connect() reuse. Judged on the smaller of the two samples.',
   facts: ['census', 'sysctls'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps'],
   thresholds: {
     warningShare: { value: 0.5, description: 'ports used toward one destination as a share of the usable range: warning' },
     criticalShare: { value: 0.8, description: 'the same share: critical' },
     minSockets: { value: 20, description: 'a destination with fewer sockets is never reported, whatever the range' },
   },
-}
-
-/** Local ports held toward a destination: everything but TIME_WAIT that connect() may reuse. */
-export function portsUsed(d: DestinationCensus, sysctls: Sysctls): { used: number; reusable: number } {
-  const reusable = twReuse(sysctls, d).applies ? stateCount(d.states, 'TIME-WAIT') : 0
-  return { used: d.total - reusable, reusable }
 }
 
 export const portsEphemeralExhaustion: Check = {
@@ -33,7 +27,7 @@ export const portsEphemeralExhaustion: Check = {
     const range = portRange(sysctls)
     const findings: Finding[] = []
     let busiest = 0
-    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
+    for (const j of joinCensus(facts, (c) => c.destinations, destinationKey)) {
       const used = lingering(j, (d) => portsUsed(d, sysctls).used)
       busiest = Math.max(busiest, used)
       const share = used / range.usable

@@ -2,8 +2,8 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import type { ProcessDescriptors } from '../model/facts.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
-import { pct } from './support/census-helpers.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { pct } from '../derived/census.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -14,6 +14,7 @@ const meta: CheckMeta = {
   description:
     'A socket-owning process has a large share of its RLIMIT_NOFILE open (/proc/PID/fd vs /proc/PID/limits), or the system fs.file-nr is near fs.file-max. Beyond the limit accept() and socket() fail with EMFILE/ENFILE.',
   facts: ['descriptors', 'sysctls'],
+  sysctls: ['fs.file-max', 'fs.file-nr', 'fs.nr_open'],
   thresholds: {
     warningShare: { value: 0.8, description: 'open descriptors as a share of the soft RLIMIT_NOFILE: warning' },
     criticalShare: { value: 0.95, description: 'the same share: critical' },

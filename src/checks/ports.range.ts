@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { isReserved, portRange, rangeEvidence, reservedWith, widenedRange } from './support/census-helpers.js'
-import { fail, pass } from './support/helpers.js'
+import { isReserved, portRange, rangeEvidence, reservedWith, widenedRange } from '../derived/census.js'
+import { fail, pass } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,6 +12,7 @@ const meta: CheckMeta = {
   description:
     'net.ipv4.ip_local_port_range is small (fewer than 10000 ports), or a listening port lies inside it without being in ip_local_reserved_ports (an outgoing connection can take it while the service restarts).',
   facts: ['sysctls', 'census'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports'],
   thresholds: { minPorts: { value: 10000, description: 'a range with fewer ports is reported (info)' } },
 }
 

@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -10,6 +10,7 @@ const meta: CheckMeta = {
   description:
     'net.ipv4.tcp_abort_on_overflow is 1: when an accept queue is full the kernel answers the handshake with RST, so clients see "connection reset by peer" at once instead of retrying until the application catches up.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_abort_on_overflow'],
 }
 
 export const abortOnOverflow: Check = {

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, perSecond, plural, rate, readCounter, seconds, skip } from './support/helpers.js'
+import { counterEvidence, fail, pass, perSecond, plural, rate, readCounter, seconds, skip } from './support/findings.js'
+import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from '../derived/listeners.js'
 import { HOST, sysctlFix } from './support/remediation.js'
-import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
   id: 'queues.accept-overflow',
@@ -11,7 +11,9 @@ const meta: CheckMeta = {
   failureTitle: 'Accept queue overflowing',
   description:
     'ListenOverflows/ListenDrops grew faster than the thresholds: the accept queue was full, so the kernel dropped a SYN (tcp_conn_request: the client retransmits it) or the final ACK of a handshake (tcp_v4_syn_recv_sock: the client believes it is connected and stalls). Attributed to the listeners whose own drop count (ss -m skmem d) grew or whose queue was full.',
-  facts: ['counters', 'listeners', 'sysctls'],
+  facts: ['counters', 'listeners'],
+  optionalFacts: ['sysctls'],
+  sysctls: ['net.core.somaxconn'],
   thresholds: {
     warningPerSecond: { value: 1, description: 'overflows per second, averaged over the window, above which the finding is a warning (netdata: 1/s); below it, info' },
     criticalPerSecond: { value: 5, description: 'overflows per second above which the finding is critical (netdata: 5/s)' },

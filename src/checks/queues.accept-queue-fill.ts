@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip } from './support/helpers.js'
-import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from './support/listener-helpers.js'
+import { fail, pass, skip } from './support/findings.js'
+import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from '../derived/listeners.js'
 
 const meta: CheckMeta = {
   id: 'queues.accept-queue-fill',

@@ -1,9 +1,9 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
+import { joinListeners, listenerLabel, listenerSubject } from '../derived/listeners.js'
 import { remedy } from './support/remediation.js'
-import { joinListeners, listenerLabel, listenerSubject } from './support/listener-helpers.js'
 
 const meta: CheckMeta = {
   id: 'queues.backlog-capped',
@@ -13,6 +13,7 @@ const meta: CheckMeta = {
   description:
     "A listener's accept-queue limit equals net.core.somaxconn while somaxconn is below 4096 (the application asked for more and was capped), or is 511 (the nginx/Node.js/Redis default) on a listener that has overflowed: raising somaxconn alone does not help until the application's backlog is raised too.",
   facts: ['listeners', 'sysctls'],
+  sysctls: ['net.core.somaxconn'],
 }
 
 const APP_DEFAULT_BACKLOG = 511

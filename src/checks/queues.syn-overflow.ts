@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
+import { counterEvidence, fail, pass, perSecond, rate, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 import type { Listener } from '../model/facts.js'
-import { counterEvidence, fail, pass, perSecond, rate, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
 import { sysctlFix } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'TCPReqQFullDrop (SYN dropped: SYN queue full and no cookies) or SYN cookies sent (TCPReqQFullDoCookies, SyncookiesSent) grew faster than the thresholds: a SYN flood, or a SYN queue too small for legitimate load. With tcp_syncookies=2 every SYN is answered with a cookie, so the cookie counters count SYNs, not overflows.',
   facts: ['counters', 'sysctls', 'listeners'],
+  sysctls: ['net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies', 'net.core.somaxconn'],
   thresholds: {
     warningPerSecond: { value: 1, description: 'SYNs dropped or answered with a cookie per second, averaged over the window, above which the finding is a warning (netdata: 1/s)' },
     criticalPerSecond: { value: 5, description: 'SYNs dropped per second above which the finding is critical (netdata: 5/s); cookies are at most a warning' },

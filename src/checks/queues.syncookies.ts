@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -9,6 +9,7 @@ const meta: CheckMeta = {
   failureTitle: 'SYN cookies disabled',
   description: 'net.ipv4.tcp_syncookies is 0: a SYN flood fills the SYN queue and legitimate clients are dropped instead of answered with cookies.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_syncookies'],
 }
 
 export const syncookies: Check = {

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, seconds, skip } from './support/helpers.js'
-import { readCauses, type CauseReading } from './support/reset-causes.js'
+import { counterEvidence, fail, pass, seconds, skip } from './support/findings.js'
+import { readCauses, type CauseReading } from '../derived/reset-causes.js'
 
 const meta: CheckMeta = {
   id: 'resets.aborts',

@@ -2,8 +2,9 @@ import type { Check, CheckMeta, Facts } from '../model/check.js'
 import type { ServerCloses } from '../model/closes.js'
 import { CONNECTION_ENDS } from '../model/closes.js'
 import type { Evidence, Finding } from '../model/finding.js'
-import { synSettings, formatSeconds } from './support/connect-verdict.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/helpers.js'
+import { synSettings } from '../derived/syn-retries.js'
+import { formatSeconds } from '../derived/format.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'resets.closes',
@@ -12,7 +13,9 @@ const meta: CheckMeta = {
   failureTitle: 'Connections ended abnormally',
   description:
     'In a capture: how each connection ended (graceful, refused, timeout, abort by client or server, with the unanswered-request signature, half-closed, open, partial), one finding per server endpoint. A live capture is joined with the abort counters of the same window.',
-  facts: ['capture', 'sysctls', 'counters'],
+  facts: ['capture'],
+  optionalFacts: ['sysctls', 'counters'],
+  sysctls: ['net.ipv4.tcp_syn_retries', 'net.ipv4.tcp_syn_linear_timeouts'],
   needsCapture: true,
 }
 

@@ -1,8 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { CloseWaitGroup } from '../model/facts.js'
 import type { Finding, Subject } from '../model/finding.js'
-import { joinSamples, lingering } from './support/census-helpers.js'
-import { fail, pass } from './support/helpers.js'
+import { joinCensus, lingering } from '../derived/census.js'
+import { fail, pass } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.close-wait',
@@ -30,7 +30,7 @@ export const socketsCloseWait: Check = {
   evaluate(facts, ctx) {
     const warnAt = ctx.threshold('warning')
     const findings: Finding[] = []
-    for (const j of joinSamples(facts, (c) => c.closeWait, key)) {
+    for (const j of joinCensus(facts, (c) => c.closeWait, key)) {
       const n = lingering(j, (g) => g.count)
       if (n < warnAt) continue
       const g = j.end

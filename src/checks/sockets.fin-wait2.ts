@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Subject } from '../model/finding.js'
-import { destinationKey, destinationLabel, joinSamples, lingering, listenerOwner, stateCount } from './support/census-helpers.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { destinationKey, destinationLabel, joinCensus, lingering, listenerOwner, stateCount } from '../derived/census.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.fin-wait2',
@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'FIN_WAIT2 sockets toward one destination (client side) or on one listener (server side), present in both samples: this side closed, the peer never sent its FIN. Orphaned ones last tcp_fin_timeout; ones still owned by a process (shutdown() without close()) last until it closes them.',
   facts: ['census', 'sysctls'],
+  sysctls: ['net.ipv4.tcp_fin_timeout'],
   thresholds: { warning: { value: 100, description: 'FIN_WAIT2 sockets of one destination or listener in both samples' } },
 }
 
@@ -33,11 +34,11 @@ export const socketsFinWait2: Check = {
           },
         }),
       )
-    for (const j of joinSamples(facts, (c) => c.destinations, destinationKey)) {
+    for (const j of joinCensus(facts, (c) => c.destinations, destinationKey)) {
       const n = lingering(j, (d) => stateCount(d.states, 'FIN-WAIT-2'))
       if (n >= warnAt) report(n, `toward ${destinationLabel(j.end)} (client side)`, { local: j.end.local, remote: j.end.remote, side: 'client' })
     }
-    for (const j of joinSamples(facts, (c) => c.listeners, (l) => l.local)) {
+    for (const j of joinCensus(facts, (c) => c.listeners, (l) => l.local)) {
       const n = lingering(j, (l) => stateCount(l.states, 'FIN-WAIT-2'))
       if (n >= warnAt) report(n, `on listener ${j.end.local} (server side)`, { local: j.end.local, side: 'server', ...listenerOwner(j.end) })
     }

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { pct } from './support/census-helpers.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { pct } from '../derived/census.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,6 +12,7 @@ const meta: CheckMeta = {
   description:
     'Orphaned TCP sockets (closed by the application, still finishing in the kernel) in /proc/net/sockstat against net.ipv4.tcp_max_orphans, in both samples; beyond the limit the kernel resets connections ("too many orphaned sockets").',
   facts: ['sockstat', 'sysctls'],
+  sysctls: ['net.ipv4.tcp_max_orphans', 'net.ipv4.tcp_orphan_retries'],
   thresholds: {
     warningShare: { value: 0.25, description: 'orphans as a share of tcp_max_orphans: warning' },
     criticalShare: { value: 0.5, description: 'the same share: critical' },

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { meetsExpectation, parseExpectation, type SysctlExpectation } from '../parsers/sysctl-expectation.js'
-import { fail, pass, skip, sysctlEvidence } from './support/helpers.js'
+import { meetsExpectation, parseExpectation, type SysctlExpectation } from './support/sysctl-expectation.js'
+import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'The host has the kernel settings the configuration expects (expect.sysctls, e.g. "net.core.somaxconn": ">=4096"): one failing finding per setting that differs (critical) or cannot be read (warning).',
   facts: ['sysctls'],
+  sysctlsFromConfig: true,
 }
 
 /** The value to set when an expectation is not met: the expected field where it is exact, else its bound. */

@@ -1,6 +1,8 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
-import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { retransmissionShare } from '../derived/retransmits.js'
+import { percent } from '../derived/format.js'
+import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -9,24 +11,26 @@ const meta: CheckMeta = {
   title: 'TCP retransmissions',
   failureTitle: 'TCP retransmitting heavily',
   description:
-    'Retransmitted segments (Tcp RetransSegs) are a high share of the segments sent (OutSegs) in the window: loss or reordering on the path, or queues dropping. SYN retransmits and retransmission timeouts are shown, with the congestion control in use.',
-  facts: ['counters', 'sysctls', 'tcpInfo'],
+    'Retransmitted segments (Tcp RetransSegs) are a high share of the segments sent (OutSegs + RetransSegs: OutSegs excludes retransmissions) in the window: loss or reordering on the path, or queues dropping. SYN retransmits and retransmission timeouts are shown, with the congestion control in use.',
+  facts: ['counters', 'sysctls'],
+  optionalFacts: ['tcpInfo'],
+  sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control'],
   thresholds: {
-    warningShare: { value: 0.01, description: 'RetransSegs / OutSegs in the window above which it is a warning (1 %)' },
+    warningShare: { value: 0.01, description: 'RetransSegs / (OutSegs + RetransSegs) in the window above which it is a warning (1 %)' },
     criticalShare: { value: 0.05, description: 'the share above which it is critical (5 %)' },
     minSegments: { value: 500, description: 'fewer segments sent than this in the window: too few to judge' },
   },
 }
 
-const pct = (x: number) => `${+(x * 100).toFixed(2)} %`
+const pct = (x: number) => percent(x, 2)
 
 export const retransmits: Check = {
   meta,
   evaluate(facts, ctx) {
     const w = ctx.windowSeconds
-    const retrans = readCounter(facts, 'TcpRetransSegs', w)
-    const out = readCounter(facts, 'TcpOutSegs', w)
-    if (!retrans || !out) return [skip(meta, 'this kernel lacks Tcp RetransSegs or OutSegs in /proc/net/snmp')]
+    const retransmissions = retransmissionShare(facts, w)
+    if (!retransmissions) return [skip(meta, 'this kernel lacks Tcp RetransSegs or OutSegs in /proc/net/snmp')]
+    const { retrans, out, retransmitted: r, sent: o, share } = retransmissions
     const syn = readCounter(facts, 'TcpExtTCPSynRetrans', w)
     const timeouts = readCounter(facts, 'TcpExtTCPTimeouts', w)
     const sysctls = facts.get('sysctls')
@@ -36,9 +40,6 @@ export const retransmits: Check = {
     evidence.push(sysctlEvidence('net.ipv4.tcp_congestion_control', cc), sysctlEvidence('net.ipv4.tcp_available_congestion_control', available))
 
     const windowed = w > 0
-    const r = windowed ? (retrans.delta ?? 0) : retrans.value
-    const o = windowed ? (out.delta ?? 0) : out.value
-    const share = o > 0 ? r / o : 0
     const when = windowed ? `in ${seconds(w)}` : 'since boot'
     const extra = (c: typeof syn, label: string) => (c ? `, ${label} ${windowed ? (c.delta ?? 0) : c.value}` : '')
     const bbr = available === undefined || cc?.trim() === 'bbr' ? '' : /\bbbr\b/.test(available) ? '; bbr is available' : '; bbr is not loaded (modprobe tcp_bbr)'

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence } from './support/helpers.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -11,6 +11,7 @@ const meta: CheckMeta = {
   description:
     'TCPTimeWaitOverflow grew (the kernel destroyed TIME_WAIT sockets early because tcp_max_tw_buckets was reached), or the TIME_WAIT count is at tcp_max_tw_buckets now.',
   facts: ['counters', 'sysctls', 'sockstat'],
+  sysctls: ['net.ipv4.tcp_max_tw_buckets'],
 }
 
 const FIX =

@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'timewait.recycle',
@@ -8,6 +8,7 @@ const meta: CheckMeta = {
   failureTitle: 'tcp_tw_recycle enabled',
   description: 'net.ipv4.tcp_tw_recycle exists and is 1: the kernel drops SYNs whose timestamps go backwards per peer address, which breaks clients behind NAT. Removed in Linux 4.12.',
   facts: ['sysctls'],
+  sysctls: ['net.ipv4.tcp_tw_recycle'],
 }
 
 export const timewaitRecycle: Check = {

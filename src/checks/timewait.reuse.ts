@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from './support/census-helpers.js'
-import { fail, pass } from './support/helpers.js'
+import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from '../derived/census.js'
+import { fail, pass } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -12,6 +12,7 @@ const meta: CheckMeta = {
   description:
     'Client-side TIME_WAIT toward a destination holds a large share of the usable ephemeral ports while net.ipv4.tcp_tw_reuse does not apply to it (0, or 2 and the destination is not loopback, or TCP timestamps are off).',
   facts: ['census', 'sysctls'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps'],
   thresholds: { share: { value: 0.5, description: 'client-side TIME_WAIT toward one destination as a share of the usable ephemeral ports' } },
 }
 

@@ -2,8 +2,8 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
-import { clientTimeWait, destinationLabel, joinSamples, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse, widenedRange } from './support/census-helpers.js'
-import { fail, pass, sysctlEvidence } from './support/helpers.js'
+import { clientTimeWait, destinationLabel, joinCensus, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse, widenedRange } from '../derived/census.js'
+import { fail, pass, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -13,7 +13,9 @@ const meta: CheckMeta = {
   failureTitle: 'TIME_WAIT storm',
   description:
     'TIME_WAIT sockets attributed per side: client side per destination against the ephemeral ports connect() can use for it (reusable ones under tcp_tw_reuse count as reusable), server side per listener, and host-wide against tcp_max_tw_buckets. Counted only when present in both samples.',
-  facts: ['census', 'sysctls', 'sockstat'],
+  facts: ['census', 'sysctls'],
+  optionalFacts: ['sockstat'],
+  sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_max_tw_buckets'],
   thresholds: {
     warningShare: { value: 0.5, description: 'client-side TIME_WAIT toward one destination, as a share of the usable ephemeral ports: warning' },
     criticalShare: { value: 0.8, description: 'the same share: critical' },
@@ -60,7 +62,7 @@ export const timewaitStorm: Check = {
       )
     }
 
-    for (const j of joinSamples(facts, (c) => c.listeners, (l) => l.local)) {
+    for (const j of joinCensus(facts, (c) => c.listeners, (l) => l.local)) {
       const tw = lingering(j, (l) => stateCount(l.states, 'TIME-WAIT'))
       if (tw <= ctx.threshold('serverTimeWait')) continue
       findings.push(

@@ -1,94 +1,29 @@
-// What every checking command does: flags → source → engine → report → output and exit code.
-// Commands stay thin; they only say which topic they are and which view they draw.
+// What every command shares: writing the report in --format, and errors as one clear line with exit 2. The run
+// itself is the session's (src/engine/session.ts); a checking command is flags → session → render.
 import { Command, Errors } from '@oclif/core'
-import { hostname } from 'node:os'
 
-import { CHECKS } from '../checks/registry.js'
-import { loadBaseline, markBaseline } from '../engine/baseline.js'
-import { resolveConfig, type Config } from '../engine/config.js'
-import { buildReport } from '../engine/report.js'
-import { describeTarget } from '../engine/target.js'
-import { whereOf } from '../checks/support/remediation.js'
-import { runChecks, type RunResult } from '../engine/run.js'
-import { selectChecks, splitList } from '../engine/select.js'
-import type { CheckOptions } from '../model/check.js'
+import type { Session } from '../engine/session.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
-import type { Report } from '../model/finding.js'
-import type { ProbeContext } from '../probes/index.js'
-import { LiveSource } from '../probes/live.js'
-import { NetnsSource } from '../probes/netns.js'
-import { SnapshotSource } from '../probes/snapshot.js'
-import type { Source } from '../probes/source.js'
-import { messageOf } from '../cli-errors.js'
+import type { Report } from '../model/report.js'
 import { render, type Format } from '../report/index.js'
 import { wantColor } from '../report/style.js'
+import { messageOf } from './errors.js'
 import { commonFlags } from './flags.js'
-import { parseBandwidth, parseDurationFlag } from './units.js'
 
 export interface Parsed {
   flags: Record<string, any>
   topics: string[]
 }
 
-export async function resolveSource(flags: { from?: string; netns?: string; pid?: number }): Promise<Source> {
-  if (flags.from) return new SnapshotSource(flags.from)
-  if (flags.netns) return NetnsSource.named(flags.netns)
-  if (flags.pid) return NetnsSource.ofPid(flags.pid)
-  return new LiveSource()
-}
-
-/** --netns NAME / --pid PID as the report target and the snapshot manifest write it: "NAME" or "pid:PID". */
-export const netnsLabel = (flags: { netns?: string; pid?: number }): string | undefined => flags.netns ?? (flags.pid ? `pid:${flags.pid}` : undefined)
-
-/** Flags first, then the configuration's defaults (idleTimeout, bandwidth, rtt). */
-export function checkOptions(flags: Record<string, any>, config: Config, configLabel = 'the configuration'): CheckOptions {
-  const bw = flags.bandwidth ?? config.bandwidth
-  const rtt = flags.rtt ?? config.rtt
-  return {
-    idleTimeoutSeconds: flags['idle-timeout'] ?? config.idleTimeout,
-    bandwidthBps: bw ? parseBandwidth(bw, flags.bandwidth ? '--bandwidth' : `${configLabel}: bandwidth:`) : undefined,
-    rttSeconds: rtt ? parseDurationFlag(rtt, flags.rtt ? '--rtt' : `${configLabel}: rtt:`) : undefined,
-    maxDetails: flags['max-details'] ?? 100,
-    expectSysctls: config.expect?.sysctls && Object.fromEntries(Object.entries(config.expect.sysctls).map(([k, v]) => [k, String(v)])),
-  }
-}
-
-/** --pcap / --capture / --duration / --filter / --write → what the capture probe reads. */
-export function captureRequest(flags: Record<string, any>): ProbeContext['capture'] {
-  if (flags.pcap && flags.capture) throw new UsageError('--pcap and --capture: give one of them (a file to read, or an interface to capture on)')
-  if (!flags.capture && (flags.filter || flags.write)) throw new UsageError(`${flags.filter ? '--filter' : '--write'} works with --capture IFACE only (for a file, filter it with tcpdump -r FILE -w OUT 'filter')`)
-  if (flags.capture && (flags.from || flags.netns || flags.pid)) {
-    throw new UsageError('--capture captures in netdoc\'s own namespace: for another one run netdoc inside it (ip netns exec NAME netdoc ... --capture IFACE); --from cannot capture')
-  }
-  if (flags.pcap) return { pcap: flags.pcap }
-  if (flags.capture) return { capture: { interface: flags.capture, seconds: flags.duration, filter: flags.filter, write: flags.write } }
-  return undefined
-}
-
-/** Progress text on one stderr line, only when stderr is a terminal. */
-function progressLine(): { show?: (text: string) => void; done: () => void } {
+/** Text on one stderr line that the next one replaces, only when stderr is a terminal. */
+function statusLine(): { show?: (text: string) => void; done: () => void } {
   if (!process.stderr.isTTY) return { done: () => undefined }
   let shown = false
   return {
     show(text) {
       shown = true
       process.stderr.write(`\r\x1b[K${text}`)
-    },
-    done() {
-      if (shown) process.stderr.write('\r\x1b[K')
-    },
-  }
-}
-
-/** Shows "sampling… 2 s" on stderr while the window runs, only when stderr is a terminal. */
-function progress(): { onWait?: (left: number) => void; done: () => void } {
-  if (!process.stderr.isTTY) return { done: () => undefined }
-  let shown = false
-  return {
-    onWait(left) {
-      shown = true
-      process.stderr.write(`\rsampling the window… ${left} s `)
     },
     done() {
       if (shown) process.stderr.write('\r\x1b[K')
@@ -125,68 +60,34 @@ export abstract class NetdocCommand extends BaseCommand {
 
   /** the topic (or topics and check ids) this command shows; undefined for `check` (every topic, or those named as arguments) */
   protected topic?: string | string[]
-  /** facts the view needs beyond those of the checks */
+  /** facts and sysctls the view shows beyond those of the checks */
   protected viewFacts: FactId[] = []
+  protected viewSysctls: string[] = []
 
-  /** the human view of this topic, drawn above the findings; pure, from the run's facts */
-  protected async view(_result: RunResult, _report: Report, _color: boolean): Promise<string | undefined> {
+  /** the human view of this topic, drawn above the findings; pure, from the session's facts */
+  protected async view(_session: Session, _color: boolean): Promise<string | undefined> {
     return undefined
   }
 
   protected async runReport(parsed: Parsed): Promise<Report> {
     const { flags } = parsed
-    const { config, label: configLabel } = await resolveConfig(flags.config, process.cwd(), CHECKS)
-    const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
-    const topics = this.topic ? [this.topic].flat() : parsed.topics
-    const checks = selectChecks(CHECKS, { topics, only: splitList(flags.only), skip: splitList(flags.skip) })
-    const capture = captureRequest(flags)
-    const source = await resolveSource(flags)
-    const snapshot = source instanceof SnapshotSource ? source : undefined
-    // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid.
-    const options = { ...checkOptions(flags, config, configLabel), where: whereOf(snapshot ? snapshot.manifest.netns : netnsLabel(flags)) }
-    const p = progress()
-    const line = progressLine()
-    const result = await runChecks({
-      source,
-      checks,
-      intervalSeconds: flags.interval,
-      config,
-      options,
-      extraFacts: this.viewFacts,
-      onWait: p.onWait,
-      recordedWindowSeconds: snapshot ? snapshot.manifest.windowSeconds : undefined,
-      probeContext: { capture, progress: line.show },
-    }).finally(() => {
-      line.done()
-      p.done()
-    })
-    const target = describeTarget({
-      snapshot,
-      host: { ...result.host, hostname: result.host.hostname ?? hostname() },
-      netns: flags.netns,
-      pid: flags.pid,
-      pcap: flags.pcap,
-      capture: flags.capture,
-      checks,
-    })
-    const notes: string[] = []
-    if (!snapshot && process.getuid && process.getuid() !== 0) {
-      notes.push(`not running as root: process names and pids are shown only for sockets of uid ${process.getuid()}; run as root to see every process`)
-    }
-    notes.push(...result.notes)
-    const known = baseline ? markBaseline(result.findings, baseline) : 0
-    const report = buildReport({
+    const wait = statusLine()
+    const progress = statusLine()
+    // Imported here, not at the top: `netdoc checks` shares this base and runs no checks.
+    const { runSession } = await import('../engine/session.js')
+    const session = await runSession({
+      flags,
+      topics: this.topic ? [this.topic].flat() : parsed.topics,
       version: this.config.version,
-      target,
-      windowSeconds: result.windowSeconds,
-      findings: result.findings,
-      failOn: flags['fail-on'],
-      notes,
-      ...(baseline ? { baseline: { path: flags.baseline, known } } : {}),
+      view: { facts: this.viewFacts, sysctls: this.viewSysctls },
+      onWait: wait.show && ((left) => wait.show!(`sampling the window… ${left} s `)),
+      onProgress: progress.show,
+    }).finally(() => {
+      progress.done()
+      wait.done()
     })
-    process.exitCode = report.exitCode
-
-    await this.output(report, flags, (color) => this.view(result, report, color))
-    return report
+    process.exitCode = session.exitCode
+    await this.output(session.report, flags, (color) => this.view(session, color))
+    return session.report
   }
 }

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core'
 
 import { NetdocCommand } from '../cli/base.js'
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export default class Check extends NetdocCommand {
   static summary = 'Run every check (or those of the given topics): the CI health gate'

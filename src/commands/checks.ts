@@ -1,8 +1,5 @@
 import { BaseCommand } from '../cli/base.js'
-
-import { CHECKS } from '../checks/registry.js'
-import { docsFor } from '../checks/support/helpers.js'
-import { PROBES } from '../probes/index.js'
+import { catalogue } from '../engine/catalogue.js'
 
 export interface CheckListing {
   id: string
@@ -10,28 +7,37 @@ export interface CheckListing {
   title: string
   failureTitle: string
   description: string
+  /** files and commands it reads, and the /proc/sys path of each sysctl */
   reads: string[]
+  facts: string[]
+  optionalFacts: string[]
+  sysctls: string[]
   needsCapture: boolean
   thresholds: Record<string, { default: number; description: string }>
   docs: string
 }
 
 export default class Checks extends BaseCommand {
-  static summary = 'List every check: id, topic, title, what it reads, doc page'
+  static summary = 'List every check by topic: id, title, exactly what it reads, thresholds, doc page'
   static enableJsonFlag = true
 
   async run(): Promise<CheckListing[]> {
     await this.parse(Checks)
-    const list = CHECKS.map((c) => ({
-      id: c.meta.id,
-      topic: c.meta.topic,
-      title: c.meta.title,
-      failureTitle: c.meta.failureTitle,
-      description: c.meta.description,
-      reads: [...new Set(c.meta.facts.flatMap((f) => PROBES[f].reads))],
-      needsCapture: Boolean(c.meta.needsCapture),
-      thresholds: Object.fromEntries(Object.entries(c.meta.thresholds ?? {}).map(([k, t]) => [k, { default: t.value, description: t.description }])),
-      docs: docsFor(c.meta.id),
+    // The catalogue made at build time: listing imports no check module.
+    const entries = await catalogue()
+    const list = entries.map(({ meta, reads, docs }) => ({
+      id: meta.id,
+      topic: meta.topic,
+      title: meta.title,
+      failureTitle: meta.failureTitle,
+      description: meta.description,
+      reads,
+      facts: meta.facts,
+      optionalFacts: meta.optionalFacts ?? [],
+      sysctls: meta.sysctls ?? [],
+      needsCapture: Boolean(meta.needsCapture),
+      thresholds: Object.fromEntries(Object.entries(meta.thresholds ?? {}).map(([k, t]) => [k, { default: t.value, description: t.description }])),
+      docs,
     }))
     if (!this.jsonEnabled()) {
       const { renderCheckList } = await import('../report/checks-list.js')

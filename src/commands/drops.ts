@@ -1,6 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
-import type { Report } from '../model/finding.js'
+import type { Session } from '../engine/session.js'
+import type { Report } from '../model/report.js'
 
 export default class Drops extends NetdocCommand {
   static summary = 'The receive path stage by stage (NIC ring, interface, softnet backlog, IP, conntrack, TCP/UDP, socket queue): where packets were dropped in the window, with the named cause'
@@ -14,7 +14,7 @@ export default class Drops extends NetdocCommand {
     return this.runReport({ flags, topics: [] })
   }
 
-  protected async view(result: RunResult, _report: Report, color: boolean): Promise<string> {
+  protected async view({ run: result }: Session, color: boolean): Promise<string> {
     const { dropsView } = await import('../report/views/drops.js')
     return dropsView(result.facts, result.windowSeconds, color)
   }

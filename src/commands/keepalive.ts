@@ -1,6 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
-import type { Report } from '../model/finding.js'
+import type { Session } from '../engine/session.js'
+import type { Report } from '../model/report.js'
 
 export default class Keepalive extends NetdocCommand {
   static summary = 'Keepalive settings and detection time, and with --pcap/--capture the probes and heartbeats on the wire'
@@ -12,13 +12,14 @@ export default class Keepalive extends NetdocCommand {
   ]
   protected topic = 'keepalive'
   protected viewFacts = ['sysctls' as const, 'keepaliveSockets' as const]
+  protected viewSysctls = ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Keepalive)
     return this.runReport({ flags, topics: [] })
   }
 
-  protected async view(result: RunResult): Promise<string> {
+  protected async view({ run: result }: Session): Promise<string> {
     const { keepaliveView } = await import('../report/views/keepalive.js')
     return keepaliveView(result.facts)
   }

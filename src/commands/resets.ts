@@ -1,6 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
-import type { Report } from '../model/finding.js'
+import type { Session } from '../engine/session.js'
+import type { Report } from '../model/report.js'
 
 export default class Resets extends NetdocCommand {
   static summary = 'How connections end: RST vs FIN counters with their causes, and with --pcap/--capture a verdict per connection'
@@ -18,7 +18,7 @@ export default class Resets extends NetdocCommand {
     return this.runReport({ flags, topics: [] })
   }
 
-  protected async view(result: RunResult): Promise<string> {
+  protected async view({ run: result }: Session): Promise<string> {
     const { resetsView } = await import('../report/views/resets.js')
     return resetsView(result.facts, result.windowSeconds)
   }

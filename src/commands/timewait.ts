@@ -1,6 +1,6 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { RunResult } from '../engine/run.js'
-import type { Report } from '../model/finding.js'
+import type { Session } from '../engine/session.js'
+import type { Report } from '../model/report.js'
 
 export default class Timewait extends NetdocCommand {
   static summary = 'TIME_WAIT storms and the other lingering states (CLOSE_WAIT, FIN_WAIT2, orphans), attributed per destination, listener and process'
@@ -13,7 +13,7 @@ export default class Timewait extends NetdocCommand {
     return this.runReport({ flags, topics: ['timewait', 'sockets'] })
   }
 
-  protected async view(result: RunResult): Promise<string> {
+  protected async view({ run: result }: Session): Promise<string> {
     const { timewaitView } = await import('../report/views/timewait.js')
     return timewaitView(result.facts)
   }

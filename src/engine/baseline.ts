@@ -2,7 +2,7 @@
 // higher severity) is marked "known" and does not fail the gate, so a pipeline fails only on what is new.
 import { readFileSync } from 'node:fs'
 
-import { UsageError } from '../model/errors.js'
+import { unreadableFile, UsageError } from '../model/errors.js'
 import { severityRank, type Finding, type Severity, type Subject } from '../model/finding.js'
 
 /**
@@ -24,7 +24,7 @@ export function loadBaseline(path: string): Baseline {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new UsageError(`--baseline ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a report saved with --json`)
+    throw unreadableFile(`--baseline ${path}`, err, 'give a report saved with --json')
   }
   let raw: unknown
   try {

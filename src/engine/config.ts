@@ -3,10 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import type { Check } from '../model/check.js'
-import { UsageError } from '../model/errors.js'
+import type { CheckMeta } from '../model/check.js'
+
+/** What validation needs of a check: its meta (a catalogue entry or the check itself). */
+type Known = { meta: CheckMeta }
+import { unreadableFile, UsageError } from '../model/errors.js'
 import type { Severity } from '../model/finding.js'
-import { parseExpectation } from '../parsers/sysctl-expectation.js'
+import { parseExpectation } from '../checks/support/sysctl-expectation.js'
 
 export interface CheckConfig {
   thresholds?: Record<string, number>
@@ -46,19 +49,19 @@ const CHECK_KEYS = new Set(['thresholds', 'severity', 'skip'])
 export const configLabel = (path: string, fromFlag: boolean): string => (fromFlag ? `--config ${path}` : path)
 
 /** --config FILE, else the .netdocrc of the directory, else nothing: the configuration and how to name it. */
-export async function resolveConfig(flagPath: string | undefined, dir: string, checks: readonly Check[]): Promise<{ config: Config; label?: string }> {
+export async function resolveConfig(flagPath: string | undefined, dir: string, checks: readonly Known[]): Promise<{ config: Config; label?: string }> {
   const path = flagPath ?? findConfig(dir)
   if (!path) return { config: {} }
   const label = configLabel(path, flagPath !== undefined)
   return { config: await loadConfig(path, checks, label), label }
 }
 
-export async function loadConfig(path: string, checks: readonly Check[], label = configLabel(path, true)): Promise<Config> {
+export async function loadConfig(path: string, checks: readonly Known[], label = configLabel(path, true)): Promise<Config> {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new UsageError(`${label}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw unreadableFile(label, err)
   }
   let raw: unknown
   try {
@@ -72,7 +75,7 @@ export async function loadConfig(path: string, checks: readonly Check[], label =
   return validateConfig(raw ?? {}, path, checks, label)
 }
 
-export function validateConfig(raw: unknown, path: string, checks: readonly Check[], label = configLabel(path, true)): Config {
+export function validateConfig(raw: unknown, path: string, checks: readonly Known[], label = configLabel(path, true)): Config {
   const bad = (key: string, why: string): never => {
     throw new UsageError(`${label}: ${key}: ${why}`)
   }

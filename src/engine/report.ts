@@ -1,5 +1,7 @@
-import type { Finding, Gate, Report, Target } from '../model/finding.js'
-import { exitCodeFor, severityRank, summarize, type FailOn } from '../model/finding.js'
+import type { Finding } from '../model/finding.js'
+import type { Gate, Report, Target } from '../model/report.js'
+import { severityRank } from '../model/finding.js'
+import { exitCodeFor, summarize, type FailOn } from '../model/report.js'
 
 const STATUS_ORDER = { fail: 0, error: 1, skip: 2, pass: 3 }
 

@@ -7,7 +7,7 @@ import { placeFindings } from '../checks/support/remediation.js'
 import { PROBES, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
-import { WindowFacts } from './facts.js'
+import { DeclaredFacts, sysctlsOf, WindowFacts } from './facts.js'
 import { collectSample, type SampleValues } from './sample.js'
 
 export interface RunInput {
@@ -19,11 +19,13 @@ export interface RunInput {
   options: CheckOptions
   /** extra facts a view wants (e.g. the queue table needs listeners even with --only) */
   extraFacts?: FactId[]
+  /** extra sysctls a view shows */
+  extraSysctls?: string[]
   /** told the seconds left while waiting between samples */
   onWait?: (secondsLeft: number) => void
   /** a snapshot replays its own recorded window instead of waiting */
   recordedWindowSeconds?: number
-  /** inputs for probes from flags: the capture to read (--pcap/--capture), a progress callback; the engine adds the sysctls that options.expectSysctls names */
+  /** inputs for probes from flags: the capture to read (--pcap/--capture), a progress callback; the engine adds the sysctls to read */
   probeContext?: ProbeContext
 }
 
@@ -49,7 +51,13 @@ async function waitWindow(seconds: number, onWait?: (left: number) => void): Pro
 }
 
 export function factsNeeded(checks: Check[], extra: FactId[] = []): FactId[] {
-  return [...new Set<FactId>(['host', ...extra, ...checks.flatMap((c) => c.meta.facts)])]
+  return [...new Set<FactId>(['host', ...extra, ...checks.flatMap((c) => [...c.meta.facts, ...(c.meta.optionalFacts ?? [])])])]
+}
+
+/** The sysctls to read: those the checks declare, those their probes use, a view's, and the expected ones. */
+export function sysctlsNeeded(checks: Check[], facts: FactId[], extra: string[] = [], expected: string[] = []): string[] {
+  const names = [...checks.flatMap((c) => sysctlsOf(c, expected)), ...facts.flatMap((f) => PROBES[f].sysctls ?? []), ...extra]
+  return [...new Set(names)].sort()
 }
 
 export async function runChecks(input: RunInput): Promise<RunResult> {
@@ -58,7 +66,8 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const replay = input.recordedWindowSeconds !== undefined
   const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
 
-  const probeContext: ProbeContext = { ...input.probeContext, extraSysctls: Object.keys(input.options.expectSysctls ?? {}) }
+  const expected = Object.keys(input.options.expectSysctls ?? {})
+  const probeContext: ProbeContext = { ...input.probeContext, sysctls: sysctlsNeeded(input.checks, ids, input.extraSysctls, expected) }
   const t0 = Date.now()
   const start = await collectSample(input.source.forSample(0), ids, probeContext)
   let end: SampleValues = start
@@ -71,14 +80,14 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   }
 
   const facts = new WindowFacts(start, end)
-  const findings = input.checks.flatMap((check) => evaluate(check, facts, measured, input))
+  const findings = input.checks.flatMap((check) => evaluate(check, new DeclaredFacts(facts, check, expected), measured, input))
   const hostValue = start.get('host')
   const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
   const notes = facts.has('capture') ? facts.get('capture').notes : []
   return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, options: input.options, notes }
 }
 
-function evaluate(check: Check, facts: WindowFacts, windowSeconds: number, input: RunInput): Finding[] {
+function evaluate(check: Check, facts: DeclaredFacts, windowSeconds: number, input: RunInput): Finding[] {
   const own = input.config?.checks?.[check.meta.id]
   if (own?.skip) return [{ check: check.meta.id, status: 'skip', title: check.meta.title, message: 'skipped by the configuration', subject: {}, evidence: [] }]
   const ctx = {

@@ -1,11 +1,11 @@
-import type { Check } from '../model/check.js'
+import type { CheckMeta } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 
 /** A selector matches a check by its id or any prefix of it: "queues" every queue check, "queues.accept" two. */
 const matches = (id: string, sel: string) => id.startsWith(sel)
 
 /** The checks of the given topics, then --only and --skip. Unknown names are a usage error. */
-export function selectChecks(all: readonly Check[], opts: { topics?: string[]; only?: string[]; skip?: string[] }): Check[] {
+export function selectChecks<C extends { meta: CheckMeta }>(all: readonly C[], opts: { topics?: string[]; only?: string[]; skip?: string[] }): C[] {
   const validate = (flag: string, sels: string[]) => {
     for (const s of sels) {
       if (!all.some((c) => matches(c.meta.id, s))) throw new UsageError(`${flag} ${s}: no check has that id or prefix (see \`netdoc checks\`)`)

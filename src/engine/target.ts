@@ -1,6 +1,6 @@
-import type { Check } from '../model/check.js'
+import type { CheckMeta } from '../model/check.js'
 import type { HostInfo } from '../model/facts.js'
-import type { Target } from '../model/finding.js'
+import type { Target } from '../model/report.js'
 import type { SnapshotManifest } from '../probes/snapshot.js'
 
 export interface TargetInput {
@@ -12,7 +12,7 @@ export interface TargetInput {
   /** --pcap FILE or --capture IFACE */
   pcap?: string
   capture?: string
-  checks: Check[]
+  checks: ReadonlyArray<{ meta: CheckMeta }>
 }
 
 /**

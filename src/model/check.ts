@@ -16,8 +16,14 @@ export interface CheckMeta {
   /** names the failing state: "Accept queue overflowing" */
   failureTitle: string
   description: string
-  /** the facts it needs; the engine collects exactly these */
+  /** the facts it needs: when one cannot be read, the check is error/skip with the probe's reason */
   facts: FactId[]
+  /** facts it uses when they can be read (`facts.optional(id)` is undefined otherwise) */
+  optionalFacts?: FactId[]
+  /** the sysctls it reads from the `sysctls` fact; the engine reads exactly the selected checks' ones */
+  sysctls?: string[]
+  /** it also reads the sysctls the configuration expects values of (expect.sysctls) */
+  sysctlsFromConfig?: boolean
   /** tunable numbers with their defaults; `--config` overrides them */
   thresholds?: Record<string, Threshold>
   /** needs a capture (--pcap or --capture); skipped without one */
@@ -32,6 +38,10 @@ export interface Facts {
   first<K extends FactId>(id: K): FactTypes[K]
   /** true when the fact could be read */
   has(id: FactId): boolean
+  /** the value at the end of the window, or undefined when it could not be read */
+  optional<K extends FactId>(id: K): FactTypes[K] | undefined
+  /** the whole window these facts are a view of (a check sees a view restricted to what it declares) */
+  readonly window?: Facts
 }
 
 /** Options that come from flags or config rather than from the host. */

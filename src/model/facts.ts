@@ -193,7 +193,7 @@ export interface KeepaliveGroup {
   /** sockets with a keepalive timer, and without */
   with: number
   without: number
-  /** ids of the sockets without keepalive (ss-keepalive.ts socketId) */
+  /** ids of the sockets without keepalive (census/keepalive.ts socketId) */
   withoutIds: number[]
 }
 

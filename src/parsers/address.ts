@@ -15,6 +15,7 @@ export function splitEndpoint(text: string): Endpoint {
   return { address, port: port === '*' ? NaN : Number(port) }
 }
 
+/** "127.0.0.1:80", "[::1]:80": how ss (and the report) writes an endpoint. */
 export function formatEndpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`
 }
@@ -32,4 +33,36 @@ export function isWildcard(address: string): boolean {
 export function isLoopback(address: string): boolean {
   const a = unmapAddress(address.replace(/%.*$/, ''))
   return a === '::1' || a.startsWith('127.')
+}
+
+/**
+ * RFC 5952 text of the 16 bytes at `off`: longest run (≥ 2) of zero groups as ::, lower-case hex; the one IPv6
+ * formatter (captures decode.ts, /proc/net/tcp6).
+ */
+export function ipv6Text(d: ArrayLike<number>, off = 0): string {
+  const g: number[] = new Array(8)
+  for (let i = 0; i < 8; i++) g[i] = (d[off + 2 * i] << 8) | d[off + 2 * i + 1]
+  // IPv4-mapped ::ffff:a.b.c.d as ss writes it
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${d[off + 12]}.${d[off + 13]}.${d[off + 14]}.${d[off + 15]}`
+  }
+  let bestStart = -1
+  let bestLen = 1
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < 8 && g[j] === 0) j++
+    if (j - i > bestLen) {
+      bestStart = i
+      bestLen = j - i
+    }
+    i = j
+  }
+  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':')
+  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':')
+  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':')
+  return `${head}::${tail}`
 }

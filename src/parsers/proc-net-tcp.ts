@@ -1,6 +1,6 @@
 // /proc/net/tcp and /proc/net/tcp6 (net/ipv4/tcp_ipv4.c get_tcp4_sock, Documentation/networking/proc_net_tcp.rst):
 // the fallback when `ss` is missing. No process names and, for listeners, no backlog limit.
-import { formatEndpoint } from './address.js'
+import { formatEndpoint, ipv6Text } from './address.js'
 import { ParseError } from './parse-error.js'
 
 export const TCP_STATES: Record<string, string> = {
@@ -25,27 +25,14 @@ function hexToV4(hex: string): string {
   return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24].join('.')
 }
 
-/** 32 hex digits, four little-endian 32-bit words → compressed IPv6 text. */
+/** 32 hex digits, four little-endian 32-bit words → RFC 5952 text. */
 function hexToV6(hex: string): string {
   const bytes: number[] = []
   for (let w = 0; w < 4; w++) {
     const word = hex.slice(w * 8, w * 8 + 8)
     for (let b = 3; b >= 0; b--) bytes.push(parseInt(word.slice(b * 2, b * 2 + 2), 16))
   }
-  const groups: string[] = []
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16))
-  if (groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff') return `::ffff:${bytes.slice(12).join('.')}`
-  // compress the longest run of zero groups
-  let best = -1, bestLen = 0
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue }
-    let j = i
-    while (j < 8 && groups[j] === '0') j++
-    if (j - i > bestLen) { best = i; bestLen = j - i }
-    i = j
-  }
-  if (bestLen < 2) return groups.join(':')
-  return groups.slice(0, best).join(':') + '::' + groups.slice(best + bestLen).join(':')
+  return ipv6Text(bytes)
 }
 
 const HEX = /^[0-9A-Fa-f]+$/

@@ -4,7 +4,7 @@
 // a capture skip.
 import { open, stat } from 'node:fs/promises'
 
-import { Unavailable, UsageError } from '../model/errors.js'
+import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
 import type { CaptureFact } from '../model/capture.js'
 import type { Probe } from './probe.js'
 
@@ -18,10 +18,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
     size = st.size
   } catch (err) {
     if (err instanceof UsageError) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new UsageError(`--pcap ${path}: no such file`)
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pcap ${path}: permission denied; run as a user who can read it`)
-    throw new UsageError(`--pcap ${path}: cannot read it (${code ?? (err as Error).message})`)
+    throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
   }
   const { captureFact } = await import('../capture/fact.js')
   const { CaptureFormatError } = await import('../capture/reader.js')
@@ -37,9 +34,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
     return await captureFact(fileChunks(path), { kind: 'file', path }, onBytes)
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pcap ${path}: permission denied; run as a user who can read it`)
-    if (code) throw new UsageError(`--pcap ${path}: cannot read it (${code})`)
+    if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
     throw err
   }
 }

@@ -1,9 +1,7 @@
-import { censusOf, type CensusSocket } from '../census/census.js'
+import { censusOf, censusWithKeepalive, type CensusSocket } from '../census/census.js'
 import { Unavailable } from '../model/errors.js'
 import { parseProcNetTcp } from '../parsers/proc-net-tcp.js'
-import { splitEndpoint } from '../parsers/address.js'
-import { KeepaliveBuilder } from '../parsers/ss-keepalive.js'
-import { parseSs, type SsSocket } from '../parsers/ss.js'
+import { parseSs } from '../parsers/ss.js'
 import type { Probe } from './probe.js'
 import type { Source } from './source.js'
 
@@ -15,19 +13,9 @@ export const census: Probe<'census'> = {
   reads: ['ss -tanpo', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
+    // The same pass gives keepalive.sockets its timers (-o).
     try {
-      // The same pass gives keepalive.sockets its timers (-o): one `ss -p` walk of /proc per sample, not two.
-      const keepalive = new KeepaliveBuilder()
-      const listening = new Set<number>()
-      async function* withKeepalive(sockets: AsyncIterable<SsSocket>): AsyncIterable<SsSocket> {
-        for await (const s of sockets) {
-          if (s.state === 'LISTEN') listening.add(splitEndpoint(s.local).port)
-          else keepalive.add(s, listening.has(splitEndpoint(s.local).port))
-          yield s
-        }
-      }
-      const c = await censusOf(withKeepalive(parseSs(source.lines({ cmd: SS_CENSUS }))), SS_CENSUS.join(' '))
-      return { ...c, keepalive: keepalive.result() }
+      return await censusWithKeepalive(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '))
     } catch (err) {
       if (!(err instanceof Unavailable && /not found/.test(err.reason))) throw err
       return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6')

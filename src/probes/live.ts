@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 
-import { Unavailable } from '../model/errors.js'
+import { isDenied, isMissing, Unavailable } from '../model/errors.js'
 import { keyLabel, type ProbeKey, type Source } from './source.js'
 
 /** What to tell a user whose system lacks a command netdoc runs. */
@@ -14,13 +14,13 @@ const INSTALL_HINT: Record<string, string> = {
 }
 
 export function fsUnavailable(err: NodeJS.ErrnoException, what: string): Unavailable {
-  if (err.code === 'ENOENT') return new Unavailable('skip', `${what} does not exist on this system`)
-  if (err.code === 'EACCES' || err.code === 'EPERM') return new Unavailable('error', `permission denied reading ${what}: run as root`)
+  if (isMissing(err)) return new Unavailable('skip', `${what} does not exist on this system`)
+  if (isDenied(err)) return new Unavailable('error', `permission denied reading ${what}: run as root`)
   return new Unavailable('error', `cannot read ${what}: ${err.message}`)
 }
 
 function spawnFailure(argv: string[], err: NodeJS.ErrnoException): Unavailable {
-  if (err.code === 'ENOENT') {
+  if (isMissing(err)) {
     const hint = INSTALL_HINT[argv[0]] ?? `install ${argv[0]}`
     return new Unavailable('error', `\`${argv[0]}\` not found: ${hint}`)
   }

@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises'
 
-import { Unavailable, UsageError } from '../model/errors.js'
+import { isDenied, Unavailable, UsageError } from '../model/errors.js'
 import { commandLines, commandText, fsUnavailable, LiveSource } from './live.js'
 import type { ProbeKey, Source } from './source.js'
 
@@ -45,8 +45,7 @@ export class NetnsSource extends LiveSource {
     try {
       await access(`/proc/${pid}/ns/net`)
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--pid ${pid}: permission denied; run as root`)
+      if (isDenied(err)) throw new UsageError(`--pid ${pid}: permission denied; run as root`)
       throw new UsageError(`--pid ${pid}: no such process`)
     }
     NetnsSource.requireRoot(`--pid ${pid}`)

@@ -11,8 +11,8 @@ export interface CaptureRequest {
 
 /** Inputs of a run that come from flags or the configuration rather than from the Source. */
 export interface ProbeContext {
-  /** sysctls to read besides SYSCTL_NAMES: those the configuration expects values of (sysctl.expected) */
-  extraSysctls?: string[]
+  /** the sysctls to read: what the selected checks, their probes and the view declare, and the expected ones */
+  sysctls?: string[]
   capture?: CaptureRequest
   /** progress text for stderr (a terminal only); undefined when nobody shows it */
   progress?: (text: string) => void
@@ -25,6 +25,8 @@ export interface Probe<K extends FactId> {
   sampled: boolean
   /** what it reads, for `netdoc checks` */
   reads: string[]
+  /** sysctls it reads itself (through get('sysctls')) */
+  sysctls?: string[]
   /** may ask for other facts of the same sample through `get` */
   collect(source: Source, get: FactGetter, ctx?: ProbeContext): Promise<FactTypes[K]>
 }

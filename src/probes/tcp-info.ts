@@ -44,6 +44,7 @@ export const tcpInfo: Probe<'tcpInfo'> = {
   id: 'tcpInfo',
   sampled: true,
   reads: ['ss -tnimp state established'],
+  sysctls: ['net.ipv4.tcp_rmem'],
   async collect(source, get) {
     // Autotuning starts every receive buffer at tcp_rmem[1]; a busy socket still below it did not autotune.
     let rmemDefault: number | undefined

@@ -5,7 +5,9 @@ export interface CheckLine {
   id: string
   topic: string
   title: string
+  /** files and commands it reads, and the /proc/sys path of each sysctl */
   reads: string[]
+  sysctls: string[]
   needsCapture: boolean
   thresholds: Record<string, { default: number }>
 }
@@ -21,7 +23,15 @@ export function renderCheckList(checks: CheckLine[], width: number): string {
     for (const c of list) {
       out.push(...wrap(c.title, width, `  ${c.id.padEnd(idWidth)}  `, ' '.repeat(idWidth + 4)))
       const thresholds = Object.entries(c.thresholds).map(([k, t]) => `${k}=${t.default}`)
-      const reads = `reads ${c.reads.join(', ')}${c.needsCapture ? ' (with --pcap or --capture)' : ''}${thresholds.length ? ` · thresholds ${thresholds.join(', ')}` : ''}`
+      const files = c.reads.filter((r) => !r.startsWith('/proc/sys/'))
+      const sysctls = c.sysctls.length ? c.sysctls.join(', ') : c.reads.some((r) => r.startsWith('/proc/sys/...')) ? 'those in expect.sysctls of --config' : ''
+      const reads = [
+        files.length ? `reads ${files.join(', ')}${c.needsCapture ? ' (with --pcap or --capture)' : ''}` : '',
+        sysctls ? `sysctls ${sysctls}` : '',
+        thresholds.length ? `thresholds ${thresholds.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ')
       out.push(...wrap(reads, width, indent))
     }
   }

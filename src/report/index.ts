@@ -1,5 +1,5 @@
 // Output formats: one module each, chosen by --format. Each renders a whole report to a string.
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 import type { Style } from './style.js'
 
 export const FORMATS = [

@@ -1,4 +1,4 @@
-import type { Report } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 
 export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n'

@@ -2,7 +2,8 @@
 // <testcase> per finding (classname = check id, name = subject without its pid). <failure> only for findings that
 // fail the gate (at or above --fail-on, not known in the --baseline); failing findings below it pass with a
 // <system-out> note.
-import { failsGate, type Finding, type Report } from '../model/finding.js'
+import { type Finding } from '../model/finding.js'
+import { failsGate, type Report } from '../model/report.js'
 import { xmlAttr, xmlText } from './escape.js'
 import { subjectLabel } from './table.js'
 

@@ -1,6 +1,7 @@
 // --format markdown: a table of findings and their remediations, for an issue or a CI job summary
 // ($GITHUB_STEP_SUMMARY). GitHub renders HTML inside Markdown, so every cell is escaped.
-import { failsGate, type Finding, type Report } from '../model/finding.js'
+import { type Finding } from '../model/finding.js'
+import { failsGate, type Report } from '../model/report.js'
 import { mdCell, mdCode, visible } from './escape.js'
 import { subjectLabel } from './table.js'
 

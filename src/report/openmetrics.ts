@@ -1,7 +1,8 @@
 // --format openmetrics: for node_exporter's textfile collector and Prometheus. Every family is a gauge with one
 // # HELP and # TYPE; label values escaped; `# EOF` last. Measured values come from the findings' evidence, so a
 // check written later is exported without a line here.
-import type { Finding, Report, Status } from '../model/finding.js'
+import type { Finding, Status } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 import { escapeLabelValue } from './escape.js'
 
 type Labels = Array<[string, string]>

@@ -2,7 +2,8 @@
 // to the width with commands kept whole on their own lines; passes in one line, skips one line per reason.
 import type { ChalkInstance } from 'chalk'
 
-import type { Finding, Report, Subject } from '../model/finding.js'
+import type { Finding, Subject } from '../model/finding.js'
+import type { Report } from '../model/report.js'
 import { visible } from './escape.js'
 import { screenWidth, wrap } from './layout.js'
 import { makeChalk, type Style } from './style.js'

@@ -8,7 +8,7 @@
 //   ])
 import type { Check, CheckOptions } from '../../src/model/check.js'
 import type { Finding, Severity, Status, Subject } from '../../src/model/finding.js'
-import { ctxOf, factsOf, type Sample } from './facts.js'
+import { ctxOf, evaluateDeclared, factsOf, type Sample } from './facts.js'
 
 export interface ExpectedFinding {
   status: Status
@@ -40,7 +40,8 @@ export interface CheckCase {
 /** The findings of a check over a case's facts. */
 export function evaluateCase(check: Check, c: Omit<CheckCase, 'name' | 'findings'>): Finding[] {
   const windowSeconds = c.end ? (c.windowSeconds ?? 2) : 0
-  return check.evaluate(factsOf(c.start, c.end ?? c.start), ctxOf(check, windowSeconds, c.options, c.thresholds))
+  // over the facts its meta declares, as the engine runs it: an undeclared read fails the case
+  return evaluateDeclared(check, factsOf(c.start, c.end ?? c.start), ctxOf(check, windowSeconds, c.options, c.thresholds))
 }
 
 export function checkTable(check: Check, cases: CheckCase[]): void {

@@ -1,5 +1,5 @@
 // Facts and contexts for table-driven check tests: typed facts at the two ends of the window, no I/O.
-import { WindowFacts } from '../../src/engine/facts.js'
+import { DeclaredFacts, WindowFacts } from '../../src/engine/facts.js'
 import type { Check, CheckContext, CheckMeta, CheckOptions } from '../../src/model/check.js'
 import type { Unavailable } from '../../src/model/errors.js'
 import type { FactId, FactTypes, Listener, SocketCensus } from '../../src/model/facts.js'
@@ -45,13 +45,19 @@ export function listener(local: string, recvQ: number, sendQ: number | undefined
   return { local, address: local.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(local.slice(i + 1)), recvQ, sendQ, processes: [], ...extra }
 }
 
+/** What the engine hands a check: only the facts and sysctls its meta declares (any other read throws). */
+export const declared = (check: Check, facts: WindowFacts, ctx?: CheckContext) => new DeclaredFacts(facts, check, Object.keys(ctx?.options.expectSysctls ?? {}))
+
 /** Evaluates over a window (0 s when start and end are the same sample). */
 export const evaluate = (check: Check, start: Sample, end: Sample = start, windowSeconds = 2, thresholds: Record<string, number> = {}) =>
-  check.evaluate(factsOf(start, end), ctxOf(check, start === end ? 0 : windowSeconds, {}, thresholds))
+  check.evaluate(declared(check, factsOf(start, end)), ctxOf(check, start === end ? 0 : windowSeconds, {}, thresholds))
 
 export const failing = (findings: ReturnType<Check['evaluate']>) => findings.filter((f) => f.status === 'fail')
 
 /** What the tables compare: status, severity, subject. */
 export function outcome(check: Check, facts: WindowFacts, ctx: CheckContext) {
-  return check.evaluate(facts, ctx).map((f) => ({ status: f.status, severity: f.severity, subject: f.subject }))
+  return check.evaluate(declared(check, facts, ctx), ctx).map((f) => ({ status: f.status, severity: f.severity, subject: f.subject }))
 }
+
+/** check.evaluate as the engine runs it: over the facts its meta declares. */
+export const evaluateDeclared = (check: Check, facts: WindowFacts, ctx: CheckContext) => check.evaluate(declared(check, facts, ctx), ctx)

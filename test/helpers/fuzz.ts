@@ -5,7 +5,7 @@ import { join } from 'node:path'
 
 import fc from 'fast-check'
 
-import { analyseStream } from '../../src/capture/analyse.js'
+import { analyseStream } from '../../src/capture/pipeline.js'
 import { attachAnalyses } from '../../src/capture/analyses/index.js'
 import { decodeTcpAt, type TcpSegment } from '../../src/capture/decode.js'
 import { FlowTracker } from '../../src/capture/flows.js'

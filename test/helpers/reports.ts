@@ -1,6 +1,7 @@
 // Reports built in memory for the renderer tests: every status, every severity, and strings that need escaping.
 import { buildReport } from '../../src/engine/report.js'
-import type { FailOn, Finding } from '../../src/model/finding.js'
+import type { Finding } from '../../src/model/finding.js'
+import type { FailOn } from '../../src/model/report.js'
 
 /** Quotes, angle brackets, ampersands, pipes, backslashes, newlines, backticks, a control byte and CDATA's end. */
 export const NASTY = 'a "quoted" <tag> & \'apos\' | pipe \\ back\nnew line `tick` \u0001 \u001b[2J\u001b[31mEVIL ]]> end'

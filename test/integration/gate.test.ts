@@ -71,7 +71,7 @@ describe('--baseline', () => {
   })
 
   test('a baseline that is missing or not a report is a usage error naming the file', async () => {
-    expectUsageError(await check(['--baseline', join(dir, 'missing.json')]), `--baseline ${join(dir, 'missing.json')}`, 'ENOENT')
+    expectUsageError(await check(['--baseline', join(dir, 'missing.json')]), `--baseline ${join(dir, 'missing.json')}`, 'no such file')
     const notReport = join(dir, 'not-report.json')
     writeFileSync(notReport, '{"hello": 1}')
     expectUsageError(await check(['--baseline', notReport]), notReport, 'not a netdoc JSON report')
@@ -143,7 +143,7 @@ describe('netdoc checks --json', () => {
     const r = await runCli(['checks', '--json'])
     expect(r.code).toBe(0)
     const list = JSON.parse(r.stdout)
-    const { CHECKS } = await import('../../src/checks/registry.js')
+    const CHECKS = await (await import('../../src/checks/registry.js')).loadAllChecks()
     expect(list.map((c: any) => c.id)).toEqual(CHECKS.map((c) => c.meta.id))
     for (const c of CHECKS) {
       const listed = list.find((l: any) => l.id === c.meta.id)

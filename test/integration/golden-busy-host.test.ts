@@ -9,10 +9,12 @@ import { join } from 'node:path'
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
-import { CHECKS } from '../../src/checks/registry.js'
+import { loadAllChecks } from '../../src/checks/registry.js'
 import { GOLDEN, normalise } from '../helpers/golden.js'
 import { openMetricsProblems } from '../helpers/openmetrics-grammar.js'
 import { ROOT, runCli } from '../helpers/netns.js'
+
+const CHECKS = await loadAllChecks()
 
 const FIXTURE = 'test/fixtures/snapshots/busy-host'
 const PCAP = `${FIXTURE}/traffic.pcap`

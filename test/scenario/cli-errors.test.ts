@@ -33,7 +33,7 @@ describe('usage errors exit 2 with one clear line', () => {
     [['queues', '--from', newerSnapshot], /snapshot format 2 is newer than this netdoc understands; upgrade netdoc/],
     [['queues', '--netns', 'netdoc-no-such-ns'], /--netns netdoc-no-such-ns: no such network namespace/],
     [['queues', '--pid', '999999999'], /--pid 999999999: no such process/],
-    [['queues', '--config', join(dir, 'nope.json')], /--config .*nope\.json: cannot read it/],
+    [['queues', '--config', join(dir, 'nope.json')], /--config .*nope\.json: no such file/],
     [['queues', '--config', badConfig], /checks\.queues\.accept-queue-fill\.thresholds\.warningFil: unknown threshold/],
     [['queues', '--json', '--from', join(dir, 'missing')], /no such directory/],
   ])('%j', async (args, message) => {

@@ -5,7 +5,9 @@ import type { Sysctls } from '../../model/facts.js'
 import type { Evidence, Finding } from '../../model/finding.js'
 import type { ConnectAttempt } from '../../probes/connect.js'
 import { formatEndpoint } from '../../parsers/address.js'
-import { docsFor, sysctlEvidence } from './helpers.js'
+import { SYN_SYSCTLS, synSettings } from '../../derived/syn-retries.js'
+import { formatSeconds } from '../../derived/format.js'
+import { docsFor, sysctlEvidence } from './findings.js'
 
 export const CONNECT_CHECK = 'connect.result'
 export type ConnectVerdict = 'ok' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error'
@@ -18,39 +20,6 @@ export function verdictOf(a: ConnectAttempt): ConnectVerdict {
   if (a.code === 'ECONNREFUSED') return 'refused'
   if (a.code === 'EHOSTUNREACH' || a.code === 'ENETUNREACH') return 'unreachable'
   return 'error'
-}
-
-const TCP_RTO_INIT = 1 // s, TCP_TIMEOUT_INIT
-const TCP_RTO_MAX = 120 // s
-
-/**
- * How long connect() keeps retrying an unanswered SYN before it fails with ETIMEDOUT, and how many SYNs it sends.
- * The kernel gives up at the first retransmission timer that fires once the time budget of tcp_syn_retries
- * (modelled as exponential backoff from 1 s: 2^(n+1) - 1 s, capped per step at 120 s) is spent; the timers
- * themselves stay at 1 s for the first tcp_syn_linear_timeouts retransmissions, then double.
- * Measured in a namespace (kernel 6.18, SYNs dropped by iptables): retries 2/linear 4 → 7 s, 6 SYNs;
- * 3/4 → 19 s, 8 SYNs; 2/0 → 7 s, 3 SYNs; 3/0 → 15 s, 4 SYNs. Defaults 6/4 → 131 s (ip-sysctl.rst says 131 s).
- */
-export function synGiveUp(retries: number, linear = 0): { seconds: number; syns: number } {
-  const steps = Math.min(Math.max(0, Math.floor(retries)), 255)
-  const thresh = Math.floor(Math.log2(TCP_RTO_MAX / TCP_RTO_INIT))
-  const budget = steps <= thresh ? ((2 << steps) - 1) * TCP_RTO_INIT : ((2 << thresh) - 1) * TCP_RTO_INIT + (steps - thresh) * TCP_RTO_MAX
-  let t = 0
-  let rto = TCP_RTO_INIT
-  let sent = 1
-  // Bounded: t grows by at least 1 s per step and the budget is at most ~30000 s.
-  for (;;) {
-    t += rto
-    if (t >= budget) return { seconds: t, syns: sent }
-    sent++
-    if (sent - 1 > linear) rto = Math.min(rto * 2, TCP_RTO_MAX)
-  }
-}
-
-export function formatSeconds(s: number): string {
-  if (s < 120) return `${s} s`
-  const m = Math.floor(s / 60)
-  return `${m} min${s % 60 ? ` ${s % 60} s` : ''}`
 }
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`
@@ -146,22 +115,6 @@ const ERRNO_HINT: Record<string, string> = {
 const TIMEOUT_FIX =
   'The SYN got no answer: the host is down, a firewall drops the SYN (or its answer), or the server drops SYNs because its SYN/accept queue is full (run `netdoc queues` there). Clients should set their own connect timeout instead of waiting for the kernel; lowering net.ipv4.tcp_syn_retries shortens the kernel wait for every connection of the host.'
 
-interface SynSettings {
-  retries: number
-  linear?: number
-  seconds: number
-  syns: number
-}
-
-/** tcp_syn_retries (and tcp_syn_linear_timeouts where the kernel has it) and what they mean; undefined when unread. */
-export function synSettings(sysctls: Sysctls | undefined): SynSettings | undefined {
-  const retries = sysctls?.get('net.ipv4.tcp_syn_retries')
-  if (retries === undefined || !/^\d+$/.test(retries)) return undefined
-  const linearText = sysctls?.get('net.ipv4.tcp_syn_linear_timeouts')
-  const linear = linearText !== undefined && /^\d+$/.test(linearText) ? Number(linearText) : undefined
-  return { retries: Number(retries), linear, ...synGiveUp(Number(retries), linear ?? 0) }
-}
-
 function timeoutMessage(input: ConnectInput, where: string): string {
   const a = input.attempt
   const head =
@@ -179,5 +132,5 @@ const round = (v: number) => Math.round(v * 1000) / 1000
 
 /** The sysctls a timeout verdict cites, as evidence. */
 export function synSysctlEvidence(sysctls: Sysctls | undefined): Evidence[] {
-  return ['net.ipv4.tcp_syn_retries', 'net.ipv4.tcp_syn_linear_timeouts'].filter((n) => sysctls?.has(n)).map((n) => sysctlEvidence(n, sysctls!.get(n)))
+  return SYN_SYSCTLS.filter((n) => sysctls?.has(n)).map((n) => sysctlEvidence(n, sysctls!.get(n)))
 }

@@ -1,7 +1,8 @@
 // `netdoc buffers`: the buffer sysctls in human units, the BDP worked out step by step, then per-interface
 // drops and per-CPU softnet counters over the window, and the retransmission share.
-import { bdpInputs, formatBits, formatBytes, formatMs, growth, joinSamples, peersByRtt, tcpBufferTriple } from '../../checks/support/buffer-helpers.js'
-import { interfaceDrops } from '../../checks/buffers.nic-drops.js'
+import { bdpInputs, bufferCover, interfacesDrops, peersByRtt, softnetRows, tcpBufferTriple } from '../../derived/buffers.js'
+import { formatBits, formatBytes, formatMs, percent } from '../../derived/format.js'
+import { retransmissionShare } from '../../derived/retransmits.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
 import { foldZeros, Table } from '../layout.js'
@@ -47,12 +48,9 @@ function bdpSteps(facts: Facts, options: CheckOptions): string {
   if (peers.length) out.push(`  slowest peers (p90 RTT): ${peers.map((p) => `${p.remote} ${p.rttMs} ms (${p.sockets})`).join(', ')}`)
   if (i.bdpBytes === undefined) return out.join('\n') + '\n'
   out.push(`  BDP        ${formatBits(i.bandwidthBps!)} / 8 × ${formatMs(i.rttSeconds!)} = ${formatBytes(i.bdpBytes)} (${Math.round(i.bdpBytes)} bytes)`)
-  for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']) {
-    const t = tcpBufferTriple(facts, name)
-    if (!t) continue
-    const cap = (t.max * 8) / i.rttSeconds!
-    const verdict = t.max >= i.bdpBytes ? 'covers the BDP' : `below the BDP: one connection is capped at ${formatBits(cap)} (max / RTT)`
-    out.push(`  ${name.slice('net.ipv4.'.length)} max ${formatBytes(t.max)}: ${verdict}`)
+  for (const b of bufferCover(facts, i)) {
+    const cover = b.covers ? 'covers the BDP' : `below the BDP: one connection is capped at ${formatBits(b.capBps)} (max / RTT)`
+    out.push(`  ${b.name.slice('net.ipv4.'.length)} max ${formatBytes(b.triple.max)}: ${cover}`)
   }
   return out.join('\n') + '\n'
 }
@@ -62,8 +60,8 @@ const MAX_ROWS = 20
 
 function interfaceTable(facts: Facts, windowed: boolean): string {
   if (!facts.has('interfaces')) return 'Interfaces: not available\n'
-  const rows = joinSamples(facts.first('interfaces'), facts.get('interfaces'), (x) => x.name)
-    .map(({ start, end }) => ({ end, d: interfaceDrops(start, end, windowed) }))
+  const rows = interfacesDrops(facts, windowed)
+    .map((d) => ({ end: d.iface, d }))
     .sort((a, b) => b.d.drops - a.d.drops || b.d.packets - a.d.packets)
   const table = new Table({ head: ['Interface', 'Speed', 'Packets', 'rx_dropped', 'rx_fifo_errors', 'rx_missed_errors', 'Drop share'] })
   // Interfaces that received nothing and dropped nothing are named in one line.
@@ -73,7 +71,7 @@ function interfaceTable(facts: Facts, windowed: boolean): string {
       const g = d.byStat[k]
       return g === undefined ? '-' : String(windowed ? (g.delta ?? '?') : g.value)
     }
-    table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), `${+(d.share * 100).toFixed(3)} %`])
+    table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), percent(d.share, 3)])
   }
   const more = busy.length > MAX_ROWS ? `… ${busy.length - MAX_ROWS} more interfaces with fewer drops and packets\n` : ''
   const idle = zero.length ? `no packets and no drops: ${zero.map((r) => r.end.name).join(', ')}\n` : ''
@@ -82,16 +80,8 @@ function interfaceTable(facts: Facts, windowed: boolean): string {
 
 function softnetTable(facts: Facts, windowed: boolean): string {
   if (!facts.has('softnet')) return 'Softnet: not available\n'
-  const n = (a: number | undefined, b: number) => {
-    const g = growth(a, b, windowed)!
-    return windowed ? g.delta : g.value
-  }
-  const rows = joinSamples(facts.first('softnet'), facts.get('softnet'), (c) => c.cpu).map(({ start, end }) => ({
-    end,
-    processed: n(start?.processed, end.processed),
-    dropped: n(start?.dropped, end.dropped),
-    squeezed: n(start?.timeSqueeze, end.timeSqueeze),
-  }))
+  const n = (g: { value: number; delta?: number }) => (windowed ? g.delta : g.value)
+  const rows = softnetRows(facts, windowed).map((r) => ({ end: r.end, processed: n(r.processed), dropped: n(r.dropped), squeezed: n(r.squeezed) }))
   // CPUs that processed, dropped and squeezed nothing are named in one line.
   const { shown: busy, zero } = foldZeros(rows, (r) => !r.processed && !r.dropped && !r.squeezed)
   // Many CPUs: the ones that dropped or squeezed, then the busiest.
@@ -104,18 +94,13 @@ function softnetTable(facts: Facts, windowed: boolean): string {
   return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${shown.length ? table.toString() + '\n' : ''}${more}${idle}`
 }
 
-function retransLine(facts: Facts, windowed: boolean): string {
-  if (!facts.has('counters')) return ''
-  const c = (name: string) => growth(facts.first('counters')[name], facts.get('counters')[name], windowed)
-  const r = c('TcpRetransSegs')
-  const o = c('TcpOutSegs')
-  if (!r || !o) return ''
-  const rv = windowed ? (r.delta ?? 0) : r.value
-  const ov = windowed ? (o.delta ?? 0) : o.value
-  return `TCP segments ${windowed ? 'in the window' : 'since boot'}: ${ov} sent, ${rv} retransmitted (${ov ? +((rv / ov) * 100).toFixed(2) : 0} %)\n`
+function retransLine(facts: Facts, windowSeconds: number): string {
+  const r = facts.has('counters') ? retransmissionShare(facts, windowSeconds) : undefined
+  if (!r) return ''
+  return `TCP segments ${windowSeconds > 0 ? 'in the window' : 'since boot'}: ${r.sent} sent, ${r.retransmitted} retransmitted (${percent(r.share, 2)})\n`
 }
 
 export function buffersView(facts: Facts, options: CheckOptions, windowSeconds: number): string {
   const windowed = windowSeconds > 0
-  return [sysctlTable(facts), bdpSteps(facts, options), interfaceTable(facts, windowed), softnetTable(facts, windowed), retransLine(facts, windowed)].filter(Boolean).join('\n')
+  return [sysctlTable(facts), bdpSteps(facts, options), interfaceTable(facts, windowed), softnetTable(facts, windowed), retransLine(facts, windowSeconds)].filter(Boolean).join('\n')
 }

@@ -3,7 +3,7 @@
 // cause of each counter under the table, the quiet ones folded to one line each. Drawn from the same derivation
 // drops.path judges (checks/support/receive-path.ts); the verdicts are the findings printed below it.
 import type { Facts } from '../../model/check.js'
-import { pathDrops, receivePath, STAGES, type StageRow } from '../../checks/support/receive-path.js'
+import { pathDrops, receivePath, STAGES, type StageRow } from '../../derived/receive-path.js'
 import { visible } from '../escape.js'
 import { capped, screenWidth, Table, wrap } from '../layout.js'
 import { makeChalk } from '../style.js'

@@ -1,19 +1,20 @@
 // `netdoc keepalive`: the settings and the detection time, then per connection of the capture: probes, interval,
 // answered, heartbeat period.
 import type { Facts } from '../../model/check.js'
-import { humanDuration, keepaliveSettings } from '../../checks/keepalive.detection-time.js'
+import { keepaliveSettings } from '../../derived/keepalive.js'
+import { humanDuration, intervalSeconds } from '../../derived/format.js'
 import { capped, screenWidth, Table, wrap } from '../layout.js'
 
 /** rows shown per table; the JSON report has them all */
 const ROWS_SHOWN = 20
 
-const secs = (s: number | undefined) => (s === undefined ? '' : `${s < 10 ? s.toFixed(2) : s.toFixed(0)} s`)
+const secs = (s: number | undefined) => (s === undefined ? '' : intervalSeconds(s))
 
 export function keepaliveView(facts: Facts, width = screenWidth()): string {
   const out: string[] = []
   const k = facts.has('sysctls') ? keepaliveSettings(facts.get('sysctls')) : undefined
   if (k) {
-    const total = k.time + k.intvl * k.probes
+    const total = k.detectionSeconds
     out.push(...wrap(`Keepalive: time ${k.time} s · intvl ${k.intvl} s · probes ${k.probes} → a dead peer is detected after ${total} s = ${humanDuration(total)}`, width, '', '  '))
   } else out.push('Keepalive settings: not available')
   if (facts.has('keepaliveSockets')) {

@@ -1,8 +1,7 @@
 // `netdoc ports`: the ephemeral range, reserved ports, the destinations using most ports (bar of used/usable) and
 // the descriptor use of the busiest socket owners.
 import type { Facts } from '../../model/check.js'
-import { portRange, stateList } from '../../checks/support/census-helpers.js'
-import { portsUsed } from '../../checks/ports.ephemeral-exhaustion.js'
+import { portRange, portsUsed, stateList } from '../../derived/census.js'
 import { screenWidth, Table, wrap } from '../layout.js'
 
 const TOP = 10

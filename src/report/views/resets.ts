@@ -2,7 +2,7 @@
 // capture, the connection ends counted per server endpoint and one table of the abnormal connections.
 import type { Facts } from '../../model/check.js'
 import { CONNECTION_ENDS, type ServerCloses } from '../../model/closes.js'
-import { readCauses } from '../../checks/support/reset-causes.js'
+import { readCauses } from '../../derived/reset-causes.js'
 import { isAbnormal } from '../../capture/analyses/closes.js'
 import { capped, foldZeros, Table } from '../layout.js'
 

@@ -1,7 +1,7 @@
 // `netdoc timewait`: socket states, who holds TIME_WAIT (per destination or listener, with side), CLOSE_WAIT by
 // process. Drawn from the end sample of the census.
 import type { Facts } from '../../model/check.js'
-import { stateCount } from '../../checks/support/census-helpers.js'
+import { stateCount } from '../../derived/census.js'
 import { Table } from '../layout.js'
 
 const TOP = 10

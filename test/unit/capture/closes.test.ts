@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 
-import { analyseStream } from '../../../src/capture/analyse.js'
+import { analyseStream } from '../../../src/capture/pipeline.js'
 import { closesAnalysis } from '../../../src/capture/analyses/closes.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
 import type { ServerCloses } from '../../../src/model/closes.js'

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { analyseStream } from '../../../src/capture/analyse.js'
+import { analyseStream } from '../../../src/capture/pipeline.js'
 import { ACK, FIN, PSH, RST, SYN, type TcpSegment } from '../../../src/capture/decode.js'
 import { FlowTracker, type Flow, type FlowEndReason, type FlowObserver, type SegmentInfo } from '../../../src/capture/flows.js'
 import { ROOT } from '../../helpers/netns.js'

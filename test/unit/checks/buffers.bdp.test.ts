@@ -1,7 +1,7 @@
 import { bdp } from '../../../src/checks/buffers.bdp.js'
 import type { NetInterface, TcpInfo, TcpSocketNote } from '../../../src/model/facts.js'
 import { emptyHistogram, rttBucket } from '../../../src/parsers/ss-tcp-info.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const settings = (rmemMax: number, wmemMax: number, rmemMaxCore = 212992) =>
   sysctls({ 'net.ipv4.tcp_rmem': `4096\t131072\t${rmemMax}`, 'net.ipv4.tcp_wmem': `4096\t16384\t${wmemMax}`, 'net.core.rmem_max': String(rmemMaxCore), 'net.core.wmem_max': '212992' })
@@ -20,7 +20,7 @@ describe('buffers.bdp', () => {
     ['flags: rmem covers, wmem does not', { bandwidthBps: 10e9, rttSeconds: 0.05 }, settings(64 * MiB, 4 * MiB), ['net.ipv4.tcp_wmem']],
     ['flags: 1 Gbit/s x 1 ms = 125 kB, covered', { bandwidthBps: 1e9, rttSeconds: 0.001 }, settings(6 * MiB, 4 * MiB), []],
   ])('%s', (_name, options, sc, failing) => {
-    const findings = bdp.evaluate(factsOf({ sysctls: sc, interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0, options))
+    const findings = evaluateDeclared(bdp, factsOf({ sysctls: sc, interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0, options))
     const subjects = findings.filter((f) => f.status === 'fail').map((f) => f.subject.sysctl)
     expect(subjects).toEqual(failing)
     for (const f of findings.filter((x) => x.status === 'fail')) expect(f.severity).toBe('warning')
@@ -28,7 +28,7 @@ describe('buffers.bdp', () => {
   })
 
   test('the message gives the cap (max / RTT) and the remediation a max of twice the BDP', () => {
-    const [f] = bdp.evaluate(factsOf({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0, { bandwidthBps: 1e9, rttSeconds: 0.1 }))
+    const [f] = evaluateDeclared(bdp, factsOf({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0, { bandwidthBps: 1e9, rttSeconds: 0.1 }))
     // BDP 12.5 MB; 4 MiB x 8 / 0.1 s = 335.54 Mbit/s; 2 x BDP = 25 MB → 24 MiB rounded up = 25165824
     expect(f.message).toContain('335.54 Mbit/s')
     expect(f.remediation?.commands[0]).toBe("sysctl -w net.ipv4.tcp_rmem='4096 131072 25165824'")
@@ -47,7 +47,7 @@ describe('buffers.bdp', () => {
     const facts = (rtts: number[]) => factsOf({ sysctls: settings(4 * MiB, 4 * MiB), interfaces: eth(10000), tcpInfo: tcpInfo(rtts) })
     expect(outcome(bdp, facts([1, 1, 1, 1, 1, 1, 1, 1, 1, 80]), ctxOf(bdp, 0))).toEqual([{ status: 'pass', severity: undefined, subject: {} }])
     // 8 at 1 ms and 2 at 80 ms → p90 ~ 80 ms → BDP ~100 MB: both fail, the message says where the inputs came from
-    const findings = bdp.evaluate(facts([1, 1, 1, 1, 1, 1, 1, 1, 80, 80]), ctxOf(bdp, 0))
+    const findings = evaluateDeclared(bdp, facts([1, 1, 1, 1, 1, 1, 1, 1, 80, 80]), ctxOf(bdp, 0))
     expect(findings.map((f) => f.status)).toEqual(['fail', 'fail'])
     expect(findings[0].message).toMatch(/eth0 link speed/)
     expect(findings[0].message).toMatch(/p90 RTT of 10 established sockets/)
@@ -61,14 +61,14 @@ describe('buffers.bdp', () => {
       return { sockets: rtts.length, rttHistogram: h }
     }
     info.byPeer = { '10.0.0.9': peer([80, 80]), '10.0.0.2': peer([1, 1, 1, 1, 1, 1, 1, 1]) }
-    const [f] = bdp.evaluate(factsOf({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(10000), tcpInfo: info }), ctxOf(bdp, 0))
+    const [f] = evaluateDeclared(bdp, factsOf({ sysctls: settings(4 * MiB, 64 * MiB), interfaces: eth(10000), tcpInfo: info }), ctxOf(bdp, 0))
     expect(f.details?.map((d) => d.remote)).toEqual(['10.0.0.9', '10.0.0.2'])
     expect(f.details?.[0].p90RttMs).toBeGreaterThanOrEqual(80)
     expect(f.details?.[0].p90RttMs).toBeLessThanOrEqual(88)
   })
 
   test('unknown link speed and no sockets: skip, naming the flags', () => {
-    const [f] = bdp.evaluate(factsOf({ sysctls: settings(4 * MiB, 4 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0))
+    const [f] = evaluateDeclared(bdp, factsOf({ sysctls: settings(4 * MiB, 4 * MiB), interfaces: eth(), tcpInfo: tcpInfo([]) }), ctxOf(bdp, 0))
     expect(f.status).toBe('skip')
     expect(f.message).toMatch(/--bandwidth.*--rtt/)
   })
@@ -78,7 +78,7 @@ describe('buffers.bdp', () => {
   test('a busy socket whose small receive buffer stays fixed is info, naming the process; rmem_max then matters', () => {
     const start = tcpInfo([], [fixed(100 * MiB)])
     const end = tcpInfo([], [fixed(140 * MiB)])
-    const findings = bdp.evaluate(factsOf({ sysctls: settings(64 * MiB, 64 * MiB), interfaces: eth(), tcpInfo: start }, { tcpInfo: end }), ctxOf(bdp, 2, { bandwidthBps: 1e9, rttSeconds: 0.05 }))
+    const findings = evaluateDeclared(bdp, factsOf({ sysctls: settings(64 * MiB, 64 * MiB), interfaces: eth(), tcpInfo: start }, { tcpInfo: end }), ctxOf(bdp, 2, { bandwidthBps: 1e9, rttSeconds: 0.05 }))
     expect(findings.map((f) => [f.severity, f.subject])).toEqual([
       ['warning', { sysctl: 'net.core.rmem_max' }],
       ['warning', { sysctl: 'net.core.wmem_max' }],

@@ -1,6 +1,6 @@
 import { nicDrops } from '../../../src/checks/buffers.nic-drops.js'
 import type { NetInterface } from '../../../src/model/facts.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const iface = (name: string, rx_packets: number, rx_dropped: number, rx_fifo_errors = 0, rx_missed_errors = 0): NetInterface => ({ name, stats: { rx_packets, rx_dropped, rx_fifo_errors, rx_missed_errors } })
 const knobs = sysctls({ 'net.core.netdev_max_backlog': '1000', 'net.core.netdev_budget': '300' })
@@ -20,8 +20,7 @@ describe('buffers.nic-drops', () => {
   })
 
   test('one finding per interface; the ring goes to its reported maximum, not a fixed size, and no backlog sysctl', () => {
-    const findings = nicDrops.evaluate(
-      factsOf({ interfaces: [iface('eth0', 0, 0), iface('eth1', 0, 0), iface('lo', 0, 0)], sysctls: knobs }, { interfaces: [iface('eth0', 10000, 500), iface('eth1', 10000, 0, 300), iface('lo', 10000, 0)] }),
+    const findings = evaluateDeclared(nicDrops,       factsOf({ interfaces: [iface('eth0', 0, 0), iface('eth1', 0, 0), iface('lo', 0, 0)], sysctls: knobs }, { interfaces: [iface('eth0', 10000, 500), iface('eth1', 10000, 0, 300), iface('lo', 10000, 0)] }),
       ctxOf(nicDrops, 2),
     )
     expect(findings.map((f) => f.subject.interface)).toEqual(['eth0', 'eth1'])

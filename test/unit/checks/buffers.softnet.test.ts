@@ -1,6 +1,6 @@
 import { softnet } from '../../../src/checks/buffers.softnet.js'
 import type { SoftnetCpu } from '../../../src/model/facts.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const cpu = (id: number, processed: number, dropped: number, timeSqueeze: number): SoftnetCpu => ({ cpu: id, processed, dropped, timeSqueeze })
 const knobs = sysctls({ 'net.core.netdev_max_backlog': '1000', 'net.core.netdev_budget': '300', 'net.core.netdev_budget_usecs': '2000' })
@@ -24,7 +24,7 @@ describe('buffers.softnet', () => {
   })
 
   test('per-CPU rows in details; the remediation doubles the knob that ran out', () => {
-    const [f] = softnet.evaluate(factsOf({ softnet: [cpu(0, 0, 0, 0), cpu(1, 0, 0, 0)], sysctls: knobs }, { softnet: [cpu(0, 100, 3, 0), cpu(1, 20, 0, 0)] }), ctxOf(softnet, 2))
+    const [f] = evaluateDeclared(softnet, factsOf({ softnet: [cpu(0, 0, 0, 0), cpu(1, 0, 0, 0)], sysctls: knobs }, { softnet: [cpu(0, 100, 3, 0), cpu(1, 20, 0, 0)] }), ctxOf(softnet, 2))
     expect(f.details).toEqual([
       { cpu: 0, processed: 100, dropped: 3, timeSqueeze: 0 },
       { cpu: 1, processed: 20, dropped: 0, timeSqueeze: 0 },

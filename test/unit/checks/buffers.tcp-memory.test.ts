@@ -1,6 +1,6 @@
 import { tcpMemory } from '../../../src/checks/buffers.tcp-memory.js'
 import type { Counters } from '../../../src/model/facts.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const tcpMem = sysctls({ 'net.ipv4.tcp_mem': '1000\t2000\t3000' })
 const pressure = (n: number): Counters => ({ TcpExtTCPMemoryPressures: n, TcpExtPruneCalled: 0, TcpExtRcvPruned: 0, TcpExtTCPRcvCollapsed: 0, TcpExtTCPAbortOnMemory: 0 })
@@ -26,13 +26,13 @@ describe('buffers.tcp-memory', () => {
 
   test('in a namespace without tcp_mem the counters are still judged, and the message says why the level is missing', () => {
     const facts = factsOf({ sysctls: sysctls({}), sockstat: mem(100), counters: { ...pressure(0), TcpExtTCPRcvCollapsed: 5 } }, { sockstat: mem(100), counters: { ...pressure(0), TcpExtTCPRcvCollapsed: 9 } })
-    const [f] = tcpMemory.evaluate(facts, ctxOf(tcpMemory, 2))
+    const [f] = evaluateDeclared(tcpMemory, facts, ctxOf(tcpMemory, 2))
     // Collapsing alone is routine on a busy receiver: info (it was a warning before issue 11).
     expect(f).toMatchObject({ status: 'fail', severity: 'info' })
     expect(f.message).toContain('TCPRcvCollapsed +4')
     const pruned = factsOf({ sysctls: sysctls({}), sockstat: mem(100), counters: { ...pressure(0), TcpExtPruneCalled: 1 } }, { sockstat: mem(100), counters: { ...pressure(0), TcpExtPruneCalled: 3 } })
-    expect(tcpMemory.evaluate(pruned, ctxOf(tcpMemory, 2))[0]).toMatchObject({ status: 'fail', severity: 'warning' })
-    expect(tcpMemory.evaluate(factsOf({ sysctls: sysctls({}), sockstat: mem(1), counters: pressure(0) }), ctxOf(tcpMemory, 0))[0].message).toMatch(/host-wide/)
+    expect(evaluateDeclared(tcpMemory, pruned, ctxOf(tcpMemory, 2))[0]).toMatchObject({ status: 'fail', severity: 'warning' })
+    expect(evaluateDeclared(tcpMemory, factsOf({ sysctls: sysctls({}), sockstat: mem(1), counters: pressure(0) }), ctxOf(tcpMemory, 0))[0].message).toMatch(/host-wide/)
   })
 
   test('no window: counters since boot are info', () => {
@@ -42,7 +42,7 @@ describe('buffers.tcp-memory', () => {
 
 test('buffers.tcp-memory: without sockstat the counters are still judged', () => {
   const facts = factsOf({ sysctls: tcpMem, counters: pressure(0) }, { counters: pressure(2) })
-  const [f] = tcpMemory.evaluate(facts, ctxOf(tcpMemory, 2))
+  const [f] = evaluateDeclared(tcpMemory, facts, ctxOf(tcpMemory, 2))
   expect(f).toMatchObject({ status: 'fail', severity: 'warning' })
   expect(f.message).toContain('TCPMemoryPressures +2')
 })

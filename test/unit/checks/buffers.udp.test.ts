@@ -1,6 +1,6 @@
 import { udp } from '../../../src/checks/buffers.udp.js'
 import type { Counters } from '../../../src/model/facts.js'
-import { ctxOf, factsOf, outcome, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const big = sysctls({ 'net.core.rmem_max': '8388608', 'net.core.wmem_max': '8388608' })
 const small = sysctls({ 'net.core.rmem_max': '212992', 'net.core.wmem_max': '212992' })
@@ -33,7 +33,7 @@ describe('buffers.udp', () => {
 
   test('RcvbufErrors are not counted twice (InErrors includes them)', () => {
     const facts = factsOf({ counters: udpCounters(0), sysctls: big, sockstat: noUdp }, { counters: udpCounters(40) })
-    const [f] = udp.evaluate(facts, ctxOf(udp, 2))
+    const [f] = evaluateDeclared(udp, facts, ctxOf(udp, 2))
     expect(f.message).toMatch(/^40 UDP datagrams dropped in 2.0 s \(20.0\/s\)/)
   })
 

@@ -1,5 +1,6 @@
 // `netdoc connect`: attempts → verdict and finding; the SYN give-up model against what the kernel did.
-import { connectFinding, synGiveUp, verdictOf } from '../../../src/checks/support/connect-verdict.js'
+import { connectFinding, verdictOf } from '../../../src/checks/support/connect-verdict.js'
+import { synGiveUp } from '../../../src/derived/syn-retries.js'
 import type { ConnectAttempt } from '../../../src/probes/connect.js'
 
 const attempt = (a: Partial<ConnectAttempt>): ConnectAttempt => ({ outcome: 'error', phase: 'connect', address: '127.0.0.1', family: 4, dnsMs: 0, connectMs: 0.3, ...a })

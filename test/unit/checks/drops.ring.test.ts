@@ -1,5 +1,4 @@
 import { ring, ringTarget } from '../../../src/checks/drops.ring.js'
-import { Unavailable } from '../../../src/model/errors.js'
 import type { NicDriverStats } from '../../../src/model/facts.js'
 import { checkTable } from '../../helpers/check-table.js'
 
@@ -43,9 +42,6 @@ checkTable(ring, [
   { name: 'no driver statistics anywhere: skip, never pass', start: { nics: [{ name: 'tun0', statsUnavailable: 'no stats available' }] }, findings: [{ status: 'skip', message: /tun0: no driver statistics/ }] },
 ])
 
-test('without ethtool the check is skipped by the probe with the install command (the engine reports it)', () => {
-  expect(() => ring.evaluate({ get: () => { throw new Unavailable('skip', 'x') }, first: () => { throw new Error() }, has: () => false }, { windowSeconds: 0, threshold: () => 0, options: { maxDetails: 1 } })).toThrow(Unavailable)
-})
 
 describe('ringTarget: never below the current size, never above the maximum', () => {
   test.each([

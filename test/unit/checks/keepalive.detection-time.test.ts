@@ -1,8 +1,9 @@
-import { detectionTime, humanDuration } from '../../../src/checks/keepalive.detection-time.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { detectionTime } from '../../../src/checks/keepalive.detection-time.js'
+import { humanDuration } from '../../../src/derived/format.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const run = (time: number, intvl: number, probes: number, threshold?: number) =>
-  detectionTime.evaluate(
+  evaluateDeclared(detectionTime, 
     factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_keepalive_time': time, 'net.ipv4.tcp_keepalive_intvl': intvl, 'net.ipv4.tcp_keepalive_probes': probes }) }),
     ctxOf(detectionTime.meta, 0, {}, threshold === undefined ? {} : { maxSeconds: threshold }),
   )
@@ -29,7 +30,7 @@ test('the default names its human duration', () => {
 test('the threshold comes from the config', () => expect(run(60, 10, 3, 60)[0].status).toBe('fail'))
 
 test('missing sysctls → skip', () => {
-  expect(detectionTime.evaluate(factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_keepalive_time': 7200 }) }), ctxOf(detectionTime.meta, 0))[0].status).toBe('skip')
+  expect(evaluateDeclared(detectionTime, factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_keepalive_time': 7200 }) }), ctxOf(detectionTime.meta, 0))[0].status).toBe('skip')
 })
 
 test.each([

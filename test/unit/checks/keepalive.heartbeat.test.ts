@@ -1,8 +1,8 @@
 import { heartbeat } from '../../../src/checks/keepalive.heartbeat.js'
-import { ctxOf, factsOf } from '../../helpers/facts.js'
+import { ctxOf, factsOf, evaluateDeclared } from '../../helpers/facts.js'
 import { captureWith } from '../../helpers/capture-facts.js'
 
-const run = (hb: Parameters<typeof captureWith>[0]['heartbeat']) => heartbeat.evaluate(factsOf({ capture: captureWith({ heartbeat: hb }) }), ctxOf(heartbeat.meta, 0))
+const run = (hb: Parameters<typeof captureWith>[0]['heartbeat']) => evaluateDeclared(heartbeat, factsOf({ capture: captureWith({ heartbeat: hb }) }), ctxOf(heartbeat.meta, 0))
 
 test('no heartbeat → one pass', () => expect(run([])).toMatchObject([{ status: 'pass', subject: {} }]))
 

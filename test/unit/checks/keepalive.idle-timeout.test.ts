@@ -1,9 +1,9 @@
 import { idleTimeout } from '../../../src/checks/keepalive.idle-timeout.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const CT = 'net.netfilter.nf_conntrack_tcp_timeout_established'
 const run = (o: Record<string, number>, idle?: number) =>
-  idleTimeout.evaluate(factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_keepalive_intvl': 75, 'net.ipv4.tcp_keepalive_probes': 9, ...o }) }), ctxOf(idleTimeout.meta, 0, { idleTimeoutSeconds: idle }))
+  evaluateDeclared(idleTimeout, factsOf({ sysctls: sysctls({ 'net.ipv4.tcp_keepalive_intvl': 75, 'net.ipv4.tcp_keepalive_probes': 9, ...o }) }), ctxOf(idleTimeout.meta, 0, { idleTimeoutSeconds: idle }))
 
 test.each([
   ['default keepalive, NLB 350 s', { 'net.ipv4.tcp_keepalive_time': 7200 }, 350, 'fail'],

@@ -2,7 +2,7 @@ import { probes } from '../../../src/checks/keepalive.probes.js'
 import type { CaptureFact, KeepaliveConnection } from '../../../src/model/capture.js'
 import { Unavailable } from '../../../src/model/errors.js'
 import { captureWith } from '../../helpers/capture-facts.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 
 const conn = (o: Partial<KeepaliveConnection>): KeepaliveConnection => ({
@@ -20,7 +20,7 @@ const conn = (o: Partial<KeepaliveConnection>): KeepaliveConnection => ({
 })
 
 const HOST = sysctls({ 'net.ipv4.tcp_keepalive_time': 7200, 'net.ipv4.tcp_keepalive_intvl': 75, 'net.ipv4.tcp_keepalive_probes': 9 })
-const run = (cap: CaptureFact | Unavailable) => probes.evaluate(factsOf({ capture: cap, sysctls: HOST }), ctxOf(probes.meta, 0))
+const run = (cap: CaptureFact | Unavailable) => evaluateDeclared(probes, factsOf({ capture: cap, sysctls: HOST }), ctxOf(probes.meta, 0))
 
 test('no probes → one pass', () => {
   const fs = run(captureWith({}))

@@ -1,6 +1,6 @@
 import { sockets } from '../../../src/checks/keepalive.sockets.js'
 import type { EstablishedKeepalive, KeepaliveGroup } from '../../../src/model/facts.js'
-import { ctxOf, factsOf } from '../../helpers/facts.js'
+import { ctxOf, factsOf, evaluateDeclared } from '../../helpers/facts.js'
 
 const group = (o: Partial<KeepaliveGroup>, ids: number[]): KeepaliveGroup => ({ side: 'server', local: '127.0.0.1:8080', with: 0, without: ids.length, withoutIds: ids, ...o })
 const sample = (groups: KeepaliveGroup[], extraIds: number[] = []): EstablishedKeepalive => ({
@@ -11,7 +11,7 @@ const sample = (groups: KeepaliveGroup[], extraIds: number[] = []): EstablishedK
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i)
 
 const run = (end: EstablishedKeepalive, start?: EstablishedKeepalive, window = 2) =>
-  sockets.evaluate(factsOf({ keepaliveSockets: start ?? end }, { keepaliveSockets: end }), ctxOf(sockets.meta, window))
+  evaluateDeclared(sockets, factsOf({ keepaliveSockets: start ?? end }, { keepaliveSockets: end }), ctxOf(sockets.meta, window))
 
 test('a listener with many long-lived connections without keepalive → info with counts', () => {
   const g = group({ with: 2, process: 'nginx', pid: 811 }, range(0, 8))

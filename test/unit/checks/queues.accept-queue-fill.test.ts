@@ -1,9 +1,9 @@
 import { acceptQueueFill } from '../../../src/checks/queues.accept-queue-fill.js'
-import { listener, ctxOf, factsOf } from '../../helpers/facts.js'
+import { listener, ctxOf, factsOf, evaluateDeclared } from '../../helpers/facts.js'
 
 const meta = acceptQueueFill.meta
 const run = (start: ReturnType<typeof listener>[], end: ReturnType<typeof listener>[], thresholds = {}) =>
-  acceptQueueFill.evaluate(factsOf({ listeners: start }, { listeners: end }), ctxOf(meta, 2, {}, thresholds))
+  evaluateDeclared(acceptQueueFill, factsOf({ listeners: start }, { listeners: end }), ctxOf(meta, 2, {}, thresholds))
 
 describe('queues.accept-queue-fill', () => {
   test.each([

@@ -1,9 +1,9 @@
 import { backlogCapped } from '../../../src/checks/queues.backlog-capped.js'
-import { listener, ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { listener, ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 const meta = backlogCapped.meta
 const run = (somaxconn: number | undefined, ls: ReturnType<typeof listener>[]) =>
-  backlogCapped.evaluate(factsOf({ listeners: ls, sysctls: sysctls(somaxconn === undefined ? {} : { 'net.core.somaxconn': somaxconn }) }), ctxOf(meta, 0))
+  evaluateDeclared(backlogCapped, factsOf({ listeners: ls, sysctls: sysctls(somaxconn === undefined ? {} : { 'net.core.somaxconn': somaxconn }) }), ctxOf(meta, 0))
 
 describe('queues.backlog-capped', () => {
   test('backlog equal to a low somaxconn: capped, naming the listener and the sysctl', () => {

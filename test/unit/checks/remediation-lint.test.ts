@@ -3,13 +3,15 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { CHECKS } from '../../../src/checks/registry.js'
+import { loadAllChecks } from '../../../src/checks/registry.js'
 import type { Where } from '../../../src/model/check.js'
 import type { Finding } from '../../../src/model/finding.js'
 import { isGlobalSysctl, placeFindings } from '../../../src/checks/support/remediation.js'
 import { lintFindings, writtenKeys } from '../../helpers/lint-remediation.js'
 import { census, censusSysctls, ctxOf, factsOf, listener, type Sample } from '../../helpers/facts.js'
 import { ROOT, runJson } from '../../helpers/netns.js'
+
+const CHECKS = await loadAllChecks()
 
 const SNAPSHOTS = join(ROOT, 'test', 'fixtures', 'snapshots')
 

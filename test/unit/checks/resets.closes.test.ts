@@ -2,7 +2,7 @@
 import { closes } from '../../../src/checks/resets.closes.js'
 import { CONNECTION_ENDS, type ConnectionEnd, type ConnectionEndRow, type ServerCloses } from '../../../src/model/closes.js'
 import { captureWith } from '../../helpers/capture-facts.js'
-import { ctxOf, factsOf, sysctls } from '../../helpers/facts.js'
+import { ctxOf, factsOf, sysctls, evaluateDeclared } from '../../helpers/facts.js'
 
 function server(name: string, counts: Partial<Record<ConnectionEnd, number>>, extra: Partial<ServerCloses> = {}): ServerCloses {
   const full = Object.fromEntries(CONNECTION_ENDS.map((e) => [e, counts[e] ?? 0])) as ServerCloses['counts']
@@ -18,7 +18,7 @@ function run(servers: ServerCloses[], opts: { live?: boolean; closeDelta?: numbe
   const capture = captureWith({ closes: servers }, opts.live ? { kind: 'live', interface: 'lo', seconds: 3 } : { kind: 'file', path: 'x.pcap' })
   const end = { capture, sysctls: sysctls({ 'net.ipv4.tcp_syn_retries': 6, 'net.ipv4.tcp_syn_linear_timeouts': 4 }), counters: { ...COUNTERS, TcpExtTCPAbortOnClose: COUNTERS.TcpExtTCPAbortOnClose + (opts.closeDelta ?? 0) } }
   const facts = factsOf({ ...end, counters: COUNTERS }, end)
-  return closes.evaluate(facts, ctxOf(closes, opts.window ?? 3, { maxDetails: opts.maxDetails ?? 100 }))
+  return evaluateDeclared(closes, facts, ctxOf(closes, opts.window ?? 3, { maxDetails: opts.maxDetails ?? 100 }))
 }
 
 describe('resets.closes', () => {

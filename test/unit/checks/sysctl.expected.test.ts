@@ -13,6 +13,9 @@ const facts = (sysctls: Record<string, string> | Unavailable): Facts => ({
     throw new Error('not sampled')
   }) as Facts['first'],
   has: () => true,
+  optional: (() => {
+    throw new Error('not read')
+  }) as Facts['optional'],
 })
 const ctx = (expectSysctls?: Record<string, string>): CheckContext => ({ windowSeconds: 2, threshold: () => 0, options: { maxDetails: 100, expectSysctls } })
 

@@ -1,4 +1,4 @@
-import { parseHostPort } from '../../../src/cli/units.js'
+import { parseHostPort } from '../../../src/engine/units.js'
 import { UsageError } from '../../../src/model/errors.js'
 
 describe('parseHostPort', () => {

@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { CHECKS } from '../../../src/checks/registry.js'
+import { loadAllChecks } from '../../../src/checks/registry.js'
 import { findConfig, loadConfig, validateConfig } from '../../../src/engine/config.js'
 import { UsageError } from '../../../src/model/errors.js'
+
+const CHECKS = await loadAllChecks()
 
 const dir = mkdtempSync(join(tmpdir(), 'netdoc-config-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -66,7 +68,7 @@ describe('config files', () => {
     const bad = join(dir, 'b.json')
     writeFileSync(bad, '{"idleTimeout": ')
     await expect(loadConfig(bad, CHECKS)).rejects.toThrow(`--config ${bad}: not valid JSON`)
-    await expect(loadConfig(join(dir, 'missing.yaml'), CHECKS)).rejects.toThrow(/cannot read it \(ENOENT\)/)
+    await expect(loadConfig(join(dir, 'missing.yaml'), CHECKS)).rejects.toThrow(/missing.yaml: no such file$/)
   })
 
   test('.netdocrc.json or .netdocrc.yaml in the directory; both is an error', () => {

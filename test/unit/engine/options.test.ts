@@ -1,5 +1,5 @@
 // --idle-timeout, --bandwidth and --rtt: a flag wins; the configuration gives the default; bad values name their origin.
-import { checkOptions } from '../../../src/cli/base.js'
+import { checkOptions } from '../../../src/engine/session.js'
 import { UsageError } from '../../../src/model/errors.js'
 
 describe('check options from flags and configuration', () => {

@@ -3,13 +3,15 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { CHECKS } from '../../../src/checks/registry.js'
+import { loadAllChecks } from '../../../src/checks/registry.js'
 import { validateConfig } from '../../../src/engine/config.js'
 import { runChecks } from '../../../src/engine/run.js'
 import { selectChecks } from '../../../src/engine/select.js'
 import { UsageError } from '../../../src/model/errors.js'
 import { SnapshotSource } from '../../../src/probes/snapshot.js'
 import { ROOT } from '../../helpers/netns.js'
+
+const CHECKS = await loadAllChecks()
 
 const FIX = join(ROOT, 'test', 'fixtures', 'linux-6.18.44')
 let dir: string

@@ -1,5 +1,7 @@
-import { CHECKS } from '../../../src/checks/registry.js'
+import { loadAllChecks } from '../../../src/checks/registry.js'
 import { describeTarget } from '../../../src/engine/target.js'
+
+const CHECKS = await loadAllChecks()
 
 const byId = (...ids: string[]) => CHECKS.filter((c) => ids.includes(c.meta.id))
 const host = { hostname: 'h', kernel: '6.1.0' }

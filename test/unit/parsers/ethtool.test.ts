@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { driverDropCounters } from '../../../src/checks/support/receive-path.js'
+import { driverDropCounters } from '../../../src/derived/receive-path.js'
 import { ParseError } from '../../../src/parsers/parse-error.js'
 import { parseEthtoolDriver, parseEthtoolRings, parseEthtoolStats } from '../../../src/parsers/ethtool.js'
 import { ROOT } from '../../helpers/netns.js'

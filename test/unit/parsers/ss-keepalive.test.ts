@@ -1,23 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { splitEndpoint } from '../../../src/parsers/address.js'
-import { KeepaliveBuilder, socketId } from '../../../src/parsers/ss-keepalive.js'
+import { censusWithKeepalive } from '../../../src/census/census.js'
+import { socketId } from '../../../src/census/keepalive.js'
+import type { SsSocket } from '../../../src/parsers/ss.js'
 import { parseSs } from '../../../src/parsers/ss.js'
 import { ROOT } from '../../helpers/netns.js'
 
 const text = readFileSync(join(ROOT, 'test', 'fixtures', 'keepalive', 'ss-tnop.out'), 'utf8')
-const LISTENING = new Set([9101, 9102, 9103, 9104])
+const LISTENING = ['127.0.0.1:9101', '127.0.0.1:9102', '127.0.0.1:9103', '127.0.0.1:9104']
 
-/** As the census probe feeds it: every socket of one `ss` pass, the side from the listening ports. */
-async function keepaliveOf(lines: string[], listening: Set<number>) {
-  const b = new KeepaliveBuilder()
-  for await (const s of parseSs(lines)) b.add(s, listening.has(splitEndpoint(s.local).port))
-  return b.result()
-}
+/** The keepalive groups of the census pass, as the census probe makes them; `listening` seeds the listeners (ss -tnop has none). */
+const aggregateKeepalive = async (sockets: AsyncIterable<SsSocket>, listening: string[]) => (await censusWithKeepalive(sockets, 'ss -tnop', listening)).keepalive!
 
 test('`ss -tnop` (captured): server sides grouped per listener, client sides per process and destination', async () => {
-  const r = await keepaliveOf(text.split('\n'), LISTENING)
+  const r = await aggregateKeepalive(parseSs(text.split('\n')), LISTENING)
   expect(r.total).toBe(8)
   expect(r.ids.size).toBe(8)
   const servers = r.groups.filter((g) => g.side === 'server')
@@ -29,14 +26,14 @@ test('`ss -tnop` (captured): server sides grouped per listener, client sides per
 })
 
 test('without listening ports every socket is a client', async () => {
-  const r = await keepaliveOf(text.split('\n'), new Set())
+  const r = await aggregateKeepalive(parseSs(text.split('\n')), [])
   expect(r.groups.every((g) => g.side === 'client')).toBe(true)
   expect(r.groups.reduce((n, g) => n + g.with + g.without, 0)).toBe(8)
 })
 
 test('other states are not counted', async () => {
   const lines = ['State Recv-Q Send-Q Local Address:Port Peer Address:Port Process', 'TIME-WAIT 0 0 127.0.0.1:40000 127.0.0.1:80 timer:(timewait,59sec,0)']
-  expect((await keepaliveOf(lines, new Set([80]))).total).toBe(0)
+  expect((await aggregateKeepalive(parseSs(lines), ['127.0.0.1:80'])).total).toBe(0)
 })
 
 test('socket ids differ per socket and are stable', () => {

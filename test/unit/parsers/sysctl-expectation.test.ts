@@ -1,4 +1,4 @@
-import { meetsExpectation, parseExpectation, type SysctlExpectation } from '../../../src/parsers/sysctl-expectation.js'
+import { meetsExpectation, parseExpectation, type SysctlExpectation } from '../../../src/checks/support/sysctl-expectation.js'
 
 const parsed = (text: string | number) => {
   const e = parseExpectation(text)

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 
-import { analyseStream } from '../../../src/capture/analyse.js'
+import { analyseStream } from '../../../src/capture/pipeline.js'
 import { closesAnalysis } from '../../../src/capture/analyses/closes.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
 import { resetsView } from '../../../src/report/views/resets.js'

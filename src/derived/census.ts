@@ -1,11 +1,14 @@
-// Shared by the timewait, sockets and ports checks: the ephemeral port range, when tcp_tw_reuse applies, and the
-// census groups joined across the two samples (a lingering state counts only when it is in both).
-import type { Facts } from '../../model/check.js'
-import type { DestinationCensus, ListenerCensus, SocketCensus, StateCounts, Sysctls } from '../../model/facts.js'
-import type { Evidence } from '../../model/finding.js'
-import { isLoopback, splitEndpoint } from '../../parsers/address.js'
-import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
-import { sysctlEvidence } from './helpers.js'
+// Shared by the timewait, sockets and ports checks and their views: the ephemeral port range, when tcp_tw_reuse
+// applies, ports used per destination, and the census groups joined across the two samples (a lingering state
+// counts only when it is in both).
+import type { Facts } from '../model/check.js'
+import type { DestinationCensus, ListenerCensus, SocketCensus, StateCounts, Sysctls } from '../model/facts.js'
+import type { Evidence } from '../model/finding.js'
+import { isLoopback, splitEndpoint } from '../parsers/address.js'
+import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
+import { derived } from './cache.js'
+import { sysctlEvidence } from './evidence.js'
+import { percent } from './format.js'
 
 /** "8080,9000-9010" (ip_local_reserved_ports) → [[8080, 8080], [9000, 9010]] */
 export function parsePortList(text: string | undefined): Array<[number, number]> {
@@ -80,8 +83,11 @@ export interface Joined<T> {
   start?: T
 }
 
-/** Joins one kind of census group across the two samples by key. With a 0 window both are the same sample. */
-export function joinSamples<T>(facts: Facts, groups: (c: SocketCensus) => T[], key: (t: T) => string): Array<Joined<T>> {
+/**
+ * Joins one kind of census group across the two samples by key. With a 0 window both are the same sample, and a
+ * group is its own twin (it lingered through a window of no length); counters use joinSamples in counters.ts.
+ */
+export function joinCensus<T>(facts: Facts, groups: (c: SocketCensus) => T[], key: (t: T) => string): Array<Joined<T>> {
   const end = facts.get('census')
   const start = facts.first('census')
   const byKey = new Map<string, T>()
@@ -98,7 +104,13 @@ export const destinationKey = (d: DestinationCensus): string => `${d.local}|${d.
 
 /** Client-side TIME_WAIT per destination that lingered through the window (timewait.storm and timewait.reuse). */
 export function clientTimeWait(facts: Facts): Array<{ dest: DestinationCensus; tw: number }> {
-  return joinSamples(facts, (c) => c.destinations, destinationKey).map((j) => ({ dest: j.end, tw: lingering(j, (d) => stateCount(d.states, 'TIME-WAIT')) }))
+  return derived(facts, 'clientTimeWait', () => joinCensus(facts, (c) => c.destinations, destinationKey).map((j) => ({ dest: j.end, tw: lingering(j, (d) => stateCount(d.states, 'TIME-WAIT')) })))
+}
+
+/** Local ports held toward a destination: everything but TIME_WAIT that connect() may reuse. */
+export function portsUsed(d: DestinationCensus, sysctls: Sysctls): { used: number; reusable: number } {
+  const reusable = twReuse(sysctls, d).applies ? stateCount(d.states, 'TIME-WAIT') : 0
+  return { used: d.total - reusable, reusable }
 }
 
 export const stateCount = (states: StateCounts, state: string): number => states[state] ?? 0
@@ -114,7 +126,7 @@ export function stateList(states: StateCounts): string {
 /** "127.0.0.1 → 127.0.0.1:8080" */
 export const destinationLabel = (d: { local: string; remote: string }): string => `${d.local} → ${d.remote}`
 
-export const pct = (share: number): string => `${Math.round(share * 100)} %`
+export const pct = (share: number): string => percent(share)
 
 /** The listener's process as the census saw it on its LISTEN line, for subjects. */
 export function listenerOwner(l: ListenerCensus): { pid?: number; process?: string } {

@@ -3,7 +3,7 @@
 // local listener (server side) or per process and destination (client side) as the lines stream by; per socket
 // only a 53-bit id is kept, so the window can tell sockets present in both samples.
 import type { EstablishedKeepalive, KeepaliveGroup } from '../model/facts.js'
-import { parseTimer, type SsSocket } from './ss.js'
+import { parseTimer, type SsSocket } from '../parsers/ss.js'
 
 /** A 53-bit id of a socket's "local peer" (two 32-bit FNV-1a hashes). */
 export function socketId(local: string, peer: string): number {
@@ -18,13 +18,13 @@ export function socketId(local: string, peer: string): number {
   return a * 2097152 + (b & 0x1fffff)
 }
 
-/** Aggregates established sockets as they stream by; which side a socket is on is the caller's to say. */
+/** Aggregates established sockets as they stream by; which side a socket is on is the census's to say (census.ts). */
 export class KeepaliveBuilder {
   private readonly groups = new Map<string, KeepaliveGroup>()
   private readonly ids = new Set<number>()
   private total = 0
 
-  /** `server`: the socket's local port is a listening port. Sockets not ESTAB are ignored. */
+  /** `server`: the census found the socket's listener. Sockets not ESTAB are ignored. */
   add(s: SsSocket, server: boolean): void {
     if (s.state !== 'ESTAB') return
     this.total++

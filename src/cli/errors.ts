@@ -1,6 +1,6 @@
 // Exit code 2 for anything netdoc could not do, with one or two lines on stderr and no stack trace
 // (DEBUG=netdoc shows it). Used by bin/run.js around oclif's execute().
-import { visibleLines } from './report/escape.js'
+import { visibleLines } from '../report/escape.js'
 
 export function messageOf(err: unknown): string {
   // a message may quote a file, an interface or a tool's own error: its control characters are shown, not sent

@@ -1,7 +1,8 @@
-// Listener facts seen by the queue checks: the two samples joined per listening address.
-import type { Facts } from '../../model/check.js'
-import type { Listener } from '../../model/facts.js'
-import type { Subject } from '../../model/finding.js'
+// Listener facts seen by the queue checks and the queues view: the two samples joined per listening address.
+import type { Facts } from '../model/check.js'
+import type { Listener } from '../model/facts.js'
+import type { Subject } from '../model/finding.js'
+import { derived } from './cache.js'
 
 export interface ListenerWindow {
   local: string
@@ -20,7 +21,12 @@ export interface ListenerWindow {
 
 const key = (l: Listener) => `${l.local}|${l.processes[0]?.pid ?? ''}`
 
-export function joinListeners(facts: Facts): ListenerWindow[] {
+/** Every listener across the window, computed once per run (do not sort the array in place: copy it). */
+export function joinListeners(facts: Facts): readonly ListenerWindow[] {
+  return derived(facts, 'joinListeners', () => joinListenersOf(facts))
+}
+
+function joinListenersOf(facts: Facts): ListenerWindow[] {
   const start = facts.first('listeners')
   const end = facts.get('listeners')
   const byKey = new Map<string, ListenerWindow>()

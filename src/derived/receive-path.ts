@@ -3,11 +3,13 @@
 // that drops.path, drops.ring, drops.ip, drops.tcp and the drops view all read, so no counter is read twice.
 // Counter meanings: Documentation/networking/snmp_counter.rst, ip-sysctl.rst (rp_filter), the drivers' ethtool
 // statistics (drivers/net/virtio_net.c, ixgbe_ethtool.c, i40e_ethtool.c, mlx5/core/en_stats.c, veth.c).
-import type { Facts } from '../../model/check.js'
-import type { NicDriverStats } from '../../model/facts.js'
-import type { Subject } from '../../model/finding.js'
-import { counterSource } from '../../parsers/proc-net-netstat.js'
-import { DROP_STATS, growth, interfaceDrops, joinSamples, type Growth } from './buffer-helpers.js'
+import type { Facts } from '../model/check.js'
+import type { NicDriverStats } from '../model/facts.js'
+import type { Subject } from '../model/finding.js'
+import { counterSource } from '../parsers/proc-net-netstat.js'
+import { DROP_STATS, interfaceDrops } from './buffers.js'
+import { derived } from './cache.js'
+import { growth, joinSamples, type Growth } from './counters.js'
 
 export const STAGES = [
   { id: 'ring', label: 'NIC ring and driver' },
@@ -186,6 +188,10 @@ export function ringRows(facts: Facts, windowSeconds: number): StageRow[] {
 
 /** Every stage's rows, in receive-path order. A fact that could not be read makes its stage "not read". */
 export function receivePath(facts: Facts, windowSeconds: number): StageRow[] {
+  return derived(facts, `receivePath:${windowSeconds}`, () => computePath(facts, windowSeconds))
+}
+
+function computePath(facts: Facts, windowSeconds: number): StageRow[] {
   const windowed = windowSeconds > 0
   const rows: StageRow[] = [...ringRows(facts, windowSeconds)]
 

@@ -1,8 +1,9 @@
 // The kernel counters that say why TCP connections ended abortively, each with its cause in words and its fix.
 // Shared by the resets.aborts check and the `netdoc resets` view. Meanings: Documentation/networking/
 // snmp_counter.rst (TCPAbortOn*), RFC 1213 (tcpOutRsts, tcpEstabResets), checked in a test namespace.
-import type { Facts } from '../../model/check.js'
-import { readCounter, type CounterReading } from './helpers.js'
+import type { Facts } from '../model/check.js'
+import { derived } from './cache.js'
+import { readCounter, type CounterReading } from './counters.js'
 
 export interface ResetCause {
   /** nstat name, as the counters fact keys it */
@@ -116,6 +117,10 @@ export interface CauseReading {
  * remains after those, so a cause is never reported twice.
  */
 export function readCauses(facts: Facts, windowSeconds: number): CauseReading[] {
+  return derived(facts, `readCauses:${windowSeconds}`, () => readCausesOf(facts, windowSeconds))
+}
+
+function readCausesOf(facts: Facts, windowSeconds: number): CauseReading[] {
   const readings = RESET_CAUSES.map((cause) => ({ cause, reading: readCounter(facts, cause.counter, windowSeconds) }))
   const present = readings.filter((r): r is { cause: ResetCause; reading: CounterReading } => r.reading !== undefined)
   const windowed = windowSeconds > 0
