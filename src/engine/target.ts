@@ -12,6 +12,8 @@ export interface TargetInput {
   /** --pcap FILE or --capture IFACE */
   pcap?: string
   capture?: string
+  /** how the live capture captured (the capture fact's origin says) */
+  captureWith?: 'cap' | 'tcpdump'
   checks: ReadonlyArray<{ meta: CheckMeta }>
 }
 
@@ -20,7 +22,7 @@ export interface TargetInput {
  * part); otherwise the host or snapshot the facts came from, with the capture named beside it.
  */
 export function describeTarget(t: TargetInput): Target {
-  const capture = t.pcap ? { capture: t.pcap } : t.capture ? { capture: `live:${t.capture}` } : {}
+  const capture = t.pcap ? { capture: t.pcap } : t.capture ? { capture: `live:${t.capture}`, ...(t.captureWith ? { captureWith: t.captureWith } : {}) } : {}
   if (t.pcap && t.checks.length > 0 && t.checks.every((c) => c.meta.needsCapture)) return { kind: 'pcap', path: t.pcap }
   if (t.snapshot) {
     const m = t.snapshot.manifest

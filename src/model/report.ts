@@ -9,6 +9,8 @@ export interface Target {
   path?: string
   /** the capture the report adds evidence from: a --pcap file, or live:IFACE */
   capture?: string
+  /** a live capture: how it captured (the cap module's libpcap, or tcpdump) */
+  captureWith?: 'cap' | 'tcpdump'
 }
 
 export interface Summary {
