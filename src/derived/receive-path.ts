@@ -257,7 +257,7 @@ export function socketRows(facts: Facts, windowSeconds: number): StageRow[] {
     for (const { start, end } of joinSamples(facts.first('udpSockets'), facts.get('udpSockets'), (s) => `${s.local} ${s.peer}`)) {
       examined++
       const g = growth(start?.drops, end.drops, windowed && start !== undefined)
-      const r = row('socket', 'skmem d', 'ss -uanmp', { local: end.local, ...who(end.processes) }, g, windowSeconds, `datagrams this UDP socket dropped: its receive buffer (rb ${end.rcvbuf ?? '?'}) was full`)
+      const r = row('socket', 'skmem d', 'ss -uanmp', { local: end.local, ...who(end.processes) }, g, windowSeconds, `datagrams this UDP socket dropped: its receive buffer${end.rcvbuf !== undefined ? ` (rb ${end.rcvbuf})` : ''} was full`)
       if (r.status === 'dropped') rows.push(r)
     }
   }

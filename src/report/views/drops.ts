@@ -42,6 +42,8 @@ export async function dropsView(facts: Facts, windowSeconds: number, color: bool
     } else if (notRead.length && !quiet.length) {
       table.push(['', stage.label, notRead.map((r) => r.counter).join(', '), '', '', '', 'not read'])
       notes.push(`${stage.label} not read: ${notRead[0].cause}`)
+    } else if (!quiet.length && absent.length) {
+      table.push(['', stage.label, `${absent.length} counters`, '', '', '', 'absent'])
     } else {
       const what = quiet.length === 1 && !quiet[0].subject.interface ? quiet[0].counter : `${quiet.length} counters`
       table.push(['', stage.label, what, '', '0', windowed ? '0' : '', 'quiet'])
