@@ -1,4 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
+import type { TcpSocketNote } from '../model/facts.js'
 import type { Finding, Severity } from '../model/finding.js'
 import { fail, pass, rate, seconds } from './support/findings.js'
 import { remedy } from './support/remediation.js'
@@ -12,6 +13,8 @@ const meta: CheckMeta = {
   description:
     'TCP dropped received segments for a named cause in the window: socket backlog full (TCPBacklogDrop), receive queue out of memory (TCPRcvQDrop), zero window (TCPZeroWindowDrop), PAWS (PAWSEstab, PAWSActive), minimum TTL (TCPMinTTLDrop), out-of-order queue pruned (OfoPruned). RcvPruned is judged by buffers.tcp-memory, listen drops by queues.accept-overflow.',
   facts: ['counters'],
+  // established sockets with their skmem d, to name the sockets that dropped
+  optionalFacts: ['tcpInfo'],
   thresholds: {
     criticalPerSecond: { value: 100, description: 'segments per second dropped for one cause at or above which it is critical (any drop is a warning)' },
   },
@@ -59,6 +62,8 @@ export const tcp: Check = {
     facts.get('counters') // unreadable: this check is an error with the reason, never a pass
     const rows = kernelRows(facts, w, 'tcp').filter((r) => !ELSEWHERE.has(r.counter))
     const findings: Finding[] = []
+    const sockets = droppingSockets(facts, w)
+    const named = sockets.length ? `; sockets that dropped: ${sockets.slice(0, 5).map((x) => `${x.local} → ${x.peer}${x.process ? ` (${x.process}${x.pid ? `, pid ${x.pid}` : ''})` : ''} d +${x.delta}`).join(', ')}${sockets.length > 5 ? ` and ${sockets.length - 5} more` : ''}` : ''
     for (const r of rows.filter((x) => x.status === 'dropped')) {
       const n = stageDrops([r], w)
       let severity: Severity = 'info'
@@ -69,8 +74,9 @@ export const tcp: Check = {
         fail(meta, {
           severity,
           title: `TCP dropping segments: ${name}`,
-          message: `${n} segments dropped ${w > 0 ? `in ${seconds(w)} (${rate(n / w)})` : 'since boot'}, ${name}: ${r.cause}`,
+          message: `${n} segments dropped ${w > 0 ? `in ${seconds(w)} (${rate(n / w)})` : 'since boot'}, ${name}: ${r.cause}${named}`,
           evidence: [evidence(r)],
+          details: sockets.slice(0, ctx.options.maxDetails).map((x) => ({ local: x.local, remote: x.peer, ...(x.process ? { process: x.process } : {}), ...(x.pid ? { pid: x.pid } : {}), drops: x.delta })),
           remediation: remedy(ctx.options.where, fix.text, [], fix.look),
         }),
       )
@@ -80,6 +86,21 @@ export const tcp: Check = {
     const absent = rows.filter((r) => r.status === 'absent').map((r) => r.counter)
     return [pass(meta, `no TCP segment dropped for a named cause ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (${read.length} counters${absent.length ? `; absent: ${absent.join(', ')}` : ''})`, read.map(evidence))]
   },
+}
+
+/**
+ * Established sockets whose own drop counter (ss -m skmem d) grew in the window, most first. skmem d does not say
+ * which cause: the sockets are named beside every cause that grew. A socket missing from the start sample's
+ * bounded list counts from 0 (it had no drops then, or fewer than the 20 it kept).
+ */
+function droppingSockets(facts: Parameters<Check['evaluate']>[0], w: number): Array<TcpSocketNote & { delta: number }> {
+  const end = facts.optional('tcpInfo')
+  if (w <= 0 || !end?.topDrops) return []
+  const before = new Map((facts.first('tcpInfo').topDrops ?? []).map((s) => [`${s.local} ${s.peer}`, s.drops ?? 0]))
+  return end.topDrops
+    .map((s) => ({ ...s, delta: (s.drops ?? 0) - (before.get(`${s.local} ${s.peer}`) ?? 0) }))
+    .filter((s) => s.delta > 0)
+    .sort((a, b) => b.delta - a.delta)
 }
 
 const evidence = (r: StageRow) => ({ source: r.source, name: r.counter, value: r.value ?? null, ...(r.delta !== undefined ? { delta: r.delta } : {}) })

@@ -81,6 +81,8 @@ export interface TcpSocketNote {
   bytesReceived?: number
   /** ss -i lastrcv: ms since data was last received */
   lastRcvMs?: number
+  /** skmem d: segments this socket dropped since it was created */
+  drops?: number
 }
 
 /** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
@@ -96,6 +98,8 @@ export interface TcpInfo {
   topRetrans: TcpSocketNote[]
   /** busy sockets with a receive buffer below tcp_rmem default, candidates for a fixed SO_RCVBUF (bounded) */
   smallRcvbuf: TcpSocketNote[]
+  /** the sockets with the most drops (skmem d) since they were created, most first (bounded) */
+  topDrops?: TcpSocketNote[]
 }
 
 /** Sockets of one state family counted per group; keys are ss state names (ESTAB, TIME-WAIT, CLOSE-WAIT, ...). */

@@ -1,6 +1,8 @@
 import { tcp } from '../../../src/checks/drops.tcp.js'
+import type { TcpInfo, TcpSocketNote } from '../../../src/model/facts.js'
 import { checkTable } from '../../helpers/check-table.js'
 
+const tcpInfo = (topDrops: TcpSocketNote[]): TcpInfo => ({ sockets: topDrops.length, remoteSockets: 0, rttHistogram: [], byPeer: {}, topRetrans: [], smallRcvbuf: [], topDrops })
 const base = { TcpExtTCPBacklogDrop: 5, TcpExtTCPRcvQDrop: 0, TcpExtTCPZeroWindowDrop: 0, TcpExtPAWSEstab: 2, TcpExtPAWSActive: 0, TcpExtTCPMinTTLDrop: 0, TcpExtRcvPruned: 0, TcpExtOfoPruned: 0 }
 
 checkTable(tcp, [
@@ -14,6 +16,13 @@ checkTable(tcp, [
       { status: 'fail', severity: 'warning', message: /PAWSEstab/ },
     ],
     also: ([f]) => expect(f.title).toBe('TCP dropping segments: TCPBacklogDrop'),
+  },
+  {
+    name: 'the established sockets whose skmem d grew are named beside the cause',
+    start: { counters: base, tcpInfo: tcpInfo([{ local: '10.0.0.1:443', peer: '10.0.0.9:5000', drops: 3, process: 'api', pid: 7 }, { local: '10.0.0.1:443', peer: '10.0.0.8:5001', drops: 1 }]) },
+    end: { counters: { ...base, TcpExtTCPBacklogDrop: 25 }, tcpInfo: tcpInfo([{ local: '10.0.0.1:443', peer: '10.0.0.9:5000', drops: 23, process: 'api', pid: 7 }, { local: '10.0.0.1:443', peer: '10.0.0.8:5001', drops: 1 }]) },
+    findings: [{ status: 'fail', severity: 'warning', message: /TCPBacklogDrop: .*; sockets that dropped: 10.0.0.1:443 → 10.0.0.9:5000 \(api, pid 7\) d \+20$/ }],
+    also: ([f]) => expect(f.details).toEqual([{ local: '10.0.0.1:443', remote: '10.0.0.9:5000', process: 'api', pid: 7, drops: 20 }]),
   },
   { name: '1000 zero-window drops in 2 s: critical', start: { counters: base }, end: { counters: { ...base, TcpExtTCPZeroWindowDrop: 1000 } }, findings: [{ status: 'fail', severity: 'critical', message: /TCPZeroWindowDrop/ }] },
   { name: 'RcvPruned is left to buffers.tcp-memory', start: { counters: base }, end: { counters: { ...base, TcpExtRcvPruned: 9 } }, findings: [{ status: 'pass' }] },
