@@ -4,7 +4,7 @@
 // drops at its own stage only (plus the socket queue stage that names the socket the drop belongs to).
 // The veth scenario needs addresses on a link: it uses the documentation ranges 192.0.2.0/24 and 198.51.100.0/24
 // (RFC 5737), inside the two namespaces made here only, which route nowhere else.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -129,6 +129,23 @@ describeRoot(
       const ring = findingsOf(r.report, 'drops.ring')[0]
       expect(ring.status).toBe('pass')
       expect(ring.message).toMatch(/rpa0 \(veth\): no drop, ring sizes unknown/)
+    })
+
+    test('a snapshot records the ethtool outputs (and the -g refusal) and the rp_filter settings, and replays them', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'netdoc-drops-rp-'))
+      try {
+        const rec = await runCli(['snapshot', '-o', dir, '--force', '--netns', a.name, '--interval', '0'])
+        expect(rec.code).toBe(0)
+        const commands = join(dir, 'sample-0', 'commands')
+        expect(existsSync(join(commands, 'ethtool -S rpa0.out'))).toBe(true)
+        expect(existsSync(join(commands, 'ethtool -i rpa0.out'))).toBe(true)
+        expect(readFileSync(join(commands, 'ethtool -g rpa0.out.unavailable'), 'utf8')).toMatch(/Operation not supported/)
+        expect(readFileSync(join(dir, 'sample-0', 'files', 'proc', 'sys', 'net', 'ipv4', 'conf', 'rpa0', 'rp_filter'), 'utf8').trim()).toBe('1')
+        const replay = await runJson(['drops', '--from', dir, '--only', 'drops.ring,drops.ip'])
+        expect(findingsOf(replay.report, 'drops.ring')[0].message).toMatch(/rpa0 \(veth\): no drop, ring sizes unknown \(.*Operation not supported/)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     })
   },
   { tools: ['ethtool'] },
