@@ -1,5 +1,4 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Session } from '../engine/session.js'
 import type { Report } from '../model/report.js'
 
 export default class Drops extends NetdocCommand {
@@ -7,15 +6,10 @@ export default class Drops extends NetdocCommand {
   static examples = ['<%= config.bin %> drops', '<%= config.bin %> drops --interval 10', '<%= config.bin %> drops --netns web --json']
   // The stages other topics already judge are part of the path: their findings show under the table.
   protected topic = ['drops', 'buffers.nic-drops', 'buffers.softnet', 'buffers.udp', 'queues.accept-overflow', 'queues.syn-overflow']
-  protected viewFacts = ['counters' as const, 'interfaces' as const, 'softnet' as const, 'listeners' as const, 'udpSockets' as const, 'nics' as const]
+  protected viewTopic = 'drops' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Drops)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view({ run: result }: Session, color: boolean): Promise<string> {
-    const { dropsView } = await import('../report/views/drops.js')
-    return dropsView(result.facts, result.windowSeconds, color)
   }
 }

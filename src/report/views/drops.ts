@@ -17,7 +17,7 @@ function subjectText(r: StageRow): string {
   return s.interface ? visible(s.interface) : ''
 }
 
-export async function dropsView(facts: Facts, windowSeconds: number, color: boolean): Promise<string> {
+export async function dropsView(facts: Facts, windowSeconds: number, color = false): Promise<string> {
   const chalk = await makeChalk({ color })
   const width = screenWidth()
   const w = windowSeconds

@@ -23,7 +23,7 @@ export interface ViewEntry {
   draw: (run: ViewInput) => Promise<string>
 }
 
-export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets', ViewEntry> = {
+export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets' | 'drops', ViewEntry> = {
   queues: {
     facts: ['listeners', 'sysctls'],
     sysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
@@ -50,6 +50,11 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     draw: async (r) => (await import('./buffers.js')).buffersView(r.facts, r.options, r.windowSeconds),
   },
   resets: { facts: ['counters'], sysctls: [], draw: async (r) => (await import('./resets.js')).resetsView(r.facts, r.windowSeconds) },
+  drops: {
+    facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
+    sysctls: [],
+    draw: async (r) => (await import('./drops.js')).dropsView(r.facts, r.windowSeconds),
+  },
 }
 
 export type ViewTopic = keyof typeof TOPIC_VIEWS
