@@ -89,6 +89,8 @@ export interface TcpSocketNote {
   congestion?: string
   pmtu?: number
   segsOut?: number
+  /** skmem d: segments this socket dropped since it was created */
+  drops?: number
 }
 
 /** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
@@ -114,6 +116,8 @@ export interface TcpInfo {
   byPmtu?: Record<string, { sockets: number; example: TcpSocketNote }>
   /** sockets idle in sending for a second or more (ss lastsnd), the most bytes sent first (bounded) */
   idleSenders?: TcpSocketNote[]
+  /** the sockets with the most drops (skmem d) since they were created, most first (bounded) */
+  topDrops?: TcpSocketNote[]
 }
 
 /** Established sockets toward one destination: client side the remote endpoint, server side one client address
@@ -288,6 +292,39 @@ export interface NeighbourStats {
 /** Lines of the kernel log (dmesg) that name a table overflowing, counted by kind, with the last one seen. */
 export type KernelLog = Record<'conntrackFull' | 'neighbourOverflow', { count: number; last?: string }>
 
+/** What ethtool says of one interface (not lo). A part it could not read carries the reason instead. */
+export interface NicDriverStats {
+  name: string
+  /** `ethtool -i` driver: virtio_net, ixgbe, i40e, mlx5_core, veth */
+  driver?: string
+  /** `ethtool -S`: the driver's own counter names */
+  stats?: Record<string, number>
+  statsUnavailable?: string
+  /** `ethtool -g`: ring sizes, current and maximum; undefined where the driver says n/a */
+  ring?: { max: { rx?: number; rxMini?: number; rxJumbo?: number; tx?: number }; current: { rx?: number; rxMini?: number; rxJumbo?: number; tx?: number } }
+  ringUnavailable?: string
+}
+
+/** net.ipv4.conf.*.rp_filter: the effective value on an interface is max(all, IFACE) (ip-sysctl.rst). */
+export interface RpFilter {
+  all?: number
+  default?: number
+  /** interface name → its own setting */
+  interfaces: Record<string, number>
+}
+
+/** A UDP socket as `ss -uanmp` shows it, with the datagrams it dropped (skmem d) since it was created. */
+export interface UdpSocket {
+  local: string
+  peer: string
+  recvQ: number
+  /** skmem d: datagrams dropped on this socket (receive buffer full, or a filter) */
+  drops?: number
+  /** skmem rb: its receive buffer limit */
+  rcvbuf?: number
+  processes: ProcessRef[]
+}
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
@@ -305,6 +342,9 @@ export interface FactTypes {
   conntrackStats: PerCpuStats
   neighbourStats: NeighbourStats
   kernelLog: KernelLog
+  nics: NicDriverStats[]
+  rpFilter: RpFilter
+  udpSockets: UdpSocket[]
 }
 
 export type FactId = keyof FactTypes

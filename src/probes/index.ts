@@ -13,10 +13,13 @@ import { kernelLog } from './kernel-log.js'
 import { listenerHolders } from './listener-holders.js'
 import { listeners } from './listeners.js'
 import { neighbourStats } from './neighbour-stats.js'
+import { nics } from './nics.js'
+import { rpFilter } from './rp-filter.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
 import { sysctls } from './sysctls.js'
 import { tcpInfo } from './tcp-info.js'
+import { udpSockets } from './udp-sockets.js'
 import type { Probe } from './probe.js'
 
 export type { CaptureRequest, FactGetter, Probe, ProbeContext } from './probe.js'
@@ -35,8 +38,11 @@ export const PROBES: { [K in FactId]: Probe<K> } = {
   listenerHolders,
   listeners,
   neighbourStats,
+  nics,
+  rpFilter,
   sockstat,
   softnet,
   sysctls,
   tcpInfo,
+  udpSockets,
 }

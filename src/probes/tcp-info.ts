@@ -8,6 +8,7 @@ import type { Probe } from './probe.js'
 /** How many sockets each bounded list keeps. */
 const TOP_RETRANS = 20
 const SMALL_RCVBUF = 100
+const TOP_DROPS = 20
 /** A socket is "busy" for the SO_RCVBUF inference when it has received this many times its buffer. */
 const BUSY_FACTOR = 64
 const IDLE_SENDERS = 100
@@ -53,8 +54,9 @@ function keepTop<T>(list: T[], make: () => T, score: (t: T) => number, value: nu
   if (list.length > cap) list.pop()
 }
 
-function note(s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined): TcpSocketNote {
+function note(s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined, drops?: number): TcpSocketNote {
   const n: TcpSocketNote = { local: s.local, peer: s.peer }
+  if (drops !== undefined) n.drops = drops
   const p = s.processes[0]
   if (p) {
     n.process = p.name
@@ -96,12 +98,13 @@ export const tcpInfo: Probe<'tcpInfo'> = {
     } catch {
       listening = new Set() // without listeners every socket is grouped by its remote endpoint
     }
-    const out: TcpInfo = { sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [] }
+    const out: TcpInfo = { sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [], topDrops: [] }
     const destinations = new Map<string, TcpDestination>()
     for await (const s of parseSs(source.lines({ cmd: ['ss', '-tnimp', 'state', 'established'] }), 'ESTAB')) {
       out.sockets++
       const info = parseTcpInfo(s.extra)
-      const rcvbuf = parseSkmem(s.extra)?.rb
+      const skmem = parseSkmem(s.extra)
+      const rcvbuf = skmem?.rb
       const peer = unmapAddress(splitEndpoint(s.peer).address)
       const localPort = splitEndpoint(s.local).port
       const server = listening.has(localPort)
@@ -134,6 +137,8 @@ export const tcpInfo: Probe<'tcpInfo'> = {
       if (rmemDefault && rcvbuf !== undefined && rcvbuf < rmemDefault && (info.bytesReceived ?? 0) >= BUSY_FACTOR * rcvbuf) {
         keepTop(out.smallRcvbuf, () => note(s, info, rcvbuf), (n) => n.bytesReceived ?? 0, info.bytesReceived ?? 0, SMALL_RCVBUF)
       }
+      // The sockets TCP dropped segments on (backlog, receive queue, PAWS...): drops.tcp names them.
+      if ((skmem?.d ?? 0) > 0) keepTop(out.topDrops!, () => note(s, info, rcvbuf, skmem!.d), (n) => n.drops ?? 0, skmem!.d, TOP_DROPS)
     }
     out.destinations = [...destinations.values()]
     return out

@@ -24,7 +24,7 @@ export interface ViewEntry {
   draw: (run: ViewInput) => Promise<string>
 }
 
-export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets' | 'congestion' | 'mtu' | 'conntrack', ViewEntry> = {
+export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets' | 'congestion' | 'mtu' | 'conntrack' | 'drops', ViewEntry> = {
   queues: {
     facts: ['listeners', 'sysctls', 'listenerHolders'],
     sysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
@@ -65,6 +65,11 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     facts: ['sysctls', 'conntrackStats', 'neighbourStats'],
     sysctls: CONNTRACK_VIEW_SYSCTLS,
     draw: async (r) => (await import('./conntrack.js')).conntrackView(r.facts, r.windowSeconds),
+  },
+  drops: {
+    facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
+    sysctls: [],
+    draw: async (r) => (await import('./drops.js')).dropsView(r.facts, r.windowSeconds),
   },
 }
 

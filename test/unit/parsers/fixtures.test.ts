@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { parseConntrackStats } from '../../../src/parsers/conntrack-stats.js'
+import { parseEthtoolRings, parseEthtoolStats } from '../../../src/parsers/ethtool.js'
 import { parseProcNetDev } from '../../../src/parsers/proc-net-dev.js'
 import { parseProcNetNetstat, parseProcNetSnmp } from '../../../src/parsers/proc-net-netstat.js'
 import { parseProcNetSnmp6 } from '../../../src/parsers/proc-net-snmp6.js'
@@ -23,7 +24,7 @@ import { ROOT } from '../../helpers/netns.js'
 
 const FIXTURES = join(ROOT, 'test', 'fixtures')
 /** Folders of parser fixtures (the others hold captures, snapshots or scenario inputs with tests of their own). */
-const FOLDERS = ['linux-6.18.44', 'linux-2.6.32-layout', 'softnet-stat-formats', 'census', 'keepalive', 'kernel-tables']
+const FOLDERS = ['linux-6.18.44', 'linux-2.6.32-layout', 'softnet-stat-formats', 'census', 'keepalive', 'kernel-tables', 'ethtool']
 /** Files that are not captured outputs: scripts, notes, a command's stderr, the kernel version of a capture. */
 const NOT_OUTPUT = /(^README|\.sh$|\.md$|\.json$|\.stderr$|^kernel\.txt$)/
 
@@ -35,6 +36,8 @@ async function collect<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
 
 /** File name → the parser production runs on that output (as its probe calls it). */
 const PARSERS: Array<[RegExp, (text: string) => unknown]> = [
+  [/^ethtool-S-/, (t) => parseEthtoolStats(t)],
+  [/^ethtool-g-/, (t) => parseEthtoolRings(t)],
   [/^proc-net-netstat/, (t) => parseProcNetNetstat(t)],
   [/^proc-net-snmp6/, (t) => parseProcNetSnmp6(t)],
   [/^proc-net-snmp/, (t) => parseProcNetSnmp(t)],

@@ -1,0 +1,82 @@
+import { path } from '../../../src/checks/drops.path.js'
+import { Unavailable } from '../../../src/model/errors.js'
+import type { Counters, NetInterface, SoftnetCpu } from '../../../src/model/facts.js'
+import { checkTable } from '../../helpers/check-table.js'
+import { listener } from '../../helpers/facts.js'
+
+const counters = (over: Counters = {}): Counters => ({
+  IpInDiscards: 0, IpInHdrErrors: 0, IpInAddrErrors: 0, TcpExtIPReversePathFilter: 0,
+  TcpExtListenDrops: 0, TcpExtListenOverflows: 0, TcpExtTCPReqQFullDrop: 0,
+  TcpExtTCPBacklogDrop: 0, TcpExtTCPRcvQDrop: 0, TcpExtTCPZeroWindowDrop: 0, TcpExtPAWSEstab: 0, TcpExtPAWSActive: 0, TcpExtTCPMinTTLDrop: 0, TcpExtRcvPruned: 0, TcpExtOfoPruned: 0,
+  UdpInErrors: 0, UdpRcvbufErrors: 0, UdpMemErrors: 0, UdpInCsumErrors: 0,
+  ...over,
+})
+const eth0 = (dropped = 0): NetInterface => ({ name: 'eth0', stats: { rx_packets: 1000, rx_dropped: dropped, rx_fifo_errors: 0, rx_missed_errors: 0 } })
+const cpu = (id: number, dropped = 0): SoftnetCpu => ({ cpu: id, processed: 100, dropped, timeSqueeze: 0 })
+const udpSocket = (d: number) => ({ local: '127.0.0.1:9921', peer: '*:*', recvQ: 4352, drops: d, rcvbuf: 4608, processes: [{ name: 'node', pid: 42 }] })
+const nic = (drops: number) => ({ name: 'eth0', driver: 'virtio_net', stats: { rx_drops: drops, rx_xdp_drops: 0, rx0_drops: drops }, ring: { max: { rx: 256 }, current: { rx: 256 } } })
+const sample = (o: { c?: Counters; iface?: number; softnet?: number; udp?: number; ring?: number; listen?: number } = {}) => ({
+  counters: counters(o.c),
+  interfaces: [eth0(o.iface)],
+  softnet: [cpu(0, o.softnet), cpu(1)],
+  listeners: [listener('*:8080', 0, 511, { drops: o.listen ?? 0, processes: [{ name: 'nginx', pid: 7 }] })],
+  udpSockets: [udpSocket(o.udp ?? 0)],
+  nics: [nic(o.ring ?? 0)],
+})
+const dropped = (f: any) => [...new Set(f.details.filter((d: any) => d.status === 'dropped').map((d: any) => d.stage))]
+
+checkTable(path, [
+  {
+    name: 'nothing dropped: pass, every stage a row, conntrack not read',
+    start: sample(),
+    end: sample(),
+    findings: [{ status: 'pass', message: /no packet dropped along the receive path in 2.0 s .*not read: conntrack/ }],
+    also: ([f]) => {
+      const stages = [...new Set(f.details!.map((d: any) => d.stage))]
+      expect(stages).toEqual(['ring', 'interface', 'softnet', 'ip', 'conntrack', 'tcp-listen', 'tcp', 'udp', 'socket'])
+      expect(f.details!.find((d: any) => d.stage === 'conntrack')).toMatchObject({ status: 'not read', delta: null, rate: null })
+    },
+  },
+  {
+    name: 'a UDP socket overflowing: the UDP stage (InErrors counted once) and the socket named',
+    start: sample({ udp: 10 }),
+    end: sample({ c: { UdpInErrors: 40, UdpRcvbufErrors: 40 }, udp: 50 }),
+    findings: [{ status: 'fail', severity: 'warning', message: /2 stages dropped in 2.0 s \(20\/s\): UDP \+40 \(UdpInErrors \+40, UdpRcvbufErrors \+40\); socket queue \+40 \(127.0.0.1:9921 \(node, pid 42\) skmem d \+40\)/ }],
+    also: ([f]) => {
+      expect(dropped(f)).toEqual(['udp', 'socket'])
+      expect(f.details!.find((d: any) => d.counter === 'UdpRcvbufErrors')).toMatchObject({ delta: 40, rate: 20, partOf: 'UdpInErrors' })
+    },
+  },
+  {
+    name: 'ring, interface and softnet drops at once, in path order; 300/s is critical',
+    start: sample(),
+    end: sample({ ring: 200, iface: 200, softnet: 200 }),
+    findings: [{ status: 'fail', severity: 'critical', message: /3 stages dropped .*: NIC ring and driver \+200 \(eth0 rx_drops \+200\); interface \+200 \(eth0 rx_dropped \+200\); softnet backlog \+200/ }],
+    also: ([f]) => expect(dropped(f)).toEqual(['ring', 'interface', 'softnet']),
+  },
+  {
+    name: 'a listener dropping: the TCP listen stage (ListenOverflows part of ListenDrops) and the listener',
+    start: sample(),
+    end: sample({ c: { TcpExtListenDrops: 6, TcpExtListenOverflows: 6 }, listen: 6 }),
+    findings: [{ status: 'fail', severity: 'warning', message: /TCP listen \+6 .*socket queue \+6 \(\*:8080 \(nginx, pid 7\) skmem d \+6\)/ }],
+  },
+  {
+    name: 'counters this kernel lacks are absent, not 0',
+    start: { ...sample(), counters: { UdpInErrors: 0 } },
+    end: { ...sample(), counters: { UdpInErrors: 0 } },
+    findings: [{ status: 'pass', message: /counters absent on this kernel or driver/ }],
+    also: ([f]) => expect(f.details!.find((d: any) => d.counter === 'TcpExtTCPRcvQDrop')).toMatchObject({ status: 'absent', value: null, delta: null }),
+  },
+  {
+    name: 'without ethtool the ring stage is not read, the rest is judged',
+    start: { ...sample(), nics: new Unavailable('skip', 'ethtool is not installed') },
+    end: { ...sample({ c: { TcpExtIPReversePathFilter: 3 } }), nics: new Unavailable('skip', 'ethtool is not installed') },
+    findings: [{ status: 'fail', severity: 'warning', message: /IP \+3 .*not read: NIC ring and driver, conntrack/ }],
+  },
+  { name: 'since boot: drops are info', start: sample({ c: { IpInDiscards: 4 } }), findings: [{ status: 'fail', severity: 'info', message: /since boot: IP 4/ }] },
+  {
+    name: 'nothing could be read: skip, never pass',
+    start: { counters: new Unavailable('error', 'x'), interfaces: new Unavailable('error', 'x'), softnet: new Unavailable('error', 'x'), listeners: new Unavailable('error', 'x'), udpSockets: new Unavailable('error', 'x'), nics: new Unavailable('error', 'x') },
+    findings: [{ status: 'skip' }],
+  },
+])
