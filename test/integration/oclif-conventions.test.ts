@@ -56,14 +56,18 @@ describe('shell completion (@oclif/plugin-autocomplete)', () => {
     expect(r.stdout).toContain('netdoc autocomplete script bash')
     const script = await runCli(['autocomplete', 'script', 'bash'], { env })
     expect(script.code).toBe(0)
-    expect(script.stdout).toMatch(/NETDOC_AC_BASH_SETUP_PATH=/)
-    const setup = filesUnder(cache).find((f) => f.endsWith(join('autocomplete', 'bash_setup')))
-    expect(setup).toBeDefined()
-    const text = readFileSync(setup!, 'utf8')
-    for (const word of ['check', 'queues', 'timewait', 'snapshot', '--interval', '--container', '--fail-on']) expect(text).toContain(word)
-    // bash itself accepts the generated completion
-    const parsed = await run(['bash', '-n', setup!])
-    expect(parsed).toMatchObject({ code: 0, stderr: '' })
+    expect(script.stdout).toMatch(/NETDOC_AC_BASH_(SETUP|COMPFUNC)_PATH=/)
+    const fn = filesUnder(cache).find((f) => f.endsWith(join('functions', 'bash', 'netdoc.bash')))
+    expect(fn).toBeDefined()
+    // bash completes with it: commands from a prefix, and this build's flags
+    const complete = async (...words: string[]) => {
+      const probe = `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _netdoc_autocomplete; printf '%s\\n' "\${COMPREPLY[@]}"`
+      const r = await run(['bash', '-c', probe, 'complete', fn!])
+      expect(r.stderr).toBe('')
+      return r.stdout.trim().split('\n').sort()
+    }
+    expect(await complete('netdoc', 'che')).toEqual(['check', 'checks'])
+    expect(await complete('netdoc', 'check', '--cont')).toEqual(['--container'])
   })
 })
 
