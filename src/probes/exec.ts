@@ -2,6 +2,8 @@
 // execa: argument arrays only (never a shell), a timeout on every command, the child killed when netdoc stops
 // reading or exits, and failures named by command, exit code and the first line of stderr. DEBUG=netdoc prints
 // each command line and how it ended.
+import { createInterface } from 'node:readline'
+
 import { Unavailable } from '../model/errors.js'
 
 type Execa = typeof import('execa')
@@ -13,7 +15,8 @@ let loaded: Promise<Execa> | undefined
  */
 function execaModule(): Promise<Execa> {
   loaded ??= (import(new URL('../vendor/execa.js', import.meta.url).href) as Promise<Execa>).catch((err: { code?: string }) => {
-    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+    // node says ERR_MODULE_NOT_FOUND, jest's resolver MODULE_NOT_FOUND; anything else is a broken bundle
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND' && err?.code !== 'MODULE_NOT_FOUND') throw err
     return import('execa')
   })
   return loaded
@@ -90,16 +93,14 @@ export async function* commandLines(argv: string[], opts: CommandOptions = {}): 
   debug(argv.join(' '))
   const child = execa(argv[0], argv.slice(1), { ...spawnOptions(timeoutMs), stdout: 'pipe', buffer: { stdout: false, stderr: true } })
   const ended = child.then((r) => r as EndState)
+  // node's readline over the pipe, not execa's iterable: stopping that one early waits for the command to end
+  const rl = createInterface({ input: child.stdout, crlfDelay: Infinity })
   let complete = false
   try {
-    for await (const line of child.iterable({ from: 'stdout' })) yield line
+    for await (const line of rl) yield line
     complete = true
-  } catch {
-    // the iteration fails when the command could not start or was killed: its end says why
-    const end = await ended
-    logEnd(end)
-    throw failure(argv, end, describe, timeoutMs)
   } finally {
+    rl.close()
     // A reader that stopped early (or threw) must not leave the command blocked on a full pipe.
     if (!complete) child.kill('SIGKILL')
   }
