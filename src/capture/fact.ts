@@ -6,7 +6,7 @@ import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
 
 export function originText(o: CaptureOrigin): string {
-  return o.kind === 'file' ? o.path : `${o.interface} (live, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
+  return o.kind === 'file' ? o.path : `${o.interface} (live${o.via ? ` via ${o.via === 'cap' ? 'libpcap (cap)' : 'tcpdump'}` : ''}, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
 }
 
 /** Reads a whole capture stream into the fact. Throws CaptureFormatError for a file that is not a capture. */
@@ -28,7 +28,8 @@ export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowT
   if (tracker.stats.shed > 0) {
     notes.push(`capture ${where}: more than ${DEFAULT_TRACKER_OPTIONS.maxLiveFlows} connections were live at once (a flood or a scan?); ${tracker.stats.shed} were ended early (closed, never answered or quietest first) and are reported as seen so far`)
   }
-  if (s.packets > 0 && s.tcpSegments === 0) notes.push(`capture ${where} holds no TCP segments`)
+  const undecodable = s.tcpSegments === 0 ? `capture ${where}: ${nothingDecodable(s)}` : undefined
+  if (undecodable) notes.push(undecodable)
   const fact: CaptureFact = {
     origin,
     format: s.format,
@@ -42,5 +43,18 @@ export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowT
   if (s.firstTs !== undefined) fact.firstTs = s.firstTs
   if (s.lastTs !== undefined) fact.lastTs = s.lastTs
   if (s.truncated) fact.truncated = s.truncated
+  if (undecodable) fact.undecodable = undecodable
   return fact
+}
+
+const LINK_NAMES: Record<number, string> = { 0: 'NULL', 1: 'Ethernet', 12: 'raw IP', 14: 'raw IP', 101: 'raw IP', 108: 'LOOP', 113: 'LINUX_SLL', 228: 'IPv4', 229: 'IPv6', 276: 'LINUX_SLL2' }
+
+/** Why a capture gave no TCP segment: nothing read, only link types the decoder lacks, or no TCP over IP. */
+function nothingDecodable(s: PipelineSummary): string {
+  if (s.packets === 0) return 'holds no packets, so there was nothing to examine'
+  const known = s.linkTypes.filter((l) => !s.unknownLinkTypes.includes(l))
+  const unknown = s.unknownLinkTypes.map((l) => `link type ${l}`).join(', ')
+  if (known.length === 0) return `${unknown} is not supported (Ethernet, LINUX_SLL/SLL2, raw IP, NULL/LOOP are), so none of its ${s.packets} packets could be decoded`
+  const names = known.map((l) => `${LINK_NAMES[l] ?? l} (${l})`).join(', ')
+  return `none of its ${s.packets} packets (link type ${names}${unknown ? `; ${unknown} not supported` : ''}) is a TCP segment over IPv4 or IPv6, so there was nothing to examine`
 }

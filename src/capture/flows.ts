@@ -18,13 +18,21 @@
  * Flow identity: the 4-tuple, split into a new flow when a SYN with another ISN arrives on a known 4-tuple
  * (ports reused within the capture; reason 'reused' for the old one). The client is the sender of the first SYN
  * (without ACK); a flow first seen on a SYN-ACK has the receiver as client; one first seen mid-connection
- * (`midstream`) takes the endpoint with the higher port as the client (ephemeral ports are high).
+ * (`midstream`) takes as server the endpoint that `isServer` (the listening sockets of a live capture) names, else
+ * the endpoint with the lower port (ephemeral ports are high); `flow.serverBy` says which.
  *
  * Per direction (`flow.sides[0]` client→server, `[1]` server→client): ISN, next expected sequence number (highest
  * seq + len + SYN + FIN seen, modulo 2^32), last ack, window, counts, SYN/FIN/RST seen. `SegmentInfo` classifies each
  * segment against the state before it: keepalive probes by Wireshark's rule (0 or 1 payload byte, seq = next
  * expected − 1, no SYN/FIN/RST, and the peer's window not 0, which would make it a zero-window probe), the keepalive ACK that answers one (a pure ACK from the peer while a probe is
  * outstanding), and retransmissions (payload entirely below the next expected sequence).
+ *
+ * Mid-connection (CONTRACT.md "Captures that start mid-connection"): a side first seen on a pure ACK has no known
+ * next sequence, so that segment is held as unjudged and judged later, against what the peer acknowledges: an ACK
+ * of its sequence + 1 makes it a keepalive probe (at next − 1) that the ACK answers; the same pure ACK again at
+ * least MIN_PROBE_GAP later with nothing from the peer in between makes both probes, the first unanswered.
+ * `SegmentInfo.lateProbe` reports such a probe once it is judged. While a side's next sequence is such a guess, an
+ * ACK of the peer at or beyond it (data sent before the capture) makes it known, at that ACK.
  *
  * Eviction, on capture time (the latest timestamp seen): closed flows (RST, or FIN both ways) after
  * `closedQuietSeconds` without a segment (reason 'closed'); flows whose handshake never completed after
@@ -57,6 +65,12 @@ export interface FlowSide {
   lastSeen: number
   /** this side sent a keepalive probe that the peer has not answered yet */
   probeOutstanding: boolean
+  /** nextSeq is known (a SYN or data from this side, or the peer acknowledged it), not a guess from a pure ACK */
+  seqKnown: boolean
+  /** this side's last segment was a pure ACK not judged yet (probe or plain ACK): its sequence number and time */
+  unjudged: boolean
+  unjudgedSeq: number
+  unjudgedTs: number
 }
 
 export interface Flow {
@@ -74,6 +88,10 @@ export interface Flow {
   packets: number
   /** the first segment seen was neither a SYN nor a SYN-ACK: the capture started mid-connection */
   readonly midstream: boolean
+  /** how the client/server roles were told: the handshake, a local listening socket, or the lower port */
+  readonly serverBy: 'handshake' | 'listener' | 'port'
+  /** the tracker's own: a side's next sequence is still a guess (mid-connection judging runs while true) */
+  guessing: boolean
   /** [client→server, server→client] */
   readonly sides: [FlowSide, FlowSide]
   /** one slot per observer, in registration order: what its open() returned */
@@ -87,7 +105,19 @@ export interface SegmentInfo {
   keepalive: boolean
   keepaliveAck: boolean
   retransmission: boolean
+  /** an earlier segment judged a keepalive probe only now (mid-connection, see the header); else undefined */
+  lateProbe: LateProbe | undefined
 }
+
+export interface LateProbe {
+  dir: 0 | 1
+  ts: number
+  /** this segment acknowledges it */
+  answered: boolean
+}
+
+/** keepalive intervals are whole seconds (TCP_KEEPINTVL ≥ 1): identical pure ACKs closer than this are not probes */
+const MIN_PROBE_GAP = 0.5
 
 export type FlowEndReason = 'closed' | 'idle' | 'reused' | 'end'
 
@@ -103,6 +133,8 @@ export interface TrackerOptions {
   idleSeconds: number
   /** beyond this many live flows (a SYN flood, a scan) the tracker sheds the least useful ones at once */
   maxLiveFlows: number
+  /** a local listening socket at this address and port (live capture): the server of a mid-connection flow */
+  isServer?: (addr: string, port: number) => boolean
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { closedQuietSeconds: 10, handshakeQuietSeconds: 135, idleSeconds: 7800, maxLiveFlows: 100_000 }
@@ -129,6 +161,10 @@ const newSide = (ts: number): FlowSide => ({
   firstSeen: ts,
   lastSeen: ts,
   probeOutstanding: false,
+  seqKnown: false,
+  unjudged: false,
+  unjudgedSeq: 0,
+  unjudgedTs: 0,
 })
 
 /** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
@@ -200,8 +236,21 @@ export class FlowTracker {
   private open(lo: number, hi: number, srcEndpoint: number, seg: TcpSegment, ts: number): Entry {
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK)
     const syn = (seg.flags & (SYN | ACK)) === SYN
-    // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the higher port.
-    const srcIsClient = syn ? true : synAck ? false : seg.sport > seg.dport || (seg.sport === seg.dport && seg.src > seg.dst)
+    // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the side that is not a local listener,
+    // else the higher port.
+    let serverBy: Flow['serverBy'] = 'handshake'
+    let srcIsClient = syn
+    if (!syn && !synAck) {
+      const isServer = this.opts.isServer
+      const dstListens = isServer?.(seg.dst, seg.dport) ?? false
+      if (dstListens || isServer?.(seg.src, seg.sport)) {
+        serverBy = 'listener'
+        srcIsClient = dstListens
+      } else {
+        serverBy = 'port'
+        srcIsClient = seg.sport > seg.dport || (seg.sport === seg.dport && seg.src > seg.dst)
+      }
+    }
     const [ca, cp, sa, sp] = srcIsClient ? [seg.src, seg.sport, seg.dst, seg.dport] : [seg.dst, seg.dport, seg.src, seg.sport]
     const flow: Flow = {
       id: this.nextId++,
@@ -215,6 +264,8 @@ export class FlowTracker {
       lastSeen: ts,
       packets: 0,
       midstream: !syn && !synAck,
+      serverBy,
+      guessing: true,
       sides: [newSide(ts), newSide(ts)],
       ext: [],
     }
@@ -260,10 +311,12 @@ export class FlowTracker {
     const f = seg.flags
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
+    // Only while a side's next sequence is a guess (mid-connection): once both are known, one test per segment.
+    const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, ts) : undefined
     const next = me.nextSeq
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
     const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
-    const keepaliveAck = !control && len === 0 && peer.probeOutstanding && (f & ACK) !== 0
+    const keepaliveAck = !control && len === 0 && (f & ACK) !== 0 && (peer.probeOutstanding || (lateProbe !== undefined && lateProbe.answered))
     const retransmission = !keepalive && len > 0 && next !== undefined && !seqAfter((seg.seq + len) >>> 0, next)
 
     if (keepalive) me.probeOutstanding = true
@@ -280,6 +333,10 @@ export class FlowTracker {
       const end = (seg.seq + len + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0)) >>> 0
       if (next === undefined || seqAfter(end, next)) me.nextSeq = end
     }
+    if (flow.guessing) {
+      if (!me.seqKnown) learnSeq(me, seg, ts, keepalive)
+      flow.guessing = !me.seqKnown || !peer.seqKnown || me.unjudged || peer.unjudged
+    }
     if (f & ACK) me.lastAck = seg.ack
     me.window = seg.window
     me.packets++
@@ -287,7 +344,7 @@ export class FlowTracker {
     me.lastSeen = ts
     flow.packets++
     if (ts > flow.lastSeen) flow.lastSeen = ts
-    return { dir, keepalive, keepaliveAck, retransmission }
+    return { dir, keepalive, keepaliveAck, retransmission, lateProbe }
   }
 
   private end(entry: Entry, reason: FlowEndReason): void {
@@ -319,5 +376,47 @@ export class FlowTracker {
   private evict(entry: Entry, reason: FlowEndReason): void {
     this.stats.evicted++
     this.end(entry, reason)
+  }
+}
+
+const isPureAck = (seg: TcpSegment): boolean => seg.payloadLen === 0 && (seg.flags & (SYN | FIN | RST | ACK)) === ACK
+
+/**
+ * Mid-connection judging (see the header), before the segment updates the state: the peer's unjudged pure ACK
+ * against what this segment acknowledges, this side's repeated pure ACK against a silent peer.
+ */
+function judgeMidstream(dir: 0 | 1, me: FlowSide, peer: FlowSide, seg: TcpSegment, ts: number): LateProbe | undefined {
+  let lateProbe: LateProbe | undefined
+  if (!peer.seqKnown && seg.flags & ACK) {
+    // the peer's unjudged pure ACK was a probe when this acknowledges one byte beyond it
+    if (peer.unjudged) {
+      if (seg.ack === ((peer.unjudgedSeq + 1) >>> 0)) lateProbe = { dir: (dir ^ 1) as 0 | 1, ts: peer.unjudgedTs, answered: true }
+      if (lateProbe || seg.ack === peer.unjudgedSeq) peer.unjudged = false
+    }
+    // what this side acknowledges the peer sent: its next sequence is at least that (data before the capture)
+    if (peer.nextSeq !== undefined && !seqAfter(peer.nextSeq, seg.ack)) {
+      peer.nextSeq = seg.ack
+      peer.seqKnown = true
+    }
+  }
+  // a silent peer: the same pure ACK again after a keepalive-like gap, nothing from the peer between; both probes
+  if (me.unjudged && isPureAck(seg) && seg.seq === me.unjudgedSeq && seg.ack === me.lastAck && ts - me.unjudgedTs >= MIN_PROBE_GAP && !(peer.packets > 0 && peer.lastSeen >= me.unjudgedTs)) {
+    lateProbe = { dir, ts: me.unjudgedTs, answered: false }
+    me.nextSeq = (seg.seq + 1) >>> 0
+    me.seqKnown = true
+    me.unjudged = false
+  }
+  return lateProbe
+}
+
+/** A side whose next sequence is not known yet: data or a SYN makes it known; a pure ACK is held unjudged. */
+function learnSeq(me: FlowSide, seg: TcpSegment, ts: number, keepalive: boolean): void {
+  if (seg.payloadLen > 0 || seg.flags & SYN) {
+    me.seqKnown = true
+    me.unjudged = false
+  } else if (!keepalive && !me.unjudged && isPureAck(seg)) {
+    me.unjudged = true
+    me.unjudgedSeq = seg.seq
+    me.unjudgedTs = ts
   }
 }

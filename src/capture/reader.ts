@@ -121,6 +121,11 @@ export class CaptureReader {
 
   constructor(private readonly onPacket: (p: CapturedPacket) => void) {}
 
+  /** packets read so far (for progress while a stream is still coming) */
+  get packetsRead(): number {
+    return this.packets
+  }
+
   push(chunk: Uint8Array): void {
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     if (this.skipping > 0) {

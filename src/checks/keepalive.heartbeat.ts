@@ -1,5 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, plural } from './support/findings.js'
+import { decodedCapture, midstreamDetails } from './support/capture-helpers.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.heartbeat',
@@ -15,7 +16,7 @@ const meta: CheckMeta = {
 export const heartbeat: Check = {
   meta,
   evaluate(facts) {
-    const cap = facts.get('capture')
+    const cap = decodedCapture(facts)
     const list = cap.analyses.heartbeat
     if (list.length === 0) return [pass(meta, `no application heartbeat in the capture (${plural(cap.connections, 'connection')})`, [{ source: 'capture', name: 'messages', value: 0 }])]
     return list.map((h) =>
@@ -28,6 +29,7 @@ export const heartbeat: Check = {
           { source: 'capture', name: 'periodSeconds', value: h.periodSeconds, unit: 's' },
           { source: 'capture', name: 'bytes', value: h.bytes, unit: 'B' },
         ],
+        ...midstreamDetails(h),
         remediation: { text: 'An application heartbeat keeps this connection alive and checks the peer application; keep its period below the idle timeouts on the path.' },
       }),
     )

@@ -4,6 +4,7 @@ import type { Evidence } from '../model/finding.js'
 import { fail, pass, plural } from './support/findings.js'
 import { keepaliveSettings } from '../derived/keepalive.js'
 import { intervalSeconds } from '../derived/format.js'
+import { decodedCapture, midstreamDetails } from './support/capture-helpers.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.probes',
@@ -34,7 +35,7 @@ function evidenceOf(k: KeepaliveConnection): Evidence[] {
 export const probes: Check = {
   meta,
   evaluate(facts, ctx) {
-    const cap = facts.get('capture')
+    const cap = decodedCapture(facts)
     const list = cap.analyses.keepalive
     if (list.length === 0) return [pass(meta, `no keepalive probes in the capture (${plural(cap.connections, 'connection')})`, [{ source: 'capture', name: 'probes', value: 0 }])]
     // Only a live capture is judged against this host's settings: a file may come from anywhere.
@@ -53,6 +54,7 @@ export const probes: Check = {
           message: `${k.client} → ${k.server}: ${k.unanswered} of ${plural(k.probes, 'keepalive probe')} from ${sender} unanswered${how}: the peer is dead or a firewall drops its answers`,
           subject,
           evidence: evidenceOf(k),
+          ...midstreamDetails(k),
           remediation: {
             text: 'Find out why the peer does not answer: is the host up, does a firewall or NAT drop the flow (an idle timeout shorter than the keepalive time)? The kernel aborts the connection after tcp_keepalive_probes unanswered probes (ETIMEDOUT in the application).',
             commands: [`ss -tno state established dst ${k.server}`, 'conntrack -L -p tcp 2>/dev/null | head'],
@@ -69,6 +71,7 @@ export const probes: Check = {
         message: `${k.client} → ${k.server}: ${plural(k.probes, 'keepalive probe')} from ${sender}, ${k.answered} answered${every === undefined ? '' : `, every ${secs(every)}`}${cmp}`,
         subject,
         evidence: evidenceOf(k),
+        ...midstreamDetails(k),
         remediation: { text: 'Keepalive works on this connection; nothing to do. Compare the interval with the idle timeouts on the path.' },
       })
     })

@@ -5,6 +5,7 @@ import type { Evidence, Finding } from '../model/finding.js'
 import { synSettings } from '../derived/syn-retries.js'
 import { formatSeconds } from '../derived/format.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/findings.js'
+import { decodedCapture } from './support/capture-helpers.js'
 
 const meta: CheckMeta = {
   id: 'resets.closes',
@@ -105,7 +106,7 @@ function parts(s: ServerCloses, facts: Facts, w: number): { list: Part[]; eviden
 export const closes: Check = {
   meta,
   evaluate(facts, ctx) {
-    const cap = facts.get('capture')
+    const cap = decodedCapture(facts)
     const servers = cap.analyses.closes
     if (servers.length === 0) return [pass(meta, `no TCP connection in the capture`)]
     const w = ctx.windowSeconds

@@ -73,8 +73,14 @@ export function captureRequest(flags: RunFlags): ProbeContext['capture'] {
     throw new UsageError('--capture captures in netdoc\'s own namespace: for another one run netdoc inside it (ip netns exec NAME netdoc ... --capture IFACE); --from cannot capture')
   }
   if (flags.pcap) return { pcap: flags.pcap }
-  if (flags.capture) return { capture: { interface: flags.capture, seconds: flags.duration, filter: flags.filter, write: flags.write } }
+  if (flags.capture) return { capture: { interface: flags.capture, seconds: flags.duration, filter: flags.filter, write: flags.write, with: flags['capture-with'] } }
   return undefined
+}
+
+/** Which way a live capture of this run captured, when it ran. */
+function liveCaptureWith(facts: RunResult['facts']): 'cap' | 'tcpdump' | undefined {
+  const capture = facts.optional('capture')
+  return capture?.origin.kind === 'live' ? capture.origin.via : undefined
 }
 
 export interface SessionInput {
@@ -131,6 +137,7 @@ export async function runSession(input: SessionInput): Promise<Session> {
     netns: labelOf(inspected),
     pcap: flags.pcap,
     capture: flags.capture,
+    captureWith: liveCaptureWith(run.facts),
     checks,
   })
   const notes: string[] = []

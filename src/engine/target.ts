@@ -12,6 +12,8 @@ export interface TargetInput {
   /** --pcap FILE or --capture IFACE */
   pcap?: string
   capture?: string
+  /** how the live capture captured (the capture fact's origin says) */
+  captureWith?: 'cap' | 'tcpdump'
   checks: ReadonlyArray<{ meta: CheckMeta }>
 }
 
@@ -21,7 +23,7 @@ export interface TargetInput {
  */
 export function describeTarget(t: TargetInput): Target {
   const identity = t.host.identity ? { identity: t.host.identity } : {}
-  const capture = t.pcap ? { capture: t.pcap } : t.capture ? { capture: `live:${t.capture}` } : {}
+  const capture = t.pcap ? { capture: t.pcap } : t.capture ? { capture: `live:${t.capture}`, ...(t.captureWith ? { captureWith: t.captureWith } : {}) } : {}
   if (t.pcap && t.checks.length > 0 && t.checks.every((c) => c.meta.needsCapture)) return { kind: 'pcap', path: t.pcap }
   if (t.snapshot) {
     const m = t.snapshot.manifest

@@ -24,6 +24,9 @@ export interface KeepaliveConnection {
   endedBy?: 'rst' | 'fin' | 'open'
   firstProbe: number
   lastProbe: number
+  /** begun before the capture; how its server was told (a local listener, else the lower port) */
+  midstream?: true
+  serverBy?: 'listener' | 'port'
 }
 
 /** An application heartbeat: small messages at a regular period on an otherwise quiet connection. */
@@ -38,6 +41,9 @@ export interface HeartbeatConnection {
   /** typical (median) payload of one message, bytes */
   bytes: number
   replyBytes?: number
+  /** begun before the capture; how its server was told (a local listener, else the lower port) */
+  midstream?: true
+  serverBy?: 'listener' | 'port'
 }
 
 /** One line per analysis; the resets analysis adds `closes` here. */
@@ -50,7 +56,7 @@ export interface CaptureAnalyses {
 
 export type CaptureOrigin =
   | { kind: 'file'; path: string }
-  | { kind: 'live'; interface: string; seconds: number; filter?: string; writtenTo?: string }
+  | { kind: 'live'; interface: string; seconds: number; filter?: string; writtenTo?: string; via?: 'cap' | 'tcpdump' }
 
 export interface CaptureFact {
   origin: CaptureOrigin
@@ -63,6 +69,8 @@ export interface CaptureFact {
   lastTs?: number
   /** a final record was cut short: analysed up to the cut */
   truncated?: { offset: number; missing: number }
+  /** no packet could be decoded as TCP (unknown link type, no IP, no TCP): why; the capture checks are `error` */
+  undecodable?: string
   /** for the report's notes: truncation, unknown link types, what was read */
   notes: string[]
   analyses: CaptureAnalyses

@@ -19,6 +19,10 @@ export interface ConnectionEndRow {
   packets: number
   /** timeout (and refused): SYNs sent again after the first */
   synRetransmissions?: number
+  /** the connection began before the capture (its handshake is not in it) */
+  midstream?: true
+  /** for such a connection, how the server was told: a local listening socket (live capture) or the lower port */
+  serverBy?: 'listener' | 'port'
 }
 
 /** The connections of one server endpoint: counts per end, and rows (abnormal first, at most the analysis' cap). */

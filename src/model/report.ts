@@ -12,6 +12,8 @@ export interface Target {
   capture?: string
   /** the host's distribution, virtualization and the container netdoc ran in, as recorded (a snapshot's: the original host's) */
   identity?: HostIdentity
+  /** a live capture: how it captured (the cap module's libpcap, or tcpdump) */
+  captureWith?: 'cap' | 'tcpdump'
 }
 
 export interface Summary {

@@ -62,11 +62,15 @@ function bar(pct: number): string {
 export const capture: Probe<'capture'> = {
   id: 'capture',
   sampled: false,
-  reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module)'],
-  async collect(_source, _get, ctx) {
+  reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
+  async collect(_source, get, ctx) {
     const req = ctx?.capture
     if (req?.pcap) return readFile(req.pcap, ctx?.progress)
-    if (req?.capture) return (await import('../capture/live.js')).liveCapture(req.capture, ctx?.progress)
+    if (req?.capture) {
+      // the listening sockets of this run tell which end of a connection begun before the capture is the server
+      const listeners = await get('listeners').catch(() => undefined)
+      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}) }, ctx?.progress)
+    }
     throw new Unavailable('skip', NO_CAPTURE)
   },
 }

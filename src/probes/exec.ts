@@ -1,8 +1,10 @@
-// The one place netdoc runs external commands (ss, ip, nsenter, grep, ethtool, getent, docker/podman), through
+// The one place netdoc runs external commands (ss, ip, nsenter, grep, getent, docker/podman, tcpdump), through
 // execa: argument arrays only (never a shell), a timeout on every command, the child killed when netdoc stops
 // reading or exits, and failures named by command, exit code and the first line of stderr. DEBUG=netdoc prints
 // each command line and how it ended.
+import type { ChildProcessByStdio } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
 
 import { Unavailable } from '../model/errors.js'
 
@@ -129,4 +131,17 @@ export async function runCommand(argv: string[], opts: CommandOptions = {}): Pro
     missing: r.code === 'ENOENT',
     timedOut: r.timedOut === true,
   }
+}
+
+/**
+ * Starts a long-running command whose output the caller reads as it comes (`tcpdump -w -`) and ends itself:
+ * execa's subprocess (a ChildProcess), nothing buffered, killed when netdoc exits. Its end is the 'close' event.
+ */
+export async function startCommand(argv: string[]): Promise<{ child: ChildProcessByStdio<null, Readable, Readable> }> {
+  const { execa } = await execaModule()
+  debug(argv.join(' '))
+  const child = execa(argv[0], argv.slice(1), { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true })
+  void child.then((end) => logEnd(end as EndState))
+  // wrapped: the subprocess is also a promise, and an async function returning it would wait for its end
+  return { child: child as unknown as ChildProcessByStdio<null, Readable, Readable> }
 }

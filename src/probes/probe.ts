@@ -6,7 +6,7 @@ export type FactGetter = <K extends FactId>(id: K) => Promise<FactTypes[K]>
 /** What a capture probe is asked to read: a user's file (--pcap) or a live capture (--capture). */
 export interface CaptureRequest {
   pcap?: string
-  capture?: { interface: string; seconds: number; filter?: string; write?: string }
+  capture?: { interface: string; seconds: number; filter?: string; write?: string; with?: 'auto' | 'cap' | 'tcpdump' }
 }
 
 /** Inputs of a run that come from flags or the configuration rather than from the Source. */

@@ -4,7 +4,8 @@
 // with packets. Words and fields: CONTRACT.md resets.closes; kernel behaviour: KNOWLEDGE.md "Resets and crashes".
 import { CONNECTION_ENDS, type ConnectionEnd, type ConnectionEndRow, type ServerCloses } from '../../model/closes.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
-import { seqAfter, type Flow, type FlowObserver, type SegmentInfo } from '../flows.js'
+import { midstreamOf } from './index.js'
+import { seqAfter, type Flow, type FlowEndReason, type FlowObserver, type SegmentInfo } from '../flows.js'
 
 interface State {
   /** which side sent the first RST */
@@ -29,7 +30,7 @@ export function isAbnormal(end: ConnectionEnd): boolean {
 }
 
 /** The verdict of one flow when the tracker lets it go. Pure; exported for tests. */
-export function classify(flow: Flow, st: State): Pick<ConnectionEndRow, 'end' | 'by' | 'unanswered' | 'synRetransmissions'> {
+export function classify(flow: Flow, st: State, reason: FlowEndReason = 'end'): Pick<ConnectionEndRow, 'end' | 'by' | 'unanswered' | 'synRetransmissions'> {
   const [c, s] = flow.sides
   const side = (d: 0 | 1) => (d === 0 ? 'client' : 'server')
   const retrans = st.syns > 1 ? { synRetransmissions: st.syns - 1 } : {}
@@ -38,10 +39,12 @@ export function classify(flow: Flow, st: State): Pick<ConnectionEndRow, 'end' | 
     if (!flow.midstream && c.syn && !s.syn && st.rstBy === 1) return { end: 'refused', ...retrans }
     return { end: 'abort', by: side(st.rstBy), unanswered: st.unanswered ?? false }
   }
-  if (flow.midstream) return { end: 'partial' }
-  if (c.syn && !s.syn) return { end: 'timeout', synRetransmissions: Math.max(0, st.syns - 1) }
+  if (!flow.midstream && c.syn && !s.syn) return { end: 'timeout', synRetransmissions: Math.max(0, st.syns - 1) }
   if (c.fin && s.fin) return { end: 'graceful' }
   if (st.finBy !== undefined) return { end: 'half-closed', by: side(st.finBy) }
+  // Begun before the capture and no end seen: open when still there at the capture's end; partial when it left
+  // the tracker earlier (idle, or its ports reused), so the capture holds neither its start nor its end.
+  if (flow.midstream && reason !== 'end') return { end: 'partial' }
   return { end: 'open' }
 }
 
@@ -80,8 +83,8 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
         }
       } else if (seg.payloadLen > 0 && !info.keepalive) st.lastData[dir] = i
     },
-    close(flow: Flow, st: State) {
-      const verdict = classify(flow, st)
+    close(flow: Flow, st: State, reason: FlowEndReason) {
+      const verdict = classify(flow, st, reason)
       let agg = servers.get(flow.server)
       if (!agg) {
         const counts = Object.fromEntries(CONNECTION_ENDS.map((e) => [e, 0])) as ServerCloses['counts']
@@ -99,7 +102,10 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
       if (verdict.end === 'half-closed' && verdict.by === 'server') out.halfClosedByServer++
       if (verdict.end === 'timeout') out.maxSynRetransmissions = Math.max(out.maxSynRetransmissions, verdict.synRetransmissions ?? 0)
       const list = isAbnormal(verdict.end) ? agg.abnormal : agg.other
-      if (list.length < opts.maxRows) list.push({ client: flow.client, server: flow.server, ...verdict, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets })
+      if (list.length < opts.maxRows) {
+        const row: ConnectionEndRow = { client: flow.client, server: flow.server, ...verdict, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets }
+        list.push(Object.assign(row, midstreamOf(flow)))
+      }
     },
   }
   return {

@@ -4,7 +4,7 @@
 // that carries only TCP keepalives never shows a heartbeat.
 import type { HeartbeatConnection } from '../../model/capture.js'
 import type { FlowObserver } from '../flows.js'
-import { median, pushBounded, type AnalysisFactory } from './index.js'
+import { median, midstreamOf, pushBounded, type AnalysisFactory } from './index.js'
 
 /** segments closer than this belong to one message */
 const BURST_GAP = 0.05
@@ -94,6 +94,7 @@ export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
         bytes,
       }
       if (answered && replyBytes !== undefined) hb.replyBytes = replyBytes
+      Object.assign(hb, midstreamOf(flow))
       out.push(hb)
     },
   }

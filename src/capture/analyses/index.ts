@@ -1,7 +1,7 @@
 // Every analysis that a capture feeds, by the name of its result in CaptureAnalyses (src/model/capture.ts).
 // Adding one: a file here exporting an AnalysisFactory, its type line in CaptureAnalyses, one line below.
 import type { CaptureAnalyses } from '../../model/capture.js'
-import type { FlowObserver, FlowTracker } from '../flows.js'
+import type { Flow, FlowObserver, FlowTracker } from '../flows.js'
 import { closesAnalysis } from './closes.js'
 import { heartbeatAnalysis } from './heartbeat.js'
 import { keepaliveAnalysis } from './keepalive.js'
@@ -42,4 +42,10 @@ export function median(xs: number[]): number | undefined {
 export function pushBounded(xs: number[], v: number, max = 1024): void {
   if (xs.length >= max) xs.shift()
   xs.push(v)
+}
+
+/** The fields a result carries for a connection begun before the capture: its roles were guessed, and how. */
+export function midstreamOf(flow: Flow): { midstream?: true; serverBy?: 'listener' | 'port' } {
+  if (!flow.midstream) return {}
+  return flow.serverBy === 'handshake' ? { midstream: true } : { midstream: true, serverBy: flow.serverBy }
 }

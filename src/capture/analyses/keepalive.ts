@@ -4,7 +4,7 @@
 import type { KeepaliveConnection } from '../../model/capture.js'
 import { RST } from '../decode.js'
 import type { FlowObserver } from '../flows.js'
-import { median, pushBounded, type AnalysisFactory } from './index.js'
+import { median, midstreamOf, pushBounded, type AnalysisFactory } from './index.js'
 
 interface Side {
   probes: number
@@ -23,34 +23,45 @@ type State = [Side | undefined, Side | undefined] & { rst?: boolean }
 
 const newSide = (ts: number): Side => ({ probes: 0, answered: 0, unanswered: 0, pending: false, lastProbe: ts, lastAnswered: false, first: ts, gapsAnswered: [], gapsUnanswered: [], gaps: [] })
 
+/** A probe from `dir` at `ts`: the previous one is settled now, and the gap to this one says which timer ran. */
+function probe(st: State, dir: 0 | 1, ts: number): void {
+  let side = st[dir]
+  if (!side) side = st[dir] = newSide(ts)
+  else {
+    const gap = ts - side.lastProbe
+    pushBounded(side.gaps, gap)
+    if (side.pending) {
+      side.unanswered++
+      pushBounded(side.gapsUnanswered, gap)
+    } else pushBounded(side.gapsAnswered, gap)
+  }
+  side.probes++
+  side.pending = true
+  side.lastProbe = ts
+}
+
+function answer(st: State, dir: 0 | 1): void {
+  const side = st[dir]
+  if (side?.pending) {
+    side.pending = false
+    side.answered++
+  }
+}
+
 export const keepaliveAnalysis: AnalysisFactory<KeepaliveConnection[]> = () => {
   const out: KeepaliveConnection[] = []
   const observer: FlowObserver<State> = {
     open: () => [undefined, undefined] as State,
     segment(_flow, st, seg, info) {
       if (seg.flags & RST) st.rst = true
-      if (info.keepalive) {
-        let side = st[info.dir]
-        if (!side) side = st[info.dir] = newSide(seg.ts)
-        else {
-          // the previous probe is settled now: answered or not, and the gap to this one says which timer ran
-          const gap = seg.ts - side.lastProbe
-          pushBounded(side.gaps, gap)
-          if (side.pending) {
-            side.unanswered++
-            pushBounded(side.gapsUnanswered, gap)
-          } else pushBounded(side.gapsAnswered, gap)
-        }
-        side.probes++
-        side.pending = true
-        side.lastProbe = seg.ts
-      } else if (info.keepaliveAck) {
-        const side = st[info.dir ^ 1]
-        if (side?.pending) {
-          side.pending = false
-          side.answered++
-        }
+      // mid-connection, an earlier segment judged a probe only now: counted at its own time, before this one
+      const late = info.lateProbe
+      if (late) {
+        probe(st, late.dir, late.ts)
+        if (late.answered) answer(st, late.dir)
       }
+      if (info.keepalive) probe(st, info.dir, seg.ts)
+      else if (info.keepaliveAck && !late?.answered) answer(st, (info.dir ^ 1) as 0 | 1)
     },
     close(flow, st, reason) {
       const sides = [st[0], st[1]].filter((s): s is Side => s !== undefined)
@@ -75,6 +86,7 @@ export const keepaliveAnalysis: AnalysisFactory<KeepaliveConnection[]> = () => {
         endedBy: st.rst ? 'rst' : flow.sides[0].fin || flow.sides[1].fin ? 'fin' : 'open',
         firstProbe: Math.min(...sides.map((s) => s.first)),
         lastProbe: Math.max(...sides.map((s) => s.lastProbe)),
+        ...midstreamOf(flow),
       })
     },
   }

@@ -48,7 +48,7 @@ function connectionsView(servers: ServerCloses[]): string {
     const table = new Table({ head: ['Server', 'Client', 'End', 'By', 'Unanswered', 'When (UTC)', 'Packets'] })
     for (const { server, r } of shown) {
       const when = r.end === 'timeout' && r.synRetransmissions ? `${clock(r.firstSeen)} (${r.synRetransmissions + 1} SYNs)` : clock(r.lastSeen)
-      table.push([server, r.client, r.end, r.by ?? '', r.unanswered === undefined ? '' : r.unanswered ? 'yes' : 'no', when, String(r.packets)])
+      table.push([server, r.client, r.midstream ? `${r.end} (midstream)` : r.end, r.by ?? '', r.unanswered === undefined ? '' : r.unanswered ? 'yes' : 'no', when, String(r.packets)])
     }
     lines.push(table.toString())
     if (more) lines.push(more)

@@ -64,11 +64,12 @@ describe('resets.closes analysis: closes-lo.pcap', () => {
     expect(s.rows.every((r) => r.by === 'server' && r.unanswered === true)).toBe(true)
   })
 
-  test('server killed while idle: half-closed by server (its FIN, the client never closes); the connection older than the capture is partial', () => {
+  test('server killed while idle: half-closed by server (its FIN, the client never closes), also the connection older than the capture (midstream)', () => {
     const s = servers.get('127.0.0.1:9007')!
-    expect(ends(s)).toEqual({ 'half-closed': 2, partial: 1 })
-    expect(s.rows.slice(0, 2).map((r) => [r.end, r.by])).toEqual([['half-closed', 'server'], ['half-closed', 'server']])
-    expect(s.rows[2].end).toBe('partial')
+    expect(ends(s)).toEqual({ 'half-closed': 3 })
+    expect(s.rows.map((r) => [r.end, r.by, r.midstream ?? false])).toEqual([['half-closed', 'server', false], ['half-closed', 'server', false], ['half-closed', 'server', true]])
+    expect(s.rows[2].serverBy).toBe('port')
+    expect(s.halfClosedByServer).toBe(3)
   })
 
   test('a connection still open at the end: open', () => {
@@ -101,6 +102,6 @@ describe('resets.closes analysis: closes-lo.pcap', () => {
     const s = capped.get('127.0.0.1:9007')!
     expect(s.rows.map((r) => r.end)).toEqual(['half-closed'])
     expect(s.rowsOmitted).toBe(2)
-    expect(s.counts['half-closed']).toBe(2)
+    expect(s.counts['half-closed']).toBe(3)
   })
 })

@@ -20,11 +20,21 @@ test('counts, connections and the first/last timestamps', async () => {
   expect(f.notes).toEqual(['capture x.pcap: 100 packets, 100 TCP segments, 12 connections'])
 })
 
-test('a link type the decoder does not know: its packets are skipped and the report says so', async () => {
+test('a link type the decoder does not know: its packets are skipped, the report says so, and the fact says nothing was decodable', async () => {
   const f = await fact(writePcap({ ...eth(), linkType: 147 }, false))
   expect(f.tcpSegments).toBe(0)
   expect(f.notes.join('\n')).toMatch(/link type 147 is not understood/)
-  expect(f.notes.join('\n')).toMatch(/holds no TCP segments/)
+  expect(f.undecodable).toMatch(/link type 147 is not supported .*none of its 100 packets could be decoded/)
+})
+
+test('a known link type without TCP over IP: undecodable names the link type; an empty capture says it held nothing', async () => {
+  const noIp = eth()
+  // every Ethernet frame's EtherType set to ARP (0x0806): Ethernet, but no IP in it
+  const f = await fact(writePcap({ ...noIp, records: noIp.records.map((r) => ({ ...r, data: Buffer.concat([r.data.subarray(0, 12), Buffer.from([0x08, 0x06]), r.data.subarray(14)]) })) }, false))
+  expect(f.undecodable).toMatch(/none of its 100 packets \(link type Ethernet \(1\)\) is a TCP segment over IPv4 or IPv6/)
+  const empty = await fact(writePcap({ ...noIp, records: [] }, false))
+  expect(empty.undecodable).toMatch(/holds no packets/)
+  expect((await fact(writePcap(eth(), false))).undecodable).toBeUndefined()
 })
 
 test('a truncated capture keeps what came before and says where it was cut', async () => {

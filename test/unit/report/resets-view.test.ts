@@ -33,7 +33,7 @@ describe('resets view', () => {
     const text = resetsView(facts, 0)
     expect(text).toMatch(/^Connection ends in the capture \(\d+ server endpoints\)$/m)
     expect(text).toMatch(/^  127\.0\.0\.1:9002: abort 2$/m)
-    expect(text).toMatch(/^  127\.0\.0\.1:9007: half-closed 2, partial 1$/m)
+    expect(text).toMatch(/^  127\.0\.0\.1:9007: half-closed 3$/m)
     // graceful-only servers are a count line and no row
     expect(text).toMatch(/^  127\.0\.0\.1:9001: graceful 3$/m)
     expect(text).not.toMatch(/^127\.0\.0\.1:9001 /m)
@@ -41,5 +41,7 @@ describe('resets view', () => {
     expect(text.match(/^Server +Client +End +By +Unanswered +When \(UTC\) +Packets$/gm)).toHaveLength(1)
     expect(text).toMatch(/^127\.0\.0\.1:9002 +127\.0\.0\.1:\d+ +abort +server +yes +\d\d:\d\d:\d\d\.\d{3} +6$/m)
     expect(text).toMatch(/ timeout +[\d:.]+ \(\d SYNs\) +\d+$/m)
+    // the connection older than the capture: its end is known, and the row says it began before the capture
+    expect(text).toMatch(/^127\.0\.0\.1:9007 +127\.0\.0\.1:\d+ +half-closed \(midstream\) +server /m)
   })
 })
