@@ -7,20 +7,14 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 
 import { Unavailable } from '../model/errors.js'
+import { vendored } from './vendor.js'
 
 type Execa = typeof import('execa')
 let loaded: Promise<Execa> | undefined
 
-/**
- * execa, imported on the first command: dist/vendor/execa.js is the package bundled by esbuild at build time
- * (scripts/vendor.mjs; ~30 ms to import instead of 130–200 ms); where no build ran (ts-jest) the package itself.
- */
+/** execa, imported on the first command, as bundled at build time (src/probes/vendor.ts). */
 function execaModule(): Promise<Execa> {
-  loaded ??= (import(new URL('../vendor/execa.js', import.meta.url).href) as Promise<Execa>).catch((err: { code?: string }) => {
-    // node says ERR_MODULE_NOT_FOUND, jest's resolver MODULE_NOT_FOUND; anything else is a broken bundle
-    if (err?.code !== 'ERR_MODULE_NOT_FOUND' && err?.code !== 'MODULE_NOT_FOUND') throw err
-    return import('execa')
-  })
+  loaded ??= vendored<Execa>('execa.js', () => import('execa'))
   return loaded
 }
 

@@ -1,7 +1,7 @@
 // The host netdoc runs on, as systeminformation sees it: distribution, virtualization, and whether netdoc itself
 // runs inside a container. systeminformation reads the host's files in-process (and cannot see into another
-// network namespace), so this is host identity only, never a per-namespace fact. Imported lazily: it costs
-// ~60 ms to import and ~80 ms to ask. Raw JSON, parsed by src/parsers/host-identity.ts.
+// network namespace), so this is host identity only, never a per-namespace fact. Imported lazily: ~30 ms
+// to import, ~40 ms of CPU to ask (docs/performance.md). Raw JSON, parsed by src/parsers/host-identity.ts.
 import { readFile } from 'node:fs/promises'
 
 /** A container runtime's mark inside its containers, checked by systeminformation's own docker test too. */
