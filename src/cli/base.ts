@@ -4,9 +4,9 @@ import { Command, Errors } from '@oclif/core'
 
 import type { Session } from '../engine/session.js'
 import { UsageError } from '../model/errors.js'
-import type { FactId } from '../model/facts.js'
 import type { Report } from '../model/report.js'
 import { render, type Format } from '../report/index.js'
+import { TOPIC_VIEWS, type TopicView, type ViewTopic } from '../report/views/index.js'
 import { wantColor } from '../report/style.js'
 import { messageOf } from './errors.js'
 import { commonFlags } from './flags.js'
@@ -33,16 +33,33 @@ function statusLine(): { show?: (text: string) => void; done: () => void } {
 
 /** Usage errors and oclif's flag errors: one clear line on stderr, exit 2, never JSON on stdout. */
 export abstract class BaseCommand extends Command {
+  /** set once the report went to -o/--output: --json then prints nothing on stdout either */
+  private wroteFile = false
+
   /**
-   * Writes the report in --format (oclif prints it itself for --json). The topic's view, when there is one, is
-   * drawn above the findings in the table format only.
+   * Writes the report in --format, to stdout or atomically to -o/--output FILE (oclif prints it itself for --json
+   * without -o). Topic views, when the command has them, are drawn above the findings in the table format and as
+   * sections of the HTML page.
    */
-  protected async output(report: Report, flags: Record<string, any>, view?: (color: boolean) => Promise<string | undefined>): Promise<void> {
-    if (this.jsonEnabled()) return
-    const format = flags.format as Format
-    const color = format === 'table' && flags.color !== false && wantColor(false)
-    const drawn = format === 'table' && view ? await view(color) : undefined
-    process.stdout.write(await render(format, report, { color, verbose: flags.verbose, view: drawn }))
+  protected async output(report: Report, flags: Record<string, any>, views?: (format: Format) => Promise<TopicView[]>): Promise<void> {
+    const toFile: string | undefined = flags.output
+    if (this.jsonEnabled() && !toFile) return
+    const format: Format = this.jsonEnabled() ? 'json' : flags.format
+    const color = format === 'table' && !toFile && flags.color !== false && wantColor(false)
+    const drawn = (format === 'table' || format === 'html') && views ? await views(format) : []
+    const text = await render(format, report, { color, verbose: flags.verbose, view: drawn.map((v) => v.text).join('\n') || undefined, views: drawn })
+    if (!toFile) {
+      process.stdout.write(text)
+      return
+    }
+    const { writeFileAtomically } = await import('./output-file.js')
+    writeFileAtomically(toFile, text)
+    this.wroteFile = true
+  }
+
+  /** --json with -o FILE: the JSON went to the file, stdout stays empty. */
+  protected logJson(json: unknown): void {
+    if (!this.wroteFile) super.logJson(json)
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
@@ -60,26 +77,37 @@ export abstract class NetdocCommand extends BaseCommand {
 
   /** the topic (or topics and check ids) this command shows; undefined for `check` (every topic, or those named as arguments) */
   protected topic?: string | string[]
-  /** facts and sysctls the view shows beyond those of the checks */
-  protected viewFacts: FactId[] = []
-  protected viewSysctls: string[] = []
+  /** the topic whose view this command draws above its findings (TOPIC_VIEWS) */
+  protected viewTopic?: ViewTopic
 
-  /** the human view of this topic, drawn above the findings; pure, from the session's facts */
-  protected async view(_session: Session, _color: boolean): Promise<string | undefined> {
-    return undefined
+  /** the views this run draws for --format (each adds the facts and sysctls it shows to the session's reads) */
+  protected viewTopics(_format: Format, _topics: string[]): ViewTopic[] {
+    return this.viewTopic ? [this.viewTopic] : []
+  }
+
+  /** the human views of this run, drawn from the session's facts (pure); only those of topics that ran */
+  protected async views(session: Session, topics: ViewTopic[]): Promise<TopicView[]> {
+    const ran = new Set(session.report.findings.map((f) => f.check.split('.')[0]))
+    const views: TopicView[] = []
+    for (const topic of topics.filter((t) => t === this.viewTopic || ran.has(t))) views.push({ topic, text: await TOPIC_VIEWS[topic].draw(session.run) })
+    return views
   }
 
   protected async runReport(parsed: Parsed): Promise<Report> {
     const { flags } = parsed
+    // a directory that is missing or not writable is said before the window runs, not after
+    if (flags.output) (await import('./output-file.js')).checkOutputPath(flags.output)
+    const topics = this.topic ? [this.topic].flat() : parsed.topics
+    const viewTopics = this.viewTopics(this.jsonEnabled() ? 'json' : flags.format, topics)
     const wait = statusLine()
     const progress = statusLine()
     // Imported here, not at the top: `netdoc checks` shares this base and runs no checks.
     const { runSession } = await import('../engine/session.js')
     const session = await runSession({
       flags,
-      topics: this.topic ? [this.topic].flat() : parsed.topics,
+      topics,
       version: this.config.version,
-      view: { facts: this.viewFacts, sysctls: this.viewSysctls },
+      view: { facts: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].facts))], sysctls: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].sysctls))] },
       onWait: wait.show && ((left) => wait.show!(`sampling the window… ${left} s `)),
       onProgress: progress.show,
     }).finally(() => {
@@ -87,7 +115,7 @@ export abstract class NetdocCommand extends BaseCommand {
       wait.done()
     })
     process.exitCode = session.exitCode
-    await this.output(session.report, flags, (color) => this.view(session, color))
+    await this.output(session.report, flags, () => this.views(session, viewTopics))
     return session.report
   }
 }

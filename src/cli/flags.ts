@@ -16,6 +16,7 @@ const seconds = (name: string, min = 0) =>
 
 export const commonFlags = {
   format: Flags.option({ options: FORMATS, description: 'output format (--json is --format json)', default: 'table' })(),
+  output: Flags.string({ char: 'o', description: 'write the report to this file instead of stdout (atomically: a temporary file beside it, then rename)' }),
   interval: seconds('interval')({ description: 'sampling window: counters are read twice and judged on their change; 0 = since-boot totals only', default: 2 }),
   'fail-on': Flags.option({ options: ['critical', 'warning', 'info', 'never'] as const, description: 'the lowest severity that makes the exit code 1', default: 'critical' })(),
   from: Flags.string({ description: 'analyse a snapshot directory (made by `netdoc snapshot`) instead of this host', exclusive: ['netns', 'pid', 'container'] }),

@@ -2,6 +2,8 @@ import { Args } from '@oclif/core'
 
 import { NetdocCommand } from '../cli/base.js'
 import type { Report } from '../model/report.js'
+import type { Format } from '../report/index.js'
+import { VIEW_TOPICS, type ViewTopic } from '../report/views/index.js'
 
 export default class Check extends NetdocCommand {
   static summary = 'Run every check (or those of the given topics): the CI health gate'
@@ -13,5 +15,12 @@ export default class Check extends NetdocCommand {
   async run(): Promise<Report> {
     const { flags, argv } = await this.parse(Check)
     return this.runReport({ flags, topics: argv as string[] })
+  }
+
+  /** The HTML page shows the view of every topic it ran; the terminal stays one screen, with none. */
+  protected viewTopics(format: Format, topics: string[]): ViewTopic[] {
+    if (format !== 'html') return []
+    const named = new Set(topics.map((t) => t.split('.')[0]))
+    return VIEW_TOPICS.filter((t) => named.size === 0 || named.has(t))
   }
 }

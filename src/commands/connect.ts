@@ -15,6 +15,7 @@ export default class Connect extends BaseCommand {
   static flags = {
     timeout: Flags.string({ description: 'seconds to wait for the connection (name lookup included)', default: '5' }),
     format: commonFlags.format,
+    output: commonFlags.output,
     color: commonFlags.color,
   }
   static examples = ['<%= config.bin %> connect 127.0.0.1:8080', '<%= config.bin %> connect db.internal:5432 --timeout 2 --json', '<%= config.bin %> connect [::1]:443']

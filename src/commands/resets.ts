@@ -1,5 +1,4 @@
 import { NetdocCommand } from '../cli/base.js'
-import type { Session } from '../engine/session.js'
 import type { Report } from '../model/report.js'
 
 export default class Resets extends NetdocCommand {
@@ -11,15 +10,10 @@ export default class Resets extends NetdocCommand {
     '<%= config.bin %> resets --capture any --duration 30 --filter "tcp port 8080"',
   ]
   protected topic = 'resets'
-  protected viewFacts = ['counters' as const]
+  protected viewTopic = 'resets' as const
 
   async run(): Promise<Report> {
     const { flags } = await this.parse(Resets)
     return this.runReport({ flags, topics: [] })
-  }
-
-  protected async view({ run: result }: Session): Promise<string> {
-    const { resetsView } = await import('../report/views/resets.js')
-    return resetsView(result.facts, result.windowSeconds)
   }
 }

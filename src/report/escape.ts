@@ -63,3 +63,30 @@ export function mdCode(s: string): string {
   const ticks = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1)
   return `${ticks}${ticks.length > 1 ? ' ' : ''}${text}${ticks.length > 1 ? ' ' : ''}${ticks}`
 }
+
+/**
+ * HTML text or a quoted attribute value: control characters shown as `\xNN` (as in the terminal; newlines kept,
+ * a `<pre>` shows them), then the five characters that could open markup or close an attribute.
+ */
+export function htmlText(s: string): string {
+  return visibleLines(s).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
+}
+
+/**
+ * JSON to embed in `<script type="application/json">`: `<` as \u003c so no string (a process name such as
+ * `</script><script>...`) can end the element or open a comment; `>` and `&` too, and U+2028/2029, which old
+ * parsers took for line ends. JSON.parse reads it back unchanged.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('>', '\\u003e')
+    .replaceAll('&', '\\u0026')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029')
+}
+
+/** Inline script or style source (a library we inline): an end tag in its text would close the element early. */
+export function inlineSource(code: string, tag: 'script' | 'style'): string {
+  return code.replace(new RegExp(`</(${tag})`, 'gi'), `<\\/$1`)
+}

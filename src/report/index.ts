@@ -1,6 +1,7 @@
 // Output formats: one module each, chosen by --format. Each renders a whole report to a string.
 import type { Report } from '../model/report.js'
 import type { Style } from './style.js'
+import type { TopicView } from './views/index.js'
 
 export const FORMATS = [
   'table',
@@ -8,13 +9,16 @@ export const FORMATS = [
   'junit',
   'openmetrics',
   'markdown',
+  'html',
 ] as const
 export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions extends Style {
   verbose?: boolean
-  /** the human view of a topic command, drawn above the findings (table format only) */
+  /** the human view of a topic command, drawn above the findings (table format; a section of the HTML page) */
   view?: string
+  /** the same views by topic, each a section of the HTML page */
+  views?: TopicView[]
 }
 
 export async function render(format: Format, report: Report, opts: RenderOptions): Promise<string> {
@@ -32,5 +36,9 @@ export async function render(format: Format, report: Report, opts: RenderOptions
       return (await import('./openmetrics.js')).renderOpenMetrics(report)
     case 'markdown':
       return (await import('./markdown.js')).renderMarkdown(report)
+    case 'html': {
+      const [{ renderHtml }, { loadHtmlAssets }] = await Promise.all([import('./html.js'), import('./html-assets.js')])
+      return renderHtml(report, { assets: loadHtmlAssets(), views: opts.views })
+    }
   }
 }

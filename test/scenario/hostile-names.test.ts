@@ -17,6 +17,7 @@ const NAMES = [
   'new\nline', // ss breaks its line inside the quotes
   'x)y",pid=2', // ss cuts a name at its first )
   '<b>&amp;', // markup
+  '</script><svg>', // ends the HTML report's data script, if it could
 ]
 const BASE = 8200
 
@@ -97,6 +98,34 @@ describeRoot('hostile process names', () => {
     const line = stdout.split('\n').find((l) => l.startsWith('netdoc_finding{') && l.includes(`local="127.0.0.1:${BASE + 1}"`))!
     expect(line).toContain('process="a\\",pid=1,fd=3"')
     expect(stdout.split('\n').filter((l) => l.startsWith('netdoc_finding{') && l.includes('accept-queue-fill'))).toHaveLength(NAMES.length)
+  })
+})
+
+describeRoot('hostile process names in the HTML report', () => {
+  let ns: TestNetns
+  beforeAll(async () => {
+    ns = await TestNetns.create('htmlnames')
+    for (const [i, name] of NAMES.entries()) {
+      await ns.node('stuck-listener.cjs', ['127.0.0.1', BASE + i, 1, 60, Buffer.from(name).toString('hex')])
+      await ns.node('connect-burst.cjs', ['127.0.0.1', BASE + i, 6, 10, 60000], { waitReady: false })
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }, 60000)
+  afterAll(async () => ns?.cleanup())
+
+  test('html: no markup or control byte from a name, the data script not closed, the names read back exactly', async () => {
+    const args = ['queues', '--netns', ns.name, '--interval', '0', '--only', 'queues.accept-queue-fill']
+    const [{ stdout }, { report }] = await Promise.all([runCli([...args, '--format', 'html']), runJson(args)])
+    expect(stdout).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/)
+    expect(stdout).not.toContain('<svg>')
+    expect(stdout).not.toContain('<b>&amp;')
+    // the data, uPlot and the page's own script: a name opened or closed none
+    expect(stdout.match(/<script/g)).toHaveLength(3)
+    expect(stdout.match(/<\/script>/g)).toHaveLength(3)
+    const data = JSON.parse(stdout.match(/<script type="application\/json" id="netdoc-data">([^<]*)<\/script>/)![1])
+    const names = (r: any) => findingsOf(r, 'queues.accept-queue-fill').map((f: any) => `${f.subject.pid} ${f.subject.process}`).sort()
+    expect(names(data.report)).toEqual(names(report))
+    expect(names(report).some((n: string) => n.endsWith(' </script><svg>'))).toBe(true)
   })
 })
 

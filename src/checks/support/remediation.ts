@@ -138,7 +138,8 @@ function namespacePersistence(where: Where, settings: readonly Setting[]): strin
   const start = 'A new network namespace starts from kernel defaults and /etc/sysctl.d never reaches it:'
   if (where.kind === 'netns') {
     const ns = shellWord(where.name)
-    return `${start} set ${names(settings)} where ${where.name} is created (\`ip netns exec ${ns} sysctl -w ${pairs.join(' ')}\` after \`ip netns add ${ns}\`).`
+    // the command itself is in the finding's commands: say only where it belongs
+    return `${start} to keep it, run the sysctl command below in whatever creates ${where.name}, right after \`ip netns add ${ns}\`.`
   }
   const runtime = where.kind === 'container' ? where.runtime : 'docker'
   return `${start} set ${names(settings)} in the container's definition (\`${runtime} run ${pairs.map((p) => `--sysctl ${p}`).join(' ')}\`, ${k8s}).`

@@ -76,7 +76,7 @@ describe('sysctl changes and persistence', () => {
   test('in a named netns: set inside it, and say that /etc/sysctl.d never reaches it instead of printing it', () => {
     const fix = sysctlFix(NETNS, [['net.ipv4.tcp_keepalive_time', 60]])
     expect(fix.commands).toEqual(['ip netns exec blue sysctl -w net.ipv4.tcp_keepalive_time=60'])
-    expect(fix.text).toMatch(/\/etc\/sysctl\.d never reaches it: set net\.ipv4\.tcp_keepalive_time where blue is created \(`ip netns exec blue sysctl -w net\.ipv4\.tcp_keepalive_time=60` after `ip netns add blue`\)/)
+    expect(fix.text).toMatch(/\/etc\/sysctl\.d never reaches it: to keep it, run the sysctl command below in whatever creates blue, right after `ip netns add blue`/)
   })
 
   test("in a process's namespace (a container): nsenter, the runtime's setting, and Kubernetes' unsafe ones named", () => {

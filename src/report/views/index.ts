@@ -1,0 +1,56 @@
+// The topic views, one entry per topic command: the facts and sysctls a view shows beyond its checks', and how it is drawn
+// (pure, from the run's facts; the view module itself is imported only when drawn). A topic command draws its
+// own; `check --format html` draws every topic's it ran, as sections of the page.
+import type { CheckOptions, Facts } from '../../model/check.js'
+import type { FactId } from '../../model/facts.js'
+
+/** What a view is drawn from: the run's facts, options and window. */
+export interface ViewInput {
+  facts: Facts
+  options: CheckOptions
+  windowSeconds: number
+}
+
+export interface TopicView {
+  topic: string
+  text: string
+}
+
+/** A view: the facts and sysctls it shows beyond those its topic's checks declare, and how it is drawn. */
+export interface ViewEntry {
+  facts: FactId[]
+  sysctls: string[]
+  draw: (run: ViewInput) => Promise<string>
+}
+
+export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets', ViewEntry> = {
+  queues: {
+    facts: ['listeners', 'sysctls'],
+    sysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
+    draw: async (r) => (await import('./queues.js')).queuesView(r.facts),
+  },
+  timewait: { facts: ['census', 'sysctls'], sysctls: [], draw: async (r) => (await import('./timewait.js')).timewaitView(r.facts) },
+  ports: {
+    facts: ['census', 'sysctls', 'descriptors'],
+    sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps'],
+    draw: async (r) => (await import('./ports.js')).portsView(r.facts),
+  },
+  keepalive: {
+    facts: ['sysctls', 'keepaliveSockets'],
+    sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
+    draw: async (r) => (await import('./keepalive.js')).keepaliveView(r.facts),
+  },
+  buffers: {
+    facts: ['sysctls', 'interfaces', 'softnet', 'tcpInfo', 'counters'],
+    sysctls: [
+      'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem', 'net.ipv4.tcp_mem', 'net.core.rmem_default', 'net.core.rmem_max', 'net.core.wmem_default', 'net.core.wmem_max',
+      'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.netdev_max_backlog',
+      'net.core.netdev_budget', 'net.core.netdev_budget_usecs',
+    ],
+    draw: async (r) => (await import('./buffers.js')).buffersView(r.facts, r.options, r.windowSeconds),
+  },
+  resets: { facts: ['counters'], sysctls: [], draw: async (r) => (await import('./resets.js')).resetsView(r.facts, r.windowSeconds) },
+}
+
+export type ViewTopic = keyof typeof TOPIC_VIEWS
+export const VIEW_TOPICS = Object.keys(TOPIC_VIEWS) as ViewTopic[]
