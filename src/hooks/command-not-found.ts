@@ -29,7 +29,12 @@ export function closestCommand(id: string, ids: string[]): string | undefined {
 const hook: Hook.CommandNotFound = async function (opts) {
   if (process.stdin.isTTY && process.stderr.isTTY) {
     const { default: prompt } = await import('@oclif/plugin-not-found')
-    return prompt.call(this, opts)
+    // its "no" ends in exit 127; netdoc's could-not-do-it is exit 2 (CONTRACT.md)
+    const exit2 = (message: string | Error) => {
+      process.stderr.write(`${opts.config.bin}: ${message instanceof Error ? message.message : message}\n`)
+      return this.exit(2)
+    }
+    return prompt.call({ ...this, error: exit2 }, opts)
   }
   const visible = opts.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases])
   const typed = opts.id.replaceAll(':', ' ')

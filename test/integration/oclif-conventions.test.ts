@@ -5,7 +5,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import { spawn } from 'node:child_process'
+
 import { ROOT, runCli } from '../helpers/netns.js'
+import { testWith } from '../helpers/requires.js'
 
 function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -41,6 +44,29 @@ describe('a mistyped command (@oclif/plugin-not-found)', () => {
     expect(r.stderr).not.toMatch(/did you mean/)
   })
 })
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `input` into it; bounded by a timeout. */
+function onTerminal(args: string[], input: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const command = [process.execPath, join(ROOT, 'bin', 'run.js'), ...args].map((w) => `'${w}'`).join(' ')
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.stdin.write(input)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+testWith({ tools: ['script'] }, 'at a terminal plugin-not-found asks "Did you mean check?"; answering no is exit 2', async () => {
+  const r = await onTerminal(['chek'], 'n\n')
+  expect(r.output).toMatch(/Did you mean .*check/)
+  expect(r.code).toBe(2)
+}, 40_000)
 
 describe('shell completion (@oclif/plugin-autocomplete)', () => {
   let cache: string
