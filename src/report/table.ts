@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk'
 
 import type { Finding, Subject } from '../model/finding.js'
 import type { Report } from '../model/report.js'
+import { identityLabels, namespaceLabel } from './target.js'
 import { visible } from './escape.js'
 import { screenWidth, wrap } from './layout.js'
 import { makeChalk, type Style } from './style.js'
@@ -123,19 +124,4 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
   const baseline = report.gate?.baseline ? ` · ${report.gate.baseline.known} known in the baseline` : ''
   out.push(...wrap(`${counts.join(', ')} · ${visible(where)} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`, width, '', '  '))
   return out.join('\n') + '\n'
-}
-
-/** "container web (docker, pid 812)" for --container; "netns NAME" or "netns pid:PID" otherwise. */
-function namespaceLabel(netns: string): string {
-  const c = /^container:([^:]+):([^:]+):pid:(\d+)$/.exec(netns)
-  return c ? `container ${c[2]} (${c[1]}, pid ${c[3]})` : `netns ${netns}`
-}
-
-/** "Debian GNU/Linux 12 (bookworm)", "KVM", "in docker": what the host netdoc ran on is. */
-function identityLabels(id: Report['target']['identity']): string[] {
-  if (!id) return []
-  const distro = id.distro ? [id.distro, id.release, id.codename && `(${id.codename})`].filter(Boolean).join(' ') : undefined
-  const virtual = id.virtualization && id.virtualization !== 'none' ? id.virtualization : undefined
-  const container = id.container && id.container !== 'none' ? `in ${id.container}` : undefined
-  return [distro, virtual, container].filter((x): x is string => x !== undefined)
 }
