@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base.js'
 import { commonFlags } from '../cli/flags.js'
 import { snapshotSession } from '../engine/session.js'
+import { TOPIC_VIEWS, VIEW_TOPICS } from '../report/views/index.js'
 
 export default class Snapshot extends BaseCommand {
   static summary = 'Save every raw input (files and command outputs, two samples) for offline analysis with --from'
@@ -19,7 +20,9 @@ export default class Snapshot extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Snapshot)
-    const s = await snapshotSession({ dir: flags.output, flags, version: this.config.version })
+    // every view's sysctls too: a topic view replayed from the snapshot shows what it showed live
+    const viewSysctls = [...new Set(VIEW_TOPICS.flatMap((t) => TOPIC_VIEWS[t].sysctls))]
+    const s = await snapshotSession({ dir: flags.output, flags, version: this.config.version, viewSysctls })
     this.log(`snapshot of ${s.description} written to ${flags.output} (${s.samples} samples, window ${s.run.windowSeconds.toFixed(1)} s); analyse it with: netdoc check --from ${flags.output}`)
   }
 }

@@ -19,7 +19,18 @@ export interface ListenerWindow {
   peakRecvQ: number
 }
 
-const key = (l: Listener) => `${l.local}|${l.processes[0]?.pid ?? ''}`
+// One socket across the samples: its address and first holder's pid and fd (SO_REUSEPORT members share the
+// address, and one process may hold several members); without ss -p, its place among the rows of that address.
+function keyer(): (l: Listener) => string {
+  const seen = new Map<string, number>()
+  return (l) => {
+    const p = l.processes[0]
+    if (p) return `${l.local}|${p.pid}|${p.fd ?? ''}`
+    const n = seen.get(l.local) ?? 0
+    seen.set(l.local, n + 1)
+    return `${l.local}|#${n}`
+  }
+}
 
 /** Every listener across the window, computed once per run (do not sort the array in place: copy it). */
 export function joinListeners(facts: Facts): readonly ListenerWindow[] {
@@ -30,9 +41,11 @@ function joinListenersOf(facts: Facts): ListenerWindow[] {
   const start = facts.first('listeners')
   const end = facts.get('listeners')
   const byKey = new Map<string, ListenerWindow>()
+  const keys = { start: keyer(), end: keyer() }
   const visit = (l: Listener, which: 'start' | 'end') => {
-    let w = byKey.get(key(l))
-    if (!w) byKey.set(key(l), (w = { local: l.local, last: l, full: false, peakFill: 0, peakRecvQ: 0 }))
+    const k = keys[which](l)
+    let w = byKey.get(k)
+    if (!w) byKey.set(k, (w = { local: l.local, last: l, full: false, peakFill: 0, peakRecvQ: 0 }))
     w[which] = l
     w.last = which === 'end' || !w.end ? l : w.end
     if (l.sendQ !== undefined && l.recvQ > l.sendQ) w.full = true

@@ -185,7 +185,7 @@ export async function connectSession(input: { host: string; port: number; timeou
  * `netdoc snapshot -o DIR`: every check's facts recorded (so any later `--from` run finds what it needs), the
  * manifest, and the report of the very inputs recorded (`check --from DIR` must reproduce it).
  */
-export async function snapshotSession(input: { dir: string; flags: RunFlags; version: string; cwd?: string }): Promise<Session & { description: string; samples: number }> {
+export async function snapshotSession(input: { dir: string; flags: RunFlags; version: string; cwd?: string; viewSysctls?: string[] }): Promise<Session & { description: string; samples: number }> {
   const { dir, flags } = input
   // The configuration's expected sysctls are read (and so recorded) too.
   const { config, label } = await resolveConfig(flags.config, input.cwd ?? process.cwd(), await catalogue())
@@ -197,7 +197,8 @@ export async function snapshotSession(input: { dir: string; flags: RunFlags; ver
   out.prepare()
   const inner = await resolveSource(flags, inspected)
   const checks = await loadAllChecks()
-  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options })
+  // every view's sysctls as well: a topic view replayed from the snapshot shows what it showed live
+  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: input.viewSysctls })
   const samples = run.windowSeconds > 0 ? 2 : 1
   const manifest: SnapshotManifest = {
     format: 'netdoc-snapshot',

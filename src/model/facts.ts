@@ -74,6 +74,8 @@ export interface NetInterface {
   name: string
   /** link speed in Mbit/s; undefined when unknown (virtual links print -1 or refuse the read) */
   speedMbps?: number
+  /** /sys/class/net/IFACE/mtu in bytes; undefined when unreadable */
+  mtu?: number
   /** rx_packets, rx_dropped, rx_fifo_errors, rx_missed_errors, ...; a counter not readable is absent */
   stats: Record<string, number>
 }
@@ -94,8 +96,14 @@ export interface TcpSocketNote {
   /** skmem rb: the receive buffer limit (sk_rcvbuf) */
   rcvbuf?: number
   bytesReceived?: number
+  bytesSent?: number
   /** ss -i lastrcv: ms since data was last received */
   lastRcvMs?: number
+  /** ss -i lastsnd: ms since data was last sent */
+  lastSndMs?: number
+  congestion?: string
+  pmtu?: number
+  segsOut?: number
 }
 
 /** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
@@ -111,6 +119,44 @@ export interface TcpInfo {
   topRetrans: TcpSocketNote[]
   /** busy sockets with a receive buffer below tcp_rmem default, candidates for a fixed SO_RCVBUF (bounded) */
   smallRcvbuf: TcpSocketNote[]
+  /** established sockets per congestion control, with one example each (ss prints the algorithm per socket) */
+  byCongestion?: Record<string, { sockets: number; example: TcpSocketNote }>
+  /** loss and RTT per destination, loopback included (bounded: see destinationsUngrouped) */
+  destinations?: TcpDestination[]
+  /** sockets not grouped because the destination table was full */
+  destinationsUngrouped?: number
+  /** sockets per path MTU (ss pmtu:), with one example each; few distinct values on any host */
+  byPmtu?: Record<string, { sockets: number; example: TcpSocketNote }>
+  /** sockets idle in sending for a second or more (ss lastsnd), the most bytes sent first (bounded) */
+  idleSenders?: TcpSocketNote[]
+}
+
+/** Established sockets toward one destination: client side the remote endpoint, server side one client address
+ * of one local listening endpoint. Sums over the sockets' lives (ss -i counts since each connection began). */
+export interface TcpDestination {
+  side: 'client' | 'server'
+  /** server side: the local listening endpoint */
+  local?: string
+  /** client side: the remote address:port; server side: the client address */
+  remote: string
+  sockets: number
+  /** segs_out: segments sent, retransmissions included */
+  segsOut: number
+  /** retrans:x/y total y */
+  retrans: number
+  /** lost: segments marked lost now */
+  lost: number
+  bytesSent: number
+  bytesRetrans: number
+  /** sockets with an RTT, their sum and the largest RTT and variance (ms) */
+  rttSockets: number
+  rttSumMs: number
+  rttMaxMs: number
+  rttVarMaxMs: number
+  /** the lowest delivery rate seen (bit/s) */
+  deliveryRateMinBps?: number
+  /** the socket with the most retransmits */
+  worst?: TcpSocketNote
 }
 
 /** Sockets of one state family counted per group; keys are ss state names (ESTAB, TIME-WAIT, CLOSE-WAIT, ...). */
@@ -219,6 +265,44 @@ export interface EstablishedKeepalive {
   groups: KeepaliveGroup[]
 }
 
+/**
+ * A process holding a listening socket (one holder of ss users:((...))), with what /proc says of it and of that
+ * descriptor. Fields that could not be read are undefined (the process exited, or no permission).
+ */
+export interface ListenerHolder {
+  pid: number
+  fd: number
+  /** comm from /proc/PID/stat: the executable's name (at most 15 bytes), as ss prints it */
+  name?: string
+  ppid?: number
+  /** seconds since the process started (/proc/PID/stat starttime against /proc/uptime) */
+  ageSeconds?: number
+  /** the descriptor is close-on-exec (O_CLOEXEC, 02000000 in /proc/PID/fdinfo/FD flags) */
+  cloexec?: boolean
+  /** its children (/proc/PID/task/PID/children: those forked by its main thread) */
+  children?: number[]
+  /** why some of the above is missing */
+  unreadable?: string
+}
+
+/** Per-CPU statistics of a kernel table (/proc/net/stat/*, `conntrack -S`): one record of counters per CPU. */
+export interface PerCpuStats {
+  /** where they were read: /proc/net/stat/nf_conntrack, `conntrack -S`, /proc/net/stat/arp_cache */
+  source: string
+  cpus: Array<Record<string, number>>
+  /** the table's entries: a global column, repeated on every CPU row (procfs only) */
+  entries?: number
+}
+
+/** The neighbour tables (ARP for IPv4, NDP for IPv6) as /proc/net/stat shows them; an absent table is missing. */
+export interface NeighbourStats {
+  arp?: PerCpuStats
+  ndisc?: PerCpuStats
+}
+
+/** Lines of the kernel log (dmesg) that name a table overflowing, counted by kind, with the last one seen. */
+export type KernelLog = Record<'conntrackFull' | 'neighbourOverflow', { count: number; last?: string }>
+
 export interface FactTypes {
   host: HostInfo
   counters: Counters
@@ -232,6 +316,10 @@ export interface FactTypes {
   descriptors: ProcessDescriptors[]
   capture: CaptureFact
   keepaliveSockets: EstablishedKeepalive
+  listenerHolders: ListenerHolder[]
+  conntrackStats: PerCpuStats
+  neighbourStats: NeighbourStats
+  kernelLog: KernelLog
 }
 
 export type FactId = keyof FactTypes

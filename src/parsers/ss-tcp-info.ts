@@ -13,6 +13,36 @@ export interface TcpInfoFields {
   bytesSent?: number
   lastRcvMs?: number
   rcvSpace?: number
+  /** the socket's congestion control (the bare word before wscale: "cubic", "bbr"), when ss prints it */
+  congestion?: string
+  /** lost:N segments currently marked lost (tcpi_lost) */
+  lost?: number
+  bytesRetrans?: number
+  /** segs_out counts every segment sent, retransmissions included (tcpi_segs_out) */
+  segsOut?: number
+  dataSegsOut?: number
+  /** delivery_rate in bits per second */
+  deliveryRateBps?: number
+  /** the path MTU the socket uses (tcpi_pmtu) */
+  pmtu?: number
+  lastSndMs?: number
+}
+
+// Bare words ss prints among the fields that are flags, not the congestion control's name (misc/ss.c).
+const FLAG_WORDS = new Set(['ts', 'sack', 'ecn', 'ecnseen', 'fastopen', 'app_limited', 'orphaned'])
+
+/** The congestion control's name: the last bare word before "wscale:"/"rto:" that is not a flag. */
+function congestionName(extra: string): string | undefined {
+  let end = extra.indexOf(' wscale:')
+  if (end < 0) end = extra.indexOf(' rto:')
+  if (end < 0) return undefined
+  const words = extra.slice(0, end).split(' ')
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]
+    if (w.includes(':') || w.includes('(')) break // the key:value fields and skmem:(...) come before the words
+    if (w !== '' && !FLAG_WORDS.has(w) && /^[a-z][a-z0-9_]*$/.test(w)) return w
+  }
+  return undefined
 }
 
 /** The value of a " key:value" token, or undefined. ss separates tokens by one space; the key must start a token
@@ -27,6 +57,29 @@ function token(extra: string, key: string): string | undefined {
 }
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v))
+
+type NumberField = Exclude<keyof TcpInfoFields, 'congestion'>
+const NUMBER_FIELDS: Array<[NumberField, string]> = [
+  ['bytesReceived', 'bytes_received:'],
+  ['bytesSent', 'bytes_sent:'],
+  ['bytesRetrans', 'bytes_retrans:'],
+  ['segsOut', 'segs_out:'],
+  ['dataSegsOut', 'data_segs_out:'],
+  ['lost', 'lost:'],
+  ['pmtu', 'pmtu:'],
+  ['lastRcvMs', 'lastrcv:'],
+  ['lastSndMs', 'lastsnd:'],
+  ['rcvSpace', 'rcv_space:'],
+]
+
+/** "7898181816bps", "12.5Mbps" (older ss scaled the rates) → bits per second */
+function parseRate(v: string): number | undefined {
+  const m = /^([0-9.]+)([KMG]?)bps$/.exec(v)
+  if (!m) return undefined
+  const scale = { '': 1, K: 1e3, M: 1e6, G: 1e9 }[m[2] as '' | 'K' | 'M' | 'G']
+  const n = Number(m[1]) * scale
+  return Number.isFinite(n) ? n : undefined
+}
 
 export function parseTcpInfo(extra: string): TcpInfoFields {
   const out: TcpInfoFields = {}
@@ -43,11 +96,18 @@ export function parseTcpInfo(extra: string): TcpInfoFields {
     out.retransNow = Number(r < 0 ? retrans : retrans.slice(0, r))
     if (r >= 0) out.retransTotal = Number(retrans.slice(r + 1))
   }
-  const fields: Array<[keyof TcpInfoFields, string]> = [['bytesReceived', 'bytes_received:'], ['bytesSent', 'bytes_sent:'], ['lastRcvMs', 'lastrcv:'], ['rcvSpace', 'rcv_space:']]
-  for (const [name, key] of fields) {
+  for (const [name, key] of NUMBER_FIELDS) {
     const v = num(token(extra, key))
-    if (v !== undefined) out[name] = v
+    if (v !== undefined && Number.isFinite(v)) out[name] = v
   }
+  // "delivery_rate 7898181816bps": a space, not a colon (ss prints the rates that way)
+  const rate = token(extra, 'delivery_rate ')
+  if (rate !== undefined) {
+    const bps = parseRate(rate)
+    if (bps !== undefined) out.deliveryRateBps = bps
+  }
+  const cc = congestionName(extra)
+  if (cc !== undefined) out.congestion = cc
   return out
 }
 

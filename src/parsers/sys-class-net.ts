@@ -8,6 +8,15 @@ export const RX_STAT_FILES = ['rx_packets', 'rx_dropped', 'rx_fifo_errors', 'rx_
 
 export const statisticsPath = (iface: string, stat: string): string => `/sys/class/net/${iface}/statistics/${stat}`
 export const speedPath = (iface: string): string => `/sys/class/net/${iface}/speed`
+export const mtuPath = (iface: string): string => `/sys/class/net/${iface}/mtu`
+
+/** The interface MTU in bytes (one decimal number). */
+export function parseSysNetMtu(text: string, path: string): number {
+  const t = text.trim()
+  const n = Number(t)
+  if (!/^\d+$/.test(t) || !Number.isFinite(n) || n === 0) throw new ParseError(path, `not an MTU in bytes: ${t.slice(0, 40)}`)
+  return n
+}
 
 export function parseSysNetStatistic(text: string, path: string): number {
   const t = text.trim()

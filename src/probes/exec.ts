@@ -24,6 +24,7 @@ const INSTALL_HINT: Record<string, string> = {
   ip: 'install iproute2 (apt-get install -y iproute2)',
   nsenter: 'install util-linux (apt-get install -y util-linux)',
   tcpdump: 'install tcpdump (apt-get install -y tcpdump)',
+  conntrack: 'install conntrack-tools (apt-get install -y conntrack)',
   ethtool: 'install ethtool (apt-get install -y ethtool)',
   getent: 'install libc-bin (apt-get install -y libc-bin)',
 }

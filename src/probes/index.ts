@@ -3,12 +3,16 @@
 import type { FactId } from '../model/facts.js'
 import { capture } from './capture.js'
 import { census } from './census.js'
+import { conntrackStats } from './conntrack-stats.js'
 import { counters } from './counters.js'
 import { descriptors } from './descriptors.js'
 import { host } from './host.js'
 import { interfaces } from './interfaces.js'
 import { keepaliveSockets } from './keepalive-sockets.js'
+import { kernelLog } from './kernel-log.js'
+import { listenerHolders } from './listener-holders.js'
 import { listeners } from './listeners.js'
+import { neighbourStats } from './neighbour-stats.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
 import { sysctls } from './sysctls.js'
@@ -21,12 +25,16 @@ export type { CaptureRequest, FactGetter, Probe, ProbeContext } from './probe.js
 export const PROBES: { [K in FactId]: Probe<K> } = {
   capture,
   census,
+  conntrackStats,
   counters,
   descriptors,
   host,
   interfaces,
   keepaliveSockets,
+  kernelLog,
+  listenerHolders,
   listeners,
+  neighbourStats,
   sockstat,
   softnet,
   sysctls,

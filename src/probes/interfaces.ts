@@ -1,7 +1,7 @@
 import type { NetInterface } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import { parseProcNetDev } from '../parsers/proc-net-dev.js'
-import { parseSysNetSpeed, parseSysNetStatistic, RX_STAT_FILES, speedPath, statisticsPath } from '../parsers/sys-class-net.js'
+import { mtuPath, parseSysNetMtu, parseSysNetSpeed, parseSysNetStatistic, RX_STAT_FILES, speedPath, statisticsPath } from '../parsers/sys-class-net.js'
 import type { Probe } from './probe.js'
 
 // The interface list comes from /proc/net/dev (per namespace, one read); the separate rx_dropped,
@@ -9,11 +9,11 @@ import type { Probe } from './probe.js'
 export const interfaces: Probe<'interfaces'> = {
   id: 'interfaces',
   sampled: true,
-  reads: ['/proc/net/dev', '/sys/class/net/IFACE/statistics/rx_*', '/sys/class/net/IFACE/speed'],
+  reads: ['/proc/net/dev', '/sys/class/net/IFACE/statistics/rx_*', '/sys/class/net/IFACE/speed', '/sys/class/net/IFACE/mtu'],
   async collect(source) {
     const dev = parseProcNetDev(await source.text({ file: '/proc/net/dev' }))
     const names = [...dev.keys()]
-    const paths = names.flatMap((n) => [...RX_STAT_FILES.map((s) => statisticsPath(n, s)), speedPath(n)])
+    const paths = names.flatMap((n) => [...RX_STAT_FILES.map((s) => statisticsPath(n, s)), speedPath(n), mtuPath(n)])
     const files = names.length ? await source.textMany(paths) : new Map<string, string | Unavailable>()
     const text = (p: string) => {
       const v = files.get(p)
@@ -36,6 +36,8 @@ export const interfaces: Probe<'interfaces'> = {
       const iface: NetInterface = { name, stats }
       const mbps = speed === undefined ? undefined : parseSysNetSpeed(speed, speedPath(name))
       if (mbps !== undefined) iface.speedMbps = mbps
+      const mtu = text(mtuPath(name))
+      if (mtu !== undefined) iface.mtu = parseSysNetMtu(mtu, mtuPath(name))
       return iface
     })
   },

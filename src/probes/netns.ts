@@ -101,9 +101,10 @@ export class NetnsSource extends LiveSource {
         lines.push(line.slice(path.length + 1))
       }
     } catch (err) {
-      // grep exits 2 when a file was missing and 1 when nothing matched at all; the files it read are still good.
-      // Anything else (grep missing, the namespace not enterable) fails every file.
-      if (!(err instanceof Unavailable) || !/No such file|exit code 1$/.test(err.reason)) {
+      // grep exits 2 when a file was missing or refused the read (EINVAL: the speed of a virtual link) and 1 when
+      // nothing matched at all; the files it read are still good. Anything else (grep missing, the namespace not
+      // enterable) fails every file.
+      if (!(err instanceof Unavailable) || !/No such file|Invalid argument|exit code 1$/.test(err.reason)) {
         for (const p of inNs) out.set(p, err instanceof Unavailable ? err : new Unavailable('error', String(err)))
         return out
       }

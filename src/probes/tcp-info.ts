@@ -1,4 +1,4 @@
-import type { TcpInfo, TcpSocketNote } from '../model/facts.js'
+import type { TcpDestination, TcpInfo, TcpSocketNote } from '../model/facts.js'
 import { isLoopback, splitEndpoint, unmapAddress } from '../parsers/address.js'
 import { parseSkmem, parseSs, type SsSocket } from '../parsers/ss.js'
 import { emptyHistogram, parseTcpInfo, rttBucket, type TcpInfoFields } from '../parsers/ss-tcp-info.js'
@@ -10,6 +10,37 @@ const TOP_RETRANS = 20
 const SMALL_RCVBUF = 100
 /** A socket is "busy" for the SO_RCVBUF inference when it has received this many times its buffer. */
 const BUSY_FACTOR = 64
+const IDLE_SENDERS = 100
+/** A socket is idle for slow start after idle when it has sent nothing for this long (above any RTO floor). */
+const IDLE_MS = 1000
+/** How many destinations the loss table keeps; sockets toward others are counted as ungrouped. */
+const MAX_DESTINATIONS = 4096
+
+/** Adds one socket to its destination's sums. */
+function addToDestination(d: TcpDestination, s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined): void {
+  d.sockets++
+  d.segsOut += info.segsOut ?? 0
+  const retrans = info.retransTotal ?? info.retransNow ?? 0
+  d.retrans += retrans
+  d.lost += info.lost ?? 0
+  d.bytesSent += info.bytesSent ?? 0
+  d.bytesRetrans += info.bytesRetrans ?? 0
+  if (info.rttMs !== undefined) {
+    d.rttSockets++
+    d.rttSumMs += info.rttMs
+    d.rttMaxMs = Math.max(d.rttMaxMs, info.rttMs)
+    d.rttVarMaxMs = Math.max(d.rttVarMaxMs, info.rttVarMs ?? 0)
+  }
+  if (info.deliveryRateBps !== undefined) d.deliveryRateMinBps = Math.min(d.deliveryRateMinBps ?? Infinity, info.deliveryRateBps)
+  if (retrans > 0 && retrans > (d.worst?.retransTotal ?? d.worst?.retransNow ?? 0)) d.worst = note(s, info, rcvbuf)
+}
+
+/** Counts a socket under a key (an algorithm, a path MTU), keeping the first socket as the example. */
+function countBy(table: Record<string, { sockets: number; example: TcpSocketNote }>, key: string, make: () => TcpSocketNote): void {
+  const t = table[key]
+  if (t) t.sockets++
+  else table[key] = { sockets: 1, example: make() }
+}
 
 /** Keeps the `cap` largest items by `score` in a sorted array: memory bounded whatever the socket count. */
 function keepTop<T>(list: T[], make: () => T, score: (t: T) => number, value: number, cap: number): void {
@@ -34,7 +65,12 @@ function note(s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined): Tcp
   if (info.rttMs !== undefined) n.rttMs = info.rttMs
   if (rcvbuf !== undefined) n.rcvbuf = rcvbuf
   if (info.bytesReceived !== undefined) n.bytesReceived = info.bytesReceived
+  if (info.bytesSent !== undefined) n.bytesSent = info.bytesSent
   if (info.lastRcvMs !== undefined) n.lastRcvMs = info.lastRcvMs
+  if (info.lastSndMs !== undefined) n.lastSndMs = info.lastSndMs
+  if (info.congestion !== undefined) n.congestion = info.congestion
+  if (info.pmtu !== undefined) n.pmtu = info.pmtu
+  if (info.segsOut !== undefined) n.segsOut = info.segsOut
   return n
 }
 
@@ -53,12 +89,34 @@ export const tcpInfo: Probe<'tcpInfo'> = {
     } catch {
       rmemDefault = undefined
     }
-    const out: TcpInfo = { sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [] }
+    // Server side is a socket whose local port listens: its destination is the client's address, not its port.
+    let listening = new Set<number>()
+    try {
+      listening = new Set((await get('listeners')).map((l) => l.port))
+    } catch {
+      listening = new Set() // without listeners every socket is grouped by its remote endpoint
+    }
+    const out: TcpInfo = { sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [] }
+    const destinations = new Map<string, TcpDestination>()
     for await (const s of parseSs(source.lines({ cmd: ['ss', '-tnimp', 'state', 'established'] }), 'ESTAB')) {
       out.sockets++
       const info = parseTcpInfo(s.extra)
       const rcvbuf = parseSkmem(s.extra)?.rb
       const peer = unmapAddress(splitEndpoint(s.peer).address)
+      const localPort = splitEndpoint(s.local).port
+      const server = listening.has(localPort)
+      const key = server ? `${s.local} ${peer}` : s.peer
+      let d = destinations.get(key)
+      if (!d && destinations.size < MAX_DESTINATIONS) {
+        d = server
+          ? { side: 'server', local: s.local, remote: peer, sockets: 0, segsOut: 0, retrans: 0, lost: 0, bytesSent: 0, bytesRetrans: 0, rttSockets: 0, rttSumMs: 0, rttMaxMs: 0, rttVarMaxMs: 0 }
+          : { side: 'client', remote: s.peer, sockets: 0, segsOut: 0, retrans: 0, lost: 0, bytesSent: 0, bytesRetrans: 0, rttSockets: 0, rttSumMs: 0, rttMaxMs: 0, rttVarMaxMs: 0 }
+        destinations.set(key, d)
+      }
+      if (d) addToDestination(d, s, info, rcvbuf)
+      else out.destinationsUngrouped!++
+      if (info.congestion !== undefined) countBy(out.byCongestion!, info.congestion, () => note(s, info, rcvbuf))
+      if (info.pmtu !== undefined) countBy(out.byPmtu!, String(info.pmtu), () => note(s, info, rcvbuf))
       if (!isLoopback(peer) && info.rttMs !== undefined) {
         out.remoteSockets++
         const b = rttBucket(info.rttMs)
@@ -70,10 +128,14 @@ export const tcpInfo: Probe<'tcpInfo'> = {
       if ((info.retransTotal ?? info.retransNow ?? 0) > 0) {
         keepTop(out.topRetrans, () => note(s, info, rcvbuf), (n) => n.retransTotal ?? n.retransNow ?? 0, info.retransTotal ?? info.retransNow ?? 0, TOP_RETRANS)
       }
+      if ((info.lastSndMs ?? 0) >= IDLE_MS && (info.bytesSent ?? 0) > 0) {
+        keepTop(out.idleSenders!, () => note(s, info, rcvbuf), (n) => n.bytesSent ?? 0, info.bytesSent ?? 0, IDLE_SENDERS)
+      }
       if (rmemDefault && rcvbuf !== undefined && rcvbuf < rmemDefault && (info.bytesReceived ?? 0) >= BUSY_FACTOR * rcvbuf) {
         keepTop(out.smallRcvbuf, () => note(s, info, rcvbuf), (n) => n.bytesReceived ?? 0, info.bytesReceived ?? 0, SMALL_RCVBUF)
       }
     }
+    out.destinations = [...destinations.values()]
     return out
   },
 }

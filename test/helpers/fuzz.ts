@@ -1,5 +1,8 @@
 // What the fuzz tests (test/unit/fuzz) and the longer bench/fuzz.ts run share: the real inputs they mutate, the
 // mutations, and the properties every parser must keep on any input. Seeded, so a failure replays exactly.
+import { parseConntrackStats } from '../../src/parsers/conntrack-stats.js'
+import { parseProcNetStat } from '../../src/parsers/proc-net-stat.js'
+import { parseChildren, parseFdinfoCloexec, parseProcPidStat } from '../../src/parsers/proc-pid.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -216,6 +219,10 @@ export function parserCorpus(): ParserCase[] {
     { name: '/proc/net/dev', lines: fixtureLines('linux-6.18.44', 'proc-net-dev'), run: async (l) => Object.fromEntries(parseProcNetDev(text(l))) },
     { name: '/proc/PID/limits', lines: ['Limit                     Soft Limit           Hard Limit           Units', 'Max open files            1024                 524288               files'], run: async (l) => parseOpenFilesLimit(text(l)) },
     { name: '/sys/class/net statistics and speed', lines: ['1234', '10000'], run: async (l) => [parseSysNetStatistic(l[0] ?? '', 'x'), parseSysNetSpeed(l[1] ?? '', 'y')] },
+    { name: '/proc/net/stat/nf_conntrack', lines: fixtureLines('kernel-tables', 'proc-net-stat-nf_conntrack-full-end'), run: async (l) => parseProcNetStat(text(l), 'x') },
+    { name: '/proc/net/stat/arp_cache', lines: fixtureLines('linux-6.18.44', 'proc-net-stat-arp_cache'), run: async (l) => parseProcNetStat(text(l), 'x') },
+    { name: 'conntrack -S', lines: fixtureLines('kernel-tables', 'conntrack-S-drops.out'), run: async (l) => parseConntrackStats(text(l)) },
+    { name: '/proc/PID/stat, fdinfo, children', lines: ['4242 (sleep) S 100 4242 4242 0 -1 4194560 93 0 0 0 0 0 0 0 20 0 1 0 123456 2252800', 'flags:\t02000002', '12 13'], run: async (l) => [parseProcPidStat(l[0] ?? '', 'x'), parseFdinfoCloexec(l[1] ?? '', 'y'), parseChildren(l[2] ?? '', 'z')] },
     { name: 'sysctl values and ss durations', lines: ['4096\t131072\t6291456', '32768 60999', '1min58sec', '616ms'], run: async (l) => l.map((v) => [sysctlNumber(v), sysctlNumbers(v), parseDuration(v)]) },
   ]
 }

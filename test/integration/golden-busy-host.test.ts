@@ -27,7 +27,7 @@ const CASES: Array<{ file: string; args: string[] }> = [
   { file: 'busy-host.check.prom', args: ['check', '--format', 'openmetrics'] },
   { file: 'busy-host.check.md', args: ['check', '--format', 'markdown'] },
   { file: 'busy-host.check.pcap.html', args: ['check', '--format', 'html', '--pcap', PCAP] },
-  ...['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets'].map((topic) => ({ file: `busy-host.${topic}.txt`, args: [topic] })),
+  ...['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets', 'congestion', 'mtu', 'conntrack'].map((topic) => ({ file: `busy-host.${topic}.txt`, args: [topic] })),
   { file: 'busy-host.resets.pcap.txt', args: ['resets', '--pcap', PCAP] },
   { file: 'busy-host.resets.pcap.json', args: ['resets', '--pcap', PCAP, '--format', 'json'] },
   { file: 'busy-host.keepalive.pcap.txt', args: ['keepalive', '--pcap', PCAP] },

@@ -60,7 +60,7 @@ describe('golden reports from the stuck-listener snapshot', () => {
     const xml = outputs.get('stuck-listener.queues.junit.xml')!.text
     expect(XMLValidator.validate(xml)).toBe(true)
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml)
-    expect(doc.testsuites.testsuite).toMatchObject({ name: 'queues', tests: '6', failures: '2', errors: '0', skipped: '0' })
+    expect(doc.testsuites.testsuite).toMatchObject({ name: 'queues', tests: '8', failures: '2', errors: '0', skipped: '0' })
   })
 
   test('the replay finds what the host showed when the snapshot was taken (its report.json)', () => {

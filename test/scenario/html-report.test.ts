@@ -90,7 +90,7 @@ describeWith({ tools: ['chromium'] }, 'the HTML report of the busy-host snapshot
     expect(findingsOf(report, 'queues.accept-overflow')[0]).toMatchObject({ status: 'fail', severity: 'critical', subject: { local: '127.0.0.1:8080' } })
     expect(page.figures).toEqual(['capture-ends', 'accept-queues', 'ports-per-destination', 'timewait-per-destination'])
     // every topic's view, as its command draws it in the terminal
-    expect(Object.keys(page.views)).toEqual(['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets'])
+    expect(Object.keys(page.views)).toEqual(['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets', 'congestion', 'mtu', 'conntrack'])
     expect(page.views.resets).toMatch(/127\.0\.0\.1:7100/)
     // five aborted connections of 127.0.0.1:7100, each a point
     expect(page.drawn.find((c) => c.id === 'capture-ends')).toMatchObject({ xs: 5, points: 5 })

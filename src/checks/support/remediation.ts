@@ -23,6 +23,9 @@ const GLOBAL = new Set([
   'net.core.netdev_max_backlog', 'net.core.netdev_budget', 'net.core.netdev_budget_usecs', 'net.core.default_qdisc',
   'net.core.rmem_max', 'net.core.wmem_max', 'net.core.rmem_default', 'net.core.wmem_default', 'net.core.optmem_max',
   'net.netfilter.nf_conntrack_max',
+  // the neighbour tables are one per host: their gc_thresh* exist only in the initial namespace
+  'net.ipv4.neigh.default.gc_thresh1', 'net.ipv4.neigh.default.gc_thresh2', 'net.ipv4.neigh.default.gc_thresh3',
+  'net.ipv6.neigh.default.gc_thresh1', 'net.ipv6.neigh.default.gc_thresh2', 'net.ipv6.neigh.default.gc_thresh3',
 ])
 
 /** Kubernetes' safe sysctls (kubelet pkg/kubelet/sysctl/safe_sysctls.go, 1.29): any other needs --allowed-unsafe-sysctls. */

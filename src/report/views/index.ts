@@ -3,6 +3,7 @@
 // own; `check --format html` draws every topic's it ran, as sections of the page.
 import type { CheckOptions, Facts } from '../../model/check.js'
 import type { FactId } from '../../model/facts.js'
+import { CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
 
 /** What a view is drawn from: the run's facts, options and window. */
 export interface ViewInput {
@@ -23,9 +24,9 @@ export interface ViewEntry {
   draw: (run: ViewInput) => Promise<string>
 }
 
-export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets', ViewEntry> = {
+export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets' | 'congestion' | 'mtu' | 'conntrack', ViewEntry> = {
   queues: {
-    facts: ['listeners', 'sysctls'],
+    facts: ['listeners', 'sysctls', 'listenerHolders'],
     sysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
     draw: async (r) => (await import('./queues.js')).queuesView(r.facts),
   },
@@ -50,6 +51,21 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     draw: async (r) => (await import('./buffers.js')).buffersView(r.facts, r.options, r.windowSeconds),
   },
   resets: { facts: ['counters'], sysctls: [], draw: async (r) => (await import('./resets.js')).resetsView(r.facts, r.windowSeconds) },
+  congestion: {
+    facts: ['sysctls', 'tcpInfo'],
+    sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.default_qdisc', 'net.ipv4.tcp_slow_start_after_idle'],
+    draw: async (r) => (await import('./congestion.js')).congestionView(r.facts, r.options),
+  },
+  mtu: {
+    facts: ['counters', 'sysctls', 'interfaces', 'tcpInfo'],
+    sysctls: ['net.ipv4.tcp_mtu_probing', 'net.ipv4.ipfrag_time', 'net.ipv4.ipfrag_high_thresh'],
+    draw: async (r) => (await import('./mtu.js')).mtuView(r.facts, r.windowSeconds),
+  },
+  conntrack: {
+    facts: ['sysctls', 'conntrackStats', 'neighbourStats'],
+    sysctls: CONNTRACK_VIEW_SYSCTLS,
+    draw: async (r) => (await import('./conntrack.js')).conntrackView(r.facts, r.windowSeconds),
+  },
 }
 
 export type ViewTopic = keyof typeof TOPIC_VIEWS

@@ -1,9 +1,9 @@
-// Sends BATCH datagrams of 512 bytes every 10 ms to HOST:PORT for SECONDS, then exits. Bounded in count and time.
-// Usage: udp-flood.cjs HOST PORT SECONDS BATCH
+// Sends BATCH datagrams of SIZE bytes (default 512) every 10 ms to HOST:PORT for SECONDS, then exits. Bounded in
+// count and time. Usage: udp-flood.cjs HOST PORT SECONDS BATCH [SIZE]
 const dgram = require('dgram')
-const [host, port, seconds, batch] = process.argv.slice(2)
+const [host, port, seconds, batch, size] = process.argv.slice(2)
 const s = dgram.createSocket('udp4')
-const payload = Buffer.alloc(512, 120)
+const payload = Buffer.alloc(Number(size ?? 512), 120)
 let sent = 0
 s.on('error', () => {})
 const t = setInterval(() => {

@@ -7,9 +7,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { parseConntrackStats } from '../../../src/parsers/conntrack-stats.js'
 import { parseProcNetDev } from '../../../src/parsers/proc-net-dev.js'
 import { parseProcNetNetstat, parseProcNetSnmp } from '../../../src/parsers/proc-net-netstat.js'
 import { parseProcNetSnmp6 } from '../../../src/parsers/proc-net-snmp6.js'
+import { parseProcNetStat } from '../../../src/parsers/proc-net-stat.js'
 import { parseProcNetSockstat } from '../../../src/parsers/proc-net-sockstat.js'
 import { parseProcNetSoftnetStat } from '../../../src/parsers/proc-net-softnet-stat.js'
 import { parseProcNetTcp } from '../../../src/parsers/proc-net-tcp.js'
@@ -21,7 +23,7 @@ import { ROOT } from '../../helpers/netns.js'
 
 const FIXTURES = join(ROOT, 'test', 'fixtures')
 /** Folders of parser fixtures (the others hold captures, snapshots or scenario inputs with tests of their own). */
-const FOLDERS = ['linux-6.18.44', 'linux-2.6.32-layout', 'softnet-stat-formats', 'census', 'keepalive']
+const FOLDERS = ['linux-6.18.44', 'linux-2.6.32-layout', 'softnet-stat-formats', 'census', 'keepalive', 'kernel-tables']
 /** Files that are not captured outputs: scripts, notes, a command's stderr, the kernel version of a capture. */
 const NOT_OUTPUT = /(^README|\.sh$|\.md$|\.json$|\.stderr$|^kernel\.txt$)/
 
@@ -40,6 +42,8 @@ const PARSERS: Array<[RegExp, (text: string) => unknown]> = [
   [/^proc-net-dev/, (t) => Object.fromEntries(parseProcNetDev(t))],
   [/^(proc-net-)?sockstat/, (t) => parseProcNetSockstat(t)],
   [/^(proc-net-softnet_stat|cols-\d+)$/, (t) => parseProcNetSoftnetStat(t)],
+  [/^proc-net-stat-(nf_conntrack|arp_cache|ndisc_cache)/, (t) => parseProcNetStat(t, '/proc/net/stat/...')],
+  [/^conntrack-S/, (t) => parseConntrackStats(t)],
   [/^limits/, (t) => parseOpenFilesLimit(t)],
   [/^ss-tnimp/, async (t) => (await collect(parseSs(t.split('\n'), 'ESTAB'))).map((s) => ({ ...s, tcpInfo: parseTcpInfo(s.extra) }))],
   [/^ss-/, (t) => collect(parseSs(t.split('\n')))],

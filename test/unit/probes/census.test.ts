@@ -7,33 +7,10 @@ import type { FactId, FactTypes } from '../../../src/model/facts.js'
 import { census } from '../../../src/probes/census.js'
 import { descriptors } from '../../../src/probes/descriptors.js'
 import { sockstat } from '../../../src/probes/sockstat.js'
-import { keyLabel, type ProbeKey, type Source } from '../../../src/probes/source.js'
 import { ROOT } from '../../helpers/netns.js'
+import { tableSource } from '../../helpers/table-source.js'
 
 const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'census', name), 'utf8')
-
-/** A Source answering from a table of key label → text; anything else (or an Unavailable value) fails like the host would. */
-function tableSource(table: Record<string, string | Unavailable>): Source {
-  const read = (key: ProbeKey): string => {
-    const v = table[keyLabel(key)]
-    if (v === undefined) throw new Unavailable('skip', `${keyLabel(key)} does not exist on this system`)
-    if (v instanceof Unavailable) throw v
-    return v
-  }
-  const source: Source = {
-    description: 'fixture',
-    kind: 'snapshot',
-    text: async (key) => read(key),
-    async *lines(key) {
-      yield* read(key).split('\n')
-    },
-    async textMany(paths) {
-      return new Map(paths.map((p) => [p, (() => { try { return read({ file: p }) } catch (e) { return e as Unavailable } })()]))
-    },
-    forSample: () => source,
-  }
-  return source
-}
 
 const noGet = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
   throw new Error(`unexpected get(${id})`)

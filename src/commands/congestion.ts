@@ -1,0 +1,15 @@
+import { NetdocCommand } from '../cli/base.js'
+import type { Report } from '../model/report.js'
+
+export default class Congestion extends NetdocCommand {
+  static summary = 'Weak networks: the congestion control in effect, slow start after idle, loss and RTT per destination (ss -ti)'
+  static examples = ['<%= config.bin %> congestion', '<%= config.bin %> congestion --interval 10 --json', '<%= config.bin %> congestion --netns web']
+  // tcp.retransmits is the host-wide share; this topic splits it per destination
+  protected topic = ['congestion', 'tcp.retransmits']
+  protected viewTopic = 'congestion' as const
+
+  async run(): Promise<Report> {
+    const { flags } = await this.parse(Congestion)
+    return this.runReport({ flags, topics: [] })
+  }
+}

@@ -1,0 +1,33 @@
+// `netdoc mtu`: fragmentation and reassembly counters over the window, interface MTUs, and the path MTUs the
+// sockets use (ss -ti pmtu).
+import type { Facts } from '../../model/check.js'
+import { readCounter } from '../../derived/counters.js'
+import { foldZeros, screenWidth, Table, wrap } from '../layout.js'
+
+const COUNTERS = ['IpReasmReqds', 'IpReasmOKs', 'IpReasmFails', 'IpReasmTimeout', 'IpFragOKs', 'IpFragCreates', 'IpFragFails', 'Ip6ReasmReqds', 'Ip6ReasmOKs', 'Ip6ReasmFails', 'Ip6ReasmTimeout', 'Ip6FragOKs', 'Ip6FragCreates', 'Ip6FragFails', 'Icmp6InPktTooBigs']
+
+export function mtuView(facts: Facts, windowSeconds: number): string {
+  const out: string[] = []
+  if (facts.has('counters')) {
+    const rows = COUNTERS.map((n) => readCounter(facts, n, windowSeconds)).filter((c) => c !== undefined)
+    const { shown, zero } = foldZeros(rows, (c) => c.value === 0)
+    const t = new Table({ head: ['Counter', 'Since boot', windowSeconds > 0 ? `In ${windowSeconds} s` : 'Window'] })
+    for (const c of shown) t.push([c.name, String(c.value), c.delta === undefined ? '' : String(c.delta)])
+    out.push('Fragmentation and reassembly (/proc/net/snmp, /proc/net/snmp6)')
+    if (shown.length) out.push(t.toString())
+    if (zero.length) out.push(...wrap(`${shown.length ? 'zero' : 'all zero'}: ${zero.map((c) => c.name).join(', ')}`, screenWidth(), '', '  '))
+    out.push('')
+  }
+  const sysctls = facts.has('sysctls') ? facts.get('sysctls') : new Map<string, string>()
+  const s = new Table({ head: ['Setting', 'Value'] })
+  for (const name of ['net.ipv4.tcp_mtu_probing', 'net.ipv4.ipfrag_time', 'net.ipv4.ipfrag_high_thresh']) s.push([name, sysctls.get(name)?.trim() ?? '?'])
+  out.push('Settings', s.toString(), '')
+
+  const ifaces = facts.optional('interfaces') ?? []
+  const pmtus = Object.entries(facts.optional('tcpInfo')?.byPmtu ?? {}).sort((a, b) => Number(a[0]) - Number(b[0]))
+  const t = new Table({ head: ['MTU of', 'Bytes', 'Sockets'] })
+  for (const i of ifaces) if (i.mtu !== undefined) t.push([`interface ${i.name}`, String(i.mtu), ''])
+  for (const [p, v] of pmtus) t.push([`path (e.g. ${v.example.peer})`, p, String(v.sockets)])
+  out.push('Interface and path MTUs (ss -ti pmtu)', t.length ? t.toString() : '(none readable)', '')
+  return out.join('\n')
+}

@@ -1,0 +1,28 @@
+// A Source answering from a table of key label → text (no I/O), for probe tests: a missing key fails as a
+// missing file does on the host (skip), an Unavailable value as the probe's error.
+import { Unavailable } from '../../src/model/errors.js'
+import { keyLabel, type ProbeKey, type Source } from '../../src/probes/source.js'
+
+export /** A Source answering from a table of key label → text; anything else (or an Unavailable value) fails like the host would. */
+function tableSource(table: Record<string, string | Unavailable>): Source {
+  const read = (key: ProbeKey): string => {
+    const v = table[keyLabel(key)]
+    if (v === undefined) throw new Unavailable('skip', `${keyLabel(key)} does not exist on this system`)
+    if (v instanceof Unavailable) throw v
+    return v
+  }
+  const source: Source = {
+    description: 'fixture',
+    kind: 'snapshot',
+    text: async (key) => read(key),
+    async *lines(key) {
+      yield* read(key).split('\n')
+    },
+    async textMany(paths) {
+      return new Map(paths.map((p) => [p, (() => { try { return read({ file: p }) } catch (e) { return e as Unavailable } })()]))
+    },
+    forSample: () => source,
+  }
+  return source
+}
+
