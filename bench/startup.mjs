@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Start-up cost: `netdoc --help`, `netdoc checks`, `netdoc queues --interval 0` against `node -e 0` and a bare
 // oclif CLI (bench/bare-oclif, with a manifest like netdoc's). Prints median and min wall time of N runs.
-// Usage: npm run build && node bench/startup.mjs [runs=20]
+// Usage: npm run build && node bench/startup.mjs [runs=20] [netdoc root=..]
+// A second root (a copy of another build: bin/, dist/, package.json, oclif.manifest.json, node_modules) measures
+// a before/after pair in the same session.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
 const runs = Number(process.argv[2] ?? 20)
+const netdoc = process.argv[3] ?? root
 const node = process.execPath
 const bare = join(here, 'bare-oclif')
 
@@ -27,11 +30,12 @@ const cases = [
   ['node -e 0', [node, '-e', '0']],
   ['bare oclif --help', [node, join(bare, 'bin', 'run.js'), '--help']],
   ['bare oclif hello', [node, join(bare, 'bin', 'run.js'), 'hello']],
-  ['netdoc --help', [node, join(root, 'bin', 'run.js'), '--help']],
-  ['netdoc checks', [node, join(root, 'bin', 'run.js'), 'checks']],
-  ['netdoc checks --json', [node, join(root, 'bin', 'run.js'), 'checks', '--json']],
-  ['netdoc queues --interval 0', [node, join(root, 'bin', 'run.js'), 'queues', '--interval', '0', '--fail-on', 'never']],
-  ['netdoc queues --interval 0 --json', [node, join(root, 'bin', 'run.js'), 'queues', '--interval', '0', '--json', '--fail-on', 'never']],
+  ['netdoc --help', [node, join(netdoc, 'bin', 'run.js'), '--help']],
+  ['netdoc checks', [node, join(netdoc, 'bin', 'run.js'), 'checks']],
+  ['netdoc checks --json', [node, join(netdoc, 'bin', 'run.js'), 'checks', '--json']],
+  ['netdoc check --interval 0 --only queues', [node, join(netdoc, 'bin', 'run.js'), 'check', '--interval', '0', '--only', 'queues', '--fail-on', 'never']],
+  ['netdoc queues --interval 0', [node, join(netdoc, 'bin', 'run.js'), 'queues', '--interval', '0', '--fail-on', 'never']],
+  ['netdoc queues --interval 0 --json', [node, join(netdoc, 'bin', 'run.js'), 'queues', '--interval', '0', '--json', '--fail-on', 'never']],
 ]
 
 // CPU time (user + system, from GNU time) beside the wall time: on a loaded machine the wall time mostly
@@ -60,6 +64,7 @@ for (const [name, argv] of cases) {
 }
 const base = results['node -e 0'].median
 const bareHelp = results['bare oclif --help'].median
+console.log(`${netdoc} · load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} · ${new Date().toISOString()}`)
 console.log(`start-up, ${runs} runs each · node ${process.version} · ${cpus().length} × ${cpus()[0].model}`)
 console.log('case'.padEnd(36), 'median ms'.padStart(10), 'min ms'.padStart(8), 'x node'.padStart(8), 'x bare oclif'.padStart(13), 'cpu ms'.padStart(8))
 for (const [name, r] of Object.entries(results)) {

@@ -3,7 +3,6 @@
 // here); its link-type table lacks LINUX_SLL2 (276), which it reports as "Unknown linktype 276": mapped here.
 // Else `tcpdump -w -` (argument array, the filter as its own argument), whose pcap stream goes through netdoc's
 // own reader: real packet timestamps. `with` chooses one; the fact's origin says which ran.
-import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { accessSync, closeSync, constants, existsSync, openSync, writeSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
@@ -11,6 +10,7 @@ import { delimiter, join } from 'node:path'
 import type { CaptureFact } from '../model/capture.js'
 import { UsageError } from '../model/errors.js'
 import { isWildcard, unmapAddress } from '../parsers/address.js'
+import { startCommand } from '../probes/exec.js'
 import { packetSink } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { toFact } from './fact.js'
@@ -241,7 +241,7 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
   // leaves no chance to stop it); timeout passes a SIGTERM on to it, and tcpdump exits 0 on it.
   const timeout = onPath('timeout')
   const argv = timeout ? [timeout, '-s', 'TERM', String(Math.ceil(req.seconds) + 30), tcpdump, ...args] : [tcpdump, ...args]
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+  const { child } = await startCommand(argv)
   let stderr = ''
   let bytes = 0
   let badStream: Error | undefined

@@ -14,6 +14,7 @@ export default class Snapshot extends BaseCommand {
     interval: commonFlags.interval,
     netns: commonFlags.netns,
     pid: commonFlags.pid,
+    container: commonFlags.container,
     config: Flags.string({ description: 'also record the sysctls this configuration expects (default: .netdocrc.json or .netdocrc.yaml here)' }),
   }
 

@@ -2,14 +2,14 @@
 // its exit code. Commands are flags → session → render; nothing of a run is decided in src/cli or src/commands.
 import { hostname } from 'node:os'
 
-import type { CheckOptions } from '../model/check.js'
+import type { CheckOptions, Where } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
 import type { Report } from '../model/report.js'
 import type { ProbeContext } from '../probes/index.js'
 import { loadAllChecks, loadChecks } from '../checks/registry.js'
 import { connectFinding } from '../checks/support/connect-verdict.js'
-import { whereOf } from '../checks/support/remediation.js'
+import { HOST, labelOf, whereOf } from '../checks/support/remediation.js'
 import { SYN_SYSCTLS } from '../derived/syn-retries.js'
 import { LiveSource } from '../probes/live.js'
 import { NetnsSource } from '../probes/netns.js'
@@ -30,15 +30,27 @@ import { describeTarget } from './target.js'
 /** The flags of a checking command, as oclif parsed them (src/cli/flags.ts). */
 export type RunFlags = Record<string, any>
 
-export async function resolveSource(flags: { from?: string; netns?: string; pid?: number }): Promise<Source> {
-  if (flags.from) return new SnapshotSource(flags.from)
-  if (flags.netns) return NetnsSource.named(flags.netns)
-  if (flags.pid) return NetnsSource.ofPid(flags.pid)
-  return new LiveSource()
+type WhereFlags = { from?: string; netns?: string; pid?: number; container?: string }
+
+/** The namespace --netns / --pid / --container name (a container resolved through its runtime to its main pid). */
+export async function inspectedNamespace(flags: WhereFlags): Promise<Where> {
+  if (flags.container) {
+    const { resolveContainer } = await import('../probes/container.js')
+    const c = await resolveContainer(flags.container)
+    return { kind: 'container', name: c.name, runtime: c.runtime, pid: c.pid }
+  }
+  if (flags.netns) return { kind: 'netns', name: flags.netns }
+  if (flags.pid) return { kind: 'pid', pid: flags.pid }
+  return HOST
 }
 
-/** --netns NAME / --pid PID as the report target and the snapshot manifest write it: "NAME" or "pid:PID". */
-export const netnsLabel = (flags: { netns?: string; pid?: number }): string | undefined => flags.netns ?? (flags.pid ? `pid:${flags.pid}` : undefined)
+export async function resolveSource(flags: WhereFlags, where: Where): Promise<Source> {
+  if (flags.from) return new SnapshotSource(flags.from)
+  if (where.kind === 'netns') return NetnsSource.named(where.name)
+  if (where.kind === 'pid') return NetnsSource.ofPid(where.pid)
+  if (where.kind === 'container') return NetnsSource.ofPid(where.pid, `--container ${where.name}`)
+  return new LiveSource()
+}
 
 /** Flags first, then the configuration's defaults (idleTimeout, bandwidth, rtt). */
 export function checkOptions(flags: RunFlags, config: Config, configLabel = 'the configuration'): CheckOptions {
@@ -57,7 +69,7 @@ export function checkOptions(flags: RunFlags, config: Config, configLabel = 'the
 export function captureRequest(flags: RunFlags): ProbeContext['capture'] {
   if (flags.pcap && flags.capture) throw new UsageError('--pcap and --capture: give one of them (a file to read, or an interface to capture on)')
   if (!flags.capture && (flags.filter || flags.write)) throw new UsageError(`${flags.filter ? '--filter' : '--write'} works with --capture IFACE only (for a file, filter it with tcpdump -r FILE -w OUT 'filter')`)
-  if (flags.capture && (flags.from || flags.netns || flags.pid)) {
+  if (flags.capture && (flags.from || flags.netns || flags.pid || flags.container)) {
     throw new UsageError('--capture captures in netdoc\'s own namespace: for another one run netdoc inside it (ip netns exec NAME netdoc ... --capture IFACE); --from cannot capture')
   }
   if (flags.pcap) return { pcap: flags.pcap }
@@ -101,11 +113,12 @@ export async function runSession(input: SessionInput): Promise<Session> {
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
   const selected = selectChecks(entries, { topics: input.topics, only: splitList(flags.only), skip: splitList(flags.skip) })
   const capture = captureRequest(flags)
-  const source = await resolveSource(flags)
+  const inspected = await inspectedNamespace(flags)
+  const source = await resolveSource(flags, inspected)
   const checks = await loadChecks(selected.map((c) => c.meta.id))
   const snapshot = source instanceof SnapshotSource ? source : undefined
-  // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid.
-  const options = { ...checkOptions(flags, config, configLabel), where: whereOf(snapshot ? snapshot.manifest.netns : netnsLabel(flags)) }
+  // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid/--container.
+  const options = { ...checkOptions(flags, config, configLabel), where: snapshot ? whereOf(snapshot.manifest.netns) : inspected }
   const run = await runChecks({
     source,
     checks,
@@ -121,8 +134,7 @@ export async function runSession(input: SessionInput): Promise<Session> {
   const target = describeTarget({
     snapshot,
     host: { ...run.host, hostname: run.host.hostname ?? hostname() },
-    netns: flags.netns,
-    pid: flags.pid,
+    netns: labelOf(inspected),
     pcap: flags.pcap,
     capture: flags.capture,
     captureWith: liveCaptureWith(run.facts),
@@ -177,12 +189,13 @@ export async function snapshotSession(input: { dir: string; flags: RunFlags; ver
   const { dir, flags } = input
   // The configuration's expected sysctls are read (and so recorded) too.
   const { config, label } = await resolveConfig(flags.config, input.cwd ?? process.cwd(), await catalogue())
-  const netns = netnsLabel(flags)
-  const options = { ...checkOptions({}, config, label), where: whereOf(netns) }
+  const inspected = await inspectedNamespace(flags)
+  const netns = labelOf(inspected)
+  const options = { ...checkOptions({}, config, label), where: inspected }
   // root often writes this into /tmp: no file is followed through a link someone planted there
   const out = new OutputDir(dir, '-o', flags.force)
   out.prepare()
-  const inner = await resolveSource(flags)
+  const inner = await resolveSource(flags, inspected)
   const checks = await loadAllChecks()
   // every view's sysctls as well: a topic view replayed from the snapshot shows what it showed live
   const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: input.viewSysctls })

@@ -22,12 +22,13 @@ export interface TargetInput {
  * part); otherwise the host or snapshot the facts came from, with the capture named beside it.
  */
 export function describeTarget(t: TargetInput): Target {
+  const identity = t.host.identity ? { identity: t.host.identity } : {}
   const capture = t.pcap ? { capture: t.pcap } : t.capture ? { capture: `live:${t.capture}`, ...(t.captureWith ? { captureWith: t.captureWith } : {}) } : {}
   if (t.pcap && t.checks.length > 0 && t.checks.every((c) => c.meta.needsCapture)) return { kind: 'pcap', path: t.pcap }
   if (t.snapshot) {
     const m = t.snapshot.manifest
-    return { kind: 'snapshot', hostname: m.hostname, kernel: m.kernel, path: t.snapshot.root, ...(m.netns ? { netns: m.netns } : {}), ...capture }
+    return { kind: 'snapshot', hostname: m.hostname, kernel: m.kernel, path: t.snapshot.root, ...(m.netns ? { netns: m.netns } : {}), ...capture, ...identity }
   }
   const netns = t.netns ?? (t.pid ? `pid:${t.pid}` : undefined)
-  return { kind: 'live', hostname: t.host.hostname, kernel: t.host.kernel, ...(netns ? { netns } : {}), ...capture }
+  return { kind: 'live', hostname: t.host.hostname, kernel: t.host.kernel, ...(netns ? { netns } : {}), ...capture, ...identity }
 }

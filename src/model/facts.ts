@@ -14,6 +14,21 @@ export type Sysctls = Map<string, string>
 export interface HostInfo {
   hostname?: string
   kernel?: string
+  /** the distribution, virtualization and container netdoc runs in (systeminformation); undefined when unknown */
+  identity?: HostIdentity
+}
+
+/** What the host netdoc runs on is: recorded in snapshots, so `--from` names the original host. */
+export interface HostIdentity {
+  /** "Debian GNU/Linux" */
+  distro?: string
+  /** "12" */
+  release?: string
+  codename?: string
+  /** the hypervisor ("KVM", "VMware", ...), "none" on bare metal */
+  virtualization?: string
+  /** the container netdoc itself runs in ("docker"), "none" when it runs on the host */
+  container?: string
 }
 
 export interface ProcessRef {

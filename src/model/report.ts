@@ -1,4 +1,5 @@
 // The report of ../shared/CONTRACT.md ("The JSON report"): target, window, findings, summary, exit code.
+import type { HostIdentity } from './facts.js'
 import { RANK, severityRank, type Finding, type Severity } from './finding.js'
 
 export interface Target {
@@ -9,6 +10,8 @@ export interface Target {
   path?: string
   /** the capture the report adds evidence from: a --pcap file, or live:IFACE */
   capture?: string
+  /** the host's distribution, virtualization and the container netdoc ran in, as recorded (a snapshot's: the original host's) */
+  identity?: HostIdentity
   /** a live capture: how it captured (the cap module's libpcap, or tcpdump) */
   captureWith?: 'cap' | 'tcpdump'
 }

@@ -1,9 +1,10 @@
 // One TCP connection attempt: the I/O behind `netdoc connect`. It resolves the name, opens one connection with
 // a deadline, and returns what happened (errno, times); judging it is src/checks/support/connect-verdict.ts (pure).
 // It is not a Source read: a connection attempt cannot be recorded in a snapshot and replayed.
-import { spawn } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
 import { isIP, Socket } from 'node:net'
+
+import { runCommand } from './exec.js'
 
 export interface ConnectAttempt {
   /** the address tried (after name resolution) */
@@ -29,33 +30,20 @@ type Resolved = { address: string; family: 4 | 6 } | { code: string } | 'deadlin
  * process at exit, since node joins its thread pool, until the resolver gives up (10 s with the glibc defaults).
  * getent exits 2 both for "no such name" and "no resolver answered". Without getent: dns.lookup.
  */
-function resolveName(host: string, timeoutMs: number): Promise<Resolved> {
-  return new Promise((resolve) => {
-    const child = spawn('getent', ['ahosts', host], { stdio: ['ignore', 'pipe', 'ignore'] })
-    let out = ''
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      resolve('deadline')
-    }, timeoutMs)
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (d: string) => {
-      if (out.length < 65536) out += d
-    })
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      if (err.code !== 'ENOENT') return resolve({ code: err.code ?? 'EAI_FAIL' })
-      lookup(host).then(
-        (r) => resolve({ address: r.address, family: r.family === 6 ? 6 : 4 }),
-        (e: NodeJS.ErrnoException) => resolve({ code: e.code ?? 'EAI_FAIL' }),
-      )
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      const address = /^(\S+)\s+STREAM\b/m.exec(out)?.[1] ?? out.split(/\s+/)[0]
-      if (code === 0 && address && isIP(address)) resolve({ address, family: isIP(address) === 6 ? 6 : 4 })
-      else resolve({ code: code === 2 ? 'ENOTFOUND' : `EAI_FAIL` })
-    })
-  })
+async function resolveName(host: string, timeoutMs: number): Promise<Resolved> {
+  const r = await runCommand(['getent', 'ahosts', host], { timeoutMs })
+  if (r.timedOut) return 'deadline'
+  if (r.missing) {
+    try {
+      const found = await lookup(host)
+      return { address: found.address, family: found.family === 6 ? 6 : 4 }
+    } catch (e) {
+      return { code: (e as NodeJS.ErrnoException).code ?? 'EAI_FAIL' }
+    }
+  }
+  const address = /^(\S+)\s+STREAM\b/m.exec(r.stdout)?.[1] ?? r.stdout.split(/\s+/)[0]
+  if (r.exitCode === 0 && address && isIP(address)) return { address, family: isIP(address) === 6 ? 6 : 4 }
+  return { code: r.exitCode === 2 ? 'ENOTFOUND' : 'EAI_FAIL' }
 }
 
 export async function attemptConnect(host: string, port: number, timeoutMs: number): Promise<ConnectAttempt> {

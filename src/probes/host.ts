@@ -1,15 +1,25 @@
+import { Unavailable } from '../model/errors.js'
+import { ParseError } from '../parsers/parse-error.js'
+import { parseHostIdentity } from '../parsers/host-identity.js'
 import type { Probe } from './probe.js'
 
 export const host: Probe<'host'> = {
   id: 'host',
   sampled: false,
-  reads: ['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease'],
+  reads: ['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease', 'host identity (systeminformation)'],
   async collect(source) {
-    const m = await source.textMany(['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease'])
+    const [m, identity] = await Promise.all([
+      source.textMany(['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease']),
+      // an identity that cannot be read (an older snapshot has none) leaves the report without it
+      source.text({ identity: 'host' }).then(parseHostIdentity, (err: unknown) => {
+        if (err instanceof Unavailable || err instanceof ParseError) return undefined
+        throw err
+      }),
+    ])
     const v = (p: string) => {
       const t = m.get(p)
       return typeof t === 'string' ? t.trim() : undefined
     }
-    return { hostname: v('/proc/sys/kernel/hostname'), kernel: v('/proc/sys/kernel/osrelease') }
+    return { hostname: v('/proc/sys/kernel/hostname'), kernel: v('/proc/sys/kernel/osrelease'), ...(identity ? { identity } : {}) }
   },
 }

@@ -1,7 +1,8 @@
 import { access, readFile } from 'node:fs/promises'
 
 import { isDenied, Unavailable, UsageError } from '../model/errors.js'
-import { commandLines, commandText, fsUnavailable, LiveSource } from './live.js'
+import { commandLines, commandText } from './exec.js'
+import { fsUnavailable, LiveSource } from './live.js'
 import type { ProbeKey, Source } from './source.js'
 
 /** Paths whose content depends on the network namespace of the reader. Everything else is read on the host. */
@@ -41,14 +42,16 @@ export class NetnsSource extends LiveSource {
     return new NetnsSource(name, undefined)
   }
 
-  static async ofPid(pid: number): Promise<NetnsSource> {
+  /** flag: how the user named it (`--pid 42`, or `--container web` resolved to its main process) */
+  static async ofPid(pid: number, flag = `--pid ${pid}`): Promise<NetnsSource> {
+    const of = flag.startsWith('--pid') ? '' : ` (main process ${pid})`
     try {
       await access(`/proc/${pid}/ns/net`)
     } catch (err) {
-      if (isDenied(err)) throw new UsageError(`--pid ${pid}: permission denied; run as root`)
-      throw new UsageError(`--pid ${pid}: no such process`)
+      if (isDenied(err)) throw new UsageError(`${flag}: permission denied; run as root`)
+      throw new UsageError(`${flag}: no such process${of}`)
     }
-    NetnsSource.requireRoot(`--pid ${pid}`)
+    NetnsSource.requireRoot(flag)
     return new NetnsSource(undefined, pid)
   }
 
@@ -57,7 +60,7 @@ export class NetnsSource extends LiveSource {
   }
 
   override async text(key: ProbeKey): Promise<string> {
-    if ('cmd' in key) return commandText(this.inside(key.cmd), key.cmd.join(' '))
+    if ('cmd' in key) return commandText(this.inside(key.cmd), { describe: key.cmd.join(' ') })
     if ('file' in key && PER_NETNS.test(key.file)) {
       if (this.pid !== undefined && key.file.startsWith('/proc/net/')) {
         const path = `/proc/${this.pid}/net/${key.file.slice('/proc/net/'.length)}`
@@ -77,7 +80,7 @@ export class NetnsSource extends LiveSource {
 
   override async *lines(key: ProbeKey): AsyncIterable<string> {
     if ('cmd' in key) {
-      yield* commandLines(this.inside(key.cmd), key.cmd.join(' '))
+      yield* commandLines(this.inside(key.cmd), { describe: key.cmd.join(' ') })
       return
     }
     yield* super.lines(key)
@@ -90,7 +93,7 @@ export class NetnsSource extends LiveSource {
     if (inNs.length === 0) return out
     const texts = new Map<string, string[]>()
     try {
-      for await (const line of commandLines(this.inside(['grep', '-H', '-a', '', '--', ...inNs]), 'grep (read files in netns)')) {
+      for await (const line of commandLines(this.inside(['grep', '-H', '-a', '', '--', ...inNs]), { describe: 'grep (read files in netns)' })) {
         const path = inNs.find((p) => line.startsWith(p + ':'))
         if (path === undefined) continue
         let lines = texts.get(path)

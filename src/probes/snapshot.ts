@@ -29,6 +29,7 @@ export const MANIFEST = 'manifest.json'
 export function keyPath(key: ProbeKey): string {
   if ('file' in key) return join('files', key.file)
   if ('dir' in key) return join('dirs', key.dir + '.list')
+  if ('identity' in key) return join('identity', `${key.identity}.json`)
   return join('commands', key.cmd.join(' ').replaceAll('/', '%2F') + '.out')
 }
 

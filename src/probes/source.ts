@@ -5,7 +5,8 @@
  */
 import type { Unavailable } from '../model/errors.js'
 
-export type ProbeKey = { file: string } | { cmd: string[] } | { dir: string }
+/** `identity`: what systeminformation says of the host netdoc runs on (src/probes/identity.ts), as JSON. */
+export type ProbeKey = { file: string } | { cmd: string[] } | { dir: string } | { identity: 'host' }
 
 export interface Source {
   /** 'live host', 'netns web', 'snapshot /tmp/s' */
@@ -24,5 +25,6 @@ export interface Source {
 export function keyLabel(key: ProbeKey): string {
   if ('file' in key) return key.file
   if ('dir' in key) return `${key.dir}/`
+  if ('identity' in key) return 'host identity (systeminformation)'
   return key.cmd.join(' ')
 }

@@ -9,6 +9,7 @@ import type { Report } from '../model/report.js'
 import { htmlText, inlineSource, jsonForScript } from './escape.js'
 import { chartsOf, type ChartSpec } from './html-charts.js'
 import type { TopicView } from './views/index.js'
+import { identityLabels, namespaceLabel } from './target.js'
 
 export interface HtmlAssets {
   /** uPlot's browser build (uPlot.iife.min.js) and its stylesheet */
@@ -72,7 +73,7 @@ function summaryBlock(report: Report): string {
   const s = report.summary
   const item = (k: keyof typeof s) => `<li class="${k}"><span class="n">${s[k]}</span> ${k}</li>`
   const t = report.target
-  const target = [t.kind, t.hostname && `host ${t.hostname}`, t.kernel && `kernel ${t.kernel}`, t.netns && `netns ${t.netns}`, t.path && `from ${t.path}`, t.capture && `capture ${t.capture}`]
+  const target = [t.kind, t.hostname && `host ${t.hostname}`, ...identityLabels(t.identity), t.kernel && `kernel ${t.kernel}`, t.netns && namespaceLabel(t.netns), t.path && `from ${t.path}`, t.capture && `capture ${t.capture}`]
     .filter(Boolean)
     .map((x) => h(String(x)))
     .join(' · ')

@@ -4,6 +4,7 @@ import { type Finding } from '../model/finding.js'
 import { failsGate, type Report } from '../model/report.js'
 import { mdCell, mdCode, visible } from './escape.js'
 import { subjectLabel } from './table.js'
+import { identityLabels, namespaceLabel } from './target.js'
 
 const ICON = { critical: '🔴 critical', warning: '🟠 warning', info: '🔵 info', error: '⚠️ error', skip: '⚪ skip', pass: '✅ pass' }
 
@@ -17,7 +18,7 @@ export function renderMarkdown(report: Report): string {
   const s = report.summary
   const t = report.target
   const gate = report.exitCode === 0 ? '✅ passed' : '❌ failed'
-  const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? `netns ${t.netns}` : t.kind, t.hostname, t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
+  const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? namespaceLabel(t.netns) : t.kind, t.hostname, ...identityLabels(t.identity), t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
   const out = [
     `## netdoc: ${gate}`,
     '',

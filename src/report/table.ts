@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk'
 
 import type { Finding, Subject } from '../model/finding.js'
 import type { Report } from '../model/report.js'
+import { identityLabels, namespaceLabel } from './target.js'
 import { visible } from './escape.js'
 import { screenWidth, wrap } from './layout.js'
 import { makeChalk, type Style } from './style.js'
@@ -119,7 +120,7 @@ export async function renderFindings(report: Report, opts: TableOptions): Promis
     ...(s.error ? [c.magenta(`${s.error} error`)] : []),
   ]
   const t = report.target
-  const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? `netns ${t.netns}` : t.kind, t.hostname, t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
+  const where = [t.kind === 'snapshot' ? `snapshot ${t.path}` : t.netns ? namespaceLabel(t.netns) : t.kind, t.hostname, ...identityLabels(t.identity), t.kernel && `kernel ${t.kernel}`].filter(Boolean).join(', ')
   const baseline = report.gate?.baseline ? ` · ${report.gate.baseline.known} known in the baseline` : ''
   out.push(...wrap(`${counts.join(', ')} · ${visible(where)} · window ${report.window.seconds.toFixed(1)} s${baseline} · exit ${report.exitCode}`, width, '', '  '))
   return out.join('\n') + '\n'

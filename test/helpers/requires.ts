@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 
-export type Tool = 'tcpdump' | 'nft' | 'iptables' | 'conntrack' | 'ethtool' | 'chromium' | 'tshark' | 'ss' | 'ip'
+export type Tool = 'tcpdump' | 'nft' | 'iptables' | 'conntrack' | 'ethtool' | 'chromium' | 'tshark' | 'ss' | 'ip' | 'script'
 export type Module = 'cap'
 
 export interface Needs {
@@ -24,6 +24,7 @@ const INSTALL: Record<Tool | Module, string> = {
   tshark: 'apt-get install -y tshark',
   ss: 'apt-get install -y iproute2',
   ip: 'apt-get install -y iproute2',
+  script: 'apt-get install -y bsdutils',
   cap: 'apt-get install -y libpcap-dev && npm ci',
 }
 

@@ -38,11 +38,23 @@ const KUBERNETES_SAFE = new Set([
 /** A setting that is the same for every network namespace: it can be changed only from the host. */
 export const isGlobalSysctl = (key: string): boolean => GLOBAL.has(key) || !key.startsWith('net.')
 
-/** The snapshot manifest's and the report target's spelling of a namespace: "NAME" or "pid:PID". */
+/**
+ * The snapshot manifest's and the report target's spelling of a namespace: "NAME", "pid:PID", or
+ * "container:RUNTIME:NAME:pid:PID" (--container; runtimes' names and ids have no colon). labelOf writes it.
+ */
 export function whereOf(netns: string | undefined): Where {
   if (!netns) return HOST
+  const container = /^container:([a-z]+):([^:]+):pid:(\d+)$/.exec(netns)
+  if (container) return { kind: 'container', runtime: container[1], name: container[2], pid: Number(container[3]) }
   const pid = /^pid:(\d+)$/.exec(netns)
   return pid ? { kind: 'pid', pid: Number(pid[1]) } : { kind: 'netns', name: netns }
+}
+
+export function labelOf(where: Where): string | undefined {
+  if (where.kind === 'netns') return where.name
+  if (where.kind === 'pid') return `pid:${where.pid}`
+  if (where.kind === 'container') return `container:${where.runtime}:${where.name}:pid:${where.pid}`
+  return undefined
 }
 
 /** What runs a command inside the namespace: "ip netns exec NAME" or "nsenter -n -t PID"; '' for the host. */
