@@ -6,32 +6,10 @@ import { Unavailable } from '../../../src/model/errors.js'
 import type { FactId, FactTypes, NetInterface } from '../../../src/model/facts.js'
 import { nics } from '../../../src/probes/nics.js'
 import { rpFilter } from '../../../src/probes/rp-filter.js'
-import { keyLabel, type ProbeKey, type Source } from '../../../src/probes/source.js'
 import { ROOT } from '../../helpers/netns.js'
+import { tableSource } from '../../helpers/table-source.js'
 
 const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'ethtool', name), 'utf8')
-
-function tableSource(table: Record<string, string | Unavailable>): Source {
-  const read = (key: ProbeKey): string => {
-    const v = table[keyLabel(key)]
-    if (v === undefined) throw new Unavailable('skip', `${keyLabel(key)} does not exist on this system`)
-    if (v instanceof Unavailable) throw v
-    return v
-  }
-  const source: Source = {
-    description: 'fixture',
-    kind: 'snapshot',
-    text: async (key) => read(key),
-    async *lines(key) {
-      yield* read(key).split('\n')
-    },
-    async textMany(paths) {
-      return new Map(paths.map((p) => [p, (() => { try { return read({ file: p }) } catch (e) { return e as Unavailable } })()]))
-    },
-    forSample: () => source,
-  }
-  return source
-}
 
 const ifaces = (...names: string[]): NetInterface[] => names.map((name) => ({ name, stats: {} }))
 const getWith = (list: NetInterface[]) => async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
