@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// bench/pcap: makes a few-hundred-MB loopback capture in a throwaway namespace (bulk traffic through iperf3, or a
-// node bulk sender when iperf3 is missing, plus short connections and keepalive traffic; snaplen 96), then times
-// netdoc's capture analysis against tcpdump -r and tshark on the same file, with peak memory (GNU time).
-// Needs root. Usage: node bench/pcap.mjs [MEGABYTES=300] [--keep FILE] [--file EXISTING.pcap]
+// bench/pcap: makes a few-hundred-MB loopback capture in a throwaway namespace (snaplen 96), then times netdoc's
+// capture analysis against tcpdump -r and tshark on the same file, with CPU time, peak memory (GNU time) and the
+// load average. Two kinds of capture:
+//   mixed (default): ~12 000 short connections ending gracefully, by RST with unread data, by linger 0, refused
+//     and unanswered SYNs (bench/mixed-traffic.cjs), keepalive and heartbeat connections, and one bulk stream;
+//   --bulk: mostly bulk traffic (iperf3 with 4 streams, or a node bulk sender), 1000 short connections, keepalives.
+// Needs root to make the capture. Usage:
+//   node bench/pcap.mjs [MEGABYTES=400] [--bulk] [--connections N=12000] [--file EXISTING.pcap] [--times 3]
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -11,10 +15,13 @@ import { fileURLToPath } from 'node:url'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const fileArg = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined
-const megabytes = Number(args.find((a) => /^\d+$/.test(a)) ?? 300)
+const numArg = (flag, dflt) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : dflt)
+const megabytes = Number(args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(args[i - 1] ?? '')) ?? 400)
+const kind = args.includes('--bulk') ? 'bulk' : 'mixed'
+const connections = numArg('--connections', 12000)
 const OUT = join(ROOT, 'bench', 'out')
 mkdirSync(OUT, { recursive: true })
-const pcap = fileArg ?? join(OUT, `bulk-${megabytes}mb.pcap`)
+const pcap = fileArg ?? join(OUT, kind === 'bulk' ? `bulk-${megabytes}mb.pcap` : `mixed-${megabytes}mb-${connections}c.pcap`)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 
@@ -32,6 +39,28 @@ async function makeCapture() {
     for (let i = 0; i < 100 && !/listening on/.test(err); i++) await sleep(100)
     // short connections and keepalive/heartbeat connections for the whole run
     started.push(inNs([process.execPath, join(ROOT, 'test/helpers/programs/keepalive-mix.cjs'), '9100']))
+    if (kind === 'mixed') {
+      // segments of one MTU, as on a NIC: with GSO, loopback carries 64 KB segments and the bulk stream would
+      // need minutes to make enough packets
+      execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'lo', 'tso', 'off', 'gso', 'off'])
+      // SYNs to 9202 are dropped: those connections time out
+      execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '9202', '--syn', '-j', 'DROP'])
+      const mixed = inNs([process.execPath, join(ROOT, 'bench/mixed-traffic.cjs'), '9200', String(connections)], { stdio: ['ignore', 'pipe', 'pipe'] })
+      started.push(mixed)
+      let done = false
+      mixed.stdout.on('data', (d) => (done ||= /done/.test(String(d))))
+      const deadline = Date.now() + 300_000
+      const big = () => existsSync(pcap) && statSync(pcap).size >= megabytes * 1e6
+      // the bulk stream stops at the size (SIGUSR1); the short connections run to their end
+      while (Date.now() < deadline && !big()) await sleep(50)
+      mixed.kill('SIGUSR1')
+      while (Date.now() < deadline && !done) await sleep(100)
+      mixed.kill('SIGINT')
+      await sleep(300)
+      tcpdump.kill('SIGINT')
+      await new Promise((r) => tcpdump.on('exit', r))
+      return
+    }
     const shorts = inNs([process.execPath, join(ROOT, 'test/helpers/programs/tcp-mix.cjs'), '9200', '1000'])
     started.push(shorts)
     let bulk
@@ -84,8 +113,11 @@ if (!fileArg || !existsSync(pcap)) {
     process.exit(2)
   }
   console.error(`making a ${megabytes} MB capture in ${pcap} ...`)
+  const t = performance.now()
   await makeCapture()
+  console.error(`made in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 }
+if (args.includes('--make-only')) process.exit(0)
 const size = statSync(pcap).size
 const packets = Number(spawnSync('sh', ['-c', 'tcpdump -r "$1" -nn 2>/dev/null | wc -l', 'sh', pcap]).stdout.toString().trim())
 console.log(`file: ${pcap}, ${(size / 1e6).toFixed(0)} MB, ${packets} packets (snaplen 96)`)
