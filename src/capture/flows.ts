@@ -15,6 +15,9 @@
  *       close(flow, state, reason): void               // the flow leaves the tracker (its state can be dropped)
  *     }
  *
+ * `seg` and `info` are valid during the call only: the pipeline reuses one segment and the tracker one info object
+ * for every packet (no allocation per packet), so an observer copies the fields it keeps (copySegment, decode.ts).
+ *
  * Flow identity: the 4-tuple, split into a new flow when a SYN with another ISN arrives on a known 4-tuple
  * (ports reused within the capture; reason 'reused' for the old one). The client is the sender of the first SYN
  * (without ACK); a flow first seen on a SYN-ACK has the receiver as client; one first seen mid-connection
@@ -42,7 +45,8 @@
  * Above `maxLiveFlows` (a SYN flood, a scan) closed and never-answered flows are shed at once, then the quietest.
  *
  * Cost per segment: flows are keyed by numbers (address id × 65536 + port, `srcId`/`dstId` from the decoder, or
- * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment.
+ * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment, and the
+ * flow of the previous segment is tried before the Map (a bulk stream's segments come in runs).
  */
 import { formatEndpoint } from '../parsers/address.js'
 import { ACK, FIN, RST, SYN, addressId, type TcpSegment } from './decode.js'
@@ -180,6 +184,10 @@ export class FlowTracker {
   private readonly flows = new Map<number, Map<number, Entry>>()
   private live = 0
   private readonly observers: FlowObserver<any>[] = []
+  /** the flow of the previous segment */
+  private last: Entry | undefined
+  /** handed to the observers with each segment, overwritten by the next */
+  private readonly info: SegmentInfo = { dir: 0, keepalive: false, keepaliveAck: false, retransmission: false, lateProbe: undefined }
   private readonly opts: TrackerOptions
   private nextId = 1
   private now = 0
@@ -211,7 +219,8 @@ export class FlowTracker {
     const aFirst = seg.sport < seg.dport || (seg.sport === seg.dport && a < b)
     const lo = aFirst ? a : b
     const hi = aFirst ? b : a
-    let entry = this.flows.get(lo)?.get(hi)
+    let entry = this.last
+    if (entry === undefined || entry.lo !== lo || entry.hi !== hi) entry = this.flows.get(lo)?.get(hi)
     const isSyn = (seg.flags & (SYN | ACK)) === SYN
     if (entry && isSyn) {
       const dir = entry.client === a ? 0 : 1
@@ -222,6 +231,7 @@ export class FlowTracker {
       }
     }
     if (!entry) entry = this.open(lo, hi, a, seg, ts)
+    this.last = entry
     const flow = entry.flow
     const dir: 0 | 1 = entry.client === a ? 0 : 1
     const info = this.update(flow, dir, seg, ts)
@@ -344,10 +354,17 @@ export class FlowTracker {
     me.lastSeen = ts
     flow.packets++
     if (ts > flow.lastSeen) flow.lastSeen = ts
-    return { dir, keepalive, keepaliveAck, retransmission, lateProbe }
+    const info = this.info
+    info.dir = dir
+    info.keepalive = keepalive
+    info.keepaliveAck = keepaliveAck
+    info.retransmission = retransmission
+    info.lateProbe = lateProbe
+    return info
   }
 
   private end(entry: Entry, reason: FlowEndReason): void {
+    if (this.last === entry) this.last = undefined
     const inner = this.flows.get(entry.lo)
     if (inner?.delete(entry.hi)) {
       this.live--

@@ -1,7 +1,7 @@
 // The capture pipeline: a byte stream → reader → decoder → flow tracker (and its observers). Pure apart from
 // consuming the stream it is given; the probe (src/probes/capture.ts) opens the file or the live capture.
 import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
-import { decodeTcpAt, KNOWN_LINKTYPES } from './decode.js'
+import { decodeTcpInto, KNOWN_LINKTYPES, Segment } from './decode.js'
 import type { FlowTracker } from './flows.js'
 
 export interface PipelineSummary extends ReadSummary {
@@ -12,14 +12,17 @@ export interface PipelineSummary extends ReadSummary {
   lastTs?: number
 }
 
-/** Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. */
+/**
+ * Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. Every
+ * packet is decoded into one reused Segment: the tracker and its observers copy what they keep.
+ */
 export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket) => void; counts: { tcpSegments: number; firstTs?: number; lastTs?: number } } {
   const counts: { tcpSegments: number; firstTs?: number; lastTs?: number } = { tcpSegments: 0 }
+  const seg = new Segment()
   return {
     counts,
     onPacket(p) {
-      const seg = decodeTcpAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen)
-      if (!seg) return
+      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen)) return
       counts.tcpSegments++
       if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
       if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
