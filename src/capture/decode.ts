@@ -120,11 +120,15 @@ export function decodeTcp(linkType: number, d: Uint8Array, ts: number, origLen: 
 /** The same on bytes [start, end) of a bigger buffer (no copy, no view); a new segment each call. */
 export function decodeTcpAt(linkType: number, d: Uint8Array, start: number, end: number, ts: number, origLen: number): TcpSegment | undefined {
   const seg = new Segment()
-  return decodeTcpInto(seg, linkType, d, start, end, ts, origLen) ? seg : undefined
+  seg.ts = ts
+  return decodeTcpInto(seg, linkType, d, start, end, origLen) ? seg : undefined
 }
 
-/** Decodes bytes [start, end) into `out` (reused by the caller); false when it is not a TCP segment. */
-export function decodeTcpInto(out: Segment, linkType: number, d: Uint8Array, start: number, end: number, ts: number, origLen: number): boolean {
+/**
+ * Decodes bytes [start, end) into `out` (reused by the caller); false when it is not a TCP segment. The caller
+ * sets `out.ts` (the time is no argument: a number argument to a call that is not inlined is boxed, per packet).
+ */
+export function decodeTcpInto(out: Segment, linkType: number, d: Uint8Array, start: number, end: number, origLen: number): boolean {
   let off: number
   let proto: number // an ethertype
   switch (linkType) {
@@ -175,7 +179,6 @@ export function decodeTcpInto(out: Segment, linkType: number, d: Uint8Array, sta
     default:
       return false
   }
-  out.ts = ts
   if (proto === ETH_IPV4) return ipv4(out, d, off, end, origLen - (off - start))
   if (proto === ETH_IPV6) return ipv6(out, d, off, end, origLen - (off - start))
   return false

@@ -22,7 +22,8 @@ export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket
   return {
     counts,
     onPacket(p) {
-      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen)) return
+      seg.ts = p.ts
+      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) return
       counts.tcpSegments++
       if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
       if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
