@@ -259,19 +259,30 @@ export class FlowTracker {
   segment(seg: TcpSegment): void {
     this.stats.segments++
     if (seg.ts > this.now) this.now = seg.ts
-    const ts = Number.isNaN(seg.ts) ? this.now : seg.ts
-    this.ts = ts
+    this.ts = seg.ts
+    if (Number.isNaN(seg.ts)) this.ts = this.now
     const a = (seg.srcId ?? addressId(seg.src)) * 65536 + seg.sport
     const b = (seg.dstId ?? addressId(seg.dst)) * 65536 + seg.dport
-    // The outer key is the endpoint with the lower port (usually the server), so the outer map holds few entries
-    // and each inner map many, instead of one small Map per flow.
+    // the endpoint with the lower port (usually the server) first, so both directions name the same flow
     const aFirst = seg.sport < seg.dport || (seg.sport === seg.dport && a < b)
+    // The previous segment's flow first (a bulk stream's segments come in runs); the endpoints go to the Map and
+    // open() only on a miss, in a call of their own: used here only in comparisons they stay unboxed.
+    let entry = this.last
+    if (entry === undefined || entry.lo !== (aFirst ? a : b) || entry.hi !== (aFirst ? b : a) || (seg.flags & (SYN | ACK)) === SYN) entry = this.lookup(seg, a, b, aFirst)
+    this.last = entry
+    const flow = entry.flow
+    const dir: 0 | 1 = entry.client === a ? 0 : 1
+    const info = this.update(flow, dir, seg)
+    for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
+    if (++this.sinceSweep >= this.live && this.now - this.lastSweep >= 1) this.sweep()
+  }
+
+  /** The flow of a segment by its endpoints; a new one for an unknown pair or a SYN with another ISN. */
+  private lookup(seg: TcpSegment, a: number, b: number, aFirst: boolean): Entry {
     const lo = aFirst ? a : b
     const hi = aFirst ? b : a
-    let entry = this.last
-    if (entry === undefined || entry.lo !== lo || entry.hi !== hi) entry = this.flows.get(lo)?.get(hi)
-    const isSyn = (seg.flags & (SYN | ACK)) === SYN
-    if (entry && isSyn) {
+    let entry = this.flows.get(lo)?.get(hi)
+    if (entry && (seg.flags & (SYN | ACK)) === SYN) {
       const dir = entry.client === a ? 0 : 1
       const isn = entry.flow.sides[dir].isn
       if (dir === 1 || isn === undefined || isn !== seg.seq) {
@@ -279,13 +290,7 @@ export class FlowTracker {
         entry = undefined
       }
     }
-    if (!entry) entry = this.open(lo, hi, a, seg, ts)
-    this.last = entry
-    const flow = entry.flow
-    const dir: 0 | 1 = entry.client === a ? 0 : 1
-    const info = this.update(flow, dir, seg)
-    for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
-    if (++this.sinceSweep >= this.live && this.now - this.lastSweep >= 1) this.sweep()
+    return entry ?? this.open(lo, hi, a, seg, this.ts)
   }
 
   finish(): void {
