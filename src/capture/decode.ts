@@ -74,6 +74,14 @@ export function addressId(text: string): number {
   return v6Id(text)
 }
 
+/** IPv6 addresses interned in this thread from the `from`-th on, in id order (the decode worker sends them along). */
+export function internedSince(from: number): string[] {
+  return v6Texts.slice(from)
+}
+
+/** the first IPv6 address id: ids below it are IPv4 addresses */
+export const FIRST_V6_ID = V6_BASE
+
 export function addressText(id: number): string {
   if (id < V6_BASE) return `${id >>> 24}.${(id >>> 16) & 255}.${(id >>> 8) & 255}.${id & 255}`
   return v6Texts[id - V6_BASE]

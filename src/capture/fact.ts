@@ -4,6 +4,7 @@ import type { CaptureFact, CaptureOrigin } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
+import { analyseFileThreaded } from './threaded.js'
 
 export function originText(o: CaptureOrigin): string {
   return o.kind === 'file' ? o.path : `${o.interface} (live${o.via ? ` via ${o.via === 'cap' ? 'libpcap (cap)' : 'tcpdump'}` : ''}, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
@@ -14,6 +15,14 @@ export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: Cap
   const tracker = new FlowTracker()
   const analyses = attachAnalyses(tracker)
   const summary = await analyseStream(stream, tracker, onBytes)
+  return toFact(origin, summary, tracker, analyses.results())
+}
+
+/** The same fact from a capture file decoded on a worker thread (threaded.ts): same segments, same order. */
+export async function captureFileFact(path: string, origin: CaptureOrigin, onBytes?: (bytes: number) => void): Promise<CaptureFact> {
+  const tracker = new FlowTracker()
+  const analyses = attachAnalyses(tracker)
+  const summary = await analyseFileThreaded(path, tracker, onBytes)
   return toFact(origin, summary, tracker, analyses.results())
 }
 

@@ -17,7 +17,18 @@ export interface PipelineSummary extends ReadSummary {
  * packet is decoded into one reused Segment: the tracker and its observers copy what they keep.
  */
 export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket) => void; counts: { tcpSegments: number; firstTs?: number; lastTs?: number } } {
-  const counts: { tcpSegments: number; firstTs?: number; lastTs?: number } = { tcpSegments: 0 }
+  // first and last time as numbers that are always numbers: a field that may be undefined would take a new heap
+  // number with every packet's time
+  const span = { first: Infinity, last: -Infinity }
+  const counts = {
+    tcpSegments: 0,
+    get firstTs(): number | undefined {
+      return span.first === Infinity ? undefined : span.first
+    },
+    get lastTs(): number | undefined {
+      return span.last === -Infinity ? undefined : span.last
+    },
+  }
   const seg = new Segment()
   return {
     counts,
@@ -25,8 +36,8 @@ export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket
       seg.ts = p.ts
       if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) return
       counts.tcpSegments++
-      if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
-      if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
+      if (p.ts < span.first) span.first = p.ts
+      if (p.ts > span.last) span.last = p.ts
       tracker.segment(seg)
     },
   }

@@ -8,6 +8,13 @@ import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/erro
 import type { CaptureFact } from '../model/capture.js'
 import type { Probe } from './probe.js'
 
+/**
+ * From this size on a capture file is decoded on a worker thread while this one tracks flows (starting the
+ * worker costs tens of ms, which a small file does not win back). NETDOC_CAPTURE_THREADS=1 keeps one thread,
+ * =2 always takes the worker (tests and bench compare both).
+ */
+export const THREADED_FROM_BYTES = 32 * 1024 * 1024
+
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
 async function readFile(path: string, progress?: (text: string) => void): Promise<CaptureFact> {
@@ -20,7 +27,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
     if (err instanceof UsageError) throw err
     throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
   }
-  const { captureFact } = await import('../capture/fact.js')
+  const { captureFact, captureFileFact } = await import('../capture/fact.js')
   const { CaptureFormatError } = await import('../capture/reader.js')
   let shown = 0
   const onBytes = progress
@@ -31,7 +38,10 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
       }
     : undefined
   try {
-    return await captureFact(fileChunks(path), { kind: 'file', path }, onBytes)
+    const threads = process.env.NETDOC_CAPTURE_THREADS
+    const threaded = threads === '2' || (threads !== '1' && size >= THREADED_FROM_BYTES)
+    const origin = { kind: 'file' as const, path }
+    return await (threaded ? captureFileFact(path, origin, onBytes) : captureFact(fileChunks(path), origin, onBytes))
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
