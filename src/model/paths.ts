@@ -90,7 +90,7 @@ export interface ServerPaths {
   limitedBy: Record<LimitedBy, number>
   /** the side most of its connections' handshakes point to */
   captureSide: CaptureSide
-  /** worst first (limited ones, then by loss, zero-window time, RTT), capped */
+  /** worst first (by loss share, zero-window time, a verdict, RTT p95), capped */
   rows: ConnectionPath[]
   rowsOmitted: number
 }

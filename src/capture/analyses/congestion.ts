@@ -239,7 +239,7 @@ export function sideOf(towardServer: number, towardClient: number): CaptureSide 
 export function verdictOf(r: Omit<ConnectionPath, 'limitedBy'>): LimitedBy | undefined {
   const duration = r.lastSeen - r.firstSeen
   if (r.zeroWindowSeconds >= VERDICT.zeroWindowSeconds) return 'receiver'
-  if (r.retransmissions - r.spurious >= 2 && r.lossShare >= VERDICT.lossShare) return 'network'
+  if (r.retransmissions > r.spurious && r.lossShare >= VERDICT.lossShare) return 'network'
   if (r.dataSegments > 0 && r.windowFull / r.dataSegments >= VERDICT.windowFullShare) return 'receiver'
   if (r.rttMs && r.rttMs.p50 >= VERDICT.rttMs) return 'network'
   if (r.idleGaps > 0 && duration > 0 && r.idleSeconds / duration >= VERDICT.idleShare) return 'sender'
@@ -303,12 +303,12 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
   return { row, sketch }
 }
 
-/** Worst first: a verdict first, then the loss share, the zero-window time, the RTT p95. */
+/** Worst first: by the loss share, then the zero-window time, then those with a verdict, then the RTT p95. */
 export function worstFirst(a: ConnectionPath, b: ConnectionPath): number {
   return (
-    Number(b.limitedBy !== undefined) - Number(a.limitedBy !== undefined) ||
     b.lossShare - a.lossShare ||
     b.zeroWindowSeconds - a.zeroWindowSeconds ||
+    Number(b.limitedBy !== undefined) - Number(a.limitedBy !== undefined) ||
     (b.rttMs?.p95 ?? 0) - (a.rttMs?.p95 ?? 0) ||
     a.firstSeen - b.firstSeen
   )
