@@ -87,7 +87,7 @@ const ipBytes = (text: string): number[] => {
 
 /** One Ethernet frame of a segment: headers only (the payload is counted by the IP length, as with a snaplen). */
 export function frameOf(s: ScriptedSegment): { data: Buffer; origLen: number } {
-  const opts = s.flags & SYN ? Buffer.from([2, 4, 0x05, 0xb4, 1, ...(s.windowScale !== undefined && s.windowScale >= 0 ? [3, 3, s.windowScale] : [1, 1, 1]), 0]) : Buffer.alloc(0)
+  const opts = s.flags & SYN ? Buffer.from([2, 4, 0x05, 0xb4, 1, ...(s.windowScale !== undefined && s.windowScale >= 0 ? [3, 3, s.windowScale] : [1, 1, 1])]) : Buffer.alloc(0)
   const tcpLen = 20 + opts.length
   const tcp = Buffer.alloc(tcpLen)
   tcp.writeUInt16BE(s.sport, 0)
