@@ -16,7 +16,7 @@ const meta: CheckMeta = {
   facts: ['capture'],
   needsCapture: true,
   thresholds: {
-    warningShare: { value: 0.02, description: 'retransmitted (not spurious) / data segments of a server endpoint above which it is a warning (2 %)' },
+    warningShare: { value: 0.02, description: 'retransmitted (not spurious) / data bytes of a server endpoint above which it is a warning (2 %)' },
     criticalShare: { value: 0.1, description: 'the share above which it is critical (10 %)' },
     minSegments: { value: 20, description: 'fewer data segments than this at a server endpoint: too few to judge its loss share' },
     rttMs: { value: 300, description: 'median data RTT (ms) of a server endpoint from which its RTT counts as high' },
@@ -41,7 +41,7 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
     const how = [s.fastRetransmits && `${s.fastRetransmits} fast`, s.timeoutRetransmits && `${s.timeoutRetransmits} after a timeout`].filter(Boolean).join(', ')
     list.push({
       severity: s.lossShare > ctx.threshold('criticalShare') ? 'critical' : 'warning',
-      text: `${lost} of ${s.dataSegments} data segments retransmitted (${percent(s.lossShare, 1)}${how ? `; ${how}` : ''})${s.spurious ? `, ${s.spurious} spurious ones not counted` : ''}`,
+      text: `${lost} of ${s.dataSegments} data segments retransmitted, ${percent(s.lossShare, 1)} of the bytes${how ? ` (${how})` : ''}${s.spurious ? `, ${s.spurious} spurious ones not counted` : ''}`,
     })
   }
   if (s.rttMs && s.rttSamples >= ctx.threshold('minRttSamples')) {

@@ -41,7 +41,11 @@ export interface ConnectionPath {
   retransmittedBytes: number
   /** retransmissions of what the receiver had already acknowledged: the sender's mistake, not loss */
   spurious: number
-  /** (retransmissions − spurious) / data segments */
+  spuriousBytes: number
+  /**
+   * (retransmitted − spurious bytes) / data bytes. Bytes, not segments: a capture on a sending host sees TSO/GSO
+   * segments of many MSS that are re-sent as MSS-sized ones, so a segment share would overstate the loss.
+   */
   lossShare: number
   /** after duplicate ACKs (≥ 3, or one within about an RTT): fast retransmit / SACK recovery */
   fastRetransmits: number
@@ -72,12 +76,14 @@ export interface ServerPaths {
   server: string
   connections: number
   dataSegments: number
+  dataBytes: number
   retransmissions: number
   spurious: number
   retransmittedBytes: number
+  spuriousBytes: number
   fastRetransmits: number
   timeoutRetransmits: number
-  /** (retransmissions − spurious) / data segments, over all its connections */
+  /** (retransmitted − spurious bytes) / data bytes, over all its connections */
   lossShare: number
   zeroWindowSeconds: number
   zeroWindowConnections: number

@@ -19,7 +19,7 @@ import { midstreamOf } from './index.js'
 const RTO_MIN = 0.2
 /** a segment filling a gap this soon after the gap opened was reordered, not re-sent (Wireshark's 3 ms) */
 const REORDER_SECONDS = 0.003
-/** what makes a connection's verdict (the check's thresholds judge whether it is a problem) */
+/** what makes a connection's verdict (the check's thresholds judge whether it is a problem); shares of bytes */
 const VERDICT = { zeroWindowSeconds: 0.1, lossShare: 0.01, windowFullShare: 0.1, rttMs: 200, idleShare: 0.5 }
 
 /** Per sending direction: what it sent, and what it advertised as a receiver. */
@@ -29,6 +29,7 @@ interface Side {
   retrans: number
   retransBytes: number
   spurious: number
+  spuriousBytes: number
   fast: number
   timeout: number
   ooo: number
@@ -84,7 +85,7 @@ interface State {
 }
 
 const newSide = (): Side => ({
-  data: 0, bytes: 0, retrans: 0, retransBytes: 0, spurious: 0, fast: 0, timeout: 0, ooo: 0, windowFull: 0, idleGaps: 0, idleSeconds: 0,
+  data: 0, bytes: 0, retrans: 0, retransBytes: 0, spurious: 0, spuriousBytes: 0, fast: 0, timeout: 0, ooo: 0, windowFull: 0, idleGaps: 0, idleSeconds: 0,
   dupAcksSent: 0, dupRun: 0, lastDupTs: 0, timing: false, timedEnd: 0, timedTs: 0, sketch: undefined, hi: 0, hiKnown: false, lastTs: -1,
   lastDataTs: -1, ackPrev: 0, winPrev: 0, ackKnown: false, rwnd: -1, hole: false, holeStart: 0, holeEnd: 0, holeTs: 0, zwStart: -1, zwCount: 0,
   zwSeconds: 0, wsOption: -1,
@@ -188,7 +189,10 @@ function dataSegment(st: State, me: Side, peer: Side, peerAck: number | undefine
     } else {
       me.retrans++
       me.retransBytes += len
-      if (peerAck !== undefined && !seqAfter(end, peerAck)) me.spurious++
+      if (peerAck !== undefined && !seqAfter(end, peerAck)) {
+        me.spurious++
+        me.spuriousBytes += len
+      }
       else if (me.dupRun >= 3 || (me.dupRun > 0 && ts - me.lastDupTs <= Math.max(0.01, 2 * (rttS ?? RTO_MIN)))) me.fast++
       else if (me.lastTs >= 0 && ts - me.lastTs >= RTO_MIN) me.timeout++
       // Karn: the timed segment was sent again, its ACK would not tell which copy it answers
@@ -267,8 +271,11 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
   const sketch = rttOf === 'client' ? c.sketch : rttOf === 'server' ? s.sketch : undefined
   const rttMs = sketch?.summary()
   const data = c.data + s.data
+  const bytes = c.bytes + s.bytes
   const retrans = c.retrans + s.retrans
   const spurious = c.spurious + s.spurious
+  const retransBytes = c.retransBytes + s.retransBytes
+  const spuriousBytes = c.spuriousBytes + s.spuriousBytes
   const zwBy = c.zwSeconds + s.zwSeconds > 0 || c.zwCount + s.zwCount > 0 ? (c.zwSeconds >= s.zwSeconds ? 'client' : 'server') : undefined
   const base: Omit<ConnectionPath, 'limitedBy'> = {
     client: flow.client,
@@ -281,11 +288,12 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
     rttSamples: sketch?.count ?? 0,
     captureSide,
     dataSegments: data,
-    dataBytes: c.bytes + s.bytes,
+    dataBytes: bytes,
     retransmissions: retrans,
-    retransmittedBytes: c.retransBytes + s.retransBytes,
+    retransmittedBytes: retransBytes,
     spurious,
-    lossShare: data > 0 ? round3((retrans - spurious) / data) : 0,
+    spuriousBytes,
+    lossShare: bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0,
     fastRetransmits: c.fast + s.fast,
     timeoutRetransmits: c.timeout + s.timeout,
     duplicateAcks: c.dupAcksSent + s.dupAcksSent,
@@ -338,7 +346,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       let agg = servers.get(flow.server)
       if (!agg) {
         const out: ServerPaths = {
-          server: flow.server, connections: 0, dataSegments: 0, retransmissions: 0, spurious: 0, retransmittedBytes: 0, fastRetransmits: 0, timeoutRetransmits: 0,
+          server: flow.server, connections: 0, dataSegments: 0, dataBytes: 0, retransmissions: 0, spurious: 0, retransmittedBytes: 0, spuriousBytes: 0, fastRetransmits: 0, timeoutRetransmits: 0,
           lossShare: 0, zeroWindowSeconds: 0, zeroWindowConnections: 0, windowFull: 0, rttSamples: 0, limitedBy: { receiver: 0, network: 0, sender: 0 },
           captureSide: 'unknown', rows: [], rowsOmitted: 0,
         }
@@ -348,6 +356,8 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       const o = agg.out
       o.connections++
       o.dataSegments += row.dataSegments
+      o.dataBytes += row.dataBytes
+      o.spuriousBytes += row.spuriousBytes
       o.retransmissions += row.retransmissions
       o.spurious += row.spurious
       o.retransmittedBytes += row.retransmittedBytes
@@ -373,7 +383,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
         const known = (['client', 'server', 'between'] as const).filter((s) => sides[s] > 0).sort((a, b) => sides[b] - sides[a])
         return {
           ...out,
-          lossShare: out.dataSegments > 0 ? round3((out.retransmissions - out.spurious) / out.dataSegments) : 0,
+          lossShare: out.dataBytes > 0 ? round3((out.retransmittedBytes - out.spuriousBytes) / out.dataBytes) : 0,
           zeroWindowSeconds: round3(out.zeroWindowSeconds),
           ...(rttMs ? { rttMs, rttSpreadMs: round3(rttMs.p95 - rttMs.min) } : {}),
           rttSamples: sketch.count,

@@ -81,7 +81,7 @@ describe('congestion.flows on written captures', () => {
     expect(Math.abs(row.rttMs.p95 - sampled[85]) / sampled[85]).toBeLessThan(0.1)
     expect(row.handshakeMs).toEqual({ synToSynAck: 80, synAckToAck: 0.2 })
     expect(row).toMatchObject({ captureSide: 'client', rttOf: 'client', limitedBy: 'network' })
-    expect(f.message).toMatch(/10 of 110 data segments retransmitted \(9\.1 %; 10 after a timeout\)/)
+    expect(f.message).toMatch(/10 of 110 data segments retransmitted, 9\.1 % of the bytes \(10 after a timeout\)/)
     expect(f.message).toMatch(/RTT swings from 60 ms to 2000 ms \(p50 \d+ ms, p95 \d+ ms, 90 samples\)/)
     expect(f.message).toMatch(/near the client/)
   })

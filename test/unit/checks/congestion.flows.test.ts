@@ -6,44 +6,52 @@ import { captureWith } from '../../helpers/capture-facts.js'
 import { checkTable } from '../../helpers/check-table.js'
 import { ctxOf, evaluateDeclared, factsOf } from '../../helpers/facts.js'
 
+/** A connection of 1000-byte segments (100 unless told): its bytes and loss share follow from its counts. */
 function row(client: string, extra: Partial<ConnectionPath> = {}): ConnectionPath {
-  return {
-    client, server: '10.0.0.1:443', firstSeen: 1764280000, lastSeen: 1764280010, packets: 200, rttSamples: 0, captureSide: 'unknown', dataSegments: 100, dataBytes: 100_000,
-    retransmissions: 0, retransmittedBytes: 0, spurious: 0, lossShare: 0, fastRetransmits: 0, timeoutRetransmits: 0, duplicateAcks: 0, outOfOrder: 0, zeroWindows: 0,
+  const r: ConnectionPath = {
+    client, server: '10.0.0.1:443', firstSeen: 1764280000, lastSeen: 1764280010, packets: 200, rttSamples: 0, captureSide: 'unknown', dataSegments: 100, dataBytes: 0,
+    retransmissions: 0, retransmittedBytes: 0, spurious: 0, spuriousBytes: 0, lossShare: 0, fastRetransmits: 0, timeoutRetransmits: 0, duplicateAcks: 0, outOfOrder: 0, zeroWindows: 0,
     zeroWindowSeconds: 0, windowFull: 0, windowScaleKnown: true, idleGaps: 0, idleSeconds: 0, ...extra,
   }
+  r.dataBytes = r.dataSegments * 1000
+  r.retransmittedBytes = r.retransmissions * 1000
+  r.spuriousBytes = r.spurious * 1000
+  r.lossShare = (r.retransmittedBytes - r.spuriousBytes) / r.dataBytes
+  return r
 }
 
 function server(name: string, rows: ConnectionPath[], extra: Partial<ServerPaths> = {}): ServerPaths {
-  const sum = (k: 'dataSegments' | 'retransmissions' | 'spurious' | 'retransmittedBytes' | 'fastRetransmits' | 'timeoutRetransmits' | 'zeroWindowSeconds' | 'windowFull') => rows.reduce((n, r) => n + r[k], 0)
+  const sum = (k: 'dataSegments' | 'dataBytes' | 'retransmissions' | 'spurious' | 'retransmittedBytes' | 'spuriousBytes' | 'fastRetransmits' | 'timeoutRetransmits' | 'zeroWindowSeconds' | 'windowFull') =>
+    rows.reduce((n, r) => n + r[k], 0)
   const limitedBy = { receiver: 0, network: 0, sender: 0 }
   for (const r of rows) if (r.limitedBy) limitedBy[r.limitedBy]++
   const data = sum('dataSegments')
   return {
-    server: name, connections: rows.length, dataSegments: data, retransmissions: sum('retransmissions'), spurious: sum('spurious'), retransmittedBytes: sum('retransmittedBytes'),
-    fastRetransmits: sum('fastRetransmits'), timeoutRetransmits: sum('timeoutRetransmits'), lossShare: data ? (sum('retransmissions') - sum('spurious')) / data : 0,
+    server: name, connections: rows.length, dataSegments: data, dataBytes: sum('dataBytes'), retransmissions: sum('retransmissions'), spurious: sum('spurious'),
+    retransmittedBytes: sum('retransmittedBytes'), spuriousBytes: sum('spuriousBytes'), fastRetransmits: sum('fastRetransmits'), timeoutRetransmits: sum('timeoutRetransmits'),
+    lossShare: data ? (sum('retransmittedBytes') - sum('spuriousBytes')) / sum('dataBytes') : 0,
     zeroWindowSeconds: sum('zeroWindowSeconds'), zeroWindowConnections: rows.filter((r) => r.zeroWindows > 0).length, windowFull: sum('windowFull'), rttSamples: 0, limitedBy,
     captureSide: 'unknown', rows, rowsOmitted: 0, ...extra,
   }
 }
 
 const lossy = server('10.0.0.1:443', [
-  row('10.0.0.9:50000', { retransmissions: 12, spurious: 2, lossShare: 0.1, fastRetransmits: 8, timeoutRetransmits: 2, limitedBy: 'network' }),
-  row('10.0.0.9:50001', { retransmissions: 3, lossShare: 0.03, limitedBy: 'network' }),
+  row('10.0.0.9:50000', { retransmissions: 12, spurious: 2, fastRetransmits: 8, timeoutRetransmits: 2, limitedBy: 'network' }),
+  row('10.0.0.9:50001', { retransmissions: 3, limitedBy: 'network' }),
 ])
 const clean = server('10.0.0.1:80', [row('10.0.0.8:40000'), row('10.0.0.8:40001')], { rttMs: { min: 1, p50: 2, p95: 3, max: 4 }, rttSamples: 50 })
 const mobile = server('10.0.0.1:8443', [row('10.9.9.9:1000', { rttMs: { min: 60, p50: 900, p95: 1900, max: 2000 }, rttSamples: 90, limitedBy: 'network' })], {
   rttMs: { min: 60, p50: 900, p95: 1900, max: 2000 }, rttSamples: 90, captureSide: 'client',
 })
 const stalled = server('10.0.0.1:9000', [row('10.0.0.7:1', { zeroWindows: 1, zeroWindowSeconds: 3, zeroWindowBy: 'client', limitedBy: 'receiver' })])
-const bursty = server('10.0.0.1:7000', [row('10.0.0.6:1', { retransmissions: 5, lossShare: 0.05, idleGaps: 4, idleSeconds: 8, limitedBy: 'sender' })])
+const bursty = server('10.0.0.1:7000', [row('10.0.0.6:1', { retransmissions: 5, idleGaps: 4, idleSeconds: 8, limitedBy: 'sender' })])
 
 checkTable(flows, [
   {
     name: 'a lossy endpoint and a clean one: one finding each',
     start: { capture: captureWith({ congestion: [lossy, clean] }) },
     findings: [
-      { status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:443' }, message: /^10\.0\.0\.1:443 \(2 connections\): 13 of 200 data segments retransmitted \(6\.5 %; 8 fast, 2 after a timeout\), 2 spurious ones not counted; limited 2 by the network; worst 10\.0\.0\.9:50000/ },
+      { status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:443' }, message: /^10\.0\.0\.1:443 \(2 connections\): 13 of 200 data segments retransmitted, 6\.5 % of the bytes \(8 fast, 2 after a timeout\), 2 spurious ones not counted; limited 2 by the network; worst 10\.0\.0\.9:50000/ },
       { status: 'pass', subject: { server: '10.0.0.1:80' }, message: /^10\.0\.0\.1:80: 2 connections, 0 % retransmitted, RTT p50 2 ms, no zero-window stall$/ },
     ],
     also: ([f]) => {
@@ -57,7 +65,7 @@ checkTable(flows, [
   },
   {
     name: 'above the critical share',
-    start: { capture: captureWith({ congestion: [server('10.0.0.1:443', [row('a:1', { retransmissions: 30, lossShare: 0.3 })])] }) },
+    start: { capture: captureWith({ congestion: [server('10.0.0.1:443', [row('a:1', { retransmissions: 30 })])] }) },
     findings: [{ status: 'fail', severity: 'critical', subject: { server: '10.0.0.1:443' } }],
   },
   {
@@ -84,12 +92,12 @@ checkTable(flows, [
   },
   {
     name: 'too few segments to judge the loss share',
-    start: { capture: captureWith({ congestion: [server('10.0.0.1:2', [row('a:1', { dataSegments: 5, retransmissions: 2, lossShare: 0.4 })])] }) },
+    start: { capture: captureWith({ congestion: [server('10.0.0.1:2', [row('a:1', { dataSegments: 5, retransmissions: 2 })])] }) },
     findings: [{ status: 'pass', subject: { server: '10.0.0.1:2' }, message: /5 data segments, too few to judge loss/ }],
   },
   {
     name: 'thresholds from the config',
-    start: { capture: captureWith({ congestion: [server('10.0.0.1:443', [row('a:1', { retransmissions: 1, lossShare: 0.01 })])] }) },
+    start: { capture: captureWith({ congestion: [server('10.0.0.1:443', [row('a:1', { retransmissions: 1 })])] }) },
     thresholds: { warningShare: 0.005 },
     findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:443' } }],
   },
