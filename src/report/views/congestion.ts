@@ -5,7 +5,7 @@ import type { CheckOptions, Facts } from '../../model/check.js'
 import type { ConnectionPath, ServerPaths } from '../../model/paths.js'
 import { destinationLabel, destinationLosses } from '../../derived/congestion.js'
 import { formatBits, percent } from '../../derived/format.js'
-import { capped, Table } from '../layout.js'
+import { capped, screenWidth, Table, wrap } from '../layout.js'
 
 /** connections shown per server endpoint (the JSON report has up to --max-details) */
 const ROWS_SHOWN = 10
@@ -66,9 +66,10 @@ function connectionsView(servers: ServerPaths[], rowsShown: number): string {
   for (const s of servers) {
     const rtt = s.rttMs ? `, RTT p50 ${msText(s.rttMs.p50)} ms p95 ${msText(s.rttMs.p95)} ms` : ''
     const zw = s.zeroWindowSeconds > 0 ? `, zero window ${s.zeroWindowSeconds.toFixed(1)} s` : ''
-    lines.push(`${s.server}: ${s.connections} conns, ${s.retransmissions} retrans of ${s.dataSegments} data segs (${percent(s.lossShare, 1)} lost, ${s.spurious} spurious)${rtt}${zw}; ${SIDE[s.captureSide]}`)
+    const summary = `${s.server}: ${s.connections} conns, ${s.retransmissions} of ${s.dataSegments} data segments retransmitted (${s.spurious} spurious), ${percent(s.lossShare, 1)} of the bytes lost${rtt}${zw}; ${SIDE[s.captureSide]}`
+    lines.push(...wrap(summary, screenWidth(), '', '  '))
     const { shown, more } = capped(s.rows, rowsShown, 'connections in the JSON report (--json, --max-details)')
-    const table = new Table({ head: ['Client', 'RTT ms min/p50/p95/max', 'SYN→SA/SA→ACK ms', 'Retrans', 'Lost', 'Spur', 'Fast/RTO', 'Dup ACK', 'Zero win s', 'Win full', 'Limited by'] })
+    const table = new Table({ head: ['Client', 'RTT p50/p95/max', 'SYN/ACK ms', 'Retr/spur', 'Lost', 'Fast/RTO', 'Zero win', 'Limited by'] })
     for (const r of shown) table.push(connectionRow(r))
     if (shown.length) lines.push(table.toString())
     if (more) lines.push(more)
@@ -77,20 +78,18 @@ function connectionsView(servers: ServerPaths[], rowsShown: number): string {
   return lines.join('\n')
 }
 
+/** One connection, compact (RTT in ms; the handshake split SYN→SYN-ACK/SYN-ACK→ACK; min, dup ACKs, window-full in the JSON) */
 function connectionRow(r: ConnectionPath): string[] {
-  const rtt = r.rttMs ? [r.rttMs.min, r.rttMs.p50, r.rttMs.p95, r.rttMs.max].map(msText).join('/') : ''
-  const hs = r.handshakeMs ? `${msText(r.handshakeMs.synToSynAck)}/${msText(r.handshakeMs.synAckToAck)}` : r.midstream ? '(midstream)' : ''
+  const rtt = r.rttMs ? [r.rttMs.p50, r.rttMs.p95, r.rttMs.max].map(msText).join('/') : ''
+  const hs = r.handshakeMs ? `${msText(r.handshakeMs.synToSynAck)}/${msText(r.handshakeMs.synAckToAck)}` : r.midstream ? 'midstream' : ''
   return [
     r.client,
     rtt,
     hs,
-    String(r.retransmissions),
+    `${r.retransmissions}/${r.spurious}`,
     percent(r.lossShare, 1),
-    String(r.spurious),
     `${r.fastRetransmits}/${r.timeoutRetransmits}`,
-    String(r.duplicateAcks),
-    r.zeroWindowSeconds > 0 ? r.zeroWindowSeconds.toFixed(1) : '',
-    r.windowScaleKnown ? String(r.windowFull) : '?',
+    r.zeroWindowSeconds > 0 ? `${r.zeroWindowSeconds.toFixed(1)} s` : '',
     r.limitedBy ?? '',
   ]
 }
