@@ -99,7 +99,8 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
   const tPeer = flow.sides[dir ^ 1]
   const f = seg.flags
   const len = seg.payloadLen
-  const ts = seg.ts
+  // a simple packet block (pcapng) has no timestamp: the tracker's capture time stands in
+  const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
 
   if (f & SYN) handshakeSyn(st, dir, seg, ts)
   else if (dir === 0 && !st.handshakeDone && st.synAcks > 0 && f & ACK) {

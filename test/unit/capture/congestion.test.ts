@@ -194,6 +194,19 @@ describe('congestion analysis', () => {
     expect(row.limitedBy).toBe('sender')
   })
 
+  test('segments without a timestamp (pcapng simple packet blocks): finite figures, no NaN', () => {
+    const t = new TcpScript(V4).handshake(0, 0.01, 0.0001, [7, 7])
+    const seq = t.data(0, 1, 1000)
+    t.ack(1, 1.1, 0)
+    t.resend(0, 2, seq, 1000)
+    t.ack(1, 3)
+    for (const s of t.segments) s.ts = Number.NaN
+    const { row } = only(t)
+    const bad = JSON.stringify(row, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `!${v}` : v))
+    expect(bad).not.toMatch(/"!/)
+    expect(row).toMatchObject({ dataSegments: 2, retransmissions: 1 })
+  })
+
   test('rows per server, worst first, capped; the server aggregates every connection', () => {
     const scripts = [0, 1, 2].map((i) => {
       const t = new TcpScript({ ...V4, clientPort: 40000 + i }).handshake(i, 0.01, 0.0001)
