@@ -2,14 +2,14 @@
 // thread that tracks flows without a copy (the buffer is transferred, then handed back for reuse). One typed
 // array per field, each of the field's own width, so packing and unpacking are plain loads and stores (no
 // conversion per segment): ts, srcId, dstId as doubles, seq, ack, payloadLen as uint32, ports and window as
-// uint16, flags and IP version as bytes. IPv6 ids are the worker's own; a batch carries the addresses the worker
+// uint16, flags, IP version and window scale as bytes. IPv6 ids are the worker's own; a batch carries the addresses the worker
 // interned since the last batch, and the receiver maps them to its own ids.
 import type { ReadSummary } from './reader.js'
 import type { Segment } from './decode.js'
 
-/** segments per batch (44 bytes each: 2.9 MB) */
+/** segments per batch (45 bytes each: 2.9 MB) */
 export const BATCH_SEGMENTS = 65536
-const BYTES_PER_SEGMENT = 44
+const BYTES_PER_SEGMENT = 45
 
 export class Batch {
   readonly ts: Float64Array
@@ -23,6 +23,8 @@ export class Batch {
   readonly window: Uint16Array
   readonly flags: Uint8Array
   readonly ipVersion: Uint8Array
+  /** the SYN's window scale option, -1 when absent */
+  readonly windowScale: Int8Array
 
   constructor(readonly buffer: ArrayBuffer = new ArrayBuffer(BATCH_SEGMENTS * BYTES_PER_SEGMENT)) {
     const n = BATCH_SEGMENTS
@@ -37,6 +39,7 @@ export class Batch {
     this.window = new Uint16Array(buffer, 40 * n, n)
     this.flags = new Uint8Array(buffer, 42 * n, n)
     this.ipVersion = new Uint8Array(buffer, 43 * n, n)
+    this.windowScale = new Int8Array(buffer, 44 * n, n)
   }
 
   put(i: number, seg: Segment): void {
@@ -51,6 +54,7 @@ export class Batch {
     this.window[i] = seg.window
     this.flags[i] = seg.flags
     this.ipVersion[i] = seg.ipVersion
+    this.windowScale[i] = seg.windowScale
   }
 
   /** Fills `seg` from slot i; `v6` maps the sender's IPv6 ids (from `firstV6` on) to this thread's. */
@@ -68,6 +72,7 @@ export class Batch {
     seg.window = this.window[i]
     seg.flags = this.flags[i]
     seg.ipVersion = this.ipVersion[i] === 6 ? 6 : 4
+    seg.windowScale = this.windowScale[i]
   }
 }
 

@@ -6,6 +6,7 @@
  *
  * The payload length comes from the IP header, not from the captured length, so a snaplen of 96 still counts
  * every byte. Anything that is not TCP, or is cut before the end of the TCP header, decodes to undefined.
+ * TCP options are read on SYNs only (one flag test per segment otherwise): the window scale (RFC 7323 §2).
  */
 import { ipv6Text } from '../parsers/address.js'
 
@@ -30,6 +31,8 @@ export interface TcpSegment {
   /** TCP payload bytes, from the IP length */
   payloadLen: number
   ipVersion: 4 | 6
+  /** on a SYN or SYN-ACK: its window scale option (shift count, 0–14), -1 without one; undefined/-1 on other segments */
+  windowScale?: number
   /**
    * Address identities, set by the decoder so the tracker keys flows without making strings: equal ids ⇔ equal
    * addresses (IPv4: the 32-bit address; IPv6: an interned number ≥ 2^32). Hand-built segments may leave them out.
@@ -104,6 +107,7 @@ export class Segment implements TcpSegment {
   window = 0
   payloadLen = 0
   ipVersion: 4 | 6 = 4
+  windowScale = -1
   get src(): string {
     return addressText(this.srcId)
   }
@@ -117,6 +121,7 @@ export function copySegment(seg: TcpSegment): TcpSegment {
   const { ts, src, dst, sport, dport, seq, ack, flags, window, payloadLen, ipVersion } = seg
   const copy: TcpSegment = { ts, src, dst, sport, dport, seq, ack, flags, window, payloadLen, ipVersion }
   if (seg.srcId !== undefined && seg.dstId !== undefined) Object.assign(copy, { srcId: seg.srcId, dstId: seg.dstId })
+  if (seg.windowScale !== undefined) copy.windowScale = seg.windowScale
   return copy
 }
 
@@ -246,8 +251,28 @@ function tcp(out: Segment, d: Uint8Array, off: number, end: number, ipPayload: n
   out.dport = (d[off + 2] << 8) | d[off + 3]
   out.seq = ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0
   out.ack = ((d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]) >>> 0
-  out.flags = d[off + 13]
+  const flags = d[off + 13]
+  out.flags = flags
   out.window = (d[off + 14] << 8) | d[off + 15]
   out.payloadLen = payload > 0 ? payload : 0
+  out.windowScale = flags & SYN && hlen > 20 ? windowScaleOption(d, off + 20, Math.min(off + hlen, end)) : -1
   return true
+}
+
+/** The window scale option (kind 3, length 3) among TCP options [p, end); -1 when absent or malformed. */
+function windowScaleOption(d: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const kind = d[p]
+    if (kind === 0) return -1 // end of options
+    if (kind === 1) {
+      p++ // no-op
+      continue
+    }
+    if (p + 1 >= end) return -1
+    const len = d[p + 1]
+    if (len < 2) return -1
+    if (kind === 3) return len === 3 && p + 2 < end ? Math.min(d[p + 2], 14) : -1
+    p += len
+  }
+  return -1
 }
