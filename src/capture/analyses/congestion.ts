@@ -12,7 +12,7 @@
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
 import { RttSketch } from '../rtt-sketch.js'
-import { seqAfter, type Flow, type FlowObserver, type SegmentInfo } from '../flows.js'
+import { lastAckOf, nextSeqOf, seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
 
 /** the minimum RTO (TCP_RTO_MIN, 200 ms): a retransmission after this much quiet is a timeout */
@@ -72,6 +72,8 @@ interface Side {
 
 interface State {
   s: [Side, Side]
+  /** the current segment's time (a field, so no call takes it as a boxed argument) */
+  ts: number
   synTs: number
   syns: number
   synAckTs: number
@@ -100,7 +102,9 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
   const f = seg.flags
   const len = seg.payloadLen
   // a simple packet block (pcapng) has no timestamp: the tracker's capture time stands in
-  const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
+  st.ts = seg.ts
+  if (Number.isNaN(seg.ts)) st.ts = flow.lastSeen
+  const ts = st.ts
 
   if (f & SYN) handshakeSyn(st, dir, seg, ts)
   else if (dir === 0 && !st.handshakeDone && st.synAcks > 0 && f & ACK) {
@@ -119,7 +123,7 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
     }
     // a duplicate ACK (RFC 5681 §2): no data, same ack and window, the peer has data outstanding
     const pure = len === 0 && !(f & (SYN | FIN))
-    if (pure && me.ackKnown && ack === me.ackPrev && seg.window === me.winPrev && seg.window !== 0 && !info.keepaliveAck && tPeer.nextSeq !== undefined && seqAfter(tPeer.nextSeq, ack)) {
+    if (pure && me.ackKnown && ack === me.ackPrev && seg.window === me.winPrev && seg.window !== 0 && !info.keepaliveAck && nextSeqOf(tPeer) >= 0 && seqAfter(nextSeqOf(tPeer), ack)) {
       me.dupAcksSent++
       peer.dupRun++
       peer.lastDupTs = ts
@@ -143,11 +147,11 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
     me.rwnd = f & SYN ? seg.window : st.scaleKnown ? seg.window * (1 << st.scale[dir]) : -1
   }
 
-  if (len > 0 && !info.keepalive) dataSegment(st, me, peer, tPeer.lastAck, seg, info.retransmission, ts)
+  if (len > 0 && !info.keepalive) dataSegment(st, me, peer, tPeer, seg, info.retransmission)
 
   me.lastTs = ts
-  const next = flow.sides[dir].nextSeq
-  if (next !== undefined) {
+  const next = nextSeqOf(flow.sides[dir])
+  if (next >= 0) {
     me.hi = next
     me.hiKnown = true
   }
@@ -172,7 +176,11 @@ function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment, ts: number): void 
   }
 }
 
-function dataSegment(st: State, me: Side, peer: Side, peerAck: number | undefined, seg: TcpSegment, retransmission: boolean, ts: number): void {
+function dataSegment(st: State, me: Side, peer: Side, tPeer: FlowSide, seg: TcpSegment, retransmission: boolean): void {
+  // numbers read here, not passed: a number argument to a call that is not inlined is boxed
+  const ts = st.ts
+  /** what the peer last acknowledged, -1 when it sent no ACK yet */
+  const peerAck = lastAckOf(tPeer)
   const len = seg.payloadLen
   const seq = seg.seq
   const end = (seq + len) >>> 0
@@ -190,7 +198,7 @@ function dataSegment(st: State, me: Side, peer: Side, peerAck: number | undefine
     } else {
       me.retrans++
       me.retransBytes += len
-      if (peerAck !== undefined && !seqAfter(end, peerAck)) {
+      if (peerAck >= 0 && !seqAfter(end, peerAck)) {
         me.spurious++
         me.spuriousBytes += len
       }
@@ -221,7 +229,7 @@ function dataSegment(st: State, me: Side, peer: Side, peerAck: number | undefine
       me.timedTs = ts
     }
     // bytes in flight reached the receiver's advertised window (known only with the handshake's window scale)
-    if (st.scaleKnown && peerAck !== undefined && peer.rwnd > 0) {
+    if (st.scaleKnown && peerAck >= 0 && peer.rwnd > 0) {
       const inFlight = (end - peerAck) >>> 0
       if (inFlight < 0x40000000 && inFlight >= peer.rwnd) me.windowFull++
     }
@@ -340,7 +348,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
   const observer: FlowObserver<State> = {
-    open: () => ({ s: [newSide(), newSide()], synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, scale: [0, 0] }),
+    open: () => ({ s: [newSide(), newSide()], ts: 0, synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, scale: [0, 0] }),
     segment: onSegment,
     close(flow: Flow, st: State) {
       const { row, sketch } = rowOf(flow, st)
