@@ -16,7 +16,7 @@ export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: Cap
   const analyses = attachAnalyses(tracker)
   const udp = new UdpTracker()
   const summary = await analyseStream(stream, tracker, onBytes, udp)
-  return toFact(origin, summary, tracker, analyses.results(), udp.finish())
+  return toFact(origin, summary, tracker, analyses.results(), udp.finish(summary.lastTs))
 }
 
 export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses'], udp?: UdpFragments): CaptureFact {

@@ -208,7 +208,7 @@ async function capCapture(capModule: CapModule, req: LiveRequest, progress?: (te
     writer?.close()
   }
   tracker.finish()
-  return toFact(liveOrigin(req, 'cap'), { format: 'pcap', packets, bytes, linkTypes: [linkType], unknownLinkTypes: [], ...sink.counts }, tracker, analyses.results(), udp.finish())
+  return toFact(liveOrigin(req, 'cap'), { format: 'pcap', packets, bytes, linkTypes: [linkType], unknownLinkTypes: [], ...sink.counts }, tracker, analyses.results(), udp.finish(Date.now() / 1000))
 }
 
 /** tcpdump's own error line → what to do about it. */
@@ -313,5 +313,5 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
     throw err
   }
   tracker.finish()
-  return toFact(liveOrigin(req, 'tcpdump'), { ...summary, bytes, ...sink.counts, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }, tracker, analyses.results(), udp.finish())
+  return toFact(liveOrigin(req, 'tcpdump'), { ...summary, bytes, ...sink.counts, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }, tracker, analyses.results(), udp.finish(Date.now() / 1000))
 }

@@ -4,7 +4,7 @@
  *
  *     const udp = new UdpTracker({ reassemblySeconds, maxPending, maxFlows, isServer })
  *     udp.packet(d)        // each UDP datagram or IP fragment; copies what it keeps (d is reused by the caller)
- *     udp.finish()         // end of capture → UdpFragments (src/model/capture.ts)
+ *     udp.finish(endTs)    // end of capture (when it ended, if known) → UdpFragments (src/model/capture.ts)
  *
  * A UDP flow is the pair of endpoints; its server is the endpoint that `isServer` (the local listeners of a live
  * capture) names, else the one with the lower port, as flows.ts does for a TCP flow begun before the capture.
@@ -14,7 +14,8 @@
  * offset 0 to the end that the last fragment (MF clear) gives. One still pending `reassemblySeconds` after its
  * first fragment came (the kernel's ipfrag_time, 30 s) lost fragments; so did one pending at the end of the
  * capture when the capture went on `endGraceSeconds` after its last fragment (a datagram's fragments leave the
- * sender back to back; one cut by the capture's end is counted in `cutByEnd` only). Missing fragments are estimated from the
+ * sender back to back; one cut by the capture's end is a datagram of its flow, neither complete nor lost, counted
+ * in `cutByEnd`). Missing fragments are estimated from the
  * missing bytes and the datagram's largest fragment. A datagram whose first fragment never came has no ports: it
  * is counted apart (`unattributed`). The pending table holds at most `maxPending` datagrams (the oldest are
  * dropped first, counted in `evicted`), the flow table `maxFlows` (then new flows are counted in `flowsShed`).
@@ -131,6 +132,7 @@ export class UdpTracker {
       p.sport = d.sport
       p.dport = d.dport
       p.udpLength = d.udpLength
+      this.flow(d.srcId, d.sport, d.dstId, d.dport, d.ts)
     }
     if (p.first && p.total !== undefined && p.received >= p.total) {
       this.pending.delete(key)
@@ -140,11 +142,13 @@ export class UdpTracker {
     }
   }
 
-  finish(): UdpFragments {
-    // the capture went on after these datagrams' last fragment: the rest would have come by then
+  /** `endTs`: when the capture ended, if later than its last UDP packet (its last packet of any kind, a live capture's end). */
+  finish(endTs?: number): UdpFragments {
+    const end = endTs !== undefined && endTs > this.now ? endTs : this.now
     for (const p of this.pending.values()) {
-      if (this.now - p.lastTs >= this.opts.endGraceSeconds) this.lost(p)
-      else this.cutByEnd++
+      // the capture went on after this datagram's last fragment: the rest would have come by then
+      if (end - p.lastTs >= this.opts.endGraceSeconds) this.lost(p)
+      else this.unjudged(p)
     }
     this.pending.clear()
     const flows: UdpFlow[] = []
@@ -204,6 +208,15 @@ export class UdpTracker {
     }
   }
 
+  /** Cut by the end of the capture: a datagram of its flow (when its first fragment came), neither complete nor lost. */
+  private unjudged(p: Pending): void {
+    this.cutByEnd++
+    this.datagrams++
+    if (!p.first) return
+    const f = this.flow(p.srcId, p.sport, p.dstId, p.dport, p.firstTs)
+    if (f) this.count(f, Math.max(p.total ?? 0, p.udpLength, p.received), p.srcId, p.sport, p.offsets.length, true)
+  }
+
   private lost(p: Pending): void {
     this.datagrams++
     if (!p.first) {
@@ -220,11 +233,12 @@ export class UdpTracker {
     f.missingFragments += missing
   }
 
-  private count(f: FlowState, bytes: number, srcId: number, sport: number, fragments: number): void {
+  /** One datagram of a flow: its size, and its fragments when it came in more than one (or is known to be a fragment). */
+  private count(f: FlowState, bytes: number, srcId: number, sport: number, fragments: number, fragmented = fragments > 1): void {
     f.datagrams++
     if (bytes > f.maxBytes) f.maxBytes = bytes
     pushBounded(f.sizes, bytes)
-    if (fragments > 1) {
+    if (fragmented) {
       f.fragmented++
       f.fragments += fragments
       if (fragments > f.maxFragments) f.maxFragments = fragments

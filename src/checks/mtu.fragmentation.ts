@@ -70,7 +70,7 @@ function captureSummary(udp: UdpFragments, fragmented: number, shown: number): s
   if (udp.datagrams === 0 && udp.fragments === 0) return 'the capture holds no UDP datagram or IP fragment'
   const flows = udp.flows.length
   const head = `the capture: ${plural(udp.datagrams, 'UDP datagram')} in ${plural(flows, 'flow')}`
-  const lost = udp.unattributed ? `, ${plural(udp.unattributed, 'datagram')} whose first fragment never came (no ports, so no flow)` : ''
+  const lost = `${udp.unattributed ? `, ${plural(udp.unattributed, 'datagram')} whose first fragment never came (no ports, so no flow)` : ''}${udp.cutByEnd ? `, ${plural(udp.cutByEnd, 'datagram')} cut by the end of the capture (not judged)` : ''}`
   if (fragmented === 0) return `${head}, none fragmented${lost}`
   return `${head}, ${plural(fragmented, 'flow')} with fragmented datagrams (MTU ${udp.mtu}, ${udp.mtuFrom === 'default' ? 'assumed: no fragment tells it' : 'the largest fragment'})${shown < fragmented ? `; ${fragmented - shown} more not listed (--max-details)` : ''}${lost}`
 }

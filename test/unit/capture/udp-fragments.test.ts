@@ -6,11 +6,11 @@ import { ipv4Packets, ipv6Packets, udpDatagram } from '../../helpers/ip-packets.
 
 type Sent = { ts: number; data: Buffer }
 
-function run(packets: Sent[], opts: Partial<UdpTrackerOptions> = {}) {
+function run(packets: Sent[], opts: Partial<UdpTrackerOptions> = {}, endTs?: number) {
   const udp = new UdpTracker(opts)
   const d = new IpDatagram()
   for (const p of packets) if (decodeDatagramAt(101, p.data, 0, p.data.length, p.ts, p.data.length, d)) udp.packet(d)
-  return udp.finish()
+  return udp.finish(endTs)
 }
 
 /** `n` datagrams of `bytes` (UDP header included) from a client to a server, one every `gap` s, fragmented at `mtu`. */
@@ -73,11 +73,16 @@ test('the reassembly time-out: a fragment 31 s late is too late (the datagram an
 
 test('the end of the capture: a datagram cut by it is not judged; one the capture outlived by the grace is incomplete', () => {
   const [first] = datagrams(1, 4000)
-  const cut = run([first, { ts: first.ts + 0.2, data: datagrams(1, 100, { from: ['127.0.0.1', 5000], to: ['127.0.0.1', 53] })[0].data }])
-  expect(cut.flows.find((f) => f.server === '127.0.0.1:9200')).toBeUndefined()
+  const dns = datagrams(1, 100, { from: ['127.0.0.1', 5000], to: ['127.0.0.1', 53] })[0].data
+  const cut = run([first, { ts: first.ts + 0.2, data: dns }])
+  expect(cut.flows.find((f) => f.server === '127.0.0.1:9200')).toMatchObject({ datagrams: 1, fragmented: 1, fragments: 1, incomplete: 0, maxBytes: 4000 })
   expect(cut.cutByEnd).toBe(1)
-  const outlived = run([first, { ts: first.ts + 2, data: datagrams(1, 100, { from: ['127.0.0.1', 5000], to: ['127.0.0.1', 53] })[0].data }])
+  const outlived = run([first, { ts: first.ts + 2, data: dns }])
   expect(outlived.flows.find((f) => f.server === '127.0.0.1:9200')).toMatchObject({ incomplete: 1, missingFragments: 2 })
+  expect(outlived.cutByEnd).toBe(0)
+  // the capture's end told by the caller (its last packet of any kind, a live capture's end): the same
+  expect(run([first], {}, first.ts + 2).flows[0]).toMatchObject({ incomplete: 1, missingFragments: 2 })
+  expect(run([first], {}, first.ts + 0.5).cutByEnd).toBe(1)
 })
 
 test('the first fragment missing: no ports, counted unattributed', () => {
@@ -94,7 +99,8 @@ test('the pending table is bounded: the oldest are dropped first, counted evicte
   const r = run(sent, { maxPending: 8 })
   expect(r.evicted).toBe(42)
   const f = r.flows[0]
-  expect(f.datagrams + r.cutByEnd).toBe(50)
+  expect(f.datagrams).toBe(50) // 42 evicted (incomplete), 8 cut by the end
+  expect(r.cutByEnd).toBe(8)
   expect(f.incomplete).toBe(42)
 })
 
