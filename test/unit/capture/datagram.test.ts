@@ -1,8 +1,20 @@
 // decodeDatagramAt on crafted packets: UDP datagrams, IPv4 fragments (MF, offsets, identification) and IPv6
 // fragments (the Fragment header alone and after other extension headers), on raw IP and Ethernet; and that the
 // TCP decoder still takes none of them but a first TCP fragment, as before.
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
 import { addressText, decodeDatagramAt, decodeTcp, IpDatagram } from '../../../src/capture/decode.js'
+import { FlowTracker } from '../../../src/capture/flows.js'
+import { analyseStream } from '../../../src/capture/pipeline.js'
+import { UdpTracker } from '../../../src/capture/udp-fragments.js'
 import { ethernet, ipv4Packets, ipv6Packets, udpDatagram } from '../../helpers/ip-packets.js'
+import { ROOT } from '../../helpers/netns.js'
+import { testWith } from '../../helpers/requires.js'
+
+const execFileP = promisify(execFile)
 
 const RAW = 101
 const ETH = 1
@@ -105,5 +117,35 @@ describe('IPv6 fragments (RFC 8200 §4.5: the Fragment header, next header 44)',
     const [p] = ipv6Packets('::1', '::2', upper, { mtu: 1500, before: [0, 60] })
     for (let n = 0; n < 64 + 8; n++) expect(() => decode(p.subarray(0, n))).not.toThrow()
     expect(decode(p.subarray(0, 50))).toBeUndefined()
+  })
+})
+
+describe('the committed capture udp-frag.pcap (test/fixtures/capture/make.sh), against tcpdump -r on the same file', () => {
+  const file = join(ROOT, 'test', 'fixtures', 'capture', 'udp-frag.pcap')
+  const count = async (filter: string) => (await execFileP('tcpdump', ['-nr', file, filter])).stdout.split('\n').filter(Boolean).length
+
+  testWith({ tools: ['tcpdump'] }, 'fragments, first fragments and unfragmented datagrams counted alike; the datagrams missing their last fragment', async () => {
+    const udp = new UdpTracker()
+    const tracker = new FlowTracker()
+    const summary = await analyseStream((async function* () {
+      yield readFileSync(file)
+    })(), tracker, undefined, udp)
+    const r = udp.finish(summary.lastTs)
+    // loopback IPv6 carries the Fragment header right after the fixed header: ip6[6] == 44, its offset and M at 42
+    const fragments = await count('(ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44)')
+    const firsts = await count('(udp and ip[6:2] & 0x3fff = 0x2000) or (ip6 and ip6[6] == 44 and ip6[42:2] & 0xfff9 = 1)')
+    const whole = await count('(udp and ip[6:2] & 0x3fff = 0) or (ip6 and ip6[6] == 17)')
+    expect(fragments).toBeGreaterThan(0)
+    expect(r.fragments).toBe(fragments)
+    expect(r.datagrams).toBe(firsts + whole)
+    expect(summary.udpPackets).toBe(fragments + whole)
+    // make.sh drops the last fragment of every 4000-byte datagram: those are the incomplete ones, one fragment each
+    const big = r.flows.filter((f) => f.maxBytes === 4008)
+    expect(big.map((f) => f.incomplete)).toEqual(big.map((f) => f.datagrams))
+    expect(big.map((f) => f.missingFragments)).toEqual(big.map((f) => f.datagrams))
+    expect(r.flows.filter((f) => f.maxBytes === 2508).map((f) => [f.incomplete, f.maxFragments])).toEqual([
+      [0, 2],
+      [0, 2],
+    ])
   })
 })
