@@ -39,9 +39,10 @@ export function mtuView(facts: Facts, windowSeconds: number): string {
 }
 
 function udpFlowsView(udp: UdpFragments): string {
+  if (udp.datagrams === 0 && udp.fragments === 0) return 'UDP flows in the capture: none (no UDP datagram or IP fragment)'
   const mtu = udp.mtuFrom === 'default' ? `MTU ${udp.mtu} assumed (no fragment in the capture)` : `MTU ${udp.mtu} (the largest fragment)`
   const lines = [`UDP flows in the capture: ${udp.datagrams} datagrams, ${udp.fragments} IP fragments; ${mtu}, reassembly time-out ${udp.reassemblySeconds} s`]
-  if (udp.flows.length === 0) lines.push('(no UDP flow)')
+  if (udp.flows.length === 0) lines.push('(no UDP flow: no datagram with its ports)')
   else {
     const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, 'UDP flows in the JSON report (--json)')
     const t = new Table({ head: ['Client', 'Server', 'Datagrams', 'Largest', 'Median', 'Fragmented', 'Frags max', 'Incomplete', 'Missing'] })
