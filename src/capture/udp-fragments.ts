@@ -89,6 +89,7 @@ export class UdpTracker {
   /** in arrival order of first fragments: the oldest first, for time-outs and eviction */
   private readonly pending = new Map<string, Pending>()
   private now = 0
+  private lastExpire = 0
   private datagrams = 0
   private fragments = 0
   private largestFragment = 0
@@ -104,7 +105,11 @@ export class UdpTracker {
   packet(d: IpDatagram): void {
     if (d.proto !== UDP) return
     if (d.ts > this.now) this.now = d.ts
-    this.expire(this.now - this.opts.reassemblySeconds)
+    // time-outs are looked for at most once per second of capture time (a datagram waits 30 s or 31)
+    if (this.now - this.lastExpire >= 1) {
+      this.lastExpire = this.now
+      this.expire(this.now - this.opts.reassemblySeconds)
+    }
     if (!d.fragment) {
       if (!d.udp) return
       this.datagrams++
