@@ -102,7 +102,8 @@ const s = net.createServer((c) => c.on('data', () => {}).on('error', () => {})).
 setTimeout(() => process.exit(0), 600000)
 `
 
-/** Wall seconds, CPU seconds (user + system) and peak RSS (MB) of a command, through GNU time; stdout discarded. */
+/** Wall seconds, CPU seconds (user + sys: what load on a shared machine does not inflate) and peak RSS (MB) of a
+ * command, through GNU time; stdout discarded. */
 function timed(label, argv) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
   const last = r.stderr.toString().trim().split('\n').pop()

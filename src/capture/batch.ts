@@ -5,6 +5,7 @@
 // uint16, flags, IP version and window scale as bytes. IPv6 ids are the worker's own; a batch carries the addresses the worker
 // interned since the last batch, and the receiver maps them to its own ids.
 import type { ReadSummary } from './reader.js'
+import type { UdpFragments } from '../model/capture.js'
 import type { Segment } from './decode.js'
 
 /** segments per batch (45 bytes each: 2.9 MB) */
@@ -79,5 +80,5 @@ export class Batch {
 /** worker → main */
 export type WorkerMessage =
   | { kind: 'batch'; buf: ArrayBuffer; count: number; bytes: number; v6: string[] }
-  | { kind: 'end'; summary: ReadSummary; tcpSegments: number; firstTs?: number; lastTs?: number }
+  | { kind: 'end'; summary: ReadSummary; tcpSegments: number; udpPackets: number; udp: UdpFragments; firstTs?: number; lastTs?: number }
   | { kind: 'error'; message: string; offset?: number; code?: string }

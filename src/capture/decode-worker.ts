@@ -1,14 +1,17 @@
-// The decode worker (threaded.ts starts it): reads a capture file and decodes it, reader.ts → decode.ts, into
-// batches of segments (batch.ts) that it transfers to the thread that tracks flows, while that thread works on the
-// previous batch. Reading is the capture probe's (--pcap is the user's file, read directly, not through a Source).
+// The decode worker (threaded.ts starts it): reads a capture file and decodes it, reader.ts → decode.ts (the
+// pipeline's packetSink), into batches of segments (batch.ts) that it transfers to the thread that tracks flows,
+// while that thread works on the previous batch. What is not TCP goes to the UDP/fragment tracker here, whose
+// result comes back with the summary at the end. Reading is the capture probe's (--pcap is the user's file, read directly, not through a Source).
 // At most POOL batches are in flight: the worker waits for one to come back before it reads on, so memory stays
 // flat whatever the file's size.
 import { open } from 'node:fs/promises'
 import { parentPort, workerData } from 'node:worker_threads'
 
 import { Batch, BATCH_SEGMENTS, type WorkerMessage } from './batch.js'
-import { decodeTcpInto, internedSince, Segment } from './decode.js'
+import { internedSince, type Segment } from './decode.js'
+import { packetSink } from './pipeline.js'
 import { CaptureFormatError, CaptureReader } from './reader.js'
+import { UdpTracker } from './udp-fragments.js'
 
 const POOL = 4
 const port = parentPort!
@@ -24,15 +27,10 @@ port.on('message', (m: { buf: ArrayBuffer }) => {
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer)
 
 async function main(path: string): Promise<void> {
-  const seg = new Segment()
   let batch = free.pop()!
   let count = 0
   let bytes = 0
   let v6Sent = 0
-  let tcpSegments = 0
-  // always numbers (see pipeline.ts packetSink)
-  let firstTs = Infinity
-  let lastTs = -Infinity
   const flush = () => {
     if (count === 0) return
     const v6 = internedSince(v6Sent)
@@ -42,15 +40,15 @@ async function main(path: string): Promise<void> {
     batch = free.pop() ?? new Batch()
     count = 0
   }
-  const reader = new CaptureReader((p) => {
-    seg.ts = p.ts
-    if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) return
-    tcpSegments++
-    if (p.ts < firstTs) firstTs = p.ts
-    if (p.ts > lastTs) lastTs = p.ts
-    batch.put(count, seg)
-    if (++count === BATCH_SEGMENTS) flush()
-  })
+  const udp = new UdpTracker()
+  const toBatch = {
+    segment(seg: Segment) {
+      batch.put(count, seg)
+      if (++count === BATCH_SEGMENTS) flush()
+    },
+  }
+  const sink = packetSink(toBatch, udp)
+  const reader = new CaptureReader(sink.onPacket)
   const fh = await open(path, 'r')
   const chunk = Buffer.allocUnsafe(1 << 20)
   try {
@@ -66,9 +64,10 @@ async function main(path: string): Promise<void> {
   }
   const summary = reader.end()
   flush()
-  const end: WorkerMessage = { kind: 'end', summary, tcpSegments }
-  if (firstTs !== Infinity) end.firstTs = firstTs
-  if (lastTs !== -Infinity) end.lastTs = lastTs
+  const { tcpSegments, udpPackets, firstTs, lastTs } = sink.counts
+  const end: WorkerMessage = { kind: 'end', summary, tcpSegments, udpPackets, udp: udp.finish(lastTs) }
+  if (firstTs !== undefined) end.firstTs = firstTs
+  if (lastTs !== undefined) end.lastTs = lastTs
   post(end)
 }
 

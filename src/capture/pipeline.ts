@@ -1,27 +1,40 @@
 // The capture pipeline: a byte stream → reader → decoder → flow tracker (and its observers). Pure apart from
 // consuming the stream it is given; the probe (src/probes/capture.ts) opens the file or the live capture.
 import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
-import { decodeTcpInto, KNOWN_LINKTYPES, Segment } from './decode.js'
+import { decodeDatagramAt, decodeTcpInto, IpDatagram, KNOWN_LINKTYPES, Segment } from './decode.js'
 import type { FlowTracker } from './flows.js'
+import type { UdpTracker } from './udp-fragments.js'
 
 export interface PipelineSummary extends ReadSummary {
   tcpSegments: number
+  /** UDP datagrams and IP fragments decoded (when a UdpTracker was given) */
+  udpPackets: number
   /** link types present that the decoder does not understand (their packets are skipped) */
   unknownLinkTypes: number[]
   firstTs?: number
   lastTs?: number
 }
 
+/** where the decoded segments go: the flow tracker, or the decode worker's batches (decode-worker.ts) */
+export interface SegmentSink {
+  segment(seg: Segment): void
+}
+
+export type SinkCounts = { tcpSegments: number; udpPackets: number; firstTs?: number; lastTs?: number }
+
 /**
  * Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. Every
- * packet is decoded into one reused Segment: the tracker and its observers copy what they keep.
+ * packet is decoded into one reused Segment: the tracker and its observers copy what they keep. TCP is decoded
+ * first; only a packet that is not a TCP segment goes to the UDP/fragment decoder (into one reused IpDatagram)
+ * and the UdpTracker, when there is one.
  */
-export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket) => void; counts: { tcpSegments: number; firstTs?: number; lastTs?: number } } {
+export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: (p: CapturedPacket) => void; counts: SinkCounts } {
   // first and last time as numbers that are always numbers: a field that may be undefined would take a new heap
   // number with every packet's time
   const span = { first: Infinity, last: -Infinity }
   const counts = {
     tcpSegments: 0,
+    udpPackets: 0,
     get firstTs(): number | undefined {
       return span.first === Infinity ? undefined : span.first
     },
@@ -30,11 +43,19 @@ export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket
     },
   }
   const seg = new Segment()
+  const datagram = new IpDatagram()
   return {
     counts,
     onPacket(p) {
       seg.ts = p.ts
-      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) return
+      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) {
+        if (!udp || !decodeDatagramAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen, datagram)) return
+        counts.udpPackets++
+        if (p.ts < span.first) span.first = p.ts
+        if (p.ts > span.last) span.last = p.ts
+        udp.packet(datagram)
+        return
+      }
       counts.tcpSegments++
       if (p.ts < span.first) span.first = p.ts
       if (p.ts > span.last) span.last = p.ts
@@ -43,9 +64,9 @@ export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket
   }
 }
 
-/** Feeds a whole capture stream through the tracker and finishes it. `onBytes` reports progress. */
-export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<PipelineSummary> {
-  const sink = packetSink(tracker)
+/** Feeds a whole capture stream through the tracker (and the UDP tracker) and finishes it. `onBytes` reports progress. */
+export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void, udp?: UdpTracker): Promise<PipelineSummary> {
+  const sink = packetSink(tracker, udp)
   const reader = new CaptureReader(sink.onPacket)
   let bytes = 0
   for await (const chunk of stream) {

@@ -1,5 +1,5 @@
-// A capture file on two threads: the decode worker (decode-worker.ts) reads and decodes it into batches while
-// this thread tracks flows and runs the analyses on the previous batch. Same segments in the same order as the
+// A capture file on two threads: the decode worker (decode-worker.ts) reads and decodes it into batches (and
+// tracks UDP datagrams and IP fragments) while this thread tracks flows and runs the analyses on the previous batch. Same segments in the same order as the
 // one-thread pipeline (pipeline.ts), so the same fact; nothing to merge. Worth it only for big files (a worker
 // costs ~30 ms to start): the capture probe chooses (src/probes/capture.ts).
 import { Worker } from 'node:worker_threads'
@@ -9,6 +9,7 @@ import { addressId, FIRST_V6_ID, KNOWN_LINKTYPES, Segment } from './decode.js'
 import type { FlowTracker } from './flows.js'
 import type { PipelineSummary } from './pipeline.js'
 import { CaptureFormatError } from './reader.js'
+import type { UdpFragments } from '../model/capture.js'
 
 /** The worker's module beside this one; run from src/ (jest), the built one in dist/. */
 function workerUrl(): URL {
@@ -17,7 +18,7 @@ function workerUrl(): URL {
 }
 
 /** Feeds the capture file at `path` through the tracker, decoded on a worker thread, and finishes it. */
-export function analyseFileThreaded(path: string, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<PipelineSummary> {
+export function analyseFileThreaded(path: string, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<{ summary: PipelineSummary; udp: UdpFragments }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl(), { workerData: { path } })
     const seg = new Segment()
@@ -42,11 +43,11 @@ export function analyseFileThreaded(path: string, tracker: FlowTracker, onBytes?
           settled = true
           void worker.terminate()
           tracker.finish()
-          const { summary, tcpSegments, firstTs, lastTs } = m
-          const out: PipelineSummary = { ...summary, tcpSegments, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }
+          const { summary, tcpSegments, udpPackets, firstTs, lastTs } = m
+          const out: PipelineSummary = { ...summary, tcpSegments, udpPackets, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }
           if (firstTs !== undefined) out.firstTs = firstTs
           if (lastTs !== undefined) out.lastTs = lastTs
-          resolve(out)
+          resolve({ summary: out, udp: m.udp })
         } else {
           fail(m.offset !== undefined ? new CaptureFormatError(m.message, m.offset) : Object.assign(new Error(m.message), m.code ? { code: m.code } : {}))
         }

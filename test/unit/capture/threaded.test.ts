@@ -1,6 +1,7 @@
 // The capture file on two threads (threaded.ts: read and decoded on a worker, flows tracked here) gives exactly
-// the fact of the one-thread pipeline: on every committed capture, other file shapes, a file of several batches,
-// a truncated file and a file that is not a capture. The worker runs from dist/ (npm run build first).
+// the fact of the one-thread pipeline (UDP datagrams and fragments included, tracked on the worker): on every
+// committed capture, other file shapes, a file of several batches, a truncated file and a file that is not a
+// capture. The worker runs from dist/ (npm run build first).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +13,7 @@ import type { CaptureFact } from '../../../src/model/capture.js'
 import { parsePcapLE, writePcap, writePcapng } from '../../helpers/capture-files.js'
 import { ROOT } from '../../helpers/netns.js'
 
-const COMMITTED = ['capture/lo-snap96.pcap', 'capture/lo-eth.pcap', 'capture/any-sll2-ns.pcap', 'resets/closes-lo.pcap', 'snapshots/busy-host/traffic.pcap'].map((f) => join(ROOT, 'test', 'fixtures', f))
+const COMMITTED = ['capture/lo-snap96.pcap', 'capture/lo-eth.pcap', 'capture/any-sll2-ns.pcap', 'capture/udp-frag.pcap', 'resets/closes-lo.pcap', 'snapshots/busy-host/traffic.pcap'].map((f) => join(ROOT, 'test', 'fixtures', f))
 let dir: string
 
 beforeAll(() => {
@@ -39,7 +40,7 @@ function save(name: string, buf: Buffer): string {
 
 test.each(COMMITTED)('the same capture fact on one thread and two: %s', async (path) => {
   const { one, two } = await bothWays(path)
-  expect(one.tcpSegments).toBeGreaterThan(0)
+  expect(one.tcpSegments + (one.udp?.datagrams ?? 0)).toBeGreaterThan(0)
   expect(two).toEqual(one)
 })
 
