@@ -78,7 +78,7 @@ function remediation(s: ServerPaths, worst: ConnectionPath | undefined, ctx: Che
   const port = s.server.slice(s.server.lastIndexOf(':') + 1)
   const sockets = `ss -tmi '( sport = :${port} or dport = :${port} )'`
   if (limit === 'receiver') {
-    const who = worst?.zeroWindowBy ?? 'receiving'
+    const who = s.rows.find((r) => r.zeroWindowBy)?.zeroWindowBy ?? 'receiving'
     return {
       text: `The receiver limits these connections: the ${who} side advertised a zero (or full) window, so its application does not read as fast as the data comes, or its receive buffer is too small for the path. Read faster (more readers, no blocking work on the reading thread); do not fix SO_RCVBUF in the application (it turns off autotuning); if its buffer is capped (skmem rb in ss -m near tcp_rmem's maximum), raise the maximum of net.ipv4.tcp_rmem on the receiving host so autotuning can grow it (memory per connection is the trade-off).`,
       commands: [`${sockets}  # on the receiving host: rcv_space, skmem rb, the receive queue`, 'sysctl net.ipv4.tcp_rmem net.ipv4.tcp_moderate_rcvbuf'],

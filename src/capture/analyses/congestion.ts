@@ -12,7 +12,7 @@
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
 import { RttSketch } from '../rtt-sketch.js'
-import { lastAckOf, nextSeqOf, seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
+import { seqAfter, type Flow, type FlowObserver, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
 
 /** the minimum RTO (TCP_RTO_MIN, 200 ms): a retransmission after this much quiet is a timeout */
@@ -36,9 +36,9 @@ interface Side {
   windowFull: number
   idleGaps: number
   idleSeconds: number
-  /** this side's duplicate ACKs (as the receiver of the peer's data) */
+  /** this side's duplicate ACKs (as the receiver of the peer's data; RFC 5681: same ACK and window) */
   dupAcksSent: number
-  /** duplicate ACKs received since the last ACK that advanced, and when the last came */
+  /** ACKs received that did not advance (window changes allowed) since the last that did, and when the last came */
   dupRun: number
   lastDupTs: number
   /** the timed segment: its end and time */
@@ -46,6 +46,8 @@ interface Side {
   timedEnd: number
   timedTs: number
   sketch: RttSketch | undefined
+  /** the smallest RTT sample so far, seconds; 0 before the first */
+  rttMinS: number
   /** the next sequence before this segment (the tracker's is already updated when an observer runs) */
   hi: number
   hiKnown: boolean
@@ -72,8 +74,6 @@ interface Side {
 
 interface State {
   s: [Side, Side]
-  /** the current segment's time (a field, so no call takes it as a boxed argument) */
-  ts: number
   synTs: number
   syns: number
   synAckTs: number
@@ -83,12 +83,14 @@ interface State {
   handshakeDone: boolean
   /** the handshake told both sides' window scale (0 when either lacks the option) */
   scaleKnown: boolean
+  /** the tracker no longer guesses either side's next sequence: pure ACKs cannot move it */
+  settled: boolean
   scale: [number, number]
 }
 
 const newSide = (): Side => ({
   data: 0, bytes: 0, retrans: 0, retransBytes: 0, spurious: 0, spuriousBytes: 0, fast: 0, timeout: 0, ooo: 0, windowFull: 0, idleGaps: 0, idleSeconds: 0,
-  dupAcksSent: 0, dupRun: 0, lastDupTs: 0, timing: false, timedEnd: 0, timedTs: 0, sketch: undefined, hi: 0, hiKnown: false, lastTs: -1,
+  dupAcksSent: 0, dupRun: 0, lastDupTs: 0, timing: false, timedEnd: 0, timedTs: 0, sketch: undefined, rttMinS: 0, hi: 0, hiKnown: false, lastTs: -1,
   lastDataTs: -1, ackPrev: 0, winPrev: 0, ackKnown: false, rwnd: -1, hole: false, holeStart: 0, holeEnd: 0, holeTs: 0, zwStart: -1, zwCount: 0,
   zwSeconds: 0, wsOption: -1,
 })
@@ -102,9 +104,7 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
   const f = seg.flags
   const len = seg.payloadLen
   // a simple packet block (pcapng) has no timestamp: the tracker's capture time stands in
-  st.ts = seg.ts
-  if (Number.isNaN(seg.ts)) st.ts = flow.lastSeen
-  const ts = st.ts
+  const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
 
   if (f & SYN) handshakeSyn(st, dir, seg, ts)
   else if (dir === 0 && !st.handshakeDone && st.synAcks > 0 && f & ACK) {
@@ -119,12 +119,16 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
     // an RTT sample: the first ACK that covers the peer's timed segment
     if (peer.timing && !seqAfter(peer.timedEnd, ack)) {
       peer.timing = false
-      ;(peer.sketch ??= new RttSketch()).add(ms(ts - peer.timedTs))
+      const sample = ts - peer.timedTs
+      ;(peer.sketch ??= new RttSketch()).add(ms(sample))
+      if (sample >= 0 && (peer.rttMinS === 0 || sample < peer.rttMinS)) peer.rttMinS = sample
     }
-    // a duplicate ACK (RFC 5681 §2): no data, same ack and window, the peer has data outstanding
+    // an ACK that does not advance while the peer has data outstanding (no data of its own): the receiver saw a
+    // hole. It is a duplicate ACK in RFC 5681's sense (§2) when the window is the same too; the kernel's SACK
+    // recovery reacts to both, so both start the peer's fast-retransmit run.
     const pure = len === 0 && !(f & (SYN | FIN))
-    if (pure && me.ackKnown && ack === me.ackPrev && seg.window === me.winPrev && seg.window !== 0 && !info.keepaliveAck && nextSeqOf(tPeer) >= 0 && seqAfter(nextSeqOf(tPeer), ack)) {
-      me.dupAcksSent++
+    if (pure && me.ackKnown && ack === me.ackPrev && seg.window !== 0 && !info.keepaliveAck && tPeer.nextSeq !== undefined && seqAfter(tPeer.nextSeq, ack)) {
+      if (seg.window === me.winPrev) me.dupAcksSent++
       peer.dupRun++
       peer.lastDupTs = ts
     } else if (!me.ackKnown || seqAfter(ack, me.ackPrev)) peer.dupRun = 0
@@ -147,14 +151,25 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
     me.rwnd = f & SYN ? seg.window : st.scaleKnown ? seg.window * (1 << st.scale[dir]) : -1
   }
 
-  if (len > 0 && !info.keepalive) dataSegment(st, me, peer, tPeer, seg, info.retransmission)
+  if (len > 0 && !info.keepalive) {
+    if (info.retransmission) resent(me, tPeer.lastAck, seg, ts)
+    else newData(st, me, peer, tPeer.lastAck, seg, ts)
+    me.lastDataTs = ts
+  }
 
   me.lastTs = ts
-  const next = nextSeqOf(flow.sides[dir])
-  if (next >= 0) {
-    me.hi = next
-    me.hiKnown = true
+  // this side's next sequence moves with data, SYN and FIN, and while the tracker still guesses it (either side)
+  if (len > 0 || f & (SYN | FIN) || !st.settled) {
+    syncNext(me, flow.sides[dir].nextSeq)
+    syncNext(peer, tPeer.nextSeq)
+    st.settled = !flow.guessing
   }
+}
+
+function syncNext(side: Side, next: number | undefined): void {
+  if (next === undefined) return
+  side.hi = next
+  side.hiKnown = true
 }
 
 function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment, ts: number): void {
@@ -176,39 +191,43 @@ function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment, ts: number): void 
   }
 }
 
-function dataSegment(st: State, me: Side, peer: Side, tPeer: FlowSide, seg: TcpSegment, retransmission: boolean): void {
-  // numbers read here, not passed: a number argument to a call that is not inlined is boxed
-  const ts = st.ts
-  /** what the peer last acknowledged, -1 when it sent no ACK yet */
-  const peerAck = lastAckOf(tPeer)
+/** A data segment below the highest sequence seen: out-of-order (filling a fresh gap) or a retransmission. */
+function resent(me: Side, peerAck: number | undefined, seg: TcpSegment, ts: number): void {
   const len = seg.payloadLen
   const seq = seg.seq
   const end = (seq + len) >>> 0
   me.data++
   me.bytes += len
-  const rttS = me.sketch && me.sketch.count > 0 ? me.sketch.min / 1000 : undefined
-  if (retransmission) {
-    const inHole = me.hole && !seqAfter(me.holeStart, seq) && seqAfter(me.holeEnd, seq)
-    if (inHole) {
-      if (seq === me.holeStart) me.holeStart = end
-      if (!seqAfter(me.holeEnd, me.holeStart)) me.hole = false
-    }
-    if (inHole && ts - me.holeTs < Math.max(REORDER_SECONDS, rttS === undefined ? 0 : rttS / 2)) {
-      me.ooo++
-    } else {
-      me.retrans++
-      me.retransBytes += len
-      if (peerAck >= 0 && !seqAfter(end, peerAck)) {
-        me.spurious++
-        me.spuriousBytes += len
-      }
-      else if (me.dupRun >= 3 || (me.dupRun > 0 && ts - me.lastDupTs <= Math.max(0.01, 2 * (rttS ?? RTO_MIN)))) me.fast++
-      else if (me.lastTs >= 0 && ts - me.lastTs >= RTO_MIN) me.timeout++
-      // Karn: the timed segment was sent again, its ACK would not tell which copy it answers
-      if (me.timing && seqAfter(me.timedEnd, seq)) me.timing = false
-    }
-  } else {
-    if (me.hiKnown && seqAfter(seq, me.hi)) {
+  const rttS = me.rttMinS
+  const inHole = me.hole && !seqAfter(me.holeStart, seq) && seqAfter(me.holeEnd, seq)
+  if (inHole) {
+    if (seq === me.holeStart) me.holeStart = end
+    if (!seqAfter(me.holeEnd, me.holeStart)) me.hole = false
+  }
+  if (inHole && ts - me.holeTs < Math.max(REORDER_SECONDS, rttS / 2)) {
+    me.ooo++
+    return
+  }
+  me.retrans++
+  me.retransBytes += len
+  if (peerAck !== undefined && !seqAfter(end, peerAck)) {
+    me.spurious++
+    me.spuriousBytes += len
+  } else if (me.dupRun >= 3 || (me.dupRun > 0 && ts - me.lastDupTs <= Math.max(0.01, 2 * (rttS || RTO_MIN)))) me.fast++
+  else if (me.lastTs >= 0 && ts - me.lastTs >= RTO_MIN) me.timeout++
+  // Karn: the timed segment was sent again, its ACK would not tell which copy it answers
+  if (me.timing && seqAfter(me.timedEnd, seq)) me.timing = false
+}
+
+/** New data: a gap before it, an idle pause before it, the RTT timing, window-full. */
+function newData(st: State, me: Side, peer: Side, peerAck: number | undefined, seg: TcpSegment, ts: number): void {
+  const len = seg.payloadLen
+  const seq = seg.seq
+  const end = (seq + len) >>> 0
+  me.data++
+  me.bytes += len
+  if (me.hiKnown) {
+    if (seqAfter(seq, me.hi)) {
       // a gap: segments lost before the capture point (or reordered)
       me.hole = true
       me.holeStart = me.hi
@@ -216,25 +235,24 @@ function dataSegment(st: State, me: Side, peer: Side, tPeer: FlowSide, seg: TcpS
       me.holeTs = ts
     }
     // application-limited: everything was acknowledged and the sender paused before sending again
-    if (me.lastDataTs >= 0 && me.hiKnown && peerAck === me.hi) {
+    if (me.lastDataTs >= 0 && peerAck === me.hi) {
       const gap = ts - me.lastDataTs
-      if (gap >= Math.max(RTO_MIN, 2 * (rttS ?? 0))) {
+      if (gap >= Math.max(RTO_MIN, 2 * me.rttMinS)) {
         me.idleGaps++
         me.idleSeconds += gap
       }
     }
-    if (!me.timing) {
-      me.timing = true
-      me.timedEnd = end
-      me.timedTs = ts
-    }
-    // bytes in flight reached the receiver's advertised window (known only with the handshake's window scale)
-    if (st.scaleKnown && peerAck >= 0 && peer.rwnd > 0) {
-      const inFlight = (end - peerAck) >>> 0
-      if (inFlight < 0x40000000 && inFlight >= peer.rwnd) me.windowFull++
-    }
   }
-  me.lastDataTs = ts
+  if (!me.timing) {
+    me.timing = true
+    me.timedEnd = end
+    me.timedTs = ts
+  }
+  // bytes in flight reached the receiver's advertised window (known only with the handshake's window scale)
+  if (st.scaleKnown && peerAck !== undefined && peer.rwnd > 0) {
+    const inFlight = (end - peerAck) >>> 0
+    if (inFlight < 0x40000000 && inFlight >= peer.rwnd) me.windowFull++
+  }
 }
 
 const ms = (seconds: number) => Math.max(0, seconds * 1000)
@@ -348,7 +366,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
   const observer: FlowObserver<State> = {
-    open: () => ({ s: [newSide(), newSide()], ts: 0, synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, scale: [0, 0] }),
+    open: () => ({ s: [newSide(), newSide()], synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, settled: false, scale: [0, 0] }),
     segment: onSegment,
     close(flow: Flow, st: State) {
       const { row, sketch } = rowOf(flow, st)
