@@ -105,6 +105,8 @@ export class UdpTracker {
   packet(d: IpDatagram): void {
     if (d.proto !== UDP) return
     if (d.ts > this.now) this.now = d.ts
+    // a pcapng simple packet block has no timestamp: its packet is taken as at the latest time seen
+    const ts = Number.isNaN(d.ts) ? this.now : d.ts
     // time-outs are looked for at most once per second of capture time (a datagram waits 30 s or 31)
     if (this.now - this.lastExpire >= 1) {
       this.lastExpire = this.now
@@ -113,7 +115,7 @@ export class UdpTracker {
     if (!d.fragment) {
       if (!d.udp) return
       this.datagrams++
-      const f = this.flow(d.srcId, d.sport, d.dstId, d.dport, d.ts)
+      const f = this.flow(d.srcId, d.sport, d.dstId, d.dport, ts)
       if (f) this.count(f, d.udpLength || d.fragBytes, d.srcId, d.sport, 1)
       return
     }
@@ -123,12 +125,12 @@ export class UdpTracker {
     let p = this.pending.get(key)
     if (!p) {
       if (this.pending.size >= this.opts.maxPending) this.evictOldest()
-      p = { firstTs: d.ts, lastTs: d.ts, srcId: d.srcId, dstId: d.dstId, first: false, sport: 0, dport: 0, udpLength: 0, total: undefined, offsets: [], received: 0, largest: 0 }
+      p = { firstTs: ts, lastTs: ts, srcId: d.srcId, dstId: d.dstId, first: false, sport: 0, dport: 0, udpLength: 0, total: undefined, offsets: [], received: 0, largest: 0 }
       this.pending.set(key, p)
     }
     if (p.offsets.includes(d.fragOffset) || p.offsets.length >= this.opts.maxFragmentsPerDatagram) return // a duplicate, or too many
     p.offsets.push(d.fragOffset)
-    p.lastTs = d.ts
+    p.lastTs = ts
     p.received += d.fragBytes
     if (d.fragBytes > p.largest) p.largest = d.fragBytes
     if (!d.moreFragments) p.total = d.fragOffset + d.fragBytes
@@ -137,7 +139,7 @@ export class UdpTracker {
       p.sport = d.sport
       p.dport = d.dport
       p.udpLength = d.udpLength
-      this.flow(d.srcId, d.sport, d.dstId, d.dport, d.ts)
+      this.flow(d.srcId, d.sport, d.dstId, d.dport, ts)
     }
     if (p.first && p.total !== undefined && p.received >= p.total) {
       this.pending.delete(key)

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 import { describeRoot, findingsOf, ROOT, runJson, TestNetns } from '../helpers/netns.js'
+import { testWith } from '../helpers/requires.js'
 
 const execFileP = promisify(execFile)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref())
@@ -118,9 +119,9 @@ describeRoot(
       expect(view.stdout).toMatch(/127\.0\.0\.1:\d+ +127\.0\.0\.1:9201 +\d+ +508 +508 +0 /)
     })
 
-    test('--capture lo: the live capture names the fragmenting flow too', async () => {
+    const liveTest = (via: 'tcpdump' | 'cap', port: number) => async () => {
       const before = (await dropped(ns))[0]
-      const netdoc = await ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'mtu', '--capture', 'lo', '--capture-with', 'tcpdump', '--duration', '5', '--interval', '0', '--only', 'mtu.fragmentation', '--json'], { waitReady: false })
+      const netdoc = await ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'mtu', '--capture', 'lo', '--capture-with', via, '--duration', '5', '--interval', '0', '--only', 'mtu.fragmentation', '--json'], { waitReady: false })
       // the capture is running once its packet socket exists (bounded wait), then a moment for its filter
       for (let i = 0; i < 100; i++) {
         const { stdout } = await ns.exec(['cat', '/proc/net/packet'])
@@ -128,18 +129,21 @@ describeRoot(
         await sleep(100)
       }
       await sleep(300)
-      await ns.runNode('udp-flood.cjs', ['127.0.0.1', 9300, 1, 1, 4000])
+      await ns.runNode('udp-flood.cjs', ['127.0.0.1', port, 1, 1, 4000])
       const code = await Promise.race([new Promise<number>((resolve) => netdoc.on('exit', (c) => resolve(c ?? -1))), sleep(40000).then(() => -1)])
       const out = netdoc.output()
       expect(code).toBe(0)
       const report = JSON.parse(out.slice(out.indexOf('{')))
       const drops = (await dropped(ns))[0] - before
-      const flow = findingsOf(report, 'mtu.fragmentation').find((f: any) => f.subject.server === '127.0.0.1:9300')
-      expect(flow).toMatchObject({ status: 'fail', severity: 'warning', subject: { server: '127.0.0.1:9300' } })
+      const flow = findingsOf(report, 'mtu.fragmentation').find((f: any) => f.subject.server === `127.0.0.1:${port}`)
+      expect(flow).toMatchObject({ status: 'fail', severity: 'warning', subject: { server: `127.0.0.1:${port}` } })
       expect(ev(flow, 'maxBytes')).toBe(4008)
-      // the datagrams sent while the capture ran, less any cut by its end (the flood ends seconds before it does)
+      // every datagram sent while the capture ran lost its fragments: the flood ends seconds before the capture does,
+      // so none is cut by its end
       expect(ev(flow, 'incomplete')).toBe(drops)
-    })
+    }
+    test('--capture lo (tcpdump): the live capture names the fragmenting flow too', liveTest('tcpdump', 9300))
+    testWith({ modules: ['cap'] }, '--capture lo (libpcap through cap): the same', liveTest('cap', 9301))
   },
   { tools: ['nft', 'tcpdump'] },
 )
