@@ -217,20 +217,6 @@ class Side implements FlowSide {
 
 const newSide = (ts: number): FlowSide => new Side(ts, ts)
 
-/**
- * `side.nextSeq` and `side.lastAck` for per-segment code: -1 when not known (sequence numbers are uint32), and no
- * heap number made (a `number | undefined` read is one, for a value above 2^31).
- */
-export function nextSeqOf(side: FlowSide): number {
-  if (side instanceof Side) return side.has & 2 ? side.nextValue : -1
-  return side.nextSeq ?? -1
-}
-
-export function lastAckOf(side: FlowSide): number {
-  if (side instanceof Side) return side.has & 4 ? side.ackValue : -1
-  return side.lastAck ?? -1
-}
-
 /** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
 interface Entry {
   flow: Flow
