@@ -139,8 +139,8 @@ const resets = (file) => [process.execPath, netdoc, 'resets', '--pcap', file, '-
 const load0 = loadavg()
 const runs = []
 // every analysis (connection ends, keepalive, heartbeat, congestion, and what else a capture feeds) runs on each
-runs.push(repeated('netdoc resets --pcap (whole CLI, every analysis; two threads)', resets(pcap), times))
-runs.push(repeated('netdoc resets --pcap, NETDOC_CAPTURE_THREADS=1 (one thread)', resets(pcap), times, ['NETDOC_CAPTURE_THREADS=1']))
+runs.push(repeated('netdoc resets --pcap (whole CLI, every analysis; one thread)', resets(pcap), times))
+runs.push(repeated('netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), times, ['NETDOC_CAPTURE_THREADS=2']))
 runs.push(repeated('netdoc resets --interval 0 (no capture: start-up and probes)', [process.execPath, netdoc, 'resets', '--interval', '0', '--json'], times))
 runs.push(repeated('netdoc keepalive --pcap (keepalive.probes, keepalive.heartbeat)', [process.execPath, netdoc, 'keepalive', '--pcap', pcap, '--interval', '0', '--only', 'keepalive.probes,keepalive.heartbeat', '--json'], 1))
 const tcpdump = repeated('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn'], 1)

@@ -9,11 +9,11 @@ import type { CaptureFact } from '../model/capture.js'
 import type { Probe } from './probe.js'
 
 /**
- * From this size on a capture file is decoded on a worker thread while this one tracks flows (starting the
- * worker costs tens of ms, which a small file does not win back). NETDOC_CAPTURE_THREADS=1 keeps one thread,
- * =2 always takes the worker (tests and bench compare both).
+ * NETDOC_CAPTURE_THREADS=2 decodes a capture file on a worker thread while this one tracks flows (threaded.ts).
+ * Not the default: on the 2-core bench machine it gave the same fact but no shorter wall time and more CPU and
+ * memory (docs/performance.md, issue 17), since tracking and the analyses are most of the work.
  */
-export const THREADED_FROM_BYTES = 32 * 1024 * 1024
+export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
@@ -38,8 +38,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
       }
     : undefined
   try {
-    const threads = process.env.NETDOC_CAPTURE_THREADS
-    const threaded = threads === '2' || (threads !== '1' && size >= THREADED_FROM_BYTES)
+    const threaded = process.env[CAPTURE_THREADS_ENV] === '2'
     const origin = { kind: 'file' as const, path }
     return await (threaded ? captureFileFact(path, origin, onBytes) : captureFact(fileChunks(path), origin, onBytes))
   } catch (err) {
