@@ -70,7 +70,8 @@ const s = net.createServer((c) => c.on('data', () => {}).on('error', () => {})).
 setTimeout(() => process.exit(0), 600000)
 `
 
-/** Wall seconds, CPU seconds (user + system) and peak RSS (MB) of a command, through GNU time; stdout discarded. */
+/** Wall seconds, CPU seconds (user + sys: what load on a shared machine does not inflate) and peak RSS (MB) of a
+ * command, through GNU time; stdout discarded. */
 function timed(label, argv) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
   const last = r.stderr.toString().trim().split('\n').pop()
@@ -112,11 +113,10 @@ if (has('tshark')) runs.push(timed('tshark -Y tcp.analysis.keep_alive', ['tshark
   const secs = (performance.now() - t) / 1000
   const cpu = process.cpuUsage(cpu0)
   const cpuSecs = (cpu.user + cpu.system) / 1e6
-  console.log(`analysis alone: ${secs.toFixed(2)} s wall, ${cpuSecs.toFixed(2)} s CPU = ${(fact.packets / cpuSecs / 1e6).toFixed(2)} M packets/CPU s; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
+  console.log(`analysis alone: ${secs.toFixed(2)} s wall, ${cpuSecs.toFixed(2)} s CPU = ${(fact.packets / cpuSecs / 1e6).toFixed(2)} M packets per CPU second; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
 }
-// On a loaded machine the wall time means little: CPU time (user + system) beside it, and the load average.
-console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`)
-console.log('| tool | wall s | CPU s | packets/CPU s | peak RSS MB |')
+console.log(`load average: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+console.log('| tool | wall s | CPU s (user+sys) | packets per CPU s | peak RSS MB |')
 console.log('|---|---|---|---|---|')
 for (const r of runs) console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(packets / r.cpu / 1e6).toFixed(2)} M | ${r.mb.toFixed(0)} |`)
 
