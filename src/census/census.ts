@@ -1,4 +1,4 @@
-// The socket census: one pass over a TCP socket table (ss -tanpo, or /proc/net/tcp*), aggregated as it is read.
+// The socket census: one pass over a TCP socket table (ss -tano, or /proc/net/tcp*), aggregated as it is read.
 // Memory grows with distinct destinations, listeners and processes, never with the number of sockets.
 // "Side" (CONTRACT.md): a socket whose local port is a listening port on its address (or the wildcard) is server
 // side; every other socket holds an ephemeral port and is client side.
@@ -169,8 +169,8 @@ export async function censusOf(sockets: AsyncIterable<CensusSocket> | Iterable<C
 }
 
 /**
- * The census of `ss -tanpo` and the keepalive timers of its established sockets, in one pass (one `ss -p` walk of
- * /proc per sample, not two), each socket's side decided once, by the census.
+ * The census of `ss -tano` and the keepalive timers of its established sockets, in one pass (one ss per sample,
+ * not two), each socket's side decided once, by the census. The owners pass (probes/owners.ts) uses it too.
  */
 export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Iterable<SsSocket>, source: string, listening: Iterable<string> = []): Promise<SocketCensus> {
   const b = new CensusBuilder(listening)

@@ -5,19 +5,27 @@ import { parseSs } from '../parsers/ss.js'
 import type { Probe } from './probe.js'
 import type { Source } from './source.js'
 
-export const SS_CENSUS = ['ss', '-tanpo']
+// No -p: ss -p walks every process's fd table (most of its time on a busy host) and TIME_WAIT has no owner anyway.
+// The owners a finding or a view names are looked up afterwards, only when one needs them (engine/attribution.ts).
+export const SS_CENSUS = ['ss', '-tano']
+/** What snapshots of netdoc 0.3 recorded (owners inline); the parser reads both. */
+export const SS_CENSUS_WITH_OWNERS = ['ss', '-tanpo']
 
 export const census: Probe<'census'> = {
   id: 'census',
   sampled: true,
-  reads: ['ss -tanpo', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
+  reads: ['ss -tano', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
     // The same pass gives keepalive.sockets its timers (-o).
     try {
       return await censusWithKeepalive(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '))
     } catch (err) {
-      if (!(err instanceof Unavailable && /not found/.test(err.reason))) throw err
+      if (!(err instanceof Unavailable)) throw err
+      if (source.kind === 'snapshot' && err.kind === 'skip' && /not in the snapshot/.test(err.reason)) {
+        return censusWithKeepalive(parseSs(source.lines({ cmd: SS_CENSUS_WITH_OWNERS })), SS_CENSUS_WITH_OWNERS.join(' '))
+      }
+      if (!/not found/.test(err.reason)) throw err
       return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6')
     }
   },
