@@ -18,14 +18,22 @@ export const census: Probe<'census'> = {
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
     // The same pass gives keepalive.sockets its timers (-o).
+    const fromSs = (cmd: string[]) => censusWithKeepalive(parseSs(source.lines({ cmd })), cmd.join(' '))
     try {
-      return await censusWithKeepalive(parseSs(source.lines({ cmd: SS_CENSUS })), SS_CENSUS.join(' '))
+      return await fromSs(SS_CENSUS)
     } catch (err) {
       if (!(err instanceof Unavailable)) throw err
-      if (source.kind === 'snapshot' && err.kind === 'skip' && /not in the snapshot/.test(err.reason)) {
-        return censusWithKeepalive(parseSs(source.lines({ cmd: SS_CENSUS_WITH_OWNERS })), SS_CENSUS_WITH_OWNERS.join(' '))
+      let failed = err
+      // a snapshot of netdoc 0.3 recorded the census with owners inline
+      if (source.kind === 'snapshot' && err.kind === 'skip') {
+        try {
+          return await fromSs(SS_CENSUS_WITH_OWNERS)
+        } catch (legacy) {
+          if (!(legacy instanceof Unavailable)) throw legacy
+          failed = legacy
+        }
       }
-      if (!/not found/.test(err.reason)) throw err
+      if (!/not found/.test(failed.reason)) throw failed
       return censusOf(procSockets(source), '/proc/net/tcp + /proc/net/tcp6')
     }
   },
