@@ -33,6 +33,14 @@ describeRoot('census: client closes first (TIME_WAIT storm toward one destinatio
     // --netns: the fix acts on that namespace (issue 11; it printed the host's command before)
     expect(reuse[0].remediation.commands).toContain(`ip netns exec ${ns.name} sysctl -w net.ipv4.tcp_tw_reuse=1`)
 
+    // a failing finding that names no process (TIME_WAIT has no owner): the census ran without ss -p, and no
+    // owners pass followed (DEBUG=netdoc prints each command netdoc ran)
+    const traced = await runJson(['timewait', '--netns', ns.name, '--interval', '0'], { env: { DEBUG: 'netdoc' } })
+    expect(failing(traced.report, 'timewait.storm')).toHaveLength(1)
+    const ssRuns = traced.stderr.split('\n').filter((l) => / ss -/.test(l) && !l.includes('→'))
+    expect(ssRuns.length).toBeGreaterThan(0)
+    expect(ssRuns.every((l) => l.endsWith(' ss -tano'))).toBe(true)
+
     const ports = await runJson(['ports', '--netns', ns.name, '--interval', '0'])
     const ex = failing(ports.report, 'ports.ephemeral-exhaustion')
     expect(ex.map((f: any) => f.subject.remote)).toEqual(['127.0.0.1:9000'])
@@ -105,6 +113,10 @@ describeRoot('census: a CLOSE_WAIT leak held by a helper process', () => {
     expect(cw[0].subject).toEqual({ side: 'server', local: '[::ffff:127.0.0.1]:9100', pid: serverPid, process: 'node' })
     expect(cw[0].message).toMatch(new RegExp(`150 CLOSE_WAIT sockets held by node \\(pid ${serverPid}\\)`))
     expect(cw[0].message).toMatch(/ls -l \/proc\/\d+\/fd/)
+    // its owner came from one pass over the CLOSE_WAIT sockets after the checks ran, not from the census
+    const traced = await runCli(['timewait', '--netns', ns.name, '--interval', '0', '--json'], { env: { DEBUG: 'netdoc' } })
+    const ssRuns = traced.stderr.split('\n').filter((l) => / ss -/.test(l) && !l.includes('→'))
+    expect(ssRuns.map((l) => l.slice(l.indexOf(' ss -') + 1))).toEqual(['ss -tano', 'ss -tanpo state close-wait'])
     const fw = failing(report, 'sockets.fin-wait2')
     expect(fw).toHaveLength(1)
     expect(fw[0].subject).toEqual({ local: '127.0.0.1', remote: '127.0.0.1:9100', side: 'client' })
