@@ -1,7 +1,6 @@
-import { censusOf, censusWithKeepalive, type CensusSocket } from '../census/census.js'
+import { censusOf, censusOfSsLines, type CensusSocket } from '../census/census.js'
 import { Unavailable } from '../model/errors.js'
 import { parseProcNetTcp } from '../parsers/proc-net-tcp.js'
-import { parseSs } from '../parsers/ss.js'
 import type { Probe } from './probe.js'
 import type { Source } from './source.js'
 
@@ -18,7 +17,7 @@ export const census: Probe<'census'> = {
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
     // The same pass gives keepalive.sockets its timers (-o).
-    const fromSs = (cmd: string[]) => censusWithKeepalive(parseSs(source.lines({ cmd })), cmd.join(' '))
+    const fromSs = (cmd: string[]) => censusOfSsLines(source.lines({ cmd }), cmd.join(' '))
     try {
       return await fromSs(SS_CENSUS)
     } catch (err) {

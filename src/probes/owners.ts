@@ -1,10 +1,9 @@
 // The owners of some states' sockets, read after the checks ran and only when a failing finding or a view names
 // a process (src/engine/attribution.ts). One `ss -p` pass: ss walks every process's fd table once whatever the
 // filter, so the states asked for share it; the filter keeps its output (and netdoc's parsing) small.
-import { censusWithKeepalive } from '../census/census.js'
+import { censusOfSsLines } from '../census/census.js'
 import type { OwnedState } from '../model/check.js'
 import type { SocketCensus } from '../model/facts.js'
-import { parseSs, type SsSocket } from '../parsers/ss.js'
 import type { Source } from './source.js'
 
 /** How ss prints each state a pass can ask for. */
@@ -30,8 +29,5 @@ export async function collectOwners(source: Source, states: readonly OwnedState[
   const wanted = new Set(states.map((s) => SS_STATE[s]))
   // `ss state X` with one state drops the State column
   const implied = read === 'targeted' && states.length === 1 ? SS_STATE[states[0]] : undefined
-  async function* only(): AsyncIterable<SsSocket> {
-    for await (const s of parseSs(source.lines({ cmd }), implied)) if (wanted.has(s.state)) yield s
-  }
-  return censusWithKeepalive(only(), cmd.join(' '), listening)
+  return censusOfSsLines(source.lines({ cmd }), cmd.join(' '), { listening, keep: (s) => wanted.has(s.state), impliedState: implied })
 }
