@@ -15,6 +15,12 @@ import type { SampleValues } from './sample.js'
 
 const ORDER: OwnedState[] = ['close-wait', 'established', 'listening']
 
+/**
+ * Only a census read without owners gains from a pass: one read with them (a netdoc 0.3 snapshot) has them all
+ * already, and without ss (/proc/net/tcp) there is no pass to run.
+ */
+export const attributable = (facts: Facts): boolean => facts.has('census') && facts.get('census').source === SS_CENSUS.join(' ')
+
 /** The states whose owners the findings and the views want, in one order (the pass's command is stable). */
 export function ownedStatesWanted(checks: Check[], findings: Finding[], facts: Facts, viewStates: OwnedState[] = []): OwnedState[] {
   const byId = new Map(checks.map((c) => [c.meta.id, c.meta.attribution]))
@@ -25,9 +31,7 @@ export function ownedStatesWanted(checks: Check[], findings: Finding[], facts: F
     const state = byId.get(f.check)?.[side]
     if (state) wanted.add(state)
   }
-  // Only a census read without owners gains from a pass: one read with them (a netdoc 0.3 snapshot) has them all
-  // already, and without ss (/proc/net/tcp) there is no pass to run.
-  if (!facts.has('census') || facts.get('census').source !== SS_CENSUS.join(' ')) return []
+  if (!attributable(facts)) return []
   return ORDER.filter((s) => wanted.has(s))
 }
 

@@ -6,7 +6,7 @@ import type { Finding } from '../model/finding.js'
 import { placeFindings } from '../checks/support/remediation.js'
 import { PROBES, type ProbeContext } from '../probes/index.js'
 import type { OwnersRead } from '../probes/owners.js'
-import { attributeWindow, ownedStatesWanted } from './attribution.js'
+import { attributable, attributeWindow, ownedStatesWanted } from './attribution.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
 import { DeclaredFacts, sysctlsOf, WindowFacts } from './facts.js'
@@ -94,7 +94,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const notes: string[] = []
   const states = ownedStatesWanted(input.checks, perCheck.flat(), facts, input.viewOwners?.(facts))
   const mode = input.owners ?? 'targeted'
-  if (states.length > 0 || (mode === 'record' && facts.has('census'))) {
+  if (states.length > 0 || (mode === 'record' && attributable(facts))) {
     try {
       const joined = await attributeWindow(input.source.forSample(end === start ? 0 : 1), start, end, states, mode === 'targeted' ? 'targeted' : 'all')
       if (states.length > 0) {
