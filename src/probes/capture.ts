@@ -5,7 +5,7 @@
 import { open, stat } from 'node:fs/promises'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
-import type { CaptureFact } from '../model/capture.js'
+import type { AnalysisName, CaptureFact } from '../model/capture.js'
 import type { Probe } from './probe.js'
 
 /**
@@ -17,7 +17,7 @@ export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
-async function readFile(path: string, progress?: (text: string) => void): Promise<CaptureFact> {
+async function readFile(path: string, analyses: AnalysisName[] | undefined, progress?: (text: string) => void): Promise<CaptureFact> {
   let size: number
   try {
     const st = await stat(path)
@@ -40,7 +40,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
   try {
     const threaded = process.env[CAPTURE_THREADS_ENV] === '2'
     const origin = { kind: 'file' as const, path }
-    return await (threaded ? captureFileFact(path, origin, onBytes) : captureFact(fileChunks(path), origin, onBytes))
+    return await (threaded ? captureFileFact(path, origin, onBytes, analyses) : captureFact(fileChunks(path), origin, onBytes, analyses))
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
@@ -74,11 +74,11 @@ export const capture: Probe<'capture'> = {
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture
-    if (req?.pcap) return readFile(req.pcap, ctx?.progress)
+    if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
       const listeners = await get('listeners').catch(() => undefined)
-      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}) }, ctx?.progress)
+      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}), ...(req.analyses ? { analyses: req.analyses } : {}) }, ctx?.progress)
     }
     throw new Unavailable('skip', NO_CAPTURE)
   },
