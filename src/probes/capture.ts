@@ -3,6 +3,7 @@
 // A file that cannot be read or is not a capture stops the run (exit 2); without either flag the checks that need
 // a capture skip.
 import { open, stat } from 'node:fs/promises'
+import { setFlagsFromString } from 'node:v8'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
 import type { AnalysisName, CaptureFact } from '../model/capture.js'
@@ -14,6 +15,15 @@ import type { Probe } from './probe.js'
  * memory (docs/performance.md, issue 17), since tracking and the analyses are most of the work.
  */
 export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
+
+/**
+ * Per-connection state (flows, each analysis's state, rows until trimmed) outlives a young-generation cycle and
+ * dies in old space, and V8's default heap growth lets old space reach several times what is live before it is
+ * collected: the peak RSS followed the file's size (160 MB for the bench file, 242 MB for it three times over)
+ * while 10-40 MB was live. Growing the heap by 20 % per collection keeps the peak flat (docs/performance.md,
+ * issue 17). A V8 flag is process-wide: it holds for the rest of this run, which the capture dominates.
+ */
+const CAPTURE_HEAP_GROWTH = '--heap-growing-percent=20'
 
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
@@ -74,6 +84,7 @@ export const capture: Probe<'capture'> = {
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture
+    if (req?.pcap || req?.capture) setFlagsFromString(CAPTURE_HEAP_GROWTH)
     if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
