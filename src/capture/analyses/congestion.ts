@@ -190,7 +190,8 @@ function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment): void {
     // RFC 7323 §2.2: scaling is on only when both SYNs carry the option
     if (st.syns > 0) {
       const both = st.s[0].wsOption >= 0 && st.s[1].wsOption >= 0
-      st.scale = both ? [st.s[0].wsOption, st.s[1].wsOption] : [0, 0]
+      st.scale[0] = both ? st.s[0].wsOption : 0
+      st.scale[1] = both ? st.s[1].wsOption : 0
       st.scaleKnown = true
     }
   }
@@ -312,37 +313,37 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
   const retransBytes = c.retransBytes + s.retransBytes
   const spuriousBytes = c.spuriousBytes + s.spuriousBytes
   const zwBy = c.zwSeconds + s.zwSeconds > 0 || c.zwCount + s.zwCount > 0 ? (c.zwSeconds >= s.zwSeconds ? 'client' : 'server') : undefined
-  const base: Omit<ConnectionPath, 'limitedBy'> = {
-    client: flow.client,
-    server: flow.server,
-    firstSeen: flow.firstSeen,
-    lastSeen: flow.lastSeen,
-    packets: flow.packets,
-    ...(st.handshake ? { handshakeMs: { synToSynAck: round3(st.handshake.synToSynAck), synAckToAck: round3(st.handshake.synAckToAck) } } : {}),
-    ...(rttMs ? { rttMs, rttSpreadMs: round3(rttMs.p95 - rttMs.min), rttOf } : {}),
-    rttSamples: sketch?.count ?? 0,
-    captureSide,
-    dataSegments: data,
-    dataBytes: bytes,
-    retransmissions: retrans,
-    retransmittedBytes: retransBytes,
-    spurious,
-    spuriousBytes,
-    lossShare: bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0,
-    fastRetransmits: c.fast + s.fast,
-    timeoutRetransmits: c.timeout + s.timeout,
-    duplicateAcks: c.dupAcksSent + s.dupAcksSent,
-    outOfOrder: c.ooo + s.ooo,
-    zeroWindows: c.zwCount + s.zwCount,
-    zeroWindowSeconds: round3(c.zwSeconds + s.zwSeconds),
-    ...(zwBy ? { zeroWindowBy: zwBy } : {}),
-    windowFull: c.windowFull + s.windowFull,
-    windowScaleKnown: st.scaleKnown,
-    idleGaps: c.idleGaps + s.idleGaps,
-    idleSeconds: round3(c.idleSeconds + s.idleSeconds),
+  // built in place, in the fields' order, without spreads or a copy for the verdict: one object per connection
+  const row: ConnectionPath = { client: flow.client, server: flow.server, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets } as ConnectionPath
+  if (st.handshake) row.handshakeMs = { synToSynAck: round3(st.handshake.synToSynAck), synAckToAck: round3(st.handshake.synAckToAck) }
+  if (rttMs) {
+    row.rttMs = rttMs
+    row.rttSpreadMs = round3(rttMs.p95 - rttMs.min)
+    row.rttOf = rttOf
   }
-  const limitedBy = verdictOf(base)
-  const row: ConnectionPath = Object.assign(limitedBy ? { ...base, limitedBy } : base, midstreamOf(flow))
+  row.rttSamples = sketch?.count ?? 0
+  row.captureSide = captureSide
+  row.dataSegments = data
+  row.dataBytes = bytes
+  row.retransmissions = retrans
+  row.retransmittedBytes = retransBytes
+  row.spurious = spurious
+  row.spuriousBytes = spuriousBytes
+  row.lossShare = bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0
+  row.fastRetransmits = c.fast + s.fast
+  row.timeoutRetransmits = c.timeout + s.timeout
+  row.duplicateAcks = c.dupAcksSent + s.dupAcksSent
+  row.outOfOrder = c.ooo + s.ooo
+  row.zeroWindows = c.zwCount + s.zwCount
+  row.zeroWindowSeconds = round3(c.zwSeconds + s.zwSeconds)
+  if (zwBy) row.zeroWindowBy = zwBy
+  row.windowFull = c.windowFull + s.windowFull
+  row.windowScaleKnown = st.scaleKnown
+  row.idleGaps = c.idleGaps + s.idleGaps
+  row.idleSeconds = round3(c.idleSeconds + s.idleSeconds)
+  const limitedBy = verdictOf(row)
+  if (limitedBy) row.limitedBy = limitedBy
+  if (flow.midstream) Object.assign(row, midstreamOf(flow))
   return { row, sketch }
 }
 
