@@ -59,9 +59,15 @@ export abstract class BaseCommand extends Command {
     this.wroteFile = true
   }
 
-  /** --json with -o FILE: the JSON went to the file, stdout stays empty. */
+  /**
+   * --json with -o FILE: the JSON went to the file, stdout stays empty. Without a JSON colour theme oclif's
+   * colorizeJson prints what JSON.stringify does, after tokenizing it with a regex per token (13 ms for 50 kB, 150 ms
+   * for 1.4 MB), so the same text is written directly.
+   */
   protected logJson(json: unknown): void {
-    if (!this.wroteFile) super.logJson(json)
+    if (this.wroteFile) return
+    if (this.config.theme?.json) super.logJson(json)
+    else process.stdout.write(JSON.stringify(json, null, 2) + '\n')
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
