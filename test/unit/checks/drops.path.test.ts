@@ -104,6 +104,12 @@ checkTable(path, [
     end: { ...sample({ c: { TcpExtIPReversePathFilter: 3 } }), nics: new Unavailable('skip', 'ethtool is not installed') },
     findings: [{ status: 'fail', severity: 'warning', message: /IP \+3 .*not read: NIC ring and driver; / }],
   },
+  {
+    name: 'one drop in 2 s (0.5/s) is below warningPerSecond: info',
+    start: sample(),
+    end: sample({ softnet: 1 }),
+    findings: [{ status: 'fail', severity: 'info', message: /1 stage dropped in 2.0 s \(0.5\/s\): softnet backlog \+1/ }],
+  },
   { name: 'since boot: drops are info', start: sample({ c: { IpInDiscards: 4 } }), findings: [{ status: 'fail', severity: 'info', message: /since boot: IP 4/ }] },
   {
     name: 'nothing could be read: skip, never pass',
