@@ -70,12 +70,13 @@ const s = net.createServer((c) => c.on('data', () => {}).on('error', () => {})).
 setTimeout(() => process.exit(0), 600000)
 `
 
-/** Wall seconds and peak RSS (MB) of a command, through GNU time; stdout discarded. */
+/** Wall seconds, CPU seconds (user + sys: what load on a shared machine does not inflate) and peak RSS (MB) of a
+ * command, through GNU time; stdout discarded. */
 function timed(label, argv) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
   const last = r.stderr.toString().trim().split('\n').pop()
-  const [secs, kb] = last.split(' ').map(Number)
-  return { label, secs, mb: kb / 1024, status: r.status }
+  const [secs, kb, user, sys] = last.split(' ').map(Number)
+  return { label, secs, cpu: user + sys, mb: kb / 1024, status: r.status }
 }
 
 if (!fileArg || !existsSync(pcap)) {
@@ -104,13 +105,17 @@ if (has('tshark')) runs.push(timed('tshark -Y tcp.analysis.keep_alive', ['tshark
   const { captureFact } = await import(join(ROOT, 'dist', 'capture', 'fact.js'))
   const { createReadStream } = await import('node:fs')
   const t = performance.now()
+  const cpu0 = process.cpuUsage()
   const fact = await captureFact(createReadStream(pcap, { highWaterMark: 1 << 20 }), { kind: 'file', path: pcap })
   const secs = (performance.now() - t) / 1000
-  console.log(`analysis alone: ${secs.toFixed(2)} s = ${(fact.packets / secs / 1e6).toFixed(2)} M packets/s; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
+  const cpu = process.cpuUsage(cpu0)
+  const cpuSecs = (cpu.user + cpu.system) / 1e6
+  console.log(`analysis alone: ${secs.toFixed(2)} s wall, ${cpuSecs.toFixed(2)} s CPU = ${(fact.packets / cpuSecs / 1e6).toFixed(2)} M packets per CPU second; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
 }
-console.log('| tool | wall s | packets/s | peak RSS MB |')
-console.log('|---|---|---|---|')
-for (const r of runs) console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${(packets / r.secs / 1e6).toFixed(2)} M | ${r.mb.toFixed(0)} |`)
+console.log(`load average: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+console.log('| tool | wall s | CPU s (user+sys) | packets per CPU s | peak RSS MB |')
+console.log('|---|---|---|---|---|')
+for (const r of runs) console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(packets / r.cpu / 1e6).toFixed(2)} M | ${r.mb.toFixed(0)} |`)
 
 // resets.closes cross-check on the same file: netdoc's verdict counts against tcpdump filter counts, by connection
 // (4-tuple): connections with a RST = aborts + refused; SYNs answered by neither a SYN-ACK nor a RST = timeouts. BPF's tcp[] reads IPv4

@@ -6,6 +6,11 @@
  *
  * The payload length comes from the IP header, not from the captured length, so a snaplen of 96 still counts
  * every byte. Anything that is not TCP, or is cut before the end of the TCP header, decodes to undefined.
+ *
+ * A second, separate path for what decodeTcpAt does not take (the pipeline calls it only then, so the TCP path
+ * pays nothing): decodeDatagramAt fills a reused IpDatagram with a UDP datagram (RFC 768) or an IP fragment of
+ * any protocol: IPv4 MF flag, fragment offset and identification (RFC 791), the IPv6 Fragment header (next header
+ * 44, RFC 8200 §4.5) after any other extension headers.
  */
 import { ipv6Text } from '../parsers/address.js'
 
@@ -221,4 +226,179 @@ function tcp(d: Uint8Array, off: number, end: number, ipPayload: number, ts: num
     payload > 0 ? payload : 0,
     ipVersion,
   )
+}
+
+/**
+ * A UDP datagram or an IP fragment, filled in place by decodeDatagramAt: the caller reuses one, so nothing is
+ * allocated per packet (the tracker copies what it keeps).
+ */
+export class IpDatagram {
+  ts = 0
+  ipVersion: 4 | 6 = 4
+  /** address identities, as TcpSegment's (addressText makes the text) */
+  srcId = 0
+  dstId = 0
+  /** the upper-layer protocol: 17 UDP; a fragment's is its datagram's (IPv4 header; IPv6 Fragment header) */
+  proto = 0
+  /** this IP packet's length, headers included (from the IP header, so a short snaplen still counts every byte) */
+  ipLen = 0
+  /** IPv4 MF set or offset ≠ 0; IPv6 a Fragment header */
+  fragment = false
+  /** where this fragment's data starts in its datagram, bytes */
+  fragOffset = 0
+  moreFragments = false
+  /** IPv4 Identification (16 bits), IPv6 Fragment header Identification (32 bits) */
+  fragId = 0
+  /** bytes of the datagram this packet carries: IP payload after the headers (IPv6: after the Fragment header) */
+  fragBytes = 0
+  /** a UDP header is here (an unfragmented datagram or a first fragment, captured far enough) */
+  udp = false
+  sport = 0
+  dport = 0
+  /** the UDP Length field: header and payload of the whole datagram */
+  udpLength = 0
+}
+
+const UDP = 17
+
+/** Decodes a frame that is a UDP datagram or an IP fragment into `out`; false for anything else. */
+export function decodeDatagramAt(linkType: number, d: Uint8Array, start: number, end: number, ts: number, origLen: number, out: IpDatagram): boolean {
+  const off = ipHeaderAt(linkType, d, start, end)
+  if (off < 0 || off >= end) return false
+  out.ts = ts
+  out.udp = false
+  const version = d[off] >> 4
+  if (version === 4) return datagramV4(d, off, end, origLen - (off - start), out)
+  if (version === 6) return datagramV6(d, off, end, origLen - (off - start), out)
+  return false
+}
+
+/**
+ * The offset of the IP header in a frame, or -1 when the link layer carries no IPv4/IPv6. The same link layers as
+ * decodeTcpAt (kept apart from it so the TCP path stays as it is).
+ */
+function ipHeaderAt(linkType: number, d: Uint8Array, start: number, end: number): number {
+  let proto: number
+  let off: number
+  switch (linkType) {
+    case 1: {
+      if (end - start < 14) return -1
+      off = start + 12
+      proto = (d[off] << 8) | d[off + 1]
+      while ((proto === 0x8100 || proto === 0x88a8 || proto === 0x9100) && off + 6 <= end) {
+        off += 4
+        proto = (d[off] << 8) | d[off + 1]
+      }
+      return proto === ETH_IPV4 || proto === ETH_IPV6 ? off + 2 : -1
+    }
+    case 113:
+      if (end - start < 16) return -1
+      proto = (d[start + 14] << 8) | d[start + 15]
+      return proto === ETH_IPV4 || proto === ETH_IPV6 ? start + 16 : -1
+    case 276:
+      if (end - start < 20) return -1
+      proto = (d[start] << 8) | d[start + 1]
+      return proto === ETH_IPV4 || proto === ETH_IPV6 ? start + 20 : -1
+    case 0:
+    case 108: {
+      if (end - start < 4) return -1
+      const o = start
+      const be = ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0
+      const le = ((d[o + 3] << 24) | (d[o + 2] << 16) | (d[o + 1] << 8) | d[o]) >>> 0
+      const af = linkType === 108 ? be : be < 256 ? be : le
+      return af === 2 || af === 10 || af === 24 || af === 28 || af === 30 ? start + 4 : -1
+    }
+    case 101:
+    case 12:
+    case 14:
+    case 228:
+    case 229:
+      return end - start < 1 ? -1 : start
+    default:
+      return -1
+  }
+}
+
+function datagramV4(d: Uint8Array, off: number, end: number, wire: number, out: IpDatagram): boolean {
+  if (end < off + 20) return false
+  const ihl = (d[off] & 0x0f) * 4
+  if (ihl < 20) return false
+  const proto = d[off + 9]
+  const offset = (((d[off + 6] & 0x1f) << 8) | d[off + 7]) * 8
+  const more = (d[off + 6] & 0x20) !== 0
+  const fragment = more || offset !== 0
+  if (!fragment && proto !== UDP) return false
+  let total = (d[off + 2] << 8) | d[off + 3]
+  if (total === 0) total = wire
+  if (total < ihl) return false
+  out.ipVersion = 4
+  out.srcId = ((d[off + 12] << 24) | (d[off + 13] << 16) | (d[off + 14] << 8) | d[off + 15]) >>> 0
+  out.dstId = ((d[off + 16] << 24) | (d[off + 17] << 16) | (d[off + 18] << 8) | d[off + 19]) >>> 0
+  out.proto = proto
+  out.ipLen = total
+  out.fragment = fragment
+  out.fragOffset = offset
+  out.moreFragments = more
+  out.fragId = (d[off + 4] << 8) | d[off + 5]
+  out.fragBytes = total - ihl
+  if (proto === UDP && offset === 0) udpHeader(d, off + ihl, end, out)
+  return true
+}
+
+function datagramV6(d: Uint8Array, off: number, end: number, wire: number, out: IpDatagram): boolean {
+  if (end < off + 40) return false
+  let plen = (d[off + 4] << 8) | d[off + 5]
+  if (plen === 0) plen = wire - 40
+  const ipLen = 40 + plen
+  let next = d[off + 6]
+  let p = off + 40
+  let fragment = false
+  let fragmentable = 0
+  let offset = 0
+  let more = false
+  let id = 0
+  // Extension headers as in ipv6(), up to the upper-layer header; a non-first fragment's data after its Fragment
+  // header is the middle of the datagram, so the walk stops there. Bounded: each step advances at least 8 bytes.
+  for (;;) {
+    if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140 || next === 51) {
+      if (p + 8 > end) return false
+      const hlen = next === 51 ? (d[p + 1] + 2) * 4 : (d[p + 1] + 1) * 8
+      next = d[p]
+      p += hlen
+      plen -= hlen
+    } else if (next === 44 && !fragment) {
+      if (p + 8 > end) return false
+      fragment = true
+      offset = ((d[p + 2] << 8) | d[p + 3]) & 0xfff8
+      more = (d[p + 3] & 1) !== 0
+      id = ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0
+      next = d[p]
+      p += 8
+      plen -= 8
+      fragmentable = plen
+      if (offset !== 0) break
+    } else break
+  }
+  if ((!fragment && next !== UDP) || plen < 0) return false
+  out.ipVersion = 6
+  out.srcId = v6Id(ipv6Text(d, off + 8))
+  out.dstId = v6Id(ipv6Text(d, off + 24))
+  out.proto = next
+  out.ipLen = ipLen
+  out.fragment = fragment
+  out.fragOffset = offset
+  out.moreFragments = more
+  out.fragId = id
+  // a fragment's share of its datagram is what follows the Fragment header (RFC 8200 §4.5 "Fragmentable Part")
+  out.fragBytes = fragment ? fragmentable : plen
+  if (next === UDP && offset === 0) udpHeader(d, p, end, out)
+  return true
+}
+
+function udpHeader(d: Uint8Array, p: number, end: number, out: IpDatagram): void {
+  if (p + 8 > end) return
+  out.udp = true
+  out.sport = (d[p] << 8) | d[p + 1]
+  out.dport = (d[p + 2] << 8) | d[p + 3]
+  out.udpLength = (d[p + 4] << 8) | d[p + 5]
 }

@@ -1,9 +1,10 @@
 // A capture → the `capture` fact: the pipeline (analyse.ts) with every analysis attached, plus the notes the report
 // shows (truncation, link types the decoder skips, what was read).
-import type { CaptureFact, CaptureOrigin } from '../model/capture.js'
+import type { CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
+import { UdpTracker } from './udp-fragments.js'
 
 export function originText(o: CaptureOrigin): string {
   return o.kind === 'file' ? o.path : `${o.interface} (live${o.via ? ` via ${o.via === 'cap' ? 'libpcap (cap)' : 'tcpdump'}` : ''}, ${o.seconds} s${o.filter ? `, filter "${o.filter}"` : ''})`
@@ -13,14 +14,16 @@ export function originText(o: CaptureOrigin): string {
 export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void): Promise<CaptureFact> {
   const tracker = new FlowTracker()
   const analyses = attachAnalyses(tracker)
-  const summary = await analyseStream(stream, tracker, onBytes)
-  return toFact(origin, summary, tracker, analyses.results())
+  const udp = new UdpTracker()
+  const summary = await analyseStream(stream, tracker, onBytes, udp)
+  return toFact(origin, summary, tracker, analyses.results(), udp.finish(summary.lastTs))
 }
 
-export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses']): CaptureFact {
+export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses'], udp?: UdpFragments): CaptureFact {
   const where = originText(origin)
   const notes: string[] = []
-  notes.push(`capture ${where}: ${s.packets} packets, ${s.tcpSegments} TCP segments, ${tracker.stats.flows} connections`)
+  const udpText = udp && (udp.datagrams || udp.fragments) ? `, ${udp.datagrams} UDP datagrams (${udp.fragments} IP fragments) in ${udp.flows.length} UDP flows` : ''
+  notes.push(`capture ${where}: ${s.packets} packets, ${s.tcpSegments} TCP segments, ${tracker.stats.flows} connections${udpText}`)
   if (s.truncated) {
     notes.push(`capture ${where} is truncated: its last record is cut at byte ${s.truncated.offset} (${s.truncated.missing} bytes missing); analysed up to the cut`)
   }
@@ -40,6 +43,7 @@ export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowT
     notes,
     analyses,
   }
+  if (udp) fact.udp = udp
   if (s.firstTs !== undefined) fact.firstTs = s.firstTs
   if (s.lastTs !== undefined) fact.lastTs = s.lastTs
   if (s.truncated) fact.truncated = s.truncated
@@ -56,5 +60,6 @@ function nothingDecodable(s: PipelineSummary): string {
   const unknown = s.unknownLinkTypes.map((l) => `link type ${l}`).join(', ')
   if (known.length === 0) return `${unknown} is not supported (Ethernet, LINUX_SLL/SLL2, raw IP, NULL/LOOP are), so none of its ${s.packets} packets could be decoded`
   const names = known.map((l) => `${LINK_NAMES[l] ?? l} (${l})`).join(', ')
+  if (s.udpPackets > 0) return `none of its ${s.packets} packets is a TCP segment (${s.udpPackets} are UDP datagrams or IP fragments: mtu.fragmentation reads those), so the TCP analyses had nothing to examine`
   return `none of its ${s.packets} packets (link type ${names}${unknown ? `; ${unknown} not supported` : ''}) is a TCP segment over IPv4 or IPv6, so there was nothing to examine`
 }

@@ -15,6 +15,7 @@ import { packetSink } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { toFact } from './fact.js'
 import { FlowTracker } from './flows.js'
+import { UdpTracker } from './udp-fragments.js'
 import { KNOWN_LINKTYPES } from './decode.js'
 import { CaptureFormatError, CaptureReader, PacketView } from './reader.js'
 
@@ -138,10 +139,12 @@ export async function liveCapture(req: LiveRequest, progress?: (text: string) =>
 }
 
 function newPipeline(req: LiveRequest) {
-  const tracker = new FlowTracker(req.listeners ? { isServer: listenerLookup(req.listeners) } : {})
+  const isServer = req.listeners ? { isServer: listenerLookup(req.listeners) } : {}
+  const tracker = new FlowTracker(isServer)
   const analyses = attachAnalyses(tracker)
-  const sink = packetSink(tracker)
-  return { tracker, analyses, sink }
+  const udp = new UdpTracker(isServer)
+  const sink = packetSink(tracker, udp)
+  return { tracker, analyses, udp, sink }
 }
 
 function liveOrigin(req: LiveRequest, via: CaptureWith) {
@@ -181,7 +184,7 @@ async function capCapture(capModule: CapModule, req: LiveRequest, progress?: (te
     throw new UsageError(`--capture ${req.interface}: link type ${linkName} is not supported (Ethernet, cooked, raw IP or loopback interfaces are)`)
   }
   cap.setMinBytes?.(0)
-  const { tracker, analyses, sink } = newPipeline(req)
+  const { tracker, analyses, udp, sink } = newPipeline(req)
   const writer = req.write ? new PcapWriter(req.write, linkType) : undefined
   let packets = 0
   let bytes = 0
@@ -205,7 +208,7 @@ async function capCapture(capModule: CapModule, req: LiveRequest, progress?: (te
     writer?.close()
   }
   tracker.finish()
-  return toFact(liveOrigin(req, 'cap'), { format: 'pcap', packets, bytes, linkTypes: [linkType], unknownLinkTypes: [], ...sink.counts }, tracker, analyses.results())
+  return toFact(liveOrigin(req, 'cap'), { format: 'pcap', packets, bytes, linkTypes: [linkType], unknownLinkTypes: [], ...sink.counts }, tracker, analyses.results(), udp.finish(Date.now() / 1000))
 }
 
 /** tcpdump's own error line → what to do about it. */
@@ -235,7 +238,7 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
       throw new UsageError(`--write ${req.write}: cannot create it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
     }
   }
-  const { tracker, analyses, sink } = newPipeline(req)
+  const { tracker, analyses, udp, sink } = newPipeline(req)
   const reader = new CaptureReader(sink.onPacket)
   // Under coreutils' timeout, tcpdump cannot outlive the capture by long even if netdoc itself is killed (SIGKILL
   // leaves no chance to stop it); timeout passes a SIGTERM on to it, and tcpdump exits 0 on it.
@@ -310,5 +313,5 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
     throw err
   }
   tracker.finish()
-  return toFact(liveOrigin(req, 'tcpdump'), { ...summary, bytes, ...sink.counts, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }, tracker, analyses.results())
+  return toFact(liveOrigin(req, 'tcpdump'), { ...summary, bytes, ...sink.counts, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }, tracker, analyses.results(), udp.finish(Date.now() / 1000))
 }

@@ -1,25 +1,42 @@
 // The capture pipeline: a byte stream → reader → decoder → flow tracker (and its observers). Pure apart from
 // consuming the stream it is given; the probe (src/probes/capture.ts) opens the file or the live capture.
 import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
-import { decodeTcpAt, KNOWN_LINKTYPES } from './decode.js'
+import { decodeDatagramAt, decodeTcpAt, IpDatagram, KNOWN_LINKTYPES } from './decode.js'
 import type { FlowTracker } from './flows.js'
+import type { UdpTracker } from './udp-fragments.js'
 
 export interface PipelineSummary extends ReadSummary {
   tcpSegments: number
+  /** UDP datagrams and IP fragments decoded (when a UdpTracker was given) */
+  udpPackets: number
   /** link types present that the decoder does not understand (their packets are skipped) */
   unknownLinkTypes: number[]
   firstTs?: number
   lastTs?: number
 }
 
-/** Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. */
-export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket) => void; counts: { tcpSegments: number; firstTs?: number; lastTs?: number } } {
-  const counts: { tcpSegments: number; firstTs?: number; lastTs?: number } = { tcpSegments: 0 }
+type SinkCounts = { tcpSegments: number; udpPackets: number; firstTs?: number; lastTs?: number }
+
+/**
+ * Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. TCP is
+ * decoded first; only a packet that is not a TCP segment goes to the UDP/fragment decoder (into one reused
+ * IpDatagram) and the UdpTracker, when there is one.
+ */
+export function packetSink(tracker: FlowTracker, udp?: UdpTracker): { onPacket: (p: CapturedPacket) => void; counts: SinkCounts } {
+  const counts: SinkCounts = { tcpSegments: 0, udpPackets: 0 }
+  const datagram = new IpDatagram()
   return {
     counts,
     onPacket(p) {
       const seg = decodeTcpAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen)
-      if (!seg) return
+      if (!seg) {
+        if (!udp || !decodeDatagramAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen, datagram)) return
+        counts.udpPackets++
+        if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
+        if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
+        udp.packet(datagram)
+        return
+      }
       counts.tcpSegments++
       if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
       if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
@@ -28,9 +45,9 @@ export function packetSink(tracker: FlowTracker): { onPacket: (p: CapturedPacket
   }
 }
 
-/** Feeds a whole capture stream through the tracker and finishes it. `onBytes` reports progress. */
-export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<PipelineSummary> {
-  const sink = packetSink(tracker)
+/** Feeds a whole capture stream through the tracker (and the UDP tracker) and finishes it. `onBytes` reports progress. */
+export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void, udp?: UdpTracker): Promise<PipelineSummary> {
+  const sink = packetSink(tracker, udp)
   const reader = new CaptureReader(sink.onPacket)
   let bytes = 0
   for await (const chunk of stream) {

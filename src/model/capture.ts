@@ -54,6 +54,53 @@ export interface CaptureAnalyses {
   closes: ServerCloses[]
 }
 
+/** One UDP flow of a capture (src/capture/udp-fragments.ts): its datagram sizes and what came in fragments. */
+export interface UdpFlow {
+  client: string
+  server: string
+  /** how the server was told: a local listening socket (live capture), else the lower port */
+  serverBy: 'listener' | 'port'
+  datagrams: number
+  /** UDP datagram sizes (header and payload), bytes: the largest, and the median of the latest 1024 */
+  maxBytes: number
+  p50Bytes: number
+  /** datagrams that came in IP fragments, and their fragments (missing ones included, estimated) */
+  fragmented: number
+  fragments: number
+  /** the most fragments of one datagram */
+  maxFragments: number
+  /** fragmented datagrams whose fragments did not all come (reassembly time-out, or gone by the capture's end) */
+  incomplete: number
+  /** fragments missing from those, estimated from the missing bytes and the datagram's largest fragment */
+  missingFragments: number
+  /** who sent the fragmented datagrams */
+  fragmentedBy?: 'client' | 'server' | 'both'
+  firstSeen: number
+  lastSeen: number
+}
+
+/** UDP datagrams and IP fragments of a capture, beside the TCP analyses. */
+export interface UdpFragments {
+  /** worst first: incomplete datagrams, then fragmented ones, then the largest */
+  flows: UdpFlow[]
+  /** UDP datagrams seen (a fragmented one counts once) and IP fragments of UDP datagrams */
+  datagrams: number
+  fragments: number
+  /** the MTU the datagrams are judged against: the largest fragment's IP length, else 1500 */
+  mtu: number
+  mtuFrom: 'largest fragment' | 'default'
+  /** incomplete datagrams whose first fragment never came (no UDP header, so no ports and no flow) */
+  unattributed: number
+  /** pending datagrams dropped when the reassembly table was full (counted incomplete) */
+  evicted: number
+  /** datagrams still being reassembled when the capture ended right after their last fragment (not judged) */
+  cutByEnd: number
+  /** the reassembly time-out applied, seconds (the kernel's ipfrag_time default) */
+  reassemblySeconds: number
+  /** flows not tracked because the flow table was full */
+  flowsShed?: number
+}
+
 export type CaptureOrigin =
   | { kind: 'file'; path: string }
   | { kind: 'live'; interface: string; seconds: number; filter?: string; writtenTo?: string; via?: 'cap' | 'tcpdump' }
@@ -74,4 +121,6 @@ export interface CaptureFact {
   /** for the report's notes: truncation, unknown link types, what was read */
   notes: string[]
   analyses: CaptureAnalyses
+  /** UDP flows and IP fragments (absent in captures read before netdoc decoded UDP) */
+  udp?: UdpFragments
 }

@@ -10,8 +10,9 @@ import fc from 'fast-check'
 
 import { analyseStream } from '../../src/capture/pipeline.js'
 import { attachAnalyses } from '../../src/capture/analyses/index.js'
-import { decodeTcpAt, type TcpSegment } from '../../src/capture/decode.js'
+import { decodeDatagramAt, decodeTcpAt, IpDatagram, type TcpSegment } from '../../src/capture/decode.js'
 import { FlowTracker } from '../../src/capture/flows.js'
+import { UdpTracker } from '../../src/capture/udp-fragments.js'
 import { CaptureFormatError, CaptureReader, MAX_RECORD } from '../../src/capture/reader.js'
 import { ParseError } from '../../src/parsers/parse-error.js'
 import { parseProcNetDev } from '../../src/parsers/proc-net-dev.js'
@@ -47,6 +48,7 @@ export function captureCorpus(): Array<{ name: string; bytes: Buffer }> {
     { name: 'lo-eth.pcap', bytes: file('capture', 'lo-eth.pcap') },
     { name: 'any-sll2-ns.pcap', bytes: file('capture', 'any-sll2-ns.pcap') },
     { name: 'lo-snap96.pcap', bytes: file('capture', 'lo-snap96.pcap') },
+    { name: 'udp-frag.pcap (UDP, IPv4 and IPv6 fragments, some missing)', bytes: file('capture', 'udp-frag.pcap') },
     { name: 'closes-lo.pcap', bytes: file('resets', 'closes-lo.pcap').subarray(0, 64 * 1024) },
     {
       name: 'pcapng: two sections, mixed byte orders and link types, an unknown block',
@@ -133,6 +135,18 @@ export function segmentProblem(s: TcpSegment, spb: boolean): string | undefined 
   return undefined
 }
 
+/** Why a decoded UDP datagram or fragment is wrong, or undefined when every field is a number in its range. */
+export function datagramProblem(d: IpDatagram, spb: boolean): string | undefined {
+  if (!(Number.isFinite(d.ts) || (spb && Number.isNaN(d.ts)))) return `ts ${d.ts}`
+  if (d.ipVersion !== 4 && d.ipVersion !== 6) return `ipVersion ${d.ipVersion}`
+  if (!Number.isInteger(d.proto) || d.proto < 0 || d.proto > 255) return `proto ${d.proto}`
+  if (!Number.isInteger(d.ipLen) || d.ipLen < 0 || !Number.isInteger(d.fragBytes) || d.fragBytes < 0) return `lengths ${d.ipLen} ${d.fragBytes}`
+  if (!u16(d.fragOffset) || !u32(d.fragId)) return `fragment ${d.fragOffset} ${d.fragId}`
+  if (d.udp && (!u16(d.sport) || !u16(d.dport) || !u16(d.udpLength))) return `udp ${d.sport} ${d.dport} ${d.udpLength}`
+  if (!Number.isInteger(d.srcId) || !Number.isInteger(d.dstId) || d.srcId < 0 || d.dstId < 0) return `addresses ${d.srcId} ${d.dstId}`
+  return undefined
+}
+
 /**
  * Reads and decodes `bytes` in chunks of `chunk`: what must hold whatever the bytes are. Returns the problems
  * found ([] when none); a throw other than CaptureFormatError is returned as a problem too.
@@ -140,6 +154,7 @@ export function segmentProblem(s: TcpSegment, spb: boolean): string | undefined 
 export function readProblems(bytes: Buffer, chunk: number): string[] {
   const problems: string[] = []
   let packets = 0
+  const datagram = new IpDatagram()
   const reader = new CaptureReader((p) => {
     packets++
     if (!(p.start >= 0 && p.start <= p.end && p.end <= p.bytes.length)) problems.push(`packet range ${p.start}..${p.end} of ${p.bytes.length}`)
@@ -149,6 +164,9 @@ export function readProblems(bytes: Buffer, chunk: number): string[] {
     if (seg) {
       const why = segmentProblem(seg, Number.isNaN(p.ts))
       if (why) problems.push(`segment: ${why}`)
+    } else if (decodeDatagramAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen, datagram)) {
+      const why = datagramProblem(datagram, Number.isNaN(p.ts))
+      if (why) problems.push(`datagram: ${why}`)
     }
   })
   try {
@@ -168,15 +186,18 @@ export function readProblems(bytes: Buffer, chunk: number): string[] {
   return problems
 }
 
-/** The whole pipeline (reader, decoder, tracker, every analysis) on `bytes`: only CaptureFormatError may escape. */
+/** The whole pipeline (reader, decoders, trackers, every analysis) on `bytes`: only CaptureFormatError may escape. */
 export async function analyseProblems(bytes: Buffer): Promise<string[]> {
   const tracker = new FlowTracker()
   const analyses = attachAnalyses(tracker)
+  const udp = new UdpTracker({ maxPending: 16 })
   try {
-    await analyseStream((async function* () {
+    const summary = await analyseStream((async function* () {
       yield bytes
-    })(), tracker)
-    const results = JSON.stringify(analyses.results(), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `!${v}` : v))
+    })(), tracker, undefined, udp)
+    const udpResult = udp.finish(summary.lastTs)
+    if (udpResult.flows.some((f) => f.fragmented > f.datagrams || f.incomplete > f.fragmented || f.p50Bytes > f.maxBytes)) return [`udp flows inconsistent: ${JSON.stringify(udpResult.flows)}`]
+    const results = JSON.stringify({ ...analyses.results(), udp: udpResult }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `!${v}` : v))
     const bad = /"!(NaN|Infinity|-Infinity)"/.exec(results)
     return bad ? [`analysis result holds ${bad[1]}: ${results.slice(Math.max(0, bad.index - 200), bad.index + 20)}`] : []
   } catch (err) {

@@ -1,8 +1,12 @@
 // `netdoc mtu`: fragmentation and reassembly counters over the window, interface MTUs, and the path MTUs the
-// sockets use (ss -ti pmtu).
+// sockets use (ss -ti pmtu); with a capture, its UDP flows (sizes, fragments, fragments missing).
 import type { Facts } from '../../model/check.js'
+import type { UdpFragments } from '../../model/capture.js'
 import { readCounter } from '../../derived/counters.js'
-import { foldZeros, screenWidth, Table, wrap } from '../layout.js'
+import { capped, foldZeros, screenWidth, Table, wrap } from '../layout.js'
+
+/** UDP flows shown (worst first; the JSON report has a finding per fragmented flow, up to --max-details) */
+const UDP_ROWS_SHOWN = 20
 
 const COUNTERS = ['IpReasmReqds', 'IpReasmOKs', 'IpReasmFails', 'IpReasmTimeout', 'IpFragOKs', 'IpFragCreates', 'IpFragFails', 'Ip6ReasmReqds', 'Ip6ReasmOKs', 'Ip6ReasmFails', 'Ip6ReasmTimeout', 'Ip6FragOKs', 'Ip6FragCreates', 'Ip6FragFails', 'Icmp6InPktTooBigs']
 
@@ -29,5 +33,31 @@ export function mtuView(facts: Facts, windowSeconds: number): string {
   for (const i of ifaces) if (i.mtu !== undefined) t.push([`interface ${i.name}`, String(i.mtu), ''])
   for (const [p, v] of pmtus) t.push([`path (e.g. ${v.example.peer})`, p, String(v.sockets)])
   out.push('Interface and path MTUs (ss -ti pmtu)', t.length ? t.toString() : '(none readable)', '')
+  const udp = facts.optional('capture')?.udp
+  if (udp) out.push(udpFlowsView(udp), '')
   return out.join('\n')
+}
+
+function udpFlowsView(udp: UdpFragments): string {
+  if (udp.datagrams === 0 && udp.fragments === 0) return 'UDP flows in the capture: none (no UDP datagram or IP fragment)'
+  const mtu = udp.mtuFrom === 'default' ? `MTU ${udp.mtu} assumed (no fragment in the capture)` : `MTU ${udp.mtu} (the largest fragment)`
+  const lines = [`UDP flows in the capture: ${udp.datagrams} datagrams, ${udp.fragments} IP fragments; ${mtu}, reassembly time-out ${udp.reassemblySeconds} s`]
+  if (udp.flows.length === 0) lines.push('(no UDP flow: no datagram with its ports)')
+  else {
+    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, 'UDP flows in the JSON report (--json)')
+    const t = new Table({ head: ['Client', 'Server', 'Datagrams', 'Largest', 'Median', 'Fragmented', 'Frags max', 'Incomplete', 'Missing'] })
+    for (const f of shown) {
+      t.push([f.client, f.server, String(f.datagrams), String(f.maxBytes), String(f.p50Bytes), f.fragmented ? `${f.fragmented}${f.fragmentedBy ? ` (${f.fragmentedBy})` : ''}` : '0', String(f.maxFragments), String(f.incomplete), String(f.missingFragments)])
+    }
+    lines.push(t.toString())
+    if (more) lines.push(more)
+  }
+  const apart = [
+    udp.unattributed ? `${udp.unattributed} incomplete datagrams whose first fragment never came (no ports)` : '',
+    udp.evicted ? `${udp.evicted} dropped from the full reassembly table` : '',
+    udp.cutByEnd ? `${udp.cutByEnd} cut by the end of the capture (not judged)` : '',
+    udp.flowsShed ? `${udp.flowsShed} flows beyond the flow table` : '',
+  ].filter(Boolean)
+  if (apart.length) lines.push(...wrap(`also: ${apart.join('; ')}`, screenWidth(), '', '  '))
+  return lines.join('\n')
 }
