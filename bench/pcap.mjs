@@ -97,6 +97,9 @@ const runs = [
 if (existsSync(join(ROOT, 'dist', 'commands', 'resets.js'))) {
   runs.push(timed('netdoc resets --pcap', [process.execPath, netdoc, 'resets', '--pcap', pcap, '--interval', '0', '--json']))
 }
+if (existsSync(join(ROOT, 'dist', 'checks', 'congestion.flows.js'))) {
+  runs.push(timed('netdoc congestion --pcap (congestion.flows)', [process.execPath, netdoc, 'congestion', '--pcap', pcap, '--interval', '0', '--only', 'congestion.flows', '--json']))
+}
 runs.push(timed('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn']))
 runs.push(timed("tcpdump -r 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'", ['tcpdump', '-r', pcap, '-nn', 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0']))
 if (has('tshark')) runs.push(timed('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive']))

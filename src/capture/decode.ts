@@ -6,6 +6,7 @@
  *
  * The payload length comes from the IP header, not from the captured length, so a snaplen of 96 still counts
  * every byte. Anything that is not TCP, or is cut before the end of the TCP header, decodes to undefined.
+ * TCP options are read on SYNs only (one flag test per segment otherwise): the window scale (RFC 7323 §2).
  *
  * A second, separate path for what decodeTcpAt does not take (the pipeline calls it only then, so the TCP path
  * pays nothing): decodeDatagramAt fills a reused IpDatagram with a UDP datagram (RFC 768) or an IP fragment of
@@ -35,6 +36,8 @@ export interface TcpSegment {
   /** TCP payload bytes, from the IP length */
   payloadLen: number
   ipVersion: 4 | 6
+  /** on a SYN or SYN-ACK: its window scale option (shift count, 0–14), -1 without one; undefined/-1 on other segments */
+  windowScale?: number
   /**
    * Address identities, set by the decoder so the tracker keys flows without making strings: equal ids ⇔ equal
    * addresses (IPv4: the 32-bit address; IPv6: an interned number ≥ 2^32). Hand-built segments may leave them out.
@@ -98,6 +101,7 @@ class Segment implements TcpSegment {
     public window: number,
     public payloadLen: number,
     public ipVersion: 4 | 6,
+    public windowScale: number,
   ) {}
   get src(): string {
     return addressText(this.srcId)
@@ -213,6 +217,7 @@ function tcp(d: Uint8Array, off: number, end: number, ipPayload: number, ts: num
   const hlen = (d[off + 12] >> 4) * 4
   if (hlen < 20) return undefined
   const payload = ipPayload - hlen
+  const flags = d[off + 13]
   return new Segment(
     ts,
     src,
@@ -221,11 +226,30 @@ function tcp(d: Uint8Array, off: number, end: number, ipPayload: number, ts: num
     (d[off + 2] << 8) | d[off + 3],
     ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0,
     ((d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]) >>> 0,
-    d[off + 13],
+    flags,
     (d[off + 14] << 8) | d[off + 15],
     payload > 0 ? payload : 0,
     ipVersion,
+    flags & SYN && hlen > 20 ? windowScaleOption(d, off + 20, Math.min(off + hlen, end)) : -1,
   )
+}
+
+/** The window scale option (kind 3, length 3) among TCP options [p, end); -1 when absent or malformed. */
+function windowScaleOption(d: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const kind = d[p]
+    if (kind === 0) return -1 // end of options
+    if (kind === 1) {
+      p++ // no-op
+      continue
+    }
+    if (p + 1 >= end) return -1
+    const len = d[p + 1]
+    if (len < 2) return -1
+    if (kind === 3) return len === 3 && p + 2 < end ? Math.min(d[p + 2], 14) : -1
+    p += len
+  }
+  return -1
 }
 
 /**

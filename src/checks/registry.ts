@@ -12,6 +12,7 @@ export const CHECK_LOADERS: Readonly<Record<string, () => Promise<Check>>> = {
   'buffers.tcp-memory': () => import('./buffers.tcp-memory.js').then((m) => m.tcpMemory),
   'buffers.udp': () => import('./buffers.udp.js').then((m) => m.udp),
   'congestion.control': () => import('./congestion.control.js').then((m) => m.control),
+  'congestion.flows': () => import('./congestion.flows.js').then((m) => m.flows),
   'congestion.loss': () => import('./congestion.loss.js').then((m) => m.loss),
   'congestion.slow-start-after-idle': () => import('./congestion.slow-start-after-idle.js').then((m) => m.slowStartAfterIdle),
   'conntrack.drops': () => import('./conntrack.drops.js').then((m) => m.conntrackDrops),

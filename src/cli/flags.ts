@@ -20,7 +20,7 @@ export const commonFlags = {
   interval: seconds('interval')({ description: 'sampling window: counters are read twice and judged on their change; 0 = since-boot totals only', default: 2 }),
   'fail-on': Flags.option({ options: ['critical', 'warning', 'info', 'never'] as const, description: 'the lowest severity that makes the exit code 1', default: 'critical' })(),
   from: Flags.string({ description: 'analyse a snapshot directory (made by `netdoc snapshot`) instead of this host', exclusive: ['netns', 'pid', 'container'] }),
-  pcap: Flags.string({ description: 'add evidence from a pcap or pcapng file (keepalive, resets, queues)' }),
+  pcap: Flags.string({ description: 'add evidence from a pcap or pcapng file (keepalive, resets, queues, congestion)' }),
   capture: Flags.string({ description: 'live capture on this interface for --duration seconds (libpcap through cap, else tcpdump), then analyse it' }),
   'capture-with': Flags.option({ options: ['auto', 'cap', 'tcpdump'] as const, description: 'how --capture captures: the cap module (libpcap), tcpdump, or auto (cap when it loads, else tcpdump)', default: 'auto' })(),
   duration: seconds('duration', 0)({ description: 'seconds of live capture (with --capture)', default: 10 }),

@@ -3,6 +3,7 @@
 // the connections it reports, not with packets.
 
 import type { ServerCloses } from './closes.js'
+import type { ServerPaths } from './paths.js'
 
 /** Keepalive probes seen on one connection (tracker rule: 0/1 byte at next − 1, no SYN/FIN/RST). */
 export interface KeepaliveConnection {
@@ -52,6 +53,8 @@ export interface CaptureAnalyses {
   heartbeat: HeartbeatConnection[]
   /** how connections ended, per server endpoint (resets.closes) */
   closes: ServerCloses[]
+  /** what the path does to each connection, per server endpoint (congestion.flows) */
+  congestion: ServerPaths[]
 }
 
 /** One UDP flow of a capture (src/capture/udp-fragments.ts): its datagram sizes and what came in fragments. */

@@ -131,6 +131,7 @@ export function segmentProblem(s: TcpSegment, spb: boolean): string | undefined 
   if (!u16(s.window)) return `window ${s.window}`
   if (!Number.isInteger(s.payloadLen) || s.payloadLen < 0) return `payloadLen ${s.payloadLen}`
   if (s.ipVersion !== 4 && s.ipVersion !== 6) return `ipVersion ${s.ipVersion}`
+  if (s.windowScale !== undefined && !(Number.isInteger(s.windowScale) && s.windowScale >= -1 && s.windowScale <= 14)) return `windowScale ${s.windowScale}`
   if (typeof s.src !== 'string' || typeof s.dst !== 'string' || !s.src || !s.dst) return `addresses ${s.src} ${s.dst}`
   return undefined
 }

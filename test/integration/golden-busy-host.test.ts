@@ -31,6 +31,7 @@ const CASES: Array<{ file: string; args: string[] }> = [
   { file: 'busy-host.resets.pcap.txt', args: ['resets', '--pcap', PCAP] },
   { file: 'busy-host.resets.pcap.json', args: ['resets', '--pcap', PCAP, '--format', 'json'] },
   { file: 'busy-host.keepalive.pcap.txt', args: ['keepalive', '--pcap', PCAP] },
+  { file: 'busy-host.congestion.pcap.txt', args: ['congestion', '--pcap', PCAP] },
 ]
 
 const key = (f: any) => JSON.stringify([f.check, f.status, f.severity ?? null, f.subject])

@@ -88,10 +88,12 @@ describeWith({ tools: ['chromium'] }, 'the HTML report of the busy-host snapshot
   test('every check with its capture: the overflowing listener, ports, TIME_WAIT and the aborted connections charted', async () => {
     const { page, report } = await openReport(dir, 'busy-host', ['check', '--from', BUSY, '--pcap', join(BUSY, 'traffic.pcap')])
     expect(findingsOf(report, 'queues.accept-overflow')[0]).toMatchObject({ status: 'fail', severity: 'critical', subject: { local: '127.0.0.1:8080' } })
-    expect(page.figures).toEqual(['capture-ends', 'accept-queues', 'ports-per-destination', 'timewait-per-destination', 'drops-per-stage'])  // drops.path: the listen drops of the stuck listener
+    // rtt-retransmissions: congestion.flows rows of the captured connections; drops.path: the listen drops of the stuck listener
+    expect(page.figures).toEqual(['capture-ends', 'rtt-retransmissions', 'accept-queues', 'ports-per-destination', 'timewait-per-destination', 'drops-per-stage'])
     // every topic's view, as its command draws it in the terminal
     expect(Object.keys(page.views)).toEqual(['queues', 'timewait', 'ports', 'keepalive', 'buffers', 'resets', 'congestion', 'mtu', 'conntrack', 'drops'])
     expect(page.views.resets).toMatch(/127\.0\.0\.1:7100/)
+    expect(page.views.congestion).toMatch(/127\.0\.0\.1:7100: 5 conns/)
     // five aborted connections of 127.0.0.1:7100, each a point
     expect(page.drawn.find((c) => c.id === 'capture-ends')).toMatchObject({ xs: 5, points: 5 })
   }, 120000)

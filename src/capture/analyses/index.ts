@@ -3,6 +3,7 @@
 import type { CaptureAnalyses } from '../../model/capture.js'
 import type { Flow, FlowObserver, FlowTracker } from '../flows.js'
 import { closesAnalysis } from './closes.js'
+import { congestionAnalysis } from './congestion.js'
 import { heartbeatAnalysis } from './heartbeat.js'
 import { keepaliveAnalysis } from './keepalive.js'
 
@@ -18,6 +19,7 @@ export const ANALYSES: { [K in keyof CaptureAnalyses]: AnalysisFactory<CaptureAn
   heartbeat: heartbeatAnalysis,
   keepalive: keepaliveAnalysis,
   closes: () => closesAnalysis(),
+  congestion: () => congestionAnalysis(),
 }
 
 /** Registers every analysis on the tracker; `results()` after tracker.finish(). */

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { parsePcapLE, writePcap } from '../../helpers/capture-files.js'
 import { findingsOf, ROOT, runJson } from '../../helpers/netns.js'
 
-const CAPTURE_CHECKS = ['keepalive.probes', 'keepalive.heartbeat', 'resets.closes']
+const CAPTURE_CHECKS = ['keepalive.probes', 'keepalive.heartbeat', 'resets.closes', 'congestion.flows']
 const eth = () => parsePcapLE(readFileSync(join(ROOT, 'test', 'fixtures', 'capture', 'lo-eth.pcap')))
 
 describe('capture checks on a capture with nothing decodable', () => {
@@ -20,7 +20,7 @@ describe('capture checks on a capture with nothing decodable', () => {
   async function report(name: string, buf: Buffer) {
     const file = join(dir, name)
     writeFileSync(file, buf)
-    const { code, report } = await runJson(['check', 'keepalive', 'resets', '--pcap', file, '--interval', '0', '--only', CAPTURE_CHECKS.join(',')])
+    const { code, report } = await runJson(['check', 'keepalive', 'resets', 'congestion', '--pcap', file, '--interval', '0', '--only', CAPTURE_CHECKS.join(',')])
     return { code, report, findings: CAPTURE_CHECKS.flatMap((id) => findingsOf(report, id)) }
   }
 
@@ -35,7 +35,7 @@ describe('capture checks on a capture with nothing decodable', () => {
     const arp = { ...f, records: f.records.map((r) => ({ ...r, data: Buffer.concat([r.data.subarray(0, 12), Buffer.from([0x08, 0x06]), r.data.subarray(14)]) })) }
     const { findings } = await report('arp.pcap', writePcap(arp, false))
     expect(findings.every((x: any) => x.status === 'error' && /link type Ethernet \(1\)\) is a TCP segment over IPv4 or IPv6/.test(x.message))).toBe(true)
-    expect(findings).toHaveLength(3)
+    expect(findings).toHaveLength(CAPTURE_CHECKS.length)
   })
 
   test('a truncated capture is analysed to the cut, not an error', async () => {
