@@ -2,15 +2,16 @@
 // Socket census benchmark (issue 3). Needs root (a namespace) and a build (npm run build). Prints figures only.
 //
 //   node bench/census.mjs            both parts
-//   node bench/census.mjs real       (1) a real table of ~40 k sockets in a namespace: `netdoc timewait` minus its
-//                                    start-up (the same command on an empty namespace), against ss -tan, ss -tanpo
-//                                    and netstat -tan on the same table
+//   node bench/census.mjs real       (1) two real tables in namespaces (40 000 TIME_WAIT + 20 000 ESTAB; then the
+//                                    same with 2000 CLOSE_WAIT of a leaking server, whose owner is looked up):
+//                                    `netdoc timewait` minus its start-up (the same command on an empty namespace),
+//                                    wall and CPU, against ss -tan and ss -tanp on the same table, load average
 //   node bench/census.mjs synthetic  (2) synthetic snapshots of 250 k, 500 k and 1 M sockets fed to --from: wall
 //                                    time and peak RSS, against wc -l and awk over the same file
 //
 // Everything it starts is killed by pid and its namespaces deleted, also on Ctrl-C.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -19,7 +20,9 @@ import { fileURLToPath } from 'node:url'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RUN = join(ROOT, 'bin', 'run.js')
 const PROGRAMS = join(ROOT, 'test', 'helpers', 'programs')
-const RUNS = 7
+const RUNS = 5 // real tables: TIME_WAIT lasts 60 s, so a table is measured within about a minute
+// NETDOC_BASELINE=/path/to/an/older/bin/run.js also times that build on the same tables, round by round
+const BASELINE = process.env.NETDOC_BASELINE
 const children = []
 const namespaces = []
 const dirs = []
@@ -33,27 +36,6 @@ process.on('SIGINT', () => { cleanup(); process.exit(130) })
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const ms = (x) => `${x.toFixed(0)} ms`
-
-/**
- * Wall time of a command whose stdout is read and its lines counted (as `| wc -l` would): median and minimum of
- * RUNS (the minimum is the least disturbed by other work on a shared machine).
- */
-async function timeLines(argv, runs = RUNS) {
-  const times = []
-  let lines = 0
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    lines = await new Promise((resolve, reject) => {
-      const c = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] })
-      let n = 0
-      c.stdout.on('data', (d) => { for (let j = d.indexOf(10); j >= 0; j = d.indexOf(10, j + 1)) n++ })
-      c.on('error', reject)
-      c.on('close', () => resolve(n))
-    })
-    times.push(performance.now() - t0)
-  }
-  return { ms: median(times), min: Math.min(...times), lines }
-}
 
 /** Wall time and peak RSS (GNU time %M, KB) of a command, stdout discarded, median of runs. */
 function timeRss(argv, runs = 3) {
@@ -92,48 +74,92 @@ async function startReady(ns, args) {
   return c
 }
 
-async function realTable() {
-  console.log('## (1) real socket table in a namespace')
-  const ns = makeNs('real')
-  const empty = makeNs('empty')
+/** Wall time and CPU time (user+sys, the command and its children: GNU time) of a command, stdout counted as lines. */
+function timeCpu(argv) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 })
+  const [wall, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number)
+  return { ms: wall * 1000, cpu: (user + sys) * 1000, stdout: r.stdout }
+}
+
+const medianOf = (runs, key) => median(runs.map((r) => r[key]))
+const minOf = (runs, key) => Math.min(...runs.map((r) => r[key]))
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+
+/**
+ * One real table in a fresh namespace: 10000 held connections (20000 ESTAB sockets whose 20000 descriptors ss -p
+ * walks), 40000 client-side TIME_WAIT spread over 4 destinations (10000 each: 18 % of the range, nothing fails),
+ * and with `closeWait` 2000 CLOSE_WAIT sockets held by a leaking server (sockets.close-wait fails: its process
+ * is looked up). ss -tan, ss -tanp and `netdoc timewait` on it and on an empty namespace, interleaved round by
+ * round so all see the same load and the same TIME_WAIT decay (60 s).
+ */
+async function realTable(tag, closeWait) {
+  const ns = makeNs(tag)
+  const empty = makeNs(`${tag}-empty`)
   sysctl(ns, 'net.ipv4.ip_local_port_range', '10000 65000')
   sysctl(ns, 'net.ipv4.tcp_tw_reuse', 0)
   sysctl(ns, 'net.ipv4.tcp_max_tw_buckets', 262144)
-  await startReady(ns, [join(PROGRAMS, 'echo-server.cjs'), '127.0.0.1', '9000', '4096'])
-  await startReady(ns, [join(PROGRAMS, 'echo-server.cjs'), '127.0.0.1', '9001', '4096'])
   const t0 = performance.now()
+  for (const port of [9000, 9001, 9002, 9003, 9004]) await startReady(ns, [join(PROGRAMS, 'echo-server.cjs'), '127.0.0.1', String(port), '4096'])
   await startReady(ns, [join(PROGRAMS, 'hold-connections.cjs'), '127.0.0.1', '9000', '10000', '600', 'hold'])
-  execFileSync('ip', ['netns', 'exec', ns, process.execPath, join(PROGRAMS, 'short-connections.cjs'), '127.0.0.1', '9001', '20000', '200', 'client-closes'])
-  console.log(`set-up: 10000 held connections (20000 sockets) + 20000 client-closed (TIME-WAIT) in ${ms(performance.now() - t0)}`)
-
-  const inNs = (name, argv) => ['ip', 'netns', 'exec', name, ...argv]
-  const ssTan = await timeLines(inNs(ns, ['ss', '-tan']))
-  const ssEmpty = await timeLines(inNs(empty, ['ss', '-tan']))
-  const ssTanpo = await timeLines(inNs(ns, ['ss', '-tanpo']))
-  const ssTanpoEmpty = await timeLines(inNs(empty, ['ss', '-tanpo']))
-  const netstat = await timeLines(inNs(ns, ['netstat', '-tan']))
-  // netdoc on the full and on the empty namespace, interleaved so both see the same background load
-  const full = []
-  const bare = []
-  for (let i = 0; i < RUNS; i++) {
-    full.push(await timeLines([process.execPath, RUN, 'timewait', '--netns', ns, '--interval', '0', '--json'], 1))
-    bare.push(await timeLines([process.execPath, RUN, 'timewait', '--netns', empty, '--interval', '0', '--json'], 1))
+  if (closeWait) {
+    await startReady(ns, [join(PROGRAMS, 'leaky-server.cjs'), '127.0.0.1', '9100', '600'])
+    await startReady(ns, [join(PROGRAMS, 'hold-connections.cjs'), '127.0.0.1', '9100', '2000', '600', 'close'])
   }
-  const nd = { ms: median(full.map((r) => r.ms)), min: Math.min(...full.map((r) => r.ms)) }
-  const ndEmpty = { ms: median(bare.map((r) => r.ms)), min: Math.min(...bare.map((r) => r.ms)) }
-  const fmt = (r) => `median ${ms(r.ms)}, min ${ms(r.min)}`
-  console.log(`sockets in the table (ss -tan lines - 1): ${ssTan.lines - 1}; ${RUNS} runs each`)
-  console.log(`ss -tan | wc -l         ${fmt(ssTan)}   (empty namespace: ${fmt(ssEmpty)})`)
-  console.log(`ss -tanpo | wc -l       ${fmt(ssTanpo)}   (empty namespace: ${fmt(ssTanpoEmpty)}; what netdoc runs)`)
-  console.log(`netstat -tan | wc -l    ${fmt(netstat)}`)
-  console.log(`netdoc timewait --interval 0 --json: ${fmt(nd)}; on the empty namespace ${fmt(ndEmpty)}`)
-  const marginal = nd.ms - ndEmpty.ms
-  const marginalMin = nd.min - ndEmpty.min
-  console.log(`netdoc marginal (full - empty): median ${ms(marginal)}, min ${ms(marginalMin)}`)
-  console.log(`  / ss -tan:                 ${(marginal / ssTan.ms).toFixed(2)}x (min ${(marginalMin / ssTan.min).toFixed(2)}x)`)
-  console.log(`  / ss -tanpo:               ${(marginal / ssTanpo.ms).toFixed(2)}x (min ${(marginalMin / ssTanpo.min).toFixed(2)}x)`)
-  console.log(`  / ss -tanpo marginal:      ${(marginal / (ssTanpo.ms - ssTanpoEmpty.ms)).toFixed(2)}x (min ${(marginalMin / (ssTanpo.min - ssTanpoEmpty.min)).toFixed(2)}x)`)
+  const shorts = [9001, 9002, 9003, 9004].map((port) => new Promise((resolve, reject) => {
+    const c = spawn('ip', ['netns', 'exec', ns, process.execPath, join(PROGRAMS, 'short-connections.cjs'), '127.0.0.1', String(port), '10000', '100', 'client-closes'], { stdio: 'ignore' })
+    children.push(c)
+    c.on('close', resolve)
+    c.on('error', reject)
+  }))
+  await Promise.all(shorts)
+  await new Promise((r) => setTimeout(r, 300)) // the last FINs cross loopback
+  const inNs = (name, argv) => ['ip', 'netns', 'exec', name, ...argv]
+  const count = () => Number(execFileSync('ip', ['netns', 'exec', ns, 'ss', '-tanH'], { maxBuffer: 1 << 28 }).toString().split('\n').filter(Boolean).length)
+  const before = count()
+  console.log(`### ${closeWait ? 'attribution needed: + 2000 CLOSE_WAIT held by a leaking server' : 'nothing fails'} (${tag})`)
+  console.log(`set-up in ${ms(performance.now() - t0)}: ${before} sockets (ss -tan), load average ${load()}`)
+
+  const runs = { tan: [], tanp: [], tanEmpty: [], tanpEmpty: [], nd: [], ndEmpty: [], base: [], baseEmpty: [] }
+  const netdoc = (name, run = RUN) => [process.execPath, run, 'timewait', '--netns', name, '--interval', '0', '--json']
+  let report
+  for (let i = 0; i < RUNS; i++) {
+    runs.tan.push(timeCpu(inNs(ns, ['ss', '-tan'])))
+    runs.tanp.push(timeCpu(inNs(ns, ['ss', '-tanp'])))
+    runs.tanEmpty.push(timeCpu(inNs(empty, ['ss', '-tan'])))
+    runs.tanpEmpty.push(timeCpu(inNs(empty, ['ss', '-tanp'])))
+    const full = timeCpu(netdoc(ns))
+    runs.nd.push(full)
+    runs.ndEmpty.push(timeCpu(netdoc(empty)))
+    if (BASELINE) {
+      runs.base.push(timeCpu(netdoc(ns, BASELINE)))
+      runs.baseEmpty.push(timeCpu(netdoc(empty, BASELINE)))
+    }
+    report ??= JSON.parse(full.stdout)
+  }
+  const after = count()
+  const failing = report.findings.filter((f) => f.status === 'fail')
+  const fmt = (r) => `wall median ${ms(medianOf(r, 'ms'))} (min ${ms(minOf(r, 'ms'))}), CPU median ${ms(medianOf(r, 'cpu'))}`
+  console.log(`${RUNS} rounds; sockets ${before} before, ${after} after (TIME_WAIT lasts 60 s); load average now ${load()}`)
+  console.log(`netdoc's findings that fail: ${failing.length ? failing.map((f) => `${f.check} ${JSON.stringify(f.subject)}`).join('; ') : 'none'}`)
+  console.log(`ss -tan                 ${fmt(runs.tan)}   (empty namespace: ${fmt(runs.tanEmpty)})`)
+  console.log(`ss -tanp                ${fmt(runs.tanp)}   (empty namespace: ${fmt(runs.tanpEmpty)})`)
+  console.log(`netdoc timewait --interval 0 --json: ${fmt(runs.nd)}; on the empty namespace ${fmt(runs.ndEmpty)}`)
+  // netdoc's added time: the same command on the full table minus on the empty namespace, round by round
+  const added = runs.nd.map((r, i) => ({ ms: r.ms - runs.ndEmpty[i].ms, cpu: r.cpu - runs.ndEmpty[i].cpu }))
+  const ref = (name, r) => `${(medianOf(added, 'ms') / medianOf(r, 'ms')).toFixed(2)}x wall, ${(medianOf(added, 'cpu') / Math.max(1, medianOf(r, 'cpu'))).toFixed(2)}x CPU`
+  console.log(`netdoc added (full - empty): wall median ${ms(medianOf(added, 'ms'))}, CPU median ${ms(medianOf(added, 'cpu'))}`)
+  console.log(`  / ss -tan:   ${ref('ss -tan', runs.tan)}   (target when nothing fails: 1.5x)`)
+  console.log(`  / ss -tanp:  ${ref('ss -tanp', runs.tanp)}   (target when attribution is needed: 1.2x)`)
+  if (BASELINE) {
+    const base = runs.base.map((r, i) => ({ ms: r.ms - runs.baseEmpty[i].ms, cpu: r.cpu - runs.baseEmpty[i].cpu }))
+    console.log(`baseline ${BASELINE}: added wall median ${ms(medianOf(base, 'ms'))}, CPU median ${ms(medianOf(base, 'cpu'))}; / ss -tan ${(medianOf(base, 'ms') / medianOf(runs.tan, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tan, 'cpu'))).toFixed(2)}x CPU; / ss -tanp ${(medianOf(base, 'ms') / medianOf(runs.tanp, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tanp, 'cpu'))).toFixed(2)}x CPU`)
+  }
   console.log('')
+  for (const c of children.splice(0)) if (c.exitCode === null && c.pid) try { process.kill(c.pid, 'SIGKILL') } catch {}
+  for (const n of [ns, empty]) {
+    spawnSync('ip', ['netns', 'del', n])
+    namespaces.splice(namespaces.indexOf(n), 1)
+  }
 }
 
 /** A plausible big proxy: 20 listeners with server-side sockets from many clients, client sockets to 50 upstreams. */
@@ -141,11 +167,12 @@ async function writeSyntheticSs(path, n) {
   const out = createWriteStream(path)
   const states = ['ESTAB', 'ESTAB', 'ESTAB', 'TIME-WAIT', 'TIME-WAIT', 'CLOSE-WAIT', 'FIN-WAIT-2', 'SYN-SENT']
   const line = (state, local, peer, i) => {
-    const users = state === 'TIME-WAIT' || state === 'FIN-WAIT-2' ? ' timer:(timewait,42sec,0)' : ` users:(("app",pid=${1000 + (i % 8)},fd=${100 + (i % 60000)}))`
+    // what ss -tano prints (the census now): timers, no owners
+    const users = state === 'TIME-WAIT' || state === 'FIN-WAIT-2' ? ' timer:(timewait,42sec,0)' : state === 'ESTAB' && i % 3 === 0 ? ' timer:(keepalive,1min58sec,0)' : ''
     return `${state.padEnd(10)} 0      0      ${local.padStart(22)} ${peer.padStart(22)}${users}\n`
   }
   let buf = 'State      Recv-Q Send-Q      Local Address:Port        Peer Address:Port Process\n'
-  for (let l = 0; l < 20; l++) buf += `LISTEN     0      4096         10.0.0.1:${8000 + l}            0.0.0.0:*     users:(("app",pid=${1000 + (l % 8)},fd=${10 + l}))\n`
+  for (let l = 0; l < 20; l++) buf += `LISTEN     0      4096         10.0.0.1:${8000 + l}            0.0.0.0:*\n`
   for (let i = 0; i < n; i++) {
     const state = states[i % states.length]
     if (i % 5 < 3) buf += line(state === 'SYN-SENT' ? 'ESTAB' : state, `10.0.0.1:${8000 + (i % 20)}`, `10.${1 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}:${20000 + (i % 40000)}`, i)
@@ -181,7 +208,7 @@ async function synthetic() {
   for (const n of [250_000, 500_000, 1_000_000]) {
     const snap = join(dir, `s${n}`)
     execFileSync(process.execPath, [RUN, 'snapshot', '-o', snap, '--netns', empty, '--interval', '0'])
-    const ssFile = join(snap, 'sample-0', 'commands', 'ss -tanpo.out')
+    const ssFile = join(snap, 'sample-0', 'commands', 'ss -tano.out')
     await writeSyntheticSs(ssFile, n)
     writeFileSync(join(snap, 'sample-0', 'commands', 'ss -ltnmp.out'), '')
     const size = spawnSync('stat', ['-c', '%s', ssFile], { encoding: 'utf8' }).stdout.trim()
@@ -203,7 +230,11 @@ try {
   const what = process.argv[2] ?? 'all'
   console.log(`machine: ${execFileSync('nproc').toString().trim()} cores, Node ${process.version}, kernel ${execFileSync('uname', ['-r']).toString().trim()}, ${execFileSync('ss', ['-V']).toString().trim()}`)
   console.log('')
-  if (what === 'all' || what === 'real') await realTable()
+  if (what === 'all' || what === 'real') {
+    console.log('## (1) real socket tables in a namespace')
+    await realTable('quiet', false)
+    await realTable('leak', true)
+  }
   if (what === 'all' || what === 'synthetic') await synthetic()
 } finally {
   cleanup()

@@ -1,4 +1,4 @@
-// Which established TCP sockets have a keepalive timer, from the `-o` column of `ss -tanpo` (misc/ss.c tcp_timer_print: the timer
+// Which established TCP sockets have a keepalive timer, from the `-o` column of `ss -tano` (misc/ss.c tcp_timer_print: the timer
 // column is `timer:(keepalive,...)` only for sockets with SO_KEEPALIVE and nothing else pending). Aggregated per
 // local listener (server side) or per process and destination (client side) as the lines stream by; per socket
 // only a 53-bit id is kept, so the window can tell sockets present in both samples.

@@ -10,6 +10,7 @@ const meta: CheckMeta = {
   description:
     'Established sockets present at both ends of the window that have no keepalive timer (`ss -tno`), per local listener or per process and destination. Without keepalive (or an application heartbeat) a dead peer or a middlebox that dropped the flow goes unnoticed until the next write.',
   facts: ['keepaliveSockets'],
+  attribution: { server: 'established', client: 'established' },
   thresholds: { minSockets: { value: 5, description: 'long-lived sockets without keepalive in one group that make it a finding' } },
 }
 
@@ -38,9 +39,9 @@ export const sockets: Check = {
           message: `${what}: ${plural(n, 'connection')} ${span} without keepalive (${g.with} with, ${g.without} without)`,
           subject: g.side === 'server' ? { local: g.local, side: 'server', ...(g.process ? { process: g.process, pid: g.pid } : {}) } : { remote: g.remote, side: 'client', ...(g.process ? { process: g.process, pid: g.pid } : {}) },
           evidence: [
-            { source: 'ss -tanpo', name: 'withKeepalive', value: g.with },
-            { source: 'ss -tanpo', name: 'withoutKeepalive', value: g.without },
-            { source: 'ss -tanpo', name: 'longLivedWithoutKeepalive', value: n },
+            { source: 'ss -tano', name: 'withKeepalive', value: g.with },
+            { source: 'ss -tano', name: 'withoutKeepalive', value: g.without },
+            { source: 'ss -tano', name: 'longLivedWithoutKeepalive', value: n },
           ],
           remediation: {
             text: 'Turn keepalive on for these connections in the application (SO_KEEPALIVE with TCP_KEEPIDLE below the idle timeouts on the path), or send an application heartbeat; otherwise a dead peer or a dropped flow is found only at the next write.',
@@ -52,8 +53,8 @@ export const sockets: Check = {
     if (findings.length) return findings
     return [
       pass(meta, `${plural(end.total, 'established connection')}: ${withTotal} with keepalive, ${withoutTotal} without; no group has ${min} or more long-lived ones without`, [
-        { source: 'ss -tanpo', name: 'withKeepalive', value: withTotal },
-        { source: 'ss -tanpo', name: 'withoutKeepalive', value: withoutTotal },
+        { source: 'ss -tano', name: 'withKeepalive', value: withTotal },
+        { source: 'ss -tano', name: 'withoutKeepalive', value: withoutTotal },
       ]),
     ]
   },

@@ -13,6 +13,7 @@ const meta: CheckMeta = {
     'net.ipv4.ip_local_port_range is small (fewer than 10000 ports), or a listening port lies inside it without being in ip_local_reserved_ports (an outgoing connection can take it while the service restarts).',
   facts: ['sysctls', 'census'],
   sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports'],
+  attribution: { server: 'listening' },
   thresholds: { minPorts: { value: 10000, description: 'a range with fewer ports is reported (info)' } },
 }
 

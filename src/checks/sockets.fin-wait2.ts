@@ -12,6 +12,7 @@ const meta: CheckMeta = {
     'FIN_WAIT2 sockets toward one destination (client side) or on one listener (server side), present in both samples: this side closed, the peer never sent its FIN. Orphaned ones last tcp_fin_timeout; ones still owned by a process (shutdown() without close()) last until it closes them.',
   facts: ['census', 'sysctls'],
   sysctls: ['net.ipv4.tcp_fin_timeout'],
+  attribution: { server: 'listening' },
   thresholds: { warning: { value: 100, description: 'FIN_WAIT2 sockets of one destination or listener in both samples' } },
 }
 
@@ -27,7 +28,7 @@ export const socketsFinWait2: Check = {
           severity: 'warning',
           message: `${n} FIN_WAIT2 sockets ${where} in both samples: this side closed, the peer has not closed its side (an idle peer or one that never calls close()); orphaned ones are dropped after tcp_fin_timeout=${finTimeout ?? '?'} s`,
           subject,
-          evidence: [{ source: 'ss -tanpo', name: 'FIN-WAIT-2', value: n }, sysctlEvidence('net.ipv4.tcp_fin_timeout', finTimeout)],
+          evidence: [{ source: 'ss -tano', name: 'FIN-WAIT-2', value: n }, sysctlEvidence('net.ipv4.tcp_fin_timeout', finTimeout)],
           remediation: {
             text: 'Look at the peer: it receives our FIN but does not close (a client that never reads to end of stream, a middlebox that dropped the flow). Close with close(), not only shutdown(), so the socket is orphaned and bounded by tcp_fin_timeout; lowering tcp_fin_timeout (default 60) frees them sooner but only for orphaned sockets.',
             commands: ['ss -tano state fin-wait-2', 'sysctl net.ipv4.tcp_fin_timeout'],

@@ -15,6 +15,7 @@ const meta: CheckMeta = {
     'TIME_WAIT sockets attributed per side: client side per destination against the ephemeral ports connect() can use for it (reusable ones under tcp_tw_reuse count as reusable), server side per listener, and host-wide against tcp_max_tw_buckets. Counted only when present in both samples.',
   facts: ['census', 'sysctls'],
   optionalFacts: ['sockstat'],
+  attribution: { server: 'listening' },
   sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_max_tw_buckets'],
   thresholds: {
     warningShare: { value: 0.5, description: 'client-side TIME_WAIT toward one destination, as a share of the usable ephemeral ports: warning' },
@@ -51,7 +52,7 @@ export const timewaitStorm: Check = {
           title: reuse.applies ? 'TIME_WAIT toward one destination (reusable)' : meta.failureTitle,
           message: held + tail,
           subject: { local: d.local, remote: d.remote, side: 'client' },
-          evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }, { source: 'ss -tanpo', name: 'usablePorts', value: range.usable }, ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
+          evidence: [{ source: 'ss -tano', name: 'TIME-WAIT', value: tw }, { source: 'ss -tano', name: 'usablePorts', value: range.usable }, ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
           remediation: remedy(
             ctx.options.where,
             CLIENT_FIX,
@@ -71,7 +72,7 @@ export const timewaitStorm: Check = {
           title: 'Server-side TIME_WAIT',
           message: `${tw} TIME_WAIT sockets on listener ${j.end.local}: server side, the server closes connections first; they use no ephemeral ports`,
           subject: { local: j.end.local, side: 'server', ...listenerOwner(j.end) },
-          evidence: [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: tw }],
+          evidence: [{ source: 'ss -tano', name: 'TIME-WAIT', value: tw }],
           remediation: { text: SERVER_FIX, commands: [`ss -tan state time-wait '( sport = :${splitEndpoint(j.end.local).port} )' | wc -l`] },
         }),
       )
@@ -95,6 +96,6 @@ export const timewaitStorm: Check = {
 
     if (findings.length) return findings
     const total = facts.get('census').states['TIME-WAIT'] ?? 0
-    return [pass(meta, `${total} TIME_WAIT sockets; no destination above ${pct(ctx.threshold('warningShare'))} of the ${range.usable} usable ports, no listener above ${ctx.threshold('serverTimeWait')}`, [{ source: 'ss -tanpo', name: 'TIME-WAIT', value: total }])]
+    return [pass(meta, `${total} TIME_WAIT sockets; no destination above ${pct(ctx.threshold('warningShare'))} of the ${range.usable} usable ports, no listener above ${ctx.threshold('serverTimeWait')}`, [{ source: 'ss -tano', name: 'TIME-WAIT', value: total }])]
   },
 }

@@ -108,8 +108,11 @@ export abstract class NetdocCommand extends BaseCommand {
     // a directory that is missing or not writable is said before the window runs, not after
     if (flags.output) (await import('./output-file.js')).checkOutputPath(flags.output)
     const topics = this.topic ? [this.topic].flat() : parsed.topics
-    const viewTopics = this.viewTopics(this.jsonEnabled() ? 'json' : flags.format, topics)
+    const format: Format = this.jsonEnabled() ? 'json' : flags.format
+    const viewTopics = this.viewTopics(format, topics)
     const { TOPIC_VIEWS } = await import('../report/views/index.js')
+    // the processes a view shows are looked up only when it is drawn (output(): table and html)
+    const drawsViews = format === 'table' || format === 'html'
     const wait = statusLine()
     const progress = statusLine()
     // Imported here, not at the top: `netdoc checks` shares this base and runs no checks.
@@ -118,7 +121,11 @@ export abstract class NetdocCommand extends BaseCommand {
       flags,
       topics,
       version: this.config.version,
-      view: { facts: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].facts))], sysctls: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].sysctls))] },
+      view: {
+        facts: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].facts))],
+        sysctls: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].sysctls))],
+        owners: (facts) => (drawsViews ? viewTopics.flatMap((t) => TOPIC_VIEWS[t].owners?.(facts) ?? []) : []),
+      },
       onWait: wait.show && ((left) => wait.show!(`sampling the window… ${left} s `)),
       onProgress: progress.show,
     }).finally(() => {

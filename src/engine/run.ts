@@ -1,10 +1,12 @@
 // The engine: which facts the selected checks need → probes at both ends of the window → checks → findings.
-import type { Check, CheckOptions } from '../model/check.js'
+import type { Check, CheckOptions, Facts, OwnedState } from '../model/check.js'
 import type { FactId, HostInfo } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
 import { placeFindings } from '../checks/support/remediation.js'
 import { PROBES, type ProbeContext } from '../probes/index.js'
+import type { OwnersRead } from '../probes/owners.js'
+import { attributable, attributeWindow, ownedStatesWanted } from './attribution.js'
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
 import { DeclaredFacts, sysctlsOf, WindowFacts } from './facts.js'
@@ -27,6 +29,14 @@ export interface RunInput {
   recordedWindowSeconds?: number
   /** inputs for probes from flags: the capture to read (--pcap/--capture), a progress callback; the engine adds the sysctls to read */
   probeContext?: ProbeContext
+  /**
+   * How socket owners are read when findings or views want them (engine/attribution.ts): `targeted` (live: only
+   * the states wanted), `all` (replaying a snapshot: its full pass), `record` (a snapshot: the full pass always,
+   * so any later run finds its owners). Default `targeted`.
+   */
+  owners?: OwnersRead | 'record'
+  /** the states whose owners the views drawn show, from the facts (TOPIC_VIEWS `owners`) */
+  viewOwners?: (facts: Facts) => OwnedState[]
 }
 
 export interface RunResult {
@@ -79,11 +89,28 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     measured = replay ? windowSeconds : (t1 - t0) / 1000
   }
 
-  const facts = new WindowFacts(start, end)
-  const findings = input.checks.flatMap((check) => evaluate(check, new DeclaredFacts(facts, check, expected), measured, input))
+  let facts = new WindowFacts(start, end)
+  let perCheck = input.checks.map((check) => evaluate(check, new DeclaredFacts(facts, check, expected), measured, input))
+  const notes: string[] = []
+  const states = ownedStatesWanted(input.checks, perCheck.flat(), facts, input.viewOwners?.(facts))
+  const mode = input.owners ?? 'targeted'
+  if (states.length > 0 || (mode === 'record' && attributable(facts))) {
+    try {
+      const joined = await attributeWindow(input.source.forSample(end === start ? 0 : 1), start, end, states, mode === 'targeted' ? 'targeted' : 'all')
+      if (states.length > 0) {
+        facts = new WindowFacts(joined.start, joined.end)
+        // Only the checks that name owners see anything new; the others' findings stand.
+        perCheck = input.checks.map((check, i) => (check.meta.attribution ? evaluate(check, new DeclaredFacts(facts, check, expected), measured, input) : perCheck[i]))
+      }
+    } catch (err) {
+      if (!(err instanceof Unavailable)) throw err
+      notes.push(`process owners not read (${err.reason}): findings name no process`)
+    }
+  }
+  const findings = perCheck.flat()
   const hostValue = start.get('host')
   const host = hostValue instanceof Unavailable || hostValue === undefined ? {} : (hostValue as HostInfo)
-  const notes = facts.has('capture') ? facts.get('capture').notes : []
+  if (facts.has('capture')) notes.unshift(...facts.get('capture').notes)
   return { findings: applyConfig(findings, input.config), windowSeconds: measured, host, facts, options: input.options, notes }
 }
 

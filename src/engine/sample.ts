@@ -38,5 +38,11 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
       }
     }),
   )
+  // Facts read only because a probe asked (the census under keepaliveSockets) are kept too: the owners pass
+  // after the checks joins them (engine/attribution.ts). Checks still see only what they declare.
+  for (const [id, p] of pending) {
+    if (values.has(id)) continue
+    values.set(id, await p.catch(asUnavailable))
+  }
   return values
 }

@@ -2,7 +2,7 @@
 // its exit code. Commands are flags → session → render; nothing of a run is decided in src/cli or src/commands.
 import { hostname } from 'node:os'
 
-import type { CheckOptions, Where } from '../model/check.js'
+import type { CheckOptions, Facts, OwnedState, Where } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
 import type { FactId } from '../model/facts.js'
 import type { Report } from '../model/report.js'
@@ -90,7 +90,7 @@ export interface SessionInput {
   /** netdoc's version, for the report */
   version: string
   /** facts and sysctls the topic's view shows beyond those of its checks */
-  view?: { facts?: FactId[]; sysctls?: string[] }
+  view?: { facts?: FactId[]; sysctls?: string[]; owners?: (facts: Facts) => OwnedState[] }
   /** where a .netdocrc is looked for */
   cwd?: string
   /** told the seconds left while the window runs; progress text of the probes (a capture) */
@@ -130,6 +130,9 @@ export async function runSession(input: SessionInput): Promise<Session> {
     onWait: input.onWait,
     recordedWindowSeconds: snapshot?.manifest.windowSeconds,
     probeContext: { capture, progress: input.onProgress },
+    // a snapshot holds the full owners pass (snapshotSession records it): replay reads it, filtered as live would
+    owners: snapshot ? 'all' : 'targeted',
+    viewOwners: input.view?.owners,
   })
   const target = describeTarget({
     snapshot,
@@ -198,7 +201,8 @@ export async function snapshotSession(input: { dir: string; flags: RunFlags; ver
   const inner = await resolveSource(flags, inspected)
   const checks = await loadAllChecks()
   // every view's sysctls as well: a topic view replayed from the snapshot shows what it showed live
-  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: input.viewSysctls })
+  // owners: 'record': the full owners pass is recorded whatever this run's findings need, for any later view or subset
+  const run = await runChecks({ source: new RecordingSource(inner, out), checks, intervalSeconds: flags.interval, options, extraSysctls: input.viewSysctls, owners: 'record' })
   const samples = run.windowSeconds > 0 ? 2 : 1
   const manifest: SnapshotManifest = {
     format: 'netdoc-snapshot',

@@ -28,7 +28,16 @@ export interface CheckMeta {
   thresholds?: Record<string, Threshold>
   /** needs a capture (--pcap or --capture); skipped without one */
   needsCapture?: boolean
+  /**
+   * The census sockets whose owning process its failing findings name, by the subject's side: the census reads
+   * sockets without processes (`ss -tano`), and the engine looks owners up (one `ss -p` pass of these states)
+   * only when such a finding fails without a pid, then evaluates the check again (src/engine/attribution.ts).
+   */
+  attribution?: Partial<Record<'server' | 'client', OwnedState>>
 }
+
+/** The socket states whose owners an attribution pass reads, as `ss state` names them. */
+export type OwnedState = 'listening' | 'close-wait' | 'established'
 
 /** The facts of one run, at the two ends of the window. Every accessor throws Unavailable when the fact is. */
 export interface Facts {

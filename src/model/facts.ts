@@ -214,8 +214,10 @@ export interface SocketOwner {
 
 /** One streamed pass over the TCP socket table, aggregated as it was read (src/census/census.ts). */
 export interface SocketCensus {
-  /** what it was read from: `ss -tanpo` or /proc/net/tcp + tcp6 (no processes) */
+  /** what it was read from: `ss -tano` (no processes), `ss -tanpo` (an older snapshot) or /proc/net/tcp + tcp6 */
   source: string
+  /** the pass that named the owners of some states' sockets afterwards (src/engine/attribution.ts), when one ran */
+  attributed?: { source: string; states: string[] }
   total: number
   states: StateCounts
   destinations: DestinationCensus[]
@@ -223,7 +225,7 @@ export interface SocketCensus {
   closeWait: CloseWaitGroup[]
   /** listening endpoints as ss writes them, with their process when ss -p shows it */
   listening: ListeningSocket[]
-  /** processes owning sockets (empty without ss -p) */
+  /** processes owning sockets (empty without ss -p: the descriptors probe then runs its own `ss -tanp`) */
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
   ungrouped: number
@@ -246,7 +248,7 @@ export interface ProcessDescriptors {
   unreadable?: string
 }
 
-/** Established sockets of one `ss -tanpo` sample (the census pass), grouped by listener (server side) or process and destination. */
+/** Established sockets of one `ss -tano` sample (the census pass), grouped by listener (server side) or process and destination. */
 export interface KeepaliveGroup {
   side: 'server' | 'client'
   /** server side: the local address:port (a listening port) */

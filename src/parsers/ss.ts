@@ -121,31 +121,66 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
+ * ss lines in, sockets out, one line at a time: `push` returns the socket a line completed (the one before it:
+ * continuation lines join the socket they follow), `end` the last one. The same rules as parseSs, for callers
+ * that fold sockets as they come without a generator's promise per socket (the census of 60 000 lines).
+ */
+export class SsLineParser {
+  private pending: SsSocket | undefined
+  private lineNo = 0
+  private nameLines = 0
+
+  constructor(private readonly impliedState?: string) {}
+
+  push(line: string): SsSocket | undefined {
+    this.lineNo++
+    const pending = this.pending
+    if (pending && this.nameLines < MAX_NAME_LINES && usersOpen(pending.extra)) {
+      // the rest of a process name that held a newline, whatever it looks like (even a socket line)
+      this.nameLines++
+      pending.extra += '\n' + line
+      pending.processes = parseUsers(pending.extra)
+      return undefined
+    }
+    if (line.trim() === '') return undefined
+    if (/^\s/.test(line) && pending) {
+      pending.extra += ' ' + line.trim()
+      return undefined
+    }
+    if (/^(State|Netid|Recv-Q)\s/.test(line)) return undefined
+    this.nameLines = 0
+    this.pending = this.impliedState ? parseStateless(line, this.lineNo, this.impliedState) : parseMain(line, this.lineNo)
+    return pending
+  }
+
+  end(): SsSocket | undefined {
+    const last = this.pending
+    this.pending = undefined
+    return last
+  }
+}
+
+/** Folds every socket of a stream of ss lines into `each` as it completes (no promise per socket). */
+export async function eachSs(lines: AsyncIterable<string> | Iterable<string>, each: (s: SsSocket) => void, impliedState?: string): Promise<void> {
+  const parser = new SsLineParser(impliedState)
+  for await (const line of lines) {
+    const s = parser.push(line)
+    if (s) each(s)
+  }
+  const last = parser.end()
+  if (last) each(last)
+}
+
+/**
  * Streams sockets out of ss lines, joining continuation lines. Works on a sync or async iterable so a
  * million-socket table is never held whole. With `impliedState` the lines come from `ss ... state X` (no State column).
  */
 export async function* parseSs(lines: AsyncIterable<string> | Iterable<string>, impliedState?: string): AsyncIterable<SsSocket> {
-  let pending: SsSocket | undefined
-  let lineNo = 0
-  let nameLines = 0
+  const parser = new SsLineParser(impliedState)
   for await (const line of lines) {
-    lineNo++
-    if (pending && nameLines < MAX_NAME_LINES && usersOpen(pending.extra)) {
-      // the rest of a process name that held a newline, whatever it looks like (even a socket line)
-      nameLines++
-      pending.extra += '\n' + line
-      pending.processes = parseUsers(pending.extra)
-      continue
-    }
-    if (line.trim() === '') continue
-    if (/^\s/.test(line) && pending) {
-      pending.extra += ' ' + line.trim()
-      continue
-    }
-    if (/^(State|Netid|Recv-Q)\s/.test(line)) continue
-    if (pending) yield pending
-    nameLines = 0
-    pending = impliedState ? parseStateless(line, lineNo, impliedState) : parseMain(line, lineNo)
+    const s = parser.push(line)
+    if (s) yield s
   }
-  if (pending) yield pending
+  const last = parser.end()
+  if (last) yield last
 }

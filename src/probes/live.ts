@@ -32,11 +32,13 @@ export class LiveSource implements Source {
     }
   }
 
-  async *lines(key: ProbeKey): AsyncIterable<string> {
-    if ('cmd' in key) {
-      yield* commandLines(key.cmd)
-      return
-    }
+  lines(key: ProbeKey): AsyncIterable<string> {
+    // the command's own line stream, not re-yielded (a generator layer costs a promise per line)
+    if ('cmd' in key) return commandLines(key.cmd)
+    return this.fileLines(key)
+  }
+
+  private async *fileLines(key: ProbeKey): AsyncIterable<string> {
     // /proc files report size 0; read them whole (they are read in one go by the kernel anyway).
     const text = await this.text(key)
     yield* splitLines(text)

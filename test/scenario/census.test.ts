@@ -1,7 +1,7 @@
 // The socket census on the real kernel: TIME_WAIT storms by side, a CLOSE_WAIT leak attributed to its process,
 // a narrowed port range nearly used up, a listener inside the range, a process near its open-files limit.
 // Each scenario makes its own namespace; the port-range sysctls are per namespace, so narrowing them is cheap here.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -32,6 +32,14 @@ describeRoot('census: client closes first (TIME_WAIT storm toward one destinatio
     expect(reuse.map((f: any) => f.subject.remote)).toEqual(['127.0.0.1:9000'])
     // --netns: the fix acts on that namespace (issue 11; it printed the host's command before)
     expect(reuse[0].remediation.commands).toContain(`ip netns exec ${ns.name} sysctl -w net.ipv4.tcp_tw_reuse=1`)
+
+    // a failing finding that names no process (TIME_WAIT has no owner): the census ran without ss -p, and no
+    // owners pass followed (DEBUG=netdoc prints each command netdoc ran)
+    const traced = await runJson(['timewait', '--netns', ns.name, '--interval', '0'], { env: { DEBUG: 'netdoc' } })
+    expect(failing(traced.report, 'timewait.storm')).toHaveLength(1)
+    const ssRuns = traced.stderr.split('\n').filter((l) => / ss -/.test(l) && !l.includes('→'))
+    expect(ssRuns.length).toBeGreaterThan(0)
+    expect(ssRuns.every((l) => l.endsWith(' ss -tano'))).toBe(true)
 
     const ports = await runJson(['ports', '--netns', ns.name, '--interval', '0'])
     const ex = failing(ports.report, 'ports.ephemeral-exhaustion')
@@ -105,6 +113,25 @@ describeRoot('census: a CLOSE_WAIT leak held by a helper process', () => {
     expect(cw[0].subject).toEqual({ side: 'server', local: '[::ffff:127.0.0.1]:9100', pid: serverPid, process: 'node' })
     expect(cw[0].message).toMatch(new RegExp(`150 CLOSE_WAIT sockets held by node \\(pid ${serverPid}\\)`))
     expect(cw[0].message).toMatch(/ls -l \/proc\/\d+\/fd/)
+    // its owner came from one pass over the CLOSE_WAIT sockets after the checks ran, not from the census
+    const traced = await runCli(['timewait', '--netns', ns.name, '--interval', '0', '--json'], { env: { DEBUG: 'netdoc' } })
+    const ssRuns = traced.stderr.split('\n').filter((l) => / ss -/.test(l) && !l.includes('→'))
+    expect(ssRuns.map((l) => l.slice(l.indexOf(' ss -') + 1))).toEqual(['ss -tano', 'ss -tanpo state close-wait'])
+    // nothing fails under a higher threshold: the JSON run reads no owners, the table's CLOSE_WAIT-by-process
+    // view still names the process (the view asks for them when it is drawn)
+    const dir = mkdtempSync(join(tmpdir(), 'netdoc-cw-'))
+    try {
+      const cfg = join(dir, 'cfg.json')
+      writeFileSync(cfg, JSON.stringify({ checks: { 'sockets.close-wait': { thresholds: { warning: 1000, critical: 2000 } } } }))
+      const quiet = await runCli(['timewait', '--netns', ns.name, '--interval', '0', '--json', '--config', cfg], { env: { DEBUG: 'netdoc' } })
+      expect(JSON.parse(quiet.stdout).findings.filter((f: any) => f.check === 'sockets.close-wait').map((f: any) => f.status)).toEqual(['pass'])
+      expect(quiet.stderr).not.toMatch(/ ss -tanpo/)
+      const table = await runCli(['timewait', '--netns', ns.name, '--interval', '0', '--config', cfg], { env: { DEBUG: 'netdoc', COLUMNS: '100' } })
+      expect(table.stderr).toMatch(/ ss -tanpo state close-wait\n/)
+      expect(table.stdout).toMatch(new RegExp(`CLOSE_WAIT by process[^\\n]*\\n[^\\n]*\\nnode \\(${serverPid}\\) +server +\\[::ffff:127\\.0\\.0\\.1\\]:9100 +150`))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
     const fw = failing(report, 'sockets.fin-wait2')
     expect(fw).toHaveLength(1)
     expect(fw[0].subject).toEqual({ local: '127.0.0.1', remote: '127.0.0.1:9100', side: 'client' })

@@ -111,7 +111,10 @@ describeRoot('congestion.flows: a lossy port, its clean twin and a receiver that
     expect(lossy.message).toMatch(/\d+ of \d+ data segments retransmitted/)
 
     expect(of(CLEAN)).toMatchObject({ status: 'pass', subject: { server: `127.0.0.1:${CLEAN}` } })
-    expect(of(CLEAN).details[0]).toMatchObject({ retransmissions: 0 })
+    // nothing drops on the clean port, but on a starved 2-core machine an RTO can fire before the ACK is sent
+    // (seen: 2 in a run at load 10); the verdict must still be pass, far below the lossy port's share
+    expect(of(CLEAN).details[0].retransmissions).toBeLessThanOrEqual(5)
+    expect(of(CLEAN).details[0].lossShare).toBeLessThan(share / 4)
 
     const stalled = of(STALLED)
     expect(stalled).toMatchObject({ status: 'fail', severity: 'warning', subject: { server: `127.0.0.1:${STALLED}` } })

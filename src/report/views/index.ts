@@ -1,7 +1,7 @@
 // The topic views, one entry per topic command: the facts and sysctls a view shows beyond its checks', and how it is drawn
 // (pure, from the run's facts; the view module itself is imported only when drawn). A topic command draws its
 // own; `check --format html` draws every topic's it ran, as sections of the page.
-import type { CheckOptions, Facts } from '../../model/check.js'
+import type { CheckOptions, Facts, OwnedState } from '../../model/check.js'
 import type { FactId } from '../../model/facts.js'
 import { CONNTRACK_LOADED_SYSCTLS, CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
 
@@ -22,7 +22,13 @@ export interface ViewEntry {
   facts: FactId[]
   sysctls: string[]
   draw: (run: ViewInput) => Promise<string>
+  /** the census states whose owners it shows, when its facts have sockets there without one (engine/attribution.ts) */
+  owners?: (facts: Facts) => OwnedState[]
 }
+
+/** `state` when the census has groups of it that name no process. */
+const unowned = (state: OwnedState, groups: (f: Facts) => Array<{ pid?: number }> | undefined) => (facts: Facts): OwnedState[] =>
+  (groups(facts) ?? []).some((g) => g.pid === undefined) ? [state] : []
 
 export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' | 'buffers' | 'resets' | 'congestion' | 'mtu' | 'conntrack' | 'drops', ViewEntry> = {
   queues: {
@@ -30,7 +36,13 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     sysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
     draw: async (r) => (await import('./queues.js')).queuesView(r.facts),
   },
-  timewait: { facts: ['census', 'sysctls'], sysctls: [], draw: async (r) => (await import('./timewait.js')).timewaitView(r.facts) },
+  timewait: {
+    facts: ['census', 'sysctls'],
+    sysctls: [],
+    draw: async (r) => (await import('./timewait.js')).timewaitView(r.facts),
+    // its CLOSE_WAIT table is by process
+    owners: unowned('close-wait', (f) => f.optional('census')?.closeWait),
+  },
   ports: {
     facts: ['census', 'sysctls', 'descriptors'],
     sysctls: ['net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps'],
@@ -40,6 +52,7 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     facts: ['sysctls', 'keepaliveSockets'],
     sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
     draw: async (r) => (await import('./keepalive.js')).keepaliveView(r.facts),
+    owners: unowned('established', (f) => f.optional('keepaliveSockets')?.groups),
   },
   buffers: {
     facts: ['sysctls', 'interfaces', 'softnet', 'tcpInfo', 'counters'],

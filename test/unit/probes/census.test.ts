@@ -17,7 +17,16 @@ const noGet = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
 }
 
 describe('census probe', () => {
-  test('reads ss -tanpo in one pass', async () => {
+  test('reads ss -tano in one pass: no owners (ss -p is looked up later, only when something needs it)', async () => {
+    const c = await census.collect(tableSource({ 'ss -tano': fixture('ss-tano.out') }), noGet)
+    expect(c.source).toBe('ss -tano')
+    expect(c.total).toBe(72)
+    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12 }])
+    expect(c.owners).toEqual([])
+    expect(c.keepalive!.total).toBe(10)
+  })
+
+  test('a snapshot of netdoc 0.3 (ss -tanpo, owners inline) still replays, with its owners', async () => {
     const c = await census.collect(tableSource({ 'ss -tanpo': fixture('ss-tanpo.out') }), noGet)
     expect(c.source).toBe('ss -tanpo')
     expect(c.total).toBe(72)
@@ -26,7 +35,7 @@ describe('census probe', () => {
 
   test('falls back to /proc/net/tcp and tcp6 when ss is missing, without processes', async () => {
     const src = tableSource({
-      'ss -tanpo': new Unavailable('error', '`ss` not found: install iproute2 (apt-get install -y iproute2)'),
+      'ss -tano': new Unavailable('error', '`ss` not found: install iproute2 (apt-get install -y iproute2)'),
       '/proc/net/tcp': fixture('proc-net-tcp.out'),
       '/proc/net/tcp6': fixture('proc-net-tcp6.out'),
     })
@@ -38,9 +47,9 @@ describe('census probe', () => {
 
   test('without IPv6 the fallback reads /proc/net/tcp alone; another ss failure is not hidden', async () => {
     const noSs = new Unavailable('error', '`ss` not found: install iproute2')
-    const c = await census.collect(tableSource({ 'ss -tanpo': noSs, '/proc/net/tcp': fixture('proc-net-tcp.out') }), noGet)
+    const c = await census.collect(tableSource({ 'ss -tano': noSs, '/proc/net/tcp': fixture('proc-net-tcp.out') }), noGet)
     expect(c.states.LISTEN).toBe(2)
-    const broken = tableSource({ 'ss -tanpo': new Unavailable('error', 'ss -tanpo failed: Cannot open netlink socket') })
+    const broken = tableSource({ 'ss -tano': new Unavailable('error', 'ss -tano failed: Cannot open netlink socket') })
     await expect(census.collect(broken, noGet)).rejects.toThrow(/netlink/)
   })
 })
@@ -58,6 +67,7 @@ describe('sockstat probe', () => {
 describe('descriptors probe', () => {
   test('reads /proc/PID/limits and counts /proc/PID/fd of the socket owners; an exited process is marked unreadable', async () => {
     const src = tableSource({ '/proc/17584/limits': fixture('limits.out'), '/proc/17584/fd/': '0\n1\n2\n19\n20\n' })
+    // a census of a netdoc 0.3 snapshot carries its owners: no second ss pass
     const c = await census.collect(tableSource({ 'ss -tanpo': fixture('ss-tanpo.out') }), noGet)
     const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
       if (id !== 'census') throw new Error(id)
@@ -70,5 +80,15 @@ describe('descriptors probe', () => {
     const gone = d.find((x) => x.pid === 17644)!
     expect(gone.open).toBeUndefined()
     expect(gone.unreadable).toMatch(/does not exist/)
+  })
+
+  test('with a census read without owners (ss -tano) it reads them itself with one ss -tanp', async () => {
+    const c = await census.collect(tableSource({ 'ss -tano': fixture('ss-tano.out') }), noGet)
+    const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => c as FactTypes[K]
+    // ss -tanp and ss -tanpo name the same owners (-o adds timers); the capture of -tanpo stands for it here
+    const d = await descriptors.collect(tableSource({ 'ss -tanp': fixture('ss-tanpo.out'), '/proc/17584/limits': fixture('limits.out'), '/proc/17584/fd/': '0\n1\n' }), get)
+    expect(d.find((x) => x.pid === 17584)).toMatchObject({ name: 'node', sockets: 13, open: 2 })
+    const without = await descriptors.collect(tableSource({ 'ss -tanp': new Unavailable('error', 'ss -tanp failed') }), get).catch((e) => e)
+    expect(without).toBeInstanceOf(Unavailable)
   })
 })

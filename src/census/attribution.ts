@@ -1,0 +1,43 @@
+// The census joined with an attribution pass (src/probes/owners.ts): the owners of the states that pass read,
+// put where the census had none. Counts stay the census's own; only who holds the sockets is added.
+import type { OwnedState } from '../model/check.js'
+import type { CloseWaitGroup, KeepaliveGroup, SocketCensus } from '../model/facts.js'
+
+const endpoint = (g: CloseWaitGroup): string => `${g.side}|${g.local ?? g.remote}`
+const keepaliveKey = (g: KeepaliveGroup): string => `${g.side}|${g.side === 'server' ? g.local : g.remote}`
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const t of items) {
+    const k = key(t)
+    const list = out.get(k)
+    if (list) list.push(t)
+    else out.set(k, [t])
+  }
+  return out
+}
+
+/**
+ * `listening`: each listener's process. `close-wait`: a CLOSE_WAIT group without a process becomes the owned
+ * pass's groups of its endpoint, one per process (their counts are the pass's, read a moment later; the check
+ * bounds them by the census's). `established`: keepalive groups without a process likewise (per listener
+ * endpoint, or per process and destination).
+ */
+export function withOwners(census: SocketCensus, owned: SocketCensus, states: readonly OwnedState[]): SocketCensus {
+  const out: SocketCensus = { ...census, attributed: { source: owned.source, states: [...states] } }
+  if (states.includes('listening')) {
+    const owner = new Map(owned.listening.filter((l) => l.pid !== undefined).map((l) => [l.local, { pid: l.pid!, process: l.process }]))
+    out.listening = census.listening.map((l) => (l.pid === undefined && owner.has(l.local) ? { ...l, ...owner.get(l.local) } : l))
+    out.listeners = census.listeners.map((l) => (l.pid === undefined && owner.has(l.local) ? { ...l, ...owner.get(l.local) } : l))
+  }
+  if (states.includes('close-wait')) {
+    const byEndpoint = groupBy(owned.closeWait, endpoint)
+    out.closeWait = census.closeWait.flatMap((g) => (g.pid === undefined ? (byEndpoint.get(endpoint(g)) ?? [g]) : [g]))
+  }
+  if (states.includes('established') && census.keepalive && owned.keepalive) {
+    const byGroup = groupBy(owned.keepalive.groups, keepaliveKey)
+    const groups: KeepaliveGroup[] = census.keepalive.groups.flatMap((g) => (g.pid === undefined ? (byGroup.get(keepaliveKey(g)) ?? [g]) : [g]))
+    out.keepalive = { ...census.keepalive, groups }
+  }
+  return out
+}

@@ -1,0 +1,99 @@
+// Owners only when something needs them (issue 17): the census of real `ss -tano` output, and the owners pass
+// (`ss -tanpo state ...`, captured beside it) read only when a failing finding or a drawn view names a process.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { loadChecks } from '../../../src/checks/registry.js'
+import { runChecks, type RunInput } from '../../../src/engine/run.js'
+import { Unavailable } from '../../../src/model/errors.js'
+import { keyLabel, type ProbeKey, type Source } from '../../../src/probes/source.js'
+import { ROOT } from '../../helpers/netns.js'
+import { tableSource } from '../../helpers/table-source.js'
+
+const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'census', name), 'utf8')
+const OWNERS = 'ss -tanpo state close-wait state established state listening'
+
+/** A fixture table that remembers every command read through it. */
+function logged(table: Record<string, string | Unavailable>): { source: Source; commands: string[] } {
+  const inner = tableSource(table)
+  const commands: string[] = []
+  const note = (key: ProbeKey) => {
+    if ('cmd' in key) commands.push(keyLabel(key))
+  }
+  const source: Source = {
+    description: inner.description,
+    kind: inner.kind,
+    text: (key) => (note(key), inner.text(key)),
+    lines: (key) => (note(key), inner.lines(key)),
+    textMany: (paths) => inner.textMany(paths),
+    forSample: () => source,
+  }
+  return { source, commands }
+}
+
+async function run(table: Record<string, string | Unavailable>, ids: string[], extra: Partial<RunInput> = {}) {
+  const { source, commands } = logged(table)
+  const result = await runChecks({ source, checks: await loadChecks(ids), intervalSeconds: 0, options: { maxDetails: 100 }, recordedWindowSeconds: 0, ...extra })
+  const failing = (id: string) => result.findings.filter((f) => f.check === id && f.status === 'fail')
+  return { result, commands, failing }
+}
+
+const CW = { side: 'server', local: '[::ffff:127.0.0.1]:9100' }
+
+test('failing findings without a pid get their owners from one targeted pass; the checks see them', async () => {
+  const { result, commands, failing } = await run({ 'ss -tano': fixture('ss-tano.out'), [OWNERS]: fixture('ss-tanpo-owners.out') }, ['sockets.close-wait', 'keepalive.sockets'], {
+    viewOwners: () => ['listening'],
+  })
+  expect(commands).toEqual(['ss -tano', OWNERS])
+  const cw = failing('sockets.close-wait')
+  expect(cw.map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
+  expect(cw[0].message).toMatch(/^12 CLOSE_WAIT sockets held by node \(pid 308247\)/)
+  // 5 held connections without keepalive: the listener's side and the client's, each with its process
+  const ka = failing('keepalive.sockets').map((f) => f.subject)
+  expect(ka).toEqual(
+    expect.arrayContaining([
+      { local: '[::1]:9001', side: 'server', process: 'node', pid: 308231 },
+      { remote: '[::1]:9001', side: 'client', process: 'node', pid: 308269 },
+    ]),
+  )
+  const census = result.facts.get('census')
+  expect(census.listening.find((l) => l.local === '127.0.0.1:8080')).toMatchObject({ pid: 308239, process: 'node' })
+  expect(census.attributed).toEqual({ source: OWNERS, states: ['close-wait', 'established', 'listening'] })
+})
+
+test('nothing that names a process fails: no ss -p pass at all', async () => {
+  const { commands, failing, result } = await run({ 'ss -tano': fixture('ss-tano.out') }, ['timewait.storm', 'sockets.fin-wait2', 'ports.ephemeral-exhaustion'])
+  expect(commands).toEqual(['ss -tano'])
+  expect(failing('timewait.storm')).toEqual([])
+  expect(result.facts.get('census').attributed).toBeUndefined()
+})
+
+test('one state wanted: `ss state X` without its State column; a snapshot reads its full pass, filtered the same way', async () => {
+  const live = await run({ 'ss -tano': fixture('ss-tano.out'), [OWNERS]: fixture('ss-tanpo-owners.out') }, ['sockets.close-wait'], { viewOwners: () => ['close-wait', 'established', 'listening'] })
+  const replay = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo': fixture('ss-tanpo-owners.out') }, ['sockets.close-wait'], { owners: 'all', viewOwners: () => ['close-wait', 'established', 'listening'] })
+  expect(replay.commands).toEqual(['ss -tano', 'ss -tanpo'])
+  // the same findings; only the evidence says which command the owners came from
+  const same = (fs: any[]) => fs.map((f) => ({ ...f, evidence: f.evidence.map((e: any) => e.value) }))
+  expect(same(replay.result.findings)).toEqual(same(live.result.findings))
+  expect(replay.failing('sockets.close-wait')[0].evidence[0].source).toBe('ss -tanpo')
+  expect(replay.result.facts.get('census').closeWait).toEqual(live.result.facts.get('census').closeWait)
+  // the lines of `ss -tanpo state close-wait` have no State column: cut it from the captured pass
+  const onlyCloseWait = fixture('ss-tanpo-owners.out')
+    .split('\n')
+    .filter((l) => l.startsWith('CLOSE-WAIT'))
+    .map((l) => l.replace(/^CLOSE-WAIT /, ''))
+    .join('\n')
+  const one = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': onlyCloseWait }, ['sockets.close-wait'])
+  expect(one.commands).toEqual(['ss -tano', 'ss -tanpo state close-wait'])
+  expect(one.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
+})
+
+test('a snapshot of netdoc 0.3 has owners inline: no pass; a pass that cannot run leaves the findings without a pid and says so', async () => {
+  const old = await run({ 'ss -tanpo': fixture('ss-tanpo.out') }, ['sockets.close-wait'])
+  expect(old.commands).toEqual(['ss -tano', 'ss -tanpo'])
+  expect(old.failing('sockets.close-wait')[0].subject).toMatchObject({ pid: 17584, process: 'node' })
+
+  const denied = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': new Unavailable('error', 'ss -tanpo failed: Operation not permitted') }, ['sockets.close-wait'])
+  expect(denied.failing('sockets.close-wait').map((f) => f.subject)).toEqual([CW])
+  expect(denied.result.notes).toEqual([expect.stringMatching(/process owners not read \(ss -tanpo failed: Operation not permitted\)/)])
+})
