@@ -1,20 +1,30 @@
 #!/usr/bin/env node
-// bench/pcap: makes a few-hundred-MB loopback capture in a throwaway namespace (bulk traffic through iperf3, or a
-// node bulk sender when iperf3 is missing, plus short connections and keepalive traffic; snaplen 96), then times
-// netdoc's capture analysis against tcpdump -r and tshark on the same file, with peak memory (GNU time).
-// Needs root. Usage: node bench/pcap.mjs [MEGABYTES=300] [--keep FILE] [--file EXISTING.pcap]
+// bench/pcap: makes a few-hundred-MB loopback capture in a throwaway namespace (snaplen 96), then times netdoc's
+// capture analysis against tcpdump -r and tshark on the same file, with CPU time, peak memory (GNU time) and the
+// load average. Two kinds of capture:
+//   mixed (default): ~12 000 short connections ending gracefully, by RST with unread data, by linger 0, refused
+//     and unanswered SYNs (bench/mixed-traffic.cjs), keepalive and heartbeat connections, and one bulk stream;
+//   --bulk: mostly bulk traffic (iperf3 with 4 streams, or a node bulk sender), 1000 short connections, keepalives.
+// Needs root to make the capture. Usage:
+//   node bench/pcap.mjs [MEGABYTES=400] [--bulk] [--connections N=12000] [--file EXISTING.pcap] [--times 3] [--triple]
+// --times: runs of each netdoc command (median and minimum); --triple: also the file three times over (memory).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { cpus, loadavg as osLoadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const fileArg = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined
-const megabytes = Number(args.find((a) => /^\d+$/.test(a)) ?? 300)
+const numArg = (flag, dflt) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : dflt)
+const megabytes = Number(args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(args[i - 1] ?? '')) ?? 400)
+const kind = args.includes('--bulk') ? 'bulk' : 'mixed'
+const connections = numArg('--connections', 12000)
 const OUT = join(ROOT, 'bench', 'out')
 mkdirSync(OUT, { recursive: true })
-const pcap = fileArg ?? join(OUT, `bulk-${megabytes}mb.pcap`)
+const pcap = fileArg ?? join(OUT, kind === 'bulk' ? `bulk-${megabytes}mb.pcap` : `mixed-${megabytes}mb-${connections}c.pcap`)
+const loadavg = () => osLoadavg().map((l) => l.toFixed(1)).join(' ')
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 
@@ -32,6 +42,28 @@ async function makeCapture() {
     for (let i = 0; i < 100 && !/listening on/.test(err); i++) await sleep(100)
     // short connections and keepalive/heartbeat connections for the whole run
     started.push(inNs([process.execPath, join(ROOT, 'test/helpers/programs/keepalive-mix.cjs'), '9100']))
+    if (kind === 'mixed') {
+      // segments of one MTU, as on a NIC: with GSO, loopback carries 64 KB segments and the bulk stream would
+      // need minutes to make enough packets
+      execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'lo', 'tso', 'off', 'gso', 'off'])
+      // SYNs to 9202 are dropped: those connections time out
+      execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '9202', '--syn', '-j', 'DROP'])
+      const mixed = inNs([process.execPath, join(ROOT, 'bench/mixed-traffic.cjs'), '9200', String(connections)], { stdio: ['ignore', 'pipe', 'pipe'] })
+      started.push(mixed)
+      let done = false
+      mixed.stdout.on('data', (d) => (done ||= /done/.test(String(d))))
+      const deadline = Date.now() + 300_000
+      const big = () => existsSync(pcap) && statSync(pcap).size >= megabytes * 1e6
+      // the bulk stream stops at the size (SIGUSR1); the short connections run to their end
+      while (Date.now() < deadline && !big()) await sleep(50)
+      mixed.kill('SIGUSR1')
+      while (Date.now() < deadline && !done) await sleep(100)
+      mixed.kill('SIGINT')
+      await sleep(300)
+      tcpdump.kill('SIGINT')
+      await new Promise((r) => tcpdump.on('exit', r))
+      return
+    }
     const shorts = inNs([process.execPath, join(ROOT, 'test/helpers/programs/tcp-mix.cjs'), '9200', '1000'])
     started.push(shorts)
     let bulk
@@ -85,40 +117,83 @@ if (!fileArg || !existsSync(pcap)) {
     process.exit(2)
   }
   console.error(`making a ${megabytes} MB capture in ${pcap} ...`)
+  const t = performance.now()
   await makeCapture()
+  console.error(`made in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 }
+if (args.includes('--make-only')) process.exit(0)
 const size = statSync(pcap).size
 const packets = Number(spawnSync('sh', ['-c', 'tcpdump -r "$1" -nn 2>/dev/null | wc -l', 'sh', pcap]).stdout.toString().trim())
 console.log(`file: ${pcap}, ${(size / 1e6).toFixed(0)} MB, ${packets} packets (snaplen 96)`)
 const netdoc = join(ROOT, 'bin', 'run.js')
-const runs = [
-  timed('netdoc keepalive --pcap (probes + heartbeat)', [process.execPath, netdoc, 'keepalive', '--pcap', pcap, '--interval', '0', '--only', 'keepalive.probes,keepalive.heartbeat', '--json']),
-]
-if (existsSync(join(ROOT, 'dist', 'commands', 'resets.js'))) {
-  runs.push(timed('netdoc resets --pcap', [process.execPath, netdoc, 'resets', '--pcap', pcap, '--interval', '0', '--json']))
+const times = numArg('--times', 3)
+const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
+/** `n` runs of a command: the median and the minimum of wall and CPU time, the largest peak RSS */
+function repeated(label, argv, n, env) {
+  const rs = Array.from({ length: n }, () => timed(label, env ? ['env', ...env, ...argv] : argv))
+  const wall = rs.map((r) => r.secs)
+  const cpu = rs.map((r) => r.cpu)
+  return { label, n, secs: median(wall), minSecs: Math.min(...wall), cpu: median(cpu), minCpu: Math.min(...cpu), mb: Math.max(...rs.map((r) => r.mb)) }
 }
-if (existsSync(join(ROOT, 'dist', 'checks', 'congestion.flows.js'))) {
-  runs.push(timed('netdoc congestion --pcap (congestion.flows)', [process.execPath, netdoc, 'congestion', '--pcap', pcap, '--interval', '0', '--only', 'congestion.flows', '--json']))
-}
-runs.push(timed('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn']))
-runs.push(timed("tcpdump -r 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'", ['tcpdump', '-r', pcap, '-nn', 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0']))
-if (has('tshark')) runs.push(timed('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive']))
-// The analysis alone, in this process (no CLI start-up, no host probes): the reader → decoder → tracker → analyses.
+const resets = (file) => [process.execPath, netdoc, 'resets', '--pcap', file, '--interval', '0', '--json']
+const load0 = loadavg()
+const runs = []
+// every analysis (connection ends, keepalive, heartbeat, congestion, and what else a capture feeds) runs on each
+runs.push(repeated('netdoc resets --pcap (whole CLI, every analysis; one thread)', resets(pcap), times))
+runs.push(repeated('netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), times, ['NETDOC_CAPTURE_THREADS=2']))
+runs.push(repeated('netdoc resets --interval 0 (no capture: start-up and probes)', [process.execPath, netdoc, 'resets', '--interval', '0', '--json'], times))
+runs.push(repeated('netdoc keepalive --pcap (keepalive.probes, keepalive.heartbeat)', [process.execPath, netdoc, 'keepalive', '--pcap', pcap, '--interval', '0', '--only', 'keepalive.probes,keepalive.heartbeat', '--json'], 1))
+const tcpdump = repeated('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn'], 1)
+runs.push(tcpdump)
+runs.push(repeated("tcpdump -r 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'", ['tcpdump', '-r', pcap, '-nn', 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'], 1))
+if (has('tshark')) runs.push(repeated('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive'], 1))
+// The analysis alone, in this process (no CLI start-up, no host probes): reader → decoder → tracker → analyses, one thread.
 {
   const { captureFact } = await import(join(ROOT, 'dist', 'capture', 'fact.js'))
-  const { createReadStream } = await import('node:fs')
+  const { open } = await import('node:fs/promises')
+  async function* chunks() {
+    const fh = await open(pcap, 'r')
+    const buf = Buffer.allocUnsafe(1 << 20)
+    try {
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null)
+        if (bytesRead === 0) return
+        yield buf.subarray(0, bytesRead)
+      }
+    } finally {
+      await fh.close()
+    }
+  }
   const t = performance.now()
   const cpu0 = process.cpuUsage()
-  const fact = await captureFact(createReadStream(pcap, { highWaterMark: 1 << 20 }), { kind: 'file', path: pcap })
+  const fact = await captureFact(chunks(), { kind: 'file', path: pcap })
   const secs = (performance.now() - t) / 1000
   const cpu = process.cpuUsage(cpu0)
   const cpuSecs = (cpu.user + cpu.system) / 1e6
-  console.log(`analysis alone: ${secs.toFixed(2)} s wall, ${cpuSecs.toFixed(2)} s CPU = ${(fact.packets / cpuSecs / 1e6).toFixed(2)} M packets per CPU second; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
+  console.log(`analysis alone, in-process, one thread: ${secs.toFixed(2)} s wall, ${cpuSecs.toFixed(2)} s CPU = ${(fact.packets / cpuSecs / 1e6).toFixed(2)} M packets/CPU s; ${fact.connections} connections, peak ${fact.peakLiveFlows} live`)
 }
-console.log(`load average: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`)
-console.log('| tool | wall s | CPU s (user+sys) | packets per CPU s | peak RSS MB |')
-console.log('|---|---|---|---|---|')
-for (const r of runs) console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(packets / r.cpu / 1e6).toFixed(2)} M | ${r.mb.toFixed(0)} |`)
+// Memory against file size: the same capture three times over, each copy an hour later (editcap -t, mergecap -a).
+if (args.includes('--triple') && has('editcap') && has('mergecap')) {
+  const later = (h) => join(OUT, `later-${h}.pcap`)
+  for (const h of [1, 2]) execFileSync('editcap', ['-t', String(h * 3600), pcap, later(h)])
+  const triple = pcap.replace(/\.pcap$/, '-x3.pcap')
+  execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', triple, pcap, later(1), later(2)])
+  for (const h of [1, 2]) execFileSync('rm', ['-f', later(h)])
+  const r = repeated(`netdoc resets --pcap on the file 3x (${(statSync(triple).size / 1e6).toFixed(0)} MB, ${3 * packets} packets)`, resets(triple), 1)
+  r.packets = 3 * packets
+  runs.push(r)
+}
+// On a loaded machine the wall time means little: CPU time (user + system) beside it, and the load average.
+const load1 = loadavg()
+console.log(`load average before ${load0}, after ${load1} (1, 5, 15 min; ${cpus().length} cores)`)
+console.log(`| run | runs | wall s (median, min) | CPU s (median, min) | M packets/s wall | M packets/CPU s | x tcpdump wall | x tcpdump CPU | peak RSS MB |`)
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+for (const r of runs) {
+  const n = r.packets ?? packets
+  const rate = (secs) => (n / secs / 1e6).toFixed(2)
+  const vs = (a, b) => (r.label.startsWith('netdoc') ? (a / b).toFixed(3) : '')
+  console.log(`| ${r.label} | ${r.n} | ${r.secs.toFixed(2)}, ${r.minSecs.toFixed(2)} | ${r.cpu.toFixed(2)}, ${r.minCpu.toFixed(2)} | ${rate(r.secs)} | ${rate(r.cpu)} | ${vs(r.secs, tcpdump.secs)} | ${vs(r.cpu, tcpdump.cpu)} | ${r.mb.toFixed(0)} |`)
+}
 
 // resets.closes cross-check on the same file: netdoc's verdict counts against tcpdump filter counts, by connection
 // (4-tuple): connections with a RST = aborts + refused; SYNs answered by neither a SYN-ACK nor a RST = timeouts. BPF's tcp[] reads IPv4

@@ -8,7 +8,7 @@
  * every byte. Anything that is not TCP, or is cut before the end of the TCP header, decodes to undefined.
  * TCP options are read on SYNs only (one flag test per segment otherwise): the window scale (RFC 7323 §2).
  *
- * A second, separate path for what decodeTcpAt does not take (the pipeline calls it only then, so the TCP path
+ * A second, separate path for what decodeTcpInto does not take (the pipeline calls it only then, so the TCP path
  * pays nothing): decodeDatagramAt fills a reused IpDatagram with a UDP datagram (RFC 768) or an IP fragment of
  * any protocol: IPv4 MF flag, fragment offset and identification (RFC 791), the IPv6 Fragment header (next header
  * 44, RFC 8200 §4.5) after any other extension headers.
@@ -82,27 +82,37 @@ export function addressId(text: string): number {
   return v6Id(text)
 }
 
+/** IPv6 addresses interned in this thread from the `from`-th on, in id order (the decode worker sends them along). */
+export function internedSince(from: number): string[] {
+  return v6Texts.slice(from)
+}
+
+/** the first IPv6 address id: ids below it are IPv4 addresses */
+export const FIRST_V6_ID = V6_BASE
+
 export function addressText(id: number): string {
   if (id < V6_BASE) return `${id >>> 24}.${(id >>> 16) & 255}.${(id >>> 8) & 255}.${id & 255}`
   return v6Texts[id - V6_BASE]
 }
 
-/** A decoded segment: numbers only; the address strings are made when asked for. */
-class Segment implements TcpSegment {
-  constructor(
-    public ts: number,
-    public srcId: number,
-    public dstId: number,
-    public sport: number,
-    public dport: number,
-    public seq: number,
-    public ack: number,
-    public flags: number,
-    public window: number,
-    public payloadLen: number,
-    public ipVersion: 4 | 6,
-    public windowScale: number,
-  ) {}
+/**
+ * A decoded segment: numbers only; the address strings are made when asked for. The pipeline decodes every
+ * packet into one reused Segment (decodeTcpInto), so nothing is allocated per packet: whoever keeps a segment
+ * beyond the call copies it (copySegment).
+ */
+export class Segment implements TcpSegment {
+  ts = 0
+  srcId = 0
+  dstId = 0
+  sport = 0
+  dport = 0
+  seq = 0
+  ack = 0
+  flags = 0
+  window = 0
+  payloadLen = 0
+  ipVersion: 4 | 6 = 4
+  windowScale = -1
   get src(): string {
     return addressText(this.srcId)
   }
@@ -111,18 +121,37 @@ class Segment implements TcpSegment {
   }
 }
 
+/** A copy of a segment that stays valid after the call it was given in (a reused Segment does not). */
+export function copySegment(seg: TcpSegment): TcpSegment {
+  const { ts, src, dst, sport, dport, seq, ack, flags, window, payloadLen, ipVersion } = seg
+  const copy: TcpSegment = { ts, src, dst, sport, dport, seq, ack, flags, window, payloadLen, ipVersion }
+  if (seg.srcId !== undefined && seg.dstId !== undefined) Object.assign(copy, { srcId: seg.srcId, dstId: seg.dstId })
+  if (seg.windowScale !== undefined) copy.windowScale = seg.windowScale
+  return copy
+}
+
 /** Decodes one captured frame; undefined when it is not a (complete enough) TCP segment. */
 export function decodeTcp(linkType: number, d: Uint8Array, ts: number, origLen: number): TcpSegment | undefined {
   return decodeTcpAt(linkType, d, 0, d.length, ts, origLen)
 }
 
-/** The same on bytes [start, end) of a bigger buffer (no copy, no view). */
+/** The same on bytes [start, end) of a bigger buffer (no copy, no view); a new segment each call. */
 export function decodeTcpAt(linkType: number, d: Uint8Array, start: number, end: number, ts: number, origLen: number): TcpSegment | undefined {
+  const seg = new Segment()
+  seg.ts = ts
+  return decodeTcpInto(seg, linkType, d, start, end, origLen) ? seg : undefined
+}
+
+/**
+ * Decodes bytes [start, end) into `out` (reused by the caller); false when it is not a TCP segment. The caller
+ * sets `out.ts` (the time is no argument: a number argument to a call that is not inlined is boxed, per packet).
+ */
+export function decodeTcpInto(out: Segment, linkType: number, d: Uint8Array, start: number, end: number, origLen: number): boolean {
   let off: number
   let proto: number // an ethertype
   switch (linkType) {
     case 1: {
-      if (end - start < 14) return undefined
+      if (end - start < 14) return false
       off = start + 12
       proto = (d[off] << 8) | d[off + 1]
       // VLAN tags: 802.1Q, 802.1ad, and the old QinQ 0x9100
@@ -134,18 +163,18 @@ export function decodeTcpAt(linkType: number, d: Uint8Array, start: number, end:
       break
     }
     case 113:
-      if (end - start < 16) return undefined
+      if (end - start < 16) return false
       proto = (d[start + 14] << 8) | d[start + 15]
       off = start + 16
       break
     case 276:
-      if (end - start < 20) return undefined
+      if (end - start < 20) return false
       proto = (d[start] << 8) | d[start + 1]
       off = start + 20
       break
     case 0:
     case 108: {
-      if (end - start < 4) return undefined
+      if (end - start < 4) return false
       // NULL: the family in the writer's byte order; LOOP: network order. AF_INET is 2 everywhere, AF_INET6 is
       // 10 (Linux), 24, 28 or 30 (BSDs, macOS).
       const o = start
@@ -161,34 +190,37 @@ export function decodeTcpAt(linkType: number, d: Uint8Array, start: number, end:
     case 14:
     case 228:
     case 229:
-      if (end - start < 1) return undefined
+      if (end - start < 1) return false
       off = start
       proto = d[start] >> 4 === 4 ? ETH_IPV4 : d[start] >> 4 === 6 ? ETH_IPV6 : -1
       break
     default:
-      return undefined
+      return false
   }
-  if (proto === ETH_IPV4) return ipv4(d, off, end, ts, origLen - (off - start))
-  if (proto === ETH_IPV6) return ipv6(d, off, end, ts, origLen - (off - start))
-  return undefined
+  if (proto === ETH_IPV4) return ipv4(out, d, off, end, origLen - (off - start))
+  if (proto === ETH_IPV6) return ipv6(out, d, off, end, origLen - (off - start))
+  return false
 }
 
 /** `wire`: bytes on the wire from the IP header on (for an IP length of 0 under TSO/GRO). */
-function ipv4(d: Uint8Array, off: number, end: number, ts: number, wire: number): TcpSegment | undefined {
-  if (end < off + 20 || d[off] >> 4 !== 4) return undefined
+function ipv4(out: Segment, d: Uint8Array, off: number, end: number, wire: number): boolean {
+  if (end < off + 20 || d[off] >> 4 !== 4) return false
   const ihl = (d[off] & 0x0f) * 4
-  if (ihl < 20 || d[off + 9] !== 6) return undefined
+  if (ihl < 20 || d[off + 9] !== 6) return false
   // A non-first fragment carries no TCP header.
-  if ((((d[off + 6] & 0x1f) << 8) | d[off + 7]) !== 0) return undefined
+  if ((((d[off + 6] & 0x1f) << 8) | d[off + 7]) !== 0) return false
   let total = (d[off + 2] << 8) | d[off + 3]
   if (total === 0) total = wire
   const src = ((d[off + 12] << 24) | (d[off + 13] << 16) | (d[off + 14] << 8) | d[off + 15]) >>> 0
   const dst = ((d[off + 16] << 24) | (d[off + 17] << 16) | (d[off + 18] << 8) | d[off + 19]) >>> 0
-  return tcp(d, off + ihl, end, total - ihl, ts, src, dst, 4)
+  out.srcId = src
+  out.dstId = dst
+  out.ipVersion = 4
+  return tcp(out, d, off + ihl, end, total - ihl)
 }
 
-function ipv6(d: Uint8Array, off: number, end: number, ts: number, wire: number): TcpSegment | undefined {
-  if (end < off + 40 || d[off] >> 4 !== 6) return undefined
+function ipv6(out: Segment, d: Uint8Array, off: number, end: number, wire: number): boolean {
+  if (end < off + 40 || d[off] >> 4 !== 6) return false
   let plen = (d[off + 4] << 8) | d[off + 5]
   if (plen === 0) plen = wire - 40 // jumbogram or offload
   let next = d[off + 6]
@@ -196,42 +228,40 @@ function ipv6(d: Uint8Array, off: number, end: number, ts: number, wire: number)
   // Extension headers (RFC 8200 §4): hop-by-hop 0, routing 43, fragment 44, destination 60, AH 51, mobility 135,
   // HIP 139, shim6 140. Bounded: each step advances at least 8 bytes within the captured data.
   while (next !== 6) {
-    if (p + 8 > end) return undefined
+    if (p + 8 > end) return false
     let hlen: number
     if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) hlen = (d[p + 1] + 1) * 8
     else if (next === 51) hlen = (d[p + 1] + 2) * 4
     else if (next === 44) {
-      if ((((d[p + 2] << 8) | d[p + 3]) & 0xfff8) !== 0) return undefined // not the first fragment
+      if ((((d[p + 2] << 8) | d[p + 3]) & 0xfff8) !== 0) return false // not the first fragment
       hlen = 8
-    } else return undefined
+    } else return false
     next = d[p]
     p += hlen
     plen -= hlen
   }
-  if (end < p + 20) return undefined
-  return tcp(d, p, end, plen, ts, v6Id(ipv6Text(d, off + 8)), v6Id(ipv6Text(d, off + 24)), 6)
+  if (end < p + 20) return false
+  out.srcId = v6Id(ipv6Text(d, off + 8))
+  out.dstId = v6Id(ipv6Text(d, off + 24))
+  out.ipVersion = 6
+  return tcp(out, d, p, end, plen)
 }
 
-function tcp(d: Uint8Array, off: number, end: number, ipPayload: number, ts: number, src: number, dst: number, ipVersion: 4 | 6): TcpSegment | undefined {
-  if (end < off + 20) return undefined
+function tcp(out: Segment, d: Uint8Array, off: number, end: number, ipPayload: number): boolean {
+  if (end < off + 20) return false
   const hlen = (d[off + 12] >> 4) * 4
-  if (hlen < 20) return undefined
+  if (hlen < 20) return false
   const payload = ipPayload - hlen
+  out.sport = (d[off] << 8) | d[off + 1]
+  out.dport = (d[off + 2] << 8) | d[off + 3]
+  out.seq = ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0
+  out.ack = ((d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]) >>> 0
   const flags = d[off + 13]
-  return new Segment(
-    ts,
-    src,
-    dst,
-    (d[off] << 8) | d[off + 1],
-    (d[off + 2] << 8) | d[off + 3],
-    ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0,
-    ((d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]) >>> 0,
-    flags,
-    (d[off + 14] << 8) | d[off + 15],
-    payload > 0 ? payload : 0,
-    ipVersion,
-    flags & SYN && hlen > 20 ? windowScaleOption(d, off + 20, Math.min(off + hlen, end)) : -1,
-  )
+  out.flags = flags
+  out.window = (d[off + 14] << 8) | d[off + 15]
+  out.payloadLen = payload > 0 ? payload : 0
+  out.windowScale = flags & SYN && hlen > 20 ? windowScaleOption(d, off + 20, Math.min(off + hlen, end)) : -1
+  return true
 }
 
 /** The window scale option (kind 3, length 3) among TCP options [p, end); -1 when absent or malformed. */

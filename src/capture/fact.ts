@@ -4,6 +4,7 @@ import type { CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.
 import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
+import { analyseFileThreaded } from './threaded.js'
 import { UdpTracker } from './udp-fragments.js'
 
 export function originText(o: CaptureOrigin): string {
@@ -17,6 +18,17 @@ export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: Cap
   const udp = new UdpTracker()
   const summary = await analyseStream(stream, tracker, onBytes, udp)
   return toFact(origin, summary, tracker, analyses.results(), udp.finish(summary.lastTs))
+}
+
+/**
+ * The same fact from a capture file decoded on a worker thread (threaded.ts): the same segments in the same order;
+ * the UDP/fragment tracker runs on the worker, beside the decoder, and its result comes back with the summary.
+ */
+export async function captureFileFact(path: string, origin: CaptureOrigin, onBytes?: (bytes: number) => void): Promise<CaptureFact> {
+  const tracker = new FlowTracker()
+  const analyses = attachAnalyses(tracker)
+  const { summary, udp } = await analyseFileThreaded(path, tracker, onBytes)
+  return toFact(origin, summary, tracker, analyses.results(), udp)
 }
 
 export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses'], udp?: UdpFragments): CaptureFact {

@@ -15,6 +15,9 @@
  *       close(flow, state, reason): void               // the flow leaves the tracker (its state can be dropped)
  *     }
  *
+ * `seg` and `info` are valid during the call only: the pipeline reuses one segment and the tracker one info object
+ * for every packet (no allocation per packet), so an observer copies the fields it keeps (copySegment, decode.ts).
+ *
  * Flow identity: the 4-tuple, split into a new flow when a SYN with another ISN arrives on a known 4-tuple
  * (ports reused within the capture; reason 'reused' for the old one). The client is the sender of the first SYN
  * (without ACK); a flow first seen on a SYN-ACK has the receiver as client; one first seen mid-connection
@@ -42,7 +45,8 @@
  * Above `maxLiveFlows` (a SYN flood, a scan) closed and never-answered flows are shed at once, then the quietest.
  *
  * Cost per segment: flows are keyed by numbers (address id × 65536 + port, `srcId`/`dstId` from the decoder, or
- * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment.
+ * interned from `src`/`dst` for hand-built segments) in a two-level Map; no string is made per segment, and the
+ * flow of the previous segment is tried before the Map (a bulk stream's segments come in runs).
  */
 import { formatEndpoint } from '../parsers/address.js'
 import { ACK, FIN, RST, SYN, addressId, type TcpSegment } from './decode.js'
@@ -151,21 +155,67 @@ export interface TrackerStats {
 /** a after b in sequence space (RFC 9293 modular comparison) */
 export const seqAfter = (a: number, b: number): boolean => ((a - b) | 0) > 0
 
-const newSide = (ts: number): FlowSide => ({
-  window: 0,
-  packets: 0,
-  payloadBytes: 0,
-  syn: false,
-  fin: false,
-  rst: false,
-  firstSeen: ts,
-  lastSeen: ts,
-  probeOutstanding: false,
-  seqKnown: false,
-  unjudged: false,
-  unjudgedSeq: 0,
-  unjudgedTs: 0,
-})
+/**
+ * A FlowSide whose sequence numbers live in number fields with a flag beside them: a field that may be
+ * undefined holds a uint32 above 2^31 as a new heap number on every store (one allocation per segment); a field
+ * that is always a number is updated in place.
+ */
+class Side implements FlowSide {
+  // the tracker's own (the getters below are the FlowSide view): read these directly in the per-segment path,
+  // since a getter's number | undefined result is a heap number again
+  isnValue = 0
+  nextValue = 0
+  ackValue = 0
+  /** bit 1: isn, 2: nextSeq, 4: lastAck are set */
+  has = 0
+  window = 0
+  packets = 0
+  payloadBytes = 0
+  syn = false
+  fin = false
+  rst = false
+  probeOutstanding = false
+  seqKnown = false
+  unjudged = false
+  unjudgedSeq = 0
+  unjudgedTs = 0
+  constructor(
+    public firstSeen: number,
+    public lastSeen: number,
+  ) {}
+  get isn(): number | undefined {
+    return this.has & 1 ? this.isnValue : undefined
+  }
+  set isn(v: number | undefined) {
+    if (v === undefined) this.has &= ~1
+    else {
+      this.isnValue = v
+      this.has |= 1
+    }
+  }
+  get nextSeq(): number | undefined {
+    return this.has & 2 ? this.nextValue : undefined
+  }
+  set nextSeq(v: number | undefined) {
+    if (v === undefined) this.has &= ~2
+    else {
+      this.nextValue = v
+      this.has |= 2
+    }
+  }
+  get lastAck(): number | undefined {
+    return this.has & 4 ? this.ackValue : undefined
+  }
+  set lastAck(v: number | undefined) {
+    if (v === undefined) this.has &= ~4
+    else {
+      this.ackValue = v
+      this.has |= 4
+    }
+  }
+}
+
+const newSide = (ts: number): FlowSide => new Side(ts, ts)
 
 /** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
 interface Entry {
@@ -180,9 +230,15 @@ export class FlowTracker {
   private readonly flows = new Map<number, Map<number, Entry>>()
   private live = 0
   private readonly observers: FlowObserver<any>[] = []
+  /** the flow of the previous segment */
+  private last: Entry | undefined
+  /** handed to the observers with each segment, overwritten by the next */
+  private readonly info: SegmentInfo = { dir: 0, keepalive: false, keepaliveAck: false, retransmission: false, lateProbe: undefined }
   private readonly opts: TrackerOptions
   private nextId = 1
   private now = 0
+  /** the current segment's time (a field, not an argument: a number argument to a call not inlined is boxed) */
+  private ts = 0
   private lastSweep = 0
   private sinceSweep = 0
   readonly stats: TrackerStats = { segments: 0, flows: 0, peakLiveFlows: 0, evicted: 0, shed: 0 }
@@ -203,17 +259,30 @@ export class FlowTracker {
   segment(seg: TcpSegment): void {
     this.stats.segments++
     if (seg.ts > this.now) this.now = seg.ts
-    const ts = Number.isNaN(seg.ts) ? this.now : seg.ts
+    this.ts = seg.ts
+    if (Number.isNaN(seg.ts)) this.ts = this.now
     const a = (seg.srcId ?? addressId(seg.src)) * 65536 + seg.sport
     const b = (seg.dstId ?? addressId(seg.dst)) * 65536 + seg.dport
-    // The outer key is the endpoint with the lower port (usually the server), so the outer map holds few entries
-    // and each inner map many, instead of one small Map per flow.
+    // the endpoint with the lower port (usually the server) first, so both directions name the same flow
     const aFirst = seg.sport < seg.dport || (seg.sport === seg.dport && a < b)
+    // The previous segment's flow first (a bulk stream's segments come in runs); the endpoints go to the Map and
+    // open() only on a miss, in a call of their own: used here only in comparisons they stay unboxed.
+    let entry = this.last
+    if (entry === undefined || entry.lo !== (aFirst ? a : b) || entry.hi !== (aFirst ? b : a) || (seg.flags & (SYN | ACK)) === SYN) entry = this.lookup(seg, a, b, aFirst)
+    this.last = entry
+    const flow = entry.flow
+    const dir: 0 | 1 = entry.client === a ? 0 : 1
+    const info = this.update(flow, dir, seg)
+    for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
+    if (++this.sinceSweep >= this.live && this.now - this.lastSweep >= 1) this.sweep()
+  }
+
+  /** The flow of a segment by its endpoints; a new one for an unknown pair or a SYN with another ISN. */
+  private lookup(seg: TcpSegment, a: number, b: number, aFirst: boolean): Entry {
     const lo = aFirst ? a : b
     const hi = aFirst ? b : a
     let entry = this.flows.get(lo)?.get(hi)
-    const isSyn = (seg.flags & (SYN | ACK)) === SYN
-    if (entry && isSyn) {
+    if (entry && (seg.flags & (SYN | ACK)) === SYN) {
       const dir = entry.client === a ? 0 : 1
       const isn = entry.flow.sides[dir].isn
       if (dir === 1 || isn === undefined || isn !== seg.seq) {
@@ -221,12 +290,7 @@ export class FlowTracker {
         entry = undefined
       }
     }
-    if (!entry) entry = this.open(lo, hi, a, seg, ts)
-    const flow = entry.flow
-    const dir: 0 | 1 = entry.client === a ? 0 : 1
-    const info = this.update(flow, dir, seg, ts)
-    for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
-    if (++this.sinceSweep >= this.live && this.now - this.lastSweep >= 1) this.sweep()
+    return entry ?? this.open(lo, hi, a, seg, this.ts)
   }
 
   finish(): void {
@@ -305,19 +369,21 @@ export class FlowTracker {
     }
   }
 
-  private update(flow: Flow, dir: 0 | 1, seg: TcpSegment, ts: number): SegmentInfo {
-    const me = flow.sides[dir]
-    const peer = flow.sides[dir ^ 1]
+  private update(flow: Flow, dir: 0 | 1, seg: TcpSegment): SegmentInfo {
+    const ts = this.ts
+    const me = flow.sides[dir] as Side
+    const peer = flow.sides[dir ^ 1] as Side
     const f = seg.flags
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
     // Only while a side's next sequence is a guess (mid-connection): once both are known, one test per segment.
     const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, ts) : undefined
-    const next = me.nextSeq
+    const hasNext = (me.has & 2) !== 0
+    const next = me.nextValue
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
-    const keepalive = !control && len <= 1 && next !== undefined && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
+    const keepalive = !control && len <= 1 && hasNext && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
     const keepaliveAck = !control && len === 0 && (f & ACK) !== 0 && (peer.probeOutstanding || (lateProbe !== undefined && lateProbe.answered))
-    const retransmission = !keepalive && len > 0 && next !== undefined && !seqAfter((seg.seq + len) >>> 0, next)
+    const retransmission = !keepalive && len > 0 && hasNext && !seqAfter((seg.seq + len) >>> 0, next)
 
     if (keepalive) me.probeOutstanding = true
     else if (len > 0 || control) me.probeOutstanding = false
@@ -325,29 +391,42 @@ export class FlowTracker {
 
     if (f & SYN) {
       me.syn = true
-      if (me.isn === undefined) me.isn = seg.seq
+      if (!(me.has & 1)) me.isn = seg.seq
     }
     if (f & FIN) me.fin = true
     if (f & RST) me.rst = true
     if (!(f & RST)) {
       const end = (seg.seq + len + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0)) >>> 0
-      if (next === undefined || seqAfter(end, next)) me.nextSeq = end
+      if (!hasNext || seqAfter(end, next)) {
+        me.nextValue = end
+        me.has |= 2
+      }
     }
     if (flow.guessing) {
       if (!me.seqKnown) learnSeq(me, seg, ts, keepalive)
       flow.guessing = !me.seqKnown || !peer.seqKnown || me.unjudged || peer.unjudged
     }
-    if (f & ACK) me.lastAck = seg.ack
+    if (f & ACK) {
+      me.ackValue = seg.ack
+      me.has |= 4
+    }
     me.window = seg.window
     me.packets++
     me.payloadBytes += len
     me.lastSeen = ts
     flow.packets++
     if (ts > flow.lastSeen) flow.lastSeen = ts
-    return { dir, keepalive, keepaliveAck, retransmission, lateProbe }
+    const info = this.info
+    info.dir = dir
+    info.keepalive = keepalive
+    info.keepaliveAck = keepaliveAck
+    info.retransmission = retransmission
+    info.lateProbe = lateProbe
+    return info
   }
 
   private end(entry: Entry, reason: FlowEndReason): void {
+    if (this.last === entry) this.last = undefined
     const inner = this.flows.get(entry.lo)
     if (inner?.delete(entry.hi)) {
       this.live--

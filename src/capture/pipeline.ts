@@ -1,7 +1,7 @@
 // The capture pipeline: a byte stream → reader → decoder → flow tracker (and its observers). Pure apart from
 // consuming the stream it is given; the probe (src/probes/capture.ts) opens the file or the live capture.
 import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
-import { decodeDatagramAt, decodeTcpAt, IpDatagram, KNOWN_LINKTYPES } from './decode.js'
+import { decodeDatagramAt, decodeTcpInto, IpDatagram, KNOWN_LINKTYPES, Segment } from './decode.js'
 import type { FlowTracker } from './flows.js'
 import type { UdpTracker } from './udp-fragments.js'
 
@@ -15,31 +15,50 @@ export interface PipelineSummary extends ReadSummary {
   lastTs?: number
 }
 
-type SinkCounts = { tcpSegments: number; udpPackets: number; firstTs?: number; lastTs?: number }
+/** where the decoded segments go: the flow tracker, or the decode worker's batches (decode-worker.ts) */
+export interface SegmentSink {
+  segment(seg: Segment): void
+}
+
+export type SinkCounts = { tcpSegments: number; udpPackets: number; firstTs?: number; lastTs?: number }
 
 /**
- * Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. TCP is
- * decoded first; only a packet that is not a TCP segment goes to the UDP/fragment decoder (into one reused
- * IpDatagram) and the UdpTracker, when there is one.
+ * Builds the per-packet callback; also used by live capture, which gets packets rather than a file stream. Every
+ * packet is decoded into one reused Segment: the tracker and its observers copy what they keep. TCP is decoded
+ * first; only a packet that is not a TCP segment goes to the UDP/fragment decoder (into one reused IpDatagram)
+ * and the UdpTracker, when there is one.
  */
-export function packetSink(tracker: FlowTracker, udp?: UdpTracker): { onPacket: (p: CapturedPacket) => void; counts: SinkCounts } {
-  const counts: SinkCounts = { tcpSegments: 0, udpPackets: 0 }
+export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: (p: CapturedPacket) => void; counts: SinkCounts } {
+  // first and last time as numbers that are always numbers: a field that may be undefined would take a new heap
+  // number with every packet's time
+  const span = { first: Infinity, last: -Infinity }
+  const counts = {
+    tcpSegments: 0,
+    udpPackets: 0,
+    get firstTs(): number | undefined {
+      return span.first === Infinity ? undefined : span.first
+    },
+    get lastTs(): number | undefined {
+      return span.last === -Infinity ? undefined : span.last
+    },
+  }
+  const seg = new Segment()
   const datagram = new IpDatagram()
   return {
     counts,
     onPacket(p) {
-      const seg = decodeTcpAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen)
-      if (!seg) {
+      seg.ts = p.ts
+      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) {
         if (!udp || !decodeDatagramAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen, datagram)) return
         counts.udpPackets++
-        if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
-        if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
+        if (p.ts < span.first) span.first = p.ts
+        if (p.ts > span.last) span.last = p.ts
         udp.packet(datagram)
         return
       }
       counts.tcpSegments++
-      if (counts.firstTs === undefined || p.ts < counts.firstTs) counts.firstTs = p.ts
-      if (counts.lastTs === undefined || p.ts > counts.lastTs) counts.lastTs = p.ts
+      if (p.ts < span.first) span.first = p.ts
+      if (p.ts > span.last) span.last = p.ts
       tracker.segment(seg)
     },
   }

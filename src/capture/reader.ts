@@ -135,8 +135,12 @@ export class CaptureReader {
       data = data.subarray(n)
       if (data.length === 0) return
     }
-    // Records are parsed in place in the caller's chunk; only a partial record is copied, into `work`, which
-    // then takes the next chunk behind it. No allocation per chunk once `work` has its size.
+    // Records are parsed in place in the caller's chunk; only a partial record is copied, into `work`, and
+    // completed there with the bytes it lacks from the next chunk. No allocation per chunk once `work` has its size.
+    if (this.buf.length > 0 && this.state !== 'start') {
+      data = this.completePartial(data)
+      if (data.length === 0) return
+    }
     let inWork = false
     if (this.buf.length === 0) this.buf = data
     else {
@@ -156,6 +160,55 @@ export class CaptureReader {
     if (this.state !== 'start') pos = this.state === 'pcap' ? this.pcapRecords(pos) : this.pcapngBlocks(pos)
     this.base += pos
     this.keep(pos, inWork)
+  }
+
+  /**
+   * Appends to the partial record kept in `work` only the bytes it lacks (its header first, then its body),
+   * parses it there and returns the rest of `data`, to be parsed in place. Whatever is still partial after a few
+   * passes (a pcapng length read in another section's byte order) is left to push's general path, which appends
+   * the whole chunk: slower, never wrong.
+   */
+  private completePartial(data: Buffer): Buffer {
+    for (let pass = 0; pass < 4 && this.buf.length > 0 && data.length > 0 && this.skipping === 0; pass++) {
+      const have = this.buf.length
+      const want = this.lacking()
+      if (want <= 0) break
+      const n = Math.min(want, data.length)
+      if (this.work.length < have + n) {
+        const grown = Buffer.allocUnsafe(Math.max(have + n, this.work.length * 2, 65536))
+        this.work.copy(grown, 0, 0, have)
+        this.work = grown
+      }
+      data.copy(this.work, have, 0, n)
+      this.buf = this.work.subarray(0, have + n)
+      data = data.subarray(n)
+      if (n < want) break
+      const pos = this.state === 'pcap' ? this.pcapRecords(0) : this.pcapngBlocks(0)
+      this.base += pos
+      this.keep(pos, true)
+    }
+    if (this.skipping > 0 && this.buf.length === 0) {
+      const n = Math.min(this.skipping, data.length)
+      this.skipping -= n
+      this.base += n
+      data = data.subarray(n)
+    }
+    return data
+  }
+
+  /** Bytes the partial record at buf[0] lacks: to its header's end while that is cut, else to the record's end. */
+  private lacking(): number {
+    const b = this.buf
+    if (this.state === 'pcap') {
+      if (b.length < 16) return 16 - b.length
+      const incl = this.u32(b, 8)
+      return incl > MAX_RECORD ? 0 : 16 + incl - b.length
+    }
+    if (b.length < 12) return 12 - b.length
+    let little = this.little
+    if (b.readUInt32BE(0) === PCAPNG_SHB) little = b.readUInt32LE(8) === PCAPNG_BOM
+    const len = little ? b.readUInt32LE(4) : b.readUInt32BE(4)
+    return len > MAX_RECORD ? 0 : len - b.length
   }
 
   /** Keeps buf[pos..] in `work` (the caller may reuse its chunk after push returns). */
@@ -234,25 +287,28 @@ export class CaptureReader {
   private pcapRecords(pos: number): number {
     const b = this.buf
     const div = this.pcapPerSecond
-    while (b.length - pos >= 16) {
-      const sec = this.u32(b, pos)
-      const frac = this.u32(b, pos + 4)
-      const incl = this.u32(b, pos + 8)
-      const orig = this.u32(b, pos + 12)
+    const little = this.little
+    const v = this.view
+    v.linkType = this.pcapLink
+    v.bytes = b
+    v.interfaceId = 0
+    v.section = 0
+    const len = b.length
+    // The record header read byte by byte (no bounds-checked readUInt32 call per field): this loop runs per packet.
+    while (len - pos >= 16) {
+      const sec = little ? le32(b, pos) : be32(b, pos)
+      const frac = little ? le32(b, pos + 4) : be32(b, pos + 4)
+      const incl = little ? le32(b, pos + 8) : be32(b, pos + 8)
+      const orig = little ? le32(b, pos + 12) : be32(b, pos + 12)
       if (incl > MAX_RECORD) throw new CaptureFormatError(`record at byte ${this.base + pos} claims ${incl} bytes (corrupt file)`, this.base + pos)
-      if (b.length - pos - 16 < incl) break
+      if (len - pos - 16 < incl) break
       const start = pos + 16
       this.packets++
       this.bytes += incl
-      const v = this.view
       v.ts = sec + frac / div
-      v.linkType = this.pcapLink
-      v.bytes = b
       v.start = start
       v.end = start + incl
       v.origLen = orig > incl ? orig : incl
-      v.interfaceId = 0
-      v.section = 0
       this.onPacket(v)
       pos = start + incl
     }
@@ -388,6 +444,9 @@ export class CaptureReader {
     }
   }
 }
+
+const le32 = (b: Uint8Array, o: number): number => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0
+const be32 = (b: Uint8Array, o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
 
 /** Convenience: an async iterator of records (each copied) and, at the end, the summary through `onEnd`. */
 export async function* readCapture(stream: AsyncIterable<Uint8Array>, onEnd?: (s: ReadSummary) => void): AsyncIterable<CapturedPacket> {

@@ -8,6 +8,13 @@ import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/erro
 import type { CaptureFact } from '../model/capture.js'
 import type { Probe } from './probe.js'
 
+/**
+ * NETDOC_CAPTURE_THREADS=2 decodes a capture file on a worker thread while this one tracks flows (threaded.ts).
+ * Not the default: on the 2-core bench machine it gave the same fact but no shorter wall time and more CPU and
+ * memory (docs/performance.md, issue 17), since tracking and the analyses are most of the work.
+ */
+export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
+
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
 async function readFile(path: string, progress?: (text: string) => void): Promise<CaptureFact> {
@@ -20,7 +27,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
     if (err instanceof UsageError) throw err
     throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
   }
-  const { captureFact } = await import('../capture/fact.js')
+  const { captureFact, captureFileFact } = await import('../capture/fact.js')
   const { CaptureFormatError } = await import('../capture/reader.js')
   let shown = 0
   const onBytes = progress
@@ -31,7 +38,9 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
       }
     : undefined
   try {
-    return await captureFact(fileChunks(path), { kind: 'file', path }, onBytes)
+    const threaded = process.env[CAPTURE_THREADS_ENV] === '2'
+    const origin = { kind: 'file' as const, path }
+    return await (threaded ? captureFileFact(path, origin, onBytes) : captureFact(fileChunks(path), origin, onBytes))
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)

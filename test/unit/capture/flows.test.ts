@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { analyseStream } from '../../../src/capture/pipeline.js'
-import { ACK, FIN, PSH, RST, SYN, type TcpSegment } from '../../../src/capture/decode.js'
+import { ACK, FIN, PSH, RST, SYN, copySegment, type TcpSegment } from '../../../src/capture/decode.js'
 import { FlowTracker, type Flow, type FlowEndReason, type FlowObserver, type SegmentInfo } from '../../../src/capture/flows.js'
 import { ROOT } from '../../helpers/netns.js'
 
@@ -25,7 +25,8 @@ function recorder(): { observer: FlowObserver<Seen>; flows: Seen[] } {
         return s
       },
       segment(_flow, state, seg, info) {
-        state.segs.push({ seg, info })
+        // both are reused for the next segment: keep copies
+        state.segs.push({ seg: copySegment(seg), info: { ...info } })
       },
       close(_flow, state, reason) {
         state.reason = reason
