@@ -3,7 +3,7 @@
 // own; `check --format html` draws every topic's it ran, as sections of the page.
 import type { CheckOptions, Facts, OwnedState } from '../../model/check.js'
 import type { FactId } from '../../model/facts.js'
-import { CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
+import { CONNTRACK_LOADED_SYSCTLS, CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
 
 /** What a view is drawn from: the run's facts, options and window. */
 export interface ViewInput {
@@ -80,8 +80,8 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     draw: async (r) => (await import('./conntrack.js')).conntrackView(r.facts, r.windowSeconds),
   },
   drops: {
-    facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
-    sysctls: [],
+    facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics', 'conntrackStats', 'sysctls'],
+    sysctls: CONNTRACK_LOADED_SYSCTLS,
     draw: async (r) => (await import('./drops.js')).dropsView(r.facts, r.windowSeconds),
   },
 }
