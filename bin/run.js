@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { execute } from '@oclif/core'
-import { handleFatal } from '../dist/cli/errors.js'
 
-await execute({ dir: import.meta.url }).catch(handleFatal)
+// the error handler is imported only when there is an error: a start does nothing oclif does not
+await execute({ dir: import.meta.url }).catch(async (err) => (await import('../dist/cli/errors.js')).handleFatal(err))

@@ -230,6 +230,15 @@ export function tcpdumpError(req: LiveRequest, stderr: string): UsageError {
   return new UsageError(`--capture ${req.interface}: tcpdump: ${msg}`)
 }
 
+/** Signals a child that may have exited a moment ago (its exit not handled yet): ESRCH then means nothing to do. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err
+  }
+}
+
 async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (text: string) => void): Promise<CaptureFact> {
   const args = ['-i', req.interface, '-U', '--immediate-mode', '-w', '-', '-s', '65535']
   if (req.filter) args.push('--', req.filter)
@@ -269,7 +278,7 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
   let interrupted = false
   const interrupt = () => {
     interrupted = true
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM')
+    if (child.exitCode === null && child.pid !== undefined) signal(child.pid, 'SIGTERM')
   }
   const spawnFailed = new Promise<Error>((resolve) => child.on('error', resolve))
   // Ctrl-C or a SIGTERM ends the capture early, and what was captured is analysed; tcpdump is never left behind
@@ -294,17 +303,17 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
       if (code !== 0 && !interrupted) throw tcpdumpError(req, stderr)
     }
     if (child.exitCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM')
+      signal(child.pid, 'SIGTERM')
       const code = await Promise.race([exited, sleep(5000).then(() => 'timeout' as const)])
       if (code === 'timeout') {
-        process.kill(child.pid, 'SIGKILL')
+        signal(child.pid, 'SIGKILL')
         await exited
       }
     }
   } finally {
     process.off('SIGINT', interrupt)
     process.off('SIGTERM', interrupt)
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL')
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) signal(child.pid, 'SIGKILL')
     if (writeFd !== undefined) closeSync(writeFd)
   }
   if (badStream) throw new UsageError(`--capture ${req.interface}: tcpdump's output is not a pcap stream (${badStream.message})`)
@@ -312,8 +321,10 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
   try {
     summary = reader.end()
   } catch (err) {
-    if (err instanceof CaptureFormatError) throw new UsageError(`--capture ${req.interface}: tcpdump wrote no pcap stream (${err.message}): ${stderr.trim().split('\n').pop() ?? ''}`)
-    throw err
+    // stopped (Ctrl-C, SIGTERM) before tcpdump wrote its file header: a capture that holds nothing, not a failure
+    if (err instanceof CaptureFormatError && interrupted && bytes === 0) summary = { format: 'pcap' as const, packets: 0, bytes: 0, linkTypes: [] }
+    else if (err instanceof CaptureFormatError) throw new UsageError(`--capture ${req.interface}: tcpdump wrote no pcap stream (${err.message}): ${stderr.trim().split('\n').pop() ?? ''}`)
+    else throw err
   }
   tracker.finish()
   return toFact(liveOrigin(req, 'tcpdump'), { ...summary, bytes, ...sink.counts, unknownLinkTypes: summary.linkTypes.filter((l) => !KNOWN_LINKTYPES.has(l)) }, tracker, analyses.results(), udp.finish(Date.now() / 1000))

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { softnetRows } from '../derived/buffers.js'
-import { fail, pass, plural, seconds, sysctlEvidence } from './support/findings.js'
+import { fail, pass, plural, rateSeverity, seconds, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -13,6 +13,10 @@ const meta: CheckMeta = {
     "Per CPU (/proc/net/softnet_stat): dropped grew (the per-CPU backlog queue was full: net.core.netdev_max_backlog) or time_squeeze grew (the receive softirq ran out of net.core.netdev_budget / netdev_budget_usecs with packets left).",
   facts: ['softnet', 'sysctls'],
   sysctls: ['net.core.netdev_budget', 'net.core.netdev_budget_usecs', 'net.core.netdev_max_backlog'],
+  thresholds: {
+    warningPerSecond: { value: 1, description: 'packets dropped at one CPU backlog per second, averaged over the window, at or above which the finding is a warning; below it, info' },
+    criticalPerSecond: { value: 100, description: 'packets per second dropped at one CPU backlog at or above which the finding is critical' },
+  },
 }
 
 export const softnet: Check = {
@@ -41,7 +45,7 @@ export const softnet: Check = {
       const look = ['cat /proc/net/softnet_stat  # per CPU, hex: processed dropped time_squeeze ...', 'grep . /sys/class/net/*/queues/rx-*/rps_cpus']
       findings.push(
         fail(meta, {
-          severity: dropped ? (windowed ? 'warning' : 'info') : 'info',
+          severity: dropped ? rateSeverity(dropped, w, ctx) : 'info',
           title: dropped ? undefined : 'Receive softirq out of budget',
           message: `CPU ${r.cpu}: ${parts.join(', ')} ${when} (${r.processed.delta ?? r.processed.value} packets processed); netdev_max_backlog ${backlog ?? '?'}, netdev_budget ${budget ?? '?'}, netdev_budget_usecs ${usecs ?? '?'}`,
           subject: { cpu: r.cpu },

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { RpFilter } from '../model/facts.js'
-import type { Evidence, Finding, Severity } from '../model/finding.js'
-import { fail, pass, rate, seconds } from './support/findings.js'
+import type { Evidence, Finding } from '../model/finding.js'
+import { fail, pass, rate, rateSeverity, seconds } from './support/findings.js'
 import { remedy, type Setting } from './support/remediation.js'
 import { KERNEL_COUNTERS, kernelRows, stageDrops, type StageRow } from '../derived/receive-path.js'
 
@@ -15,7 +15,8 @@ const meta: CheckMeta = {
   facts: ['counters'],
   optionalFacts: ['rpFilter'],
   thresholds: {
-    criticalPerSecond: { value: 100, description: 'IP drops per second at or above which the finding is critical (any drop is a warning)' },
+    warningPerSecond: { value: 1, description: 'IP drops per second, averaged over the window, at or above which the finding is a warning; below it, info' },
+    criticalPerSecond: { value: 100, description: 'IP drops per second at or above which the finding is critical' },
   },
 }
 
@@ -37,7 +38,7 @@ export const ip: Check = {
     facts.get('counters') // unreadable: this check is an error with the reason, never a pass
     const rows = kernelRows(facts, w, 'ip')
     const findings: Finding[] = []
-    const severityOf = (n: number): Severity => (w > 0 ? (n / w >= ctx.threshold('criticalPerSecond') ? 'critical' : 'warning') : 'info')
+    const severityOf = (n: number) => rateSeverity(n, w, ctx)
     const when = (n: number) => (w > 0 ? `in ${seconds(w)} (${rate(n / w)})` : 'since boot')
     const amount = (r: StageRow) => (w > 0 ? `+${r.delta}` : `${r.value}`)
 

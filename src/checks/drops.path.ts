@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import type { Severity } from '../model/finding.js'
-import { fail, pass, plural, rate, seconds, skip } from './support/findings.js'
+import { fail, pass, plural, rate, rateSeverity, seconds, skip } from './support/findings.js'
 import { remedy } from './support/remediation.js'
+import { CONNTRACK_LOADED_SYSCTLS } from '../derived/conntrack.js'
 import { pathDrops, receivePath, STAGES, stageDrops, type StageRow } from '../derived/receive-path.js'
 
 const meta: CheckMeta = {
@@ -12,10 +12,13 @@ const meta: CheckMeta = {
   description:
     'The receive path stage by stage (NIC ring and driver, interface, softnet backlog, IP, conntrack, TCP listen, TCP, UDP, socket queue): fails when any stage dropped packets in the window. Its details are a row per stage counter in receive-path order (stage, counter, delta, rate); counters this kernel or driver lacks are absent, not 0.',
   facts: ['counters'],
-  // Each stage is judged on what could be read; one that could not is a "not read" row.
-  optionalFacts: ['interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
+  // Each stage is judged on what could be read; one that could not is a "not read" row. The sysctls tell a
+  // conntrack that is not loaded (no counters, nothing dropped) from statistics that could not be read.
+  optionalFacts: ['interfaces', 'softnet', 'listeners', 'udpSockets', 'nics', 'conntrackStats', 'sysctls'],
+  sysctls: CONNTRACK_LOADED_SYSCTLS,
   thresholds: {
-    criticalPerSecond: { value: 100, description: 'packets dropped per second over the whole path at or above which the finding is critical (any drop is a warning)' },
+    warningPerSecond: { value: 1, description: 'packets dropped over the whole path per second, averaged over the window, at or above which the finding is a warning; below it, info' },
+    criticalPerSecond: { value: 100, description: 'packets dropped per second over the whole path at or above which the finding is critical' },
   },
 }
 
@@ -56,8 +59,7 @@ export const path: Check = {
       return `${stage.label} ${w > 0 ? `+${n}` : n} (${counters.join(', ')})`
     })
     const total = pathDrops(dropped.flatMap((s) => s.rows), w)
-    let severity: Severity = 'info'
-    if (w > 0) severity = total / w >= ctx.threshold('criticalPerSecond') ? 'critical' : 'warning'
+    const severity = rateSeverity(total, w, ctx)
     return [
       fail(meta, {
         severity,

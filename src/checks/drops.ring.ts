@@ -1,7 +1,7 @@
 import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { NicDriverStats } from '../model/facts.js'
-import type { Finding, Severity } from '../model/finding.js'
-import { fail, pass, plural, rate, seconds, skip } from './support/findings.js'
+import type { Finding } from '../model/finding.js'
+import { fail, pass, plural, rate, rateSeverity, seconds, skip } from './support/findings.js'
 import { placeCommands, shellWord } from './support/remediation.js'
 import { ringRows, stageDrops } from '../derived/receive-path.js'
 
@@ -14,7 +14,8 @@ const meta: CheckMeta = {
     "A NIC's driver counters of receive drops grew in the window (`ethtool -S`: names differ per driver; known ones per driver family, others named like drop/miss/fifo/no_buf/discard reported by name), with the RX ring size against its maximum (`ethtool -g`) and the exact `ethtool -G` that enlarges it.",
   facts: ['nics'],
   thresholds: {
-    criticalPerSecond: { value: 100, description: 'driver drops per second on one interface at or above which it is critical (any drop is a warning)' },
+    warningPerSecond: { value: 1, description: 'driver drops on one interface per second, averaged over the window, at or above which the finding is a warning; below it, info' },
+    criticalPerSecond: { value: 100, description: 'driver drops per second on one interface at or above which it is critical' },
   },
 }
 
@@ -74,8 +75,7 @@ export const ring: Check = {
         continue
       }
       const n = stageDrops(dropped, w)
-      let severity: Severity = 'info'
-      if (w > 0) severity = n / w >= ctx.threshold('criticalPerSecond') ? 'critical' : 'warning'
+      const severity = rateSeverity(n, w, ctx)
       const list = dropped.map((r) => `${r.counter} ${w > 0 ? `+${r.delta}` : r.value} (${r.cause})`).join(', ')
       findings.push(
         fail(meta, {

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { TcpSocketNote } from '../model/facts.js'
-import type { Finding, Severity } from '../model/finding.js'
-import { fail, pass, rate, seconds } from './support/findings.js'
+import type { Finding } from '../model/finding.js'
+import { fail, pass, rate, rateSeverity, seconds } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 import { kernelRows, stageDrops, type StageRow } from '../derived/receive-path.js'
 
@@ -16,7 +16,8 @@ const meta: CheckMeta = {
   // established sockets with their skmem d, to name the sockets that dropped
   optionalFacts: ['tcpInfo'],
   thresholds: {
-    criticalPerSecond: { value: 100, description: 'segments per second dropped for one cause at or above which it is critical (any drop is a warning)' },
+    warningPerSecond: { value: 1, description: 'segments dropped for one cause per second, averaged over the window, at or above which the finding is a warning; below it, info' },
+    criticalPerSecond: { value: 100, description: 'segments per second dropped for one cause at or above which it is critical' },
   },
 }
 
@@ -66,8 +67,7 @@ export const tcp: Check = {
     const named = sockets.length ? `; sockets that dropped: ${sockets.slice(0, 5).map((x) => `${x.local} → ${x.peer}${x.process ? ` (${x.process}${x.pid ? `, pid ${x.pid}` : ''})` : ''} d +${x.delta}`).join(', ')}${sockets.length > 5 ? ` and ${sockets.length - 5} more` : ''}` : ''
     for (const r of rows.filter((x) => x.status === 'dropped')) {
       const n = stageDrops([r], w)
-      let severity: Severity = 'info'
-      if (w > 0) severity = n / w >= ctx.threshold('criticalPerSecond') ? 'critical' : 'warning'
+      const severity = rateSeverity(n, w, ctx)
       const name = r.counter.replace(/^TcpExt/, '')
       const fix = FIX[r.counter]
       findings.push(

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, seconds, skip } from './support/findings.js'
+import { counterEvidence, fail, pass, rateSeverity, seconds, skip } from './support/findings.js'
 import { readCauses, type CauseReading } from '../derived/reset-causes.js'
 
 const meta: CheckMeta = {
@@ -12,9 +12,11 @@ const meta: CheckMeta = {
     'TCPAbortOnClose/OnData/OnMemory/OnTimeout/OnLinger, OutRsts or EstabResets grew in the window: connections ended with a reset (or were given up) instead of a FIN exchange. One finding per cause, with the cause in words and its fix.',
   facts: ['counters'],
   thresholds: {
+    warningAbortsPerSecond: { value: 1, description: 'TCPAbortOn* growth per second at or above which the finding is a warning (below it: info, the odd client that closes with data unread)' },
+    warningResetsPerSecond: { value: 10, description: 'OutRsts (not explained by aborts) or EstabResets per second at or above which the finding is a warning (below it: info: every host answers stray segments with RSTs)' },
     criticalAbortsPerSecond: {
       value: 10,
-      description: 'TCPAbortOn* growth per second at or above which the finding is critical (below it: warning)',
+      description: 'TCPAbortOn* growth per second at or above which the finding is critical',
     },
     criticalResetsPerSecond: {
       value: 100,
@@ -47,9 +49,8 @@ export const aborts: Check = {
       return [pass(meta, w > 0 ? `no connection was aborted or reset in the last ${seconds(w)}${since}` : 'no connection was aborted or reset since boot', evidence)]
     }
     return grown.map((c): Finding => {
-      const perSecond = w > 0 ? c.amount / w : 0
-      const limit = ctx.threshold(c.cause.abort ? 'criticalAbortsPerSecond' : 'criticalResetsPerSecond')
-      const severity = w <= 0 ? 'info' : perSecond >= limit ? 'critical' : 'warning'
+      const limits = c.cause.abort ? { warning: 'warningAbortsPerSecond', critical: 'criticalAbortsPerSecond' } : { warning: 'warningResetsPerSecond', critical: 'criticalResetsPerSecond' }
+      const severity = rateSeverity(c.amount, w, ctx, limits)
       return fail(meta, {
         severity,
         title: w > 0 ? `${c.cause.short} grew` : `${c.cause.short} since boot`,

@@ -71,7 +71,7 @@ export const retransmits: Check = {
         remediation: remedy(
           ctx.options.where,
           'Retransmissions mean segments were lost (or reordered) somewhere: find where (interface drops, softnet drops, a lossy link or a congested middlebox), and on lossy or long paths consider a congestion control that does not read loss as congestion (bbr: `modprobe tcp_bbr` on the host first). ' +
-            'It applies to sockets created afterwards (running listeners keep theirs). BBR paces itself since Linux 4.13; the fq qdisc is optional: net.core.default_qdisc is global, affects only qdiscs created later, and cannot be set from a container (for an existing interface: tc qdisc replace dev IFACE root fq).',
+            'It applies to sockets created afterwards, connections that running listeners accept from then on included (unless the listener set its own with TCP_CONGESTION); established connections keep theirs until they reconnect. BBR paces itself since Linux 4.13; the fq qdisc is optional: net.core.default_qdisc is global, affects only qdiscs created later, and cannot be set from a container (for an existing interface: tc qdisc replace dev IFACE root fq).',
           cc?.trim() === 'bbr' ? [] : [['net.ipv4.tcp_congestion_control', 'bbr']],
           [
             // With one state ss leaves out the State column; -i puts the TCP details on the line after each socket.

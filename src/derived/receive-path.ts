@@ -9,6 +9,7 @@ import type { Subject } from '../model/finding.js'
 import { counterSource } from '../parsers/proc-net-netstat.js'
 import { DROP_STATS, interfaceDrops } from './buffers.js'
 import { derived } from './cache.js'
+import { conntrackLoaded, cpuCounter } from './conntrack.js'
 import { growth, joinSamples, type Growth } from './counters.js'
 
 export const STAGES = [
@@ -219,11 +220,33 @@ function computePath(facts: Facts, windowSeconds: number): StageRow[] {
   } else rows.push(notRead('softnet', 'dropped', '/proc/net/softnet_stat', 'softnet_stat could not be read'))
 
   rows.push(...kernelRows(facts, windowSeconds, 'ip'))
-  // No conntrack statistics fact yet (issue 14 adds /proc/net/stat/nf_conntrack): the stage says it was not read.
-  rows.push(notRead('conntrack', 'nf_conntrack', '/proc/net/stat/nf_conntrack', 'drop, early_drop and insert_failed are not read by this version of netdoc'))
+  rows.push(...conntrackRows(facts, windowSeconds))
   rows.push(...kernelRows(facts, windowSeconds, 'tcp-listen'), ...kernelRows(facts, windowSeconds, 'tcp'), ...kernelRows(facts, windowSeconds, 'udp'))
   rows.push(...socketRows(facts, windowSeconds))
   return rows
+}
+
+/**
+ * The per-CPU conntrack counters that count a dropped packet (net/netfilter/nf_conntrack_core.c), summed over
+ * CPUs. early_drop is not one of them: it counts an unreplied entry evicted so that the new flow's packet passes
+ * (conntrack.drops judges it).
+ */
+export const CONNTRACK_COUNTERS: Array<{ name: string; cause: string }> = [
+  { name: 'drop', cause: 'a new flow found the table full (nf_conntrack_max) and nothing could be evicted: its packet was dropped' },
+  { name: 'insert_failed', cause: 'two packets of one new flow raced to insert it and the loser was dropped (parallel UDP queries from one socket: the 5-second DNS delay)' },
+]
+
+/** The conntrack stage: its drop counters, absent when conntrack is not loaded here (nothing is tracked). */
+export function conntrackRows(facts: Facts, windowSeconds: number): StageRow[] {
+  const procfs = '/proc/net/stat/nf_conntrack'
+  if (!facts.has('conntrackStats')) {
+    const sysctls = facts.optional('sysctls')
+    if (sysctls && !conntrackLoaded(sysctls)) return CONNTRACK_COUNTERS.map((c) => ({ stage: 'conntrack', counter: c.name, source: procfs, subject: {}, status: 'absent', cause: 'conntrack is not loaded here: nothing is tracked, so nothing is dropped by it' }))
+    return [notRead('conntrack', 'drop, insert_failed', procfs, 'neither /proc/net/stat/nf_conntrack nor conntrack -S could be read (see conntrack.drops)')]
+  }
+  const end = facts.get('conntrackStats')
+  const start = windowSeconds > 0 ? facts.first('conntrackStats') : end
+  return CONNTRACK_COUNTERS.map((c) => row('conntrack', c.name, end.source, {}, cpuCounter(start, end, c.name, windowSeconds), windowSeconds, c.cause))
 }
 
 /** The rows of a stage counted in /proc/net/snmp, snmp6 and netstat. */

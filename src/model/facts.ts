@@ -14,7 +14,7 @@ export type Sysctls = Map<string, string>
 export interface HostInfo {
   hostname?: string
   kernel?: string
-  /** the distribution, virtualization and container netdoc runs in (systeminformation); undefined when unknown */
+  /** the distribution, virtualization and container netdoc runs in (src/probes/identity.ts); undefined when unknown */
   identity?: HostIdentity
 }
 

@@ -1,4 +1,4 @@
-// The host identity recorded by src/probes/identity.ts: systeminformation's osInfo() and system() fields, and the
+// The host identity recorded by src/probes/identity.ts: osInfo and system fields as systeminformation named them, and the
 // container runtime's mark (/.dockerenv, /run/.containerenv). Pure; a field that is absent or empty is undefined.
 import type { HostIdentity } from '../model/facts.js'
 import { ParseError } from './parse-error.js'

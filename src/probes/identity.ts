@@ -1,33 +1,89 @@
-// The host netdoc runs on, as systeminformation sees it: distribution, virtualization, and whether netdoc itself
-// runs inside a container. systeminformation reads the host's files in-process (and cannot see into another
-// network namespace), so this is host identity only, never a per-namespace fact. Imported lazily: ~30 ms
-// to import, ~40 ms of CPU to ask (docs/performance.md). Raw JSON, parsed by src/parsers/host-identity.ts.
-import { readFile } from 'node:fs/promises'
+// The host netdoc runs on: distribution (/etc/os-release), virtualization (/sys/class/dmi/id, the kernel's
+// "Hypervisor detected" boot line in /dev/kmsg, the CPU's hypervisor flag) and whether netdoc itself runs inside a
+// container (/.dockerenv, /run/.containerenv). These are the host's files, read in-process (this is host identity,
+// never a per-namespace fact); systeminformation answers only for a host without os-release. systeminformation
+// read the same files through eight shells (dmidecode, dmesg, hostname -f, ...), several of them blocking the
+// event loop: ~70 ms of CPU a run (docs/performance.md). The JSON keeps the shape it gave (osInfo, system,
+// containerMark), so snapshots recorded before still replay; parsed by src/parsers/host-identity.ts.
+import { constants } from 'node:fs'
+import { open, readFile, stat } from 'node:fs/promises'
+import { release } from 'node:os'
+
+import { systemOf } from '../parsers/dmi-id.js'
+import { osInfoOf, parseOsRelease } from '../parsers/os-release.js'
+
+/** How many kernel log records to read looking for the boot line (it is among the first hundred). */
+const KMSG_RECORDS = 2000
+
+const readText = (path: string): Promise<string | undefined> => readFile(path, 'utf8').catch(() => undefined)
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'EACCES')
 
 /** A container runtime's mark inside its containers, checked by systeminformation's own docker test too. */
 async function containerMark(): Promise<string | undefined> {
-  const marks: Array<[string, string]> = [
-    ['/.dockerenv', 'docker'],
-    ['/run/.containerenv', 'podman'],
-  ]
-  for (const [path, runtime] of marks) {
-    try {
-      await readFile(path)
-      return runtime
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EISDIR' || (err as NodeJS.ErrnoException).code === 'EACCES') return runtime
-    }
-  }
+  if (await exists('/.dockerenv')) return 'docker'
+  if (await exists('/run/.containerenv')) return 'podman'
   return undefined
 }
 
-export async function hostIdentityText(): Promise<string> {
+/** os-release(5): /etc/os-release, else /usr/lib/os-release; systeminformation when the host has neither. */
+async function osInfo(): Promise<{ distro: string; release: string; codename: string }> {
+  const text = (await readText('/etc/os-release')) ?? (await readText('/usr/lib/os-release'))
+  if (text !== undefined) return osInfoOf(parseOsRelease(text))
   const { default: si } = await import('systeminformation')
-  const [os, system, mark] = await Promise.all([si.osInfo(), si.system(), containerMark()])
+  const os = await si.osInfo()
+  return { distro: os.distro, release: os.release, codename: os.codename }
+}
+
+/** The CPU's `hypervisor` flag, from the first processor's flags in /proc/cpuinfo. */
+async function cpuHypervisorFlag(): Promise<boolean> {
+  const text = await readText('/proc/cpuinfo')
+  const flags = text?.split('\n').find((l) => l.startsWith('flags'))
+  return flags !== undefined && / hypervisor( |$)/.test(flags)
+}
+
+/** What follows "Hypervisor detected: " in the kernel log (/dev/kmsg, one record a read, never blocking). */
+async function hypervisorDetected(): Promise<string | undefined> {
+  const fh = await open('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined)
+  if (!fh) return undefined
+  try {
+    const buf = Buffer.alloc(8192)
+    for (let i = 0; i < KMSG_RECORDS; i++) {
+      let n: number
+      try {
+        n = (await fh.read(buf, 0, buf.length, null)).bytesRead
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') continue // a record overwritten while reading: go on
+        return undefined // EAGAIN: the end of the log
+      }
+      const m = /Hypervisor detected: ([^\n]+)/.exec(buf.toString('utf8', 0, n))
+      if (m) return m[1].trim()
+    }
+    return undefined
+  } finally {
+    await fh.close()
+  }
+}
+
+export async function hostIdentityText(): Promise<string> {
+  const [os, productName, sysVendor, cpuFlag, docker, mark] = await Promise.all([
+    osInfo(),
+    readText('/sys/class/dmi/id/product_name'),
+    readText('/sys/class/dmi/id/sys_vendor'),
+    cpuHypervisorFlag(),
+    Promise.all([exists('/.dockerenv'), exists('/.dockerinit')]).then((e) => e.some(Boolean)),
+    containerMark(),
+  ])
+  const inputs = { productName, sysVendor, cpuHypervisorFlag: cpuFlag, kernelRelease: release(), docker }
+  let system = systemOf(inputs)
+  // the kernel log is read only for a virtual machine that DMI does not name
+  if (!system.virtualHost && cpuFlag) {
+    const hypervisor = await hypervisorDetected()
+    if (hypervisor) system = systemOf({ ...inputs, hypervisorDetected: hypervisor })
+  }
   return (
     JSON.stringify({
       osInfo: { distro: os.distro, release: os.release, codename: os.codename },
-      system: { model: system.model, virtual: system.virtual, virtualHost: system.virtualHost },
+      system: { model: system.model, virtual: system.virtual, virtualHost: system.virtualHost ?? '' },
       containerMark: mark ?? null,
     }) + '\n'
   )

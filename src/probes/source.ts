@@ -5,7 +5,7 @@
  */
 import type { Unavailable } from '../model/errors.js'
 
-/** `identity`: what systeminformation says of the host netdoc runs on (src/probes/identity.ts), as JSON. */
+/** `identity`: the host netdoc runs on (distribution, virtualization, container: src/probes/identity.ts), as JSON. */
 export type ProbeKey = { file: string } | { cmd: string[] } | { dir: string } | { identity: 'host' }
 
 export interface Source {
@@ -25,6 +25,6 @@ export interface Source {
 export function keyLabel(key: ProbeKey): string {
   if ('file' in key) return key.file
   if ('dir' in key) return `${key.dir}/`
-  if ('identity' in key) return 'host identity (systeminformation)'
+  if ('identity' in key) return 'host identity (/etc/os-release, /sys/class/dmi/id, /dev/kmsg)'
   return key.cmd.join(' ')
 }

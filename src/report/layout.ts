@@ -1,6 +1,10 @@
 // Screen layout for the human output (models: ss, kubectl get, eslint): the width to wrap to, prose wrapped to it,
 // compact tables (a header and aligned columns, no rules), all-zero counter rows folded, long lists capped.
-import CliTable from 'cli-table3'
+import { createRequire } from 'node:module'
+
+// cli-table3 is loaded when the first table is drawn: `netdoc checks` wraps text and draws none
+const require = createRequire(import.meta.url)
+const cliTable = (): typeof import('cli-table3') => require('cli-table3')
 
 /** The width to wrap to: COLUMNS when set, else the terminal's width, else 80 (a pipe, a file, CI). */
 export function screenWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
@@ -69,6 +73,7 @@ export class Table {
     const colAligns = Array.from({ length: columns }, (_, i) =>
       this.rows.some((r) => cell(r, i)) && this.rows.every((r) => !cell(r, i) || NUMERIC.test(cell(r, i))) ? ('right' as const) : ('left' as const),
     )
+    const CliTable = cliTable()
     const table = new CliTable({ chars: COMPACT_CHARS, colAligns, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true } })
     for (const r of [this.head, ...this.rows]) table.push(Array.from({ length: columns }, (_, i) => cell(r, i)))
     return table

@@ -1,9 +1,10 @@
-// Host identity (systeminformation): on a live run it names this machine's distribution, virtualization and the
+// Host identity (os-release, DMI, the kernel log): on a live run it names this machine's distribution, virtualization and the
 // container netdoc runs in; a snapshot records it as an artifact, so --from names the original host.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import { parseHostIdentity } from '../../src/parsers/host-identity.js'
 import { runCli, runJson } from '../helpers/netns.js'
 
 /** /etc/os-release as a map (os-release(5)): what systeminformation reads too. */
@@ -28,6 +29,14 @@ describe('host identity', () => {
     expect(report.target.identity).toMatchObject({ distro: os.NAME, release: os.VERSION_ID, container: ownContainer })
     expect(typeof report.target.identity.virtualization).toBe('string')
   })
+
+  test('it names this machine as systeminformation does, without its eight shells', async () => {
+    const { default: si } = await import('systeminformation')
+    const [os, system] = await Promise.all([si.osInfo(), si.system()])
+    const theirs = parseHostIdentity(JSON.stringify({ osInfo: os, system, containerMark: ownContainer === 'none' ? null : ownContainer }))
+    const { report } = await runJson(['check', '--only', 'queues.syncookies', '--interval', '0', '--fail-on', 'never'])
+    expect(report.target.identity).toEqual(theirs)
+  }, 60_000)
 
   test('a snapshot records it, and --from shows the recorded host, not this one', async () => {
     const snap = join(dir, 'snap')

@@ -17,6 +17,30 @@ function importsOf(args: string[]): Promise<{ code: number; stdout: string; modu
 
 const checkModules = (modules: string[]) => modules.filter((m) => /^dist\/checks\/[a-z0-9-]+\.[a-z0-9-]+\.js$/.test(m))
 
+describe('start-up: nothing loaded that the command does not use', () => {
+  test('netdoc --help imports no netdoc module (oclif reads the manifest)', async () => {
+    const r = await importsOf(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/COMMANDS/)
+    expect(r.modules).toEqual([])
+  })
+
+  test('oclif loads netdoc alone: autocomplete is one of its commands, not a plugin read on every start', async () => {
+    const script = `const { Config } = await import('@oclif/core'); const c = await Config.load(${JSON.stringify(ROOT)});
+      console.log(JSON.stringify({ plugins: [...c.plugins.keys()], ids: c.commandIDs.filter((i) => i.startsWith('autocomplete')).sort() }))`
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, timeout: 60_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    )
+    expect(JSON.parse(out)).toEqual({ plugins: ['netdoc'], ids: ['autocomplete', 'autocomplete:create', 'autocomplete:script'] })
+  })
+
+  test('netdoc checks imports neither the views nor the renderers of a report', async () => {
+    const r = await importsOf(['checks'])
+    expect(r.code).toBe(0)
+    expect(r.modules.filter((m) => m.startsWith('dist/report/views/') || m.startsWith('dist/derived/') || m === 'dist/report/table.js')).toEqual([])
+  })
+})
+
 describe('the lazy registry', () => {
   test('netdoc checks --json lists every check and imports no check module and no probe', async () => {
     const r = await importsOf(['checks', '--json'])

@@ -205,7 +205,9 @@ describeRoot(
       const child = await ns.start([process.execPath, join(ROOT, 'bin', 'run.js'), 'resets', '--capture', 'lo', '--capture-with', 'tcpdump', '--interval', '0', '--duration', '60', '--json'], { waitReady: false })
       const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)))
       const packetSockets = async () => (await ns.exec(['cat', '/proc/net/packet'])).stdout.trim().split('\n').length - 1
-      for (let i = 0; i < 150 && (await packetSockets()) < 1; i++) await sleep(100)
+      // polled tightly, so the SIGTERM comes right as tcpdump opens its socket, before it wrote its file header (the
+      // race that once made the report lose its capture: a signal to a child that had just exited threw ESRCH)
+      for (let i = 0; i < 1500 && (await packetSockets()) < 1; i++) await sleep(10)
       expect(await packetSockets()).toBe(1)
       process.kill(child.pid!, 'SIGTERM')
       expect(await Promise.race([exit, sleep(15000).then(() => 'still running')])).toBe(0)

@@ -101,3 +101,30 @@ describeRoot('congestion.control: connections made before the algorithm changed 
     expect(found[0].details[0]).toMatchObject({ congestion: 'reno', sockets: 2 })
   })
 })
+
+describeRoot('congestion.control: an accepted connection takes the default at accept time, not its listener\'s', () => {
+  let ns: TestNetns
+  beforeAll(async () => {
+    ns = await TestNetns.create('cgacc')
+  })
+  afterAll(async () => ns?.cleanup())
+
+  // The listener is made under reno and the default changed to bbr before the client connects: on 6.18 the accepted
+  // socket is bbr (tcp_ca_openreq_child takes the namespace default unless the listener set TCP_CONGESTION itself).
+  test('listener made under reno, default then bbr: both ends of the new connection are bbr', async () => {
+    await ns.sysctl('net.ipv4.tcp_congestion_control', 'reno')
+    await ns.node('tcp-sink.cjs', ['127.0.0.1', 9302])
+    await ns.sysctl('net.ipv4.tcp_congestion_control', 'bbr')
+    const sender = await ns.node('bulk-sender.cjs', ['127.0.0.1', 9302, 6])
+    const accepted = (await ns.exec(['ss', '-tniH', 'state', 'established', 'sport', '=', ':9302'])).stdout
+    const listener = (await ns.exec(['ss', '-tliH', 'sport', '=', ':9302'])).stdout
+    const r = await runJson(['congestion', '--netns', ns.name, '--interval', '0', '--only', 'congestion.control'])
+    sender.kill('SIGKILL')
+    expect(listener).toMatch(/\breno\b/)
+    expect(accepted).toMatch(/\bbbr\b/)
+    expect(accepted).not.toMatch(/\breno\b/)
+    const found = findingsOf(r.report, 'congestion.control')
+    expect(found).toEqual([expect.objectContaining({ status: 'pass', subject: {} })])
+    expect(found[0].message).toMatch(/bbr 2\b/)
+  })
+})

@@ -158,11 +158,14 @@ describeRoot('netdoc drops: a quiet namespace', () => {
   })
   afterAll(async () => ns?.cleanup())
 
-  test('no stage dropped; the path passes, the ring check skips (only lo), conntrack is not read', async () => {
+  test('no stage dropped; the path passes, the ring check skips (only lo), conntrack is read (or absent when not loaded)', async () => {
     const r = await runJson(['drops', '--netns', ns.name, '--interval', '1'])
     expect(pathOf(r.report).status).toBe('pass')
     expect(droppedStages(r.report)).toEqual([])
-    expect(pathOf(r.report).details.find((d: any) => d.stage === 'conntrack')).toMatchObject({ status: 'not read', delta: null })
+    const conntrack = pathOf(r.report).details.filter((d: any) => d.stage === 'conntrack')
+    expect(conntrack.map((d: any) => d.counter)).toEqual(['drop', 'insert_failed'])
+    const loaded = existsSync('/proc/sys/net/netfilter/nf_conntrack_max')
+    for (const d of conntrack) expect(d).toMatchObject(loaded ? { status: 'quiet', delta: 0 } : { status: 'absent' })
     expect(findingsOf(r.report, 'drops.ring')[0]).toMatchObject({ status: 'skip' })
     expect(findingsOf(r.report, 'drops.ring')[0].message).toMatch(/no interface but lo/)
     expect(r.code).toBe(0)

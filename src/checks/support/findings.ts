@@ -1,5 +1,5 @@
 // Builders shared by the checks, so every finding has the same shape and its doc link.
-import type { CheckMeta } from '../../model/check.js'
+import type { CheckContext, CheckMeta } from '../../model/check.js'
 import type { Evidence, Finding, Severity, Subject } from '../../model/finding.js'
 
 export const docsFor = (id: string): string => `docs/checks/${id}.md`
@@ -38,6 +38,17 @@ export function fail(meta: CheckMeta, input: FailInput): Finding {
   }
   if (input.details?.length) f.details = input.details
   return f
+}
+
+/**
+ * A drop or error count judged as a rate over the window, as the queue checks judge theirs: below the check's
+ * warningPerSecond it is info (the trickle any busy host has: a drop in a 2 s window is not an outage), from it a
+ * warning, from criticalPerSecond critical. Since boot (no window) it is history: info.
+ */
+export function rateSeverity(count: number, windowSeconds: number, ctx: CheckContext, names = { warning: 'warningPerSecond', critical: 'criticalPerSecond' }): Severity {
+  if (windowSeconds <= 0) return 'info'
+  const perSecond = count / windowSeconds
+  return perSecond >= ctx.threshold(names.critical) ? 'critical' : perSecond >= ctx.threshold(names.warning) ? 'warning' : 'info'
 }
 
 // The counter rule, evidence rows and formatting live in src/derived (one place for checks and views);

@@ -4,7 +4,7 @@
 import type { CheckOptions, Facts, OwnedState } from '../../model/check.js'
 import type { AnalysisName } from '../../model/capture.js'
 import type { FactId } from '../../model/facts.js'
-import { CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
+import { CONNTRACK_LOADED_SYSCTLS, CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
 
 /** What a view is drawn from: the run's facts, options and window. */
 export interface ViewInput {
@@ -85,8 +85,8 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     draw: async (r) => (await import('./conntrack.js')).conntrackView(r.facts, r.windowSeconds),
   },
   drops: {
-    facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics'],
-    sysctls: [],
+    facts: ['counters', 'interfaces', 'softnet', 'listeners', 'udpSockets', 'nics', 'conntrackStats', 'sysctls'],
+    sysctls: CONNTRACK_LOADED_SYSCTLS,
     draw: async (r) => (await import('./drops.js')).dropsView(r.facts, r.windowSeconds),
   },
 }

@@ -9,6 +9,8 @@ describe('buffers.softnet', () => {
   test.each([
     ['nothing grew', [cpu(0, 10, 5, 5), cpu(1, 10, 0, 0)], [cpu(0, 90, 5, 5), cpu(1, 50, 0, 0)], [{ status: 'pass', severity: undefined, subject: {} }]],
     ['drops on CPU 1: warning for CPU 1 only', [cpu(0, 10, 0, 0), cpu(1, 10, 0, 0)], [cpu(0, 90, 0, 0), cpu(1, 50, 7, 0)], [{ status: 'fail', severity: 'warning', subject: { cpu: 1 } }]],
+    ['one drop in 2 s on CPU 1: below warningPerSecond, info', [cpu(0, 10, 0, 0), cpu(1, 10, 0, 0)], [cpu(0, 90, 0, 0), cpu(1, 50, 1, 0)], [{ status: 'fail', severity: 'info', subject: { cpu: 1 } }]],
+    ['300 drops in 2 s on CPU 0: critical', [cpu(0, 10, 0, 0), cpu(1, 10, 0, 0)], [cpu(0, 900, 300, 0), cpu(1, 50, 0, 0)], [{ status: 'fail', severity: 'critical', subject: { cpu: 0 } }]],
     ['squeeze on CPU 0: info', [cpu(0, 10, 0, 1), cpu(1, 10, 0, 0)], [cpu(0, 90, 0, 4), cpu(1, 50, 0, 0)], [{ status: 'fail', severity: 'info', subject: { cpu: 0 } }]],
     [
       'both, on different CPUs: one finding each',

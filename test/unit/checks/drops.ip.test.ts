@@ -5,6 +5,19 @@ const base = { IpInDiscards: 0, IpInHdrErrors: 3, IpInAddrErrors: 0, TcpExtIPRev
 const rp = (all: number, ifaces: Record<string, number>) => ({ all, default: 1, interfaces: { lo: 0, ...ifaces } })
 
 checkTable(ip, [
+  {
+    name: 'a trickle below warningPerSecond (1 in 2 s) is info; the threshold is the config\'s to lower',
+    start: { counters: base, rpFilter: rp(0, { eth0: 1 }) },
+    end: { counters: { ...base, IpInAddrErrors: 1 } },
+    findings: [{ status: 'fail', severity: 'info', message: /in 2.0 s \(0.5\/s\)/ }],
+  },
+  {
+    name: 'the same trickle with warningPerSecond 0.5 is a warning',
+    start: { counters: base, rpFilter: rp(0, { eth0: 1 }) },
+    end: { counters: { ...base, IpInAddrErrors: 1 } },
+    thresholds: { warningPerSecond: 0.5 },
+    findings: [{ status: 'fail', severity: 'warning' }],
+  },
   { name: 'nothing grew: pass', start: { counters: base, rpFilter: rp(0, { eth0: 1 }) }, end: { counters: base }, findings: [{ status: 'pass', message: /no IP input drop in 2.0 s \(7 counters\)/ }] },
   {
     name: 'rp_filter drops, one strict interface: it and its setting named, loose mode as the fix',
@@ -19,7 +32,7 @@ checkTable(ip, [
   {
     name: 'conf.all=1 makes every interface strict: both settings are fixed (the effective value is the max)',
     start: { counters: base, rpFilter: rp(1, { eth0: 0, eth1: 1 }) },
-    end: { counters: { ...base, TcpExtIPReversePathFilter: 11 } },
+    end: { counters: { ...base, TcpExtIPReversePathFilter: 21 } },
     findings: [{ status: 'fail', severity: 'warning', subject: { sysctl: 'net.ipv4.conf.all.rp_filter' } }],
     also: ([f]) => {
       expect(f.remediation!.commands).toContain('sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.eth1.rp_filter=2')

@@ -36,6 +36,12 @@ checkTable(ring, [
       expect(f.remediation!.text).toMatch(/already at its maximum \(4096\)/)
     },
   },
+  {
+    name: 'one missed packet in 2 s is below warningPerSecond: info',
+    start: { nics: [ixgbe(10)] },
+    end: { nics: [ixgbe(11)] },
+    findings: [{ status: 'fail', severity: 'info', subject: { interface: 'eth0' }, message: /1 packet dropped .*in 2.0 s \(0.5\/s\)/ }],
+  },
   { name: 'since boot (no window): drops are info', start: { nics: [ixgbe(30)] }, findings: [{ status: 'fail', severity: 'info', subject: { interface: 'eth0' } }] },
   { name: 'veth without ring sizes: pass, saying so', start: { nics: [veth] }, end: { nics: [veth] }, findings: [{ status: 'pass', message: /veth0 \(veth\): no drop, ring sizes unknown \(.*Operation not supported\)/ }] },
   { name: 'only lo: skip', start: { nics: [] }, findings: [{ status: 'skip', message: /no interface but lo/ }] },

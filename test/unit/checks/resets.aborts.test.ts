@@ -33,6 +33,15 @@ describe('resets.aborts', () => {
     expect(f.message).toMatch(/since boot: TCPAbortOnClose 7, OutRsts 40/)
   })
 
+  test('a trickle is info: one abort in 2 s (below warningAbortsPerSecond), peer resets at 5/s (below warningResetsPerSecond)', () => {
+    const findings = run(ZERO, { ...ZERO, TcpExtTCPAbortOnTimeout: 1, TcpEstabResets: 10 })
+    expect(findings.map((f) => [f.subject.counter, f.severity])).toEqual([
+      ['TcpExtTCPAbortOnTimeout', 'info'],
+      ['TcpEstabResets', 'info'],
+    ])
+    expect(run(ZERO, { ...ZERO, TcpEstabResets: 30 }).map((f) => f.severity)).toEqual(['warning'])
+  })
+
   test('unread close and linger 0 are two findings, each with its cause; RSTs and peer resets they explain are not repeated', () => {
     // what the counter scenario made on loopback: 5 aborts of each kind, each RST counted once in OutRsts and
     // each abort twice in EstabResets (one per end)

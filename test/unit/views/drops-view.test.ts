@@ -14,6 +14,14 @@ const sample = (udp: number, dropped: number) => ({
 })
 
 describe('drops view', () => {
+  test('the conntrack stage from the conntrack statistics: the drops summed over CPUs, with their cause', async () => {
+    const ct = (drop: number) => ({ source: '/proc/net/stat/nf_conntrack', cpus: [{ drop, insert_failed: 0 }, { drop: 1, insert_failed: 0 }] })
+    const text = await dropsView(factsOf({ ...sample(0, 0), conntrackStats: ct(2) }, { ...sample(0, 0), conntrackStats: ct(32) }), 2, false)
+    expect(text).toMatch(/^▶\s+conntrack\s+drop\s+30\s+15\s+dropped$/m)
+    expect(text.replace(/\s+/g, ' ')).toContain('conntrack: drop: a new flow found the table full (nf_conntrack_max)')
+    expect(text).not.toMatch(/conntrack not read/)
+  })
+
   test('the stages in path order; those that dropped marked, with their causes; absent and not read said so', async () => {
     const text = await dropsView(factsOf(sample(0, 0), sample(40, 2)), 2, false)
     const stages = ['NIC ring and driver', 'interface', 'softnet backlog', 'IP', 'conntrack', 'TCP listen', 'TCP', 'UDP', 'socket queue']

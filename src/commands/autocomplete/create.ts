@@ -1,0 +1,4 @@
+// `netdoc autocomplete create` (hidden): builds the completion functions. @oclif/plugin-autocomplete's command as is (src/cli/autocomplete.ts says why it is not a plugin).
+import { autocompleteCommand } from '../../cli/autocomplete.js'
+
+export default await autocompleteCommand('create')
