@@ -6,8 +6,9 @@
 //     and unanswered SYNs (bench/mixed-traffic.cjs), keepalive and heartbeat connections, and one bulk stream;
 //   --bulk: mostly bulk traffic (iperf3 with 4 streams, or a node bulk sender), 1000 short connections, keepalives.
 // Needs root to make the capture. Usage:
-//   node bench/pcap.mjs [MEGABYTES=400] [--bulk] [--connections N=12000] [--file EXISTING.pcap] [--times 3] [--triple]
-// --times: runs of each netdoc command (median and minimum); --triple: also the file three times over (memory).
+//   node bench/pcap.mjs [MEGABYTES=400] [--bulk] [--connections N=12000] [--file EXISTING.pcap] [--times 3] [--triple] [--no-tshark]
+// --times: runs of each netdoc command (median and minimum); --triple: also the file three times over (memory);
+// --no-tshark: skip tshark (minutes on a big file).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -138,15 +139,18 @@ function repeated(label, argv, n, env) {
 const resets = (file) => [process.execPath, netdoc, 'resets', '--pcap', file, '--interval', '0', '--json']
 const load0 = loadavg()
 const runs = []
-// every analysis (connection ends, keepalive, heartbeat, congestion, and what else a capture feeds) runs on each
-runs.push(repeated('netdoc resets --pcap (whole CLI, every analysis; one thread)', resets(pcap), times))
+// a command attaches only the analyses its checks read: resets the connection ends; the four capture checks together, every analysis
+const everyAnalysis = (file) => [process.execPath, netdoc, 'check', '--pcap', file, '--interval', '0', '--only', 'resets.closes,keepalive.probes,keepalive.heartbeat,congestion.flows', '--json']
+runs.push(repeated('netdoc resets --pcap (whole CLI, connection ends; one thread)', resets(pcap), times))
 runs.push(repeated('netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), times, ['NETDOC_CAPTURE_THREADS=2']))
+runs.push(repeated('netdoc check --pcap, the four capture checks (every analysis; one thread)', everyAnalysis(pcap), times))
+runs.push(repeated('netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2', everyAnalysis(pcap), times, ['NETDOC_CAPTURE_THREADS=2']))
 runs.push(repeated('netdoc resets --interval 0 (no capture: start-up and probes)', [process.execPath, netdoc, 'resets', '--interval', '0', '--json'], times))
 runs.push(repeated('netdoc keepalive --pcap (keepalive.probes, keepalive.heartbeat)', [process.execPath, netdoc, 'keepalive', '--pcap', pcap, '--interval', '0', '--only', 'keepalive.probes,keepalive.heartbeat', '--json'], 1))
 const tcpdump = repeated('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn'], 1)
 runs.push(tcpdump)
 runs.push(repeated("tcpdump -r 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'", ['tcpdump', '-r', pcap, '-nn', 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'], 1))
-if (has('tshark')) runs.push(repeated('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive'], 1))
+if (has('tshark') && !args.includes('--no-tshark')) runs.push(repeated('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive'], 1))
 // The analysis alone, in this process (no CLI start-up, no host probes): reader → decoder → tracker → analyses, one thread.
 {
   const { captureFact } = await import(join(ROOT, 'dist', 'capture', 'fact.js'))
@@ -179,9 +183,11 @@ if (args.includes('--triple') && has('editcap') && has('mergecap')) {
   const triple = pcap.replace(/\.pcap$/, '-x3.pcap')
   execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', triple, pcap, later(1), later(2)])
   for (const h of [1, 2]) execFileSync('rm', ['-f', later(h)])
-  const r = repeated(`netdoc resets --pcap on the file 3x (${(statSync(triple).size / 1e6).toFixed(0)} MB, ${3 * packets} packets)`, resets(triple), 1)
-  r.packets = 3 * packets
-  runs.push(r)
+  for (const [what, argv] of [['netdoc resets --pcap', resets(triple)], ['netdoc check --pcap, every analysis,', everyAnalysis(triple)]]) {
+    const r = repeated(`${what} on the file 3x (${(statSync(triple).size / 1e6).toFixed(0)} MB, ${3 * packets} packets)`, argv, 1)
+    r.packets = 3 * packets
+    runs.push(r)
+  }
 }
 // On a loaded machine the wall time means little: CPU time (user + system) beside it, and the load average.
 const load1 = loadavg()

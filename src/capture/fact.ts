@@ -1,6 +1,6 @@
-// A capture → the `capture` fact: the pipeline (analyse.ts) with every analysis attached, plus the notes the report
+// A capture → the `capture` fact: the pipeline (analyse.ts) with the requested analyses attached (every one by default), plus the notes the report
 // shows (truncation, link types the decoder skips, what was read).
-import type { CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
+import type { AnalysisName, CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
@@ -12,9 +12,9 @@ export function originText(o: CaptureOrigin): string {
 }
 
 /** Reads a whole capture stream into the fact. Throws CaptureFormatError for a file that is not a capture. */
-export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void): Promise<CaptureFact> {
+export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[]): Promise<CaptureFact> {
   const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker)
+  const analyses = attachAnalyses(tracker, names)
   const udp = new UdpTracker()
   const summary = await analyseStream(stream, tracker, onBytes, udp)
   return toFact(origin, summary, tracker, analyses.results(), udp.finish(summary.lastTs))
@@ -24,9 +24,9 @@ export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: Cap
  * The same fact from a capture file decoded on a worker thread (threaded.ts): the same segments in the same order;
  * the UDP/fragment tracker runs on the worker, beside the decoder, and its result comes back with the summary.
  */
-export async function captureFileFact(path: string, origin: CaptureOrigin, onBytes?: (bytes: number) => void): Promise<CaptureFact> {
+export async function captureFileFact(path: string, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[]): Promise<CaptureFact> {
   const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker)
+  const analyses = attachAnalyses(tracker, names)
   const { summary, udp } = await analyseFileThreaded(path, tracker, onBytes)
   return toFact(origin, summary, tracker, analyses.results(), udp)
 }

@@ -75,6 +75,13 @@ export interface FlowSide {
   unjudged: boolean
   unjudgedSeq: number
   unjudgedTs: number
+  /**
+   * nextSeq and lastAck as always-number fields, valid when `has` has bit 2 (nextSeq) or 4 (lastAck): an
+   * observer's per-segment path reads these, since the getters' number | undefined is a new heap number per read
+   */
+  readonly nextValue: number
+  readonly ackValue: number
+  readonly has: number
 }
 
 export interface Flow {

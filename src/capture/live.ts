@@ -13,6 +13,7 @@ import { isWildcard, unmapAddress } from '../parsers/address.js'
 import { startCommand } from '../probes/exec.js'
 import { packetSink } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
+import type { AnalysisName } from '../model/capture.js'
 import { toFact } from './fact.js'
 import { FlowTracker } from './flows.js'
 import { UdpTracker } from './udp-fragments.js'
@@ -30,6 +31,8 @@ export interface LiveRequest {
   with?: CaptureWith | 'auto'
   /** local listening sockets of the same run: the server of a connection begun before the capture */
   listeners?: Array<{ address: string; port: number }>
+  /** the analyses to attach (every one when absent) */
+  analyses?: AnalysisName[]
 }
 
 const NEITHER = '--capture needs libpcap through the optional module `cap` (apt-get install -y libpcap-dev && npm ci) or tcpdump (apt-get install -y tcpdump); or capture with tcpdump -w FILE and give --pcap FILE'
@@ -141,7 +144,7 @@ export async function liveCapture(req: LiveRequest, progress?: (text: string) =>
 function newPipeline(req: LiveRequest) {
   const isServer = req.listeners ? { isServer: listenerLookup(req.listeners) } : {}
   const tracker = new FlowTracker(isServer)
-  const analyses = attachAnalyses(tracker)
+  const analyses = attachAnalyses(tracker, req.analyses)
   const udp = new UdpTracker(isServer)
   const sink = packetSink(tracker, udp)
   return { tracker, analyses, udp, sink }

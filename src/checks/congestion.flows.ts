@@ -5,6 +5,7 @@ import { formatSeconds, percent } from '../derived/format.js'
 import { fail, pass, plural } from './support/findings.js'
 import { decodedCapture } from './support/capture-helpers.js'
 import { remedy } from './support/remediation.js'
+import { analysisOf } from '../model/capture.js'
 
 const meta: CheckMeta = {
   id: 'congestion.flows',
@@ -15,6 +16,7 @@ const meta: CheckMeta = {
     'In a capture: per connection the handshake RTT split at the capture point, data RTT samples (never from a retransmitted segment), retransmissions (spurious, fast, timeout), duplicate ACKs, out-of-order segments, zero-window periods and window-full, and what limits it (receiver, network, sender); one finding per server endpoint, rows per connection, worst first.',
   facts: ['capture'],
   needsCapture: true,
+  captureAnalyses: ['congestion'],
   thresholds: {
     warningShare: { value: 0.02, description: 'retransmitted (not spurious) / data bytes of a server endpoint above which it is a warning (2 %)' },
     criticalShare: { value: 0.1, description: 'the share above which it is critical (10 %)' },
@@ -110,7 +112,7 @@ export const flows: Check = {
   meta,
   evaluate(facts, ctx) {
     const cap = decodedCapture(facts)
-    const servers = cap.analyses.congestion
+    const servers = analysisOf(cap, 'congestion')
     if (servers.length === 0) return [pass(meta, 'no TCP connection in the capture')]
     return servers.map((s): Finding => {
       const subject = { server: s.server }

@@ -1,6 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, plural } from './support/findings.js'
 import { decodedCapture, midstreamDetails } from './support/capture-helpers.js'
+import { analysisOf } from '../model/capture.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.heartbeat',
@@ -11,13 +12,14 @@ const meta: CheckMeta = {
     'In a capture: connections that carry small application messages at a regular period and little else (PING/PONG, one-way beats), with the period and size. TCP keepalive probes are not messages, so they never count.',
   facts: ['capture'],
   needsCapture: true,
+  captureAnalyses: ['heartbeat'],
 }
 
 export const heartbeat: Check = {
   meta,
   evaluate(facts) {
     const cap = decodedCapture(facts)
-    const list = cap.analyses.heartbeat
+    const list = analysisOf(cap, 'heartbeat')
     if (list.length === 0) return [pass(meta, `no application heartbeat in the capture (${plural(cap.connections, 'connection')})`, [{ source: 'capture', name: 'messages', value: 0 }])]
     return list.map((h) =>
       fail(meta, {

@@ -5,6 +5,7 @@ import { fail, pass, plural } from './support/findings.js'
 import { keepaliveSettings } from '../derived/keepalive.js'
 import { intervalSeconds } from '../derived/format.js'
 import { decodedCapture, midstreamDetails } from './support/capture-helpers.js'
+import { analysisOf } from '../model/capture.js'
 
 const meta: CheckMeta = {
   id: 'keepalive.probes',
@@ -17,6 +18,7 @@ const meta: CheckMeta = {
   optionalFacts: ['sysctls'],
   sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
   needsCapture: true,
+  captureAnalyses: ['keepalive'],
   thresholds: { unanswered: { value: 2, description: 'unanswered probes on a connection that make it a warning' } },
 }
 
@@ -36,7 +38,7 @@ export const probes: Check = {
   meta,
   evaluate(facts, ctx) {
     const cap = decodedCapture(facts)
-    const list = cap.analyses.keepalive
+    const list = analysisOf(cap, 'keepalive')
     if (list.length === 0) return [pass(meta, `no keepalive probes in the capture (${plural(cap.connections, 'connection')})`, [{ source: 'capture', name: 'probes', value: 0 }])]
     // Only a live capture is judged against this host's settings: a file may come from anywhere.
     const host = cap.origin.kind === 'live' && facts.has('sysctls') ? keepaliveSettings(facts.get('sysctls')) : undefined

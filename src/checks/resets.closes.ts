@@ -6,6 +6,7 @@ import { synSettings } from '../derived/syn-retries.js'
 import { formatSeconds } from '../derived/format.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/findings.js'
 import { decodedCapture } from './support/capture-helpers.js'
+import { analysisOf } from '../model/capture.js'
 
 const meta: CheckMeta = {
   id: 'resets.closes',
@@ -18,6 +19,7 @@ const meta: CheckMeta = {
   optionalFacts: ['sysctls', 'counters'],
   sysctls: ['net.ipv4.tcp_syn_retries', 'net.ipv4.tcp_syn_linear_timeouts'],
   needsCapture: true,
+  captureAnalyses: ['closes'],
 }
 
 /** The counters of the window around a live capture; undefined for a file (it may come from another host). */
@@ -107,7 +109,7 @@ export const closes: Check = {
   meta,
   evaluate(facts, ctx) {
     const cap = decodedCapture(facts)
-    const servers = cap.analyses.closes
+    const servers = analysisOf(cap, 'closes')
     if (servers.length === 0) return [pass(meta, `no TCP connection in the capture`)]
     const w = ctx.windowSeconds
     return servers.map((s): Finding => {

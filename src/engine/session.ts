@@ -4,6 +4,7 @@ import { hostname } from 'node:os'
 
 import type { CheckOptions, Facts, OwnedState, Where } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
+import type { AnalysisName } from '../model/capture.js'
 import type { FactId } from '../model/facts.js'
 import type { Report } from '../model/report.js'
 import type { ProbeContext } from '../probes/index.js'
@@ -77,6 +78,15 @@ export function captureRequest(flags: RunFlags): ProbeContext['capture'] {
   return undefined
 }
 
+/** The capture analyses the run's checks and views read: only these are attached (each costs per-segment work). */
+export function analysesRead(checks: Array<{ meta: { captureAnalyses?: AnalysisName[] } }>, view: AnalysisName[] = []): AnalysisName[] {
+  return [...new Set([...checks.flatMap((c) => c.meta.captureAnalyses ?? []), ...view])]
+}
+
+function withAnalyses(req: ProbeContext['capture'], analyses: AnalysisName[]): ProbeContext['capture'] {
+  return req && { ...req, analyses }
+}
+
 /** Which way a live capture of this run captured, when it ran. */
 function liveCaptureWith(facts: RunResult['facts']): 'cap' | 'tcpdump' | undefined {
   const capture = facts.optional('capture')
@@ -90,7 +100,7 @@ export interface SessionInput {
   /** netdoc's version, for the report */
   version: string
   /** facts and sysctls the topic's view shows beyond those of its checks */
-  view?: { facts?: FactId[]; sysctls?: string[]; owners?: (facts: Facts) => OwnedState[] }
+  view?: { facts?: FactId[]; sysctls?: string[]; captureAnalyses?: AnalysisName[]; owners?: (facts: Facts) => OwnedState[] }
   /** where a .netdocrc is looked for */
   cwd?: string
   /** told the seconds left while the window runs; progress text of the probes (a capture) */
@@ -112,10 +122,12 @@ export async function runSession(input: SessionInput): Promise<Session> {
   const { config, label: configLabel } = await resolveConfig(flags.config, input.cwd ?? process.cwd(), entries)
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : undefined
   const selected = selectChecks(entries, { topics: input.topics, only: splitList(flags.only), skip: splitList(flags.skip) })
-  const capture = captureRequest(flags)
+  // its flags are checked before anything is read
+  const request = captureRequest(flags)
   const inspected = await inspectedNamespace(flags)
   const source = await resolveSource(flags, inspected)
   const checks = await loadChecks(selected.map((c) => c.meta.id))
+  const capture = withAnalyses(request, analysesRead(checks, input.view?.captureAnalyses))
   const snapshot = source instanceof SnapshotSource ? source : undefined
   // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid/--container.
   const options = { ...checkOptions(flags, config, configLabel), where: snapshot ? whereOf(snapshot.manifest.netns) : inspected }

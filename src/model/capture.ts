@@ -123,7 +123,22 @@ export interface CaptureFact {
   undecodable?: string
   /** for the report's notes: truncation, unknown link types, what was read */
   notes: string[]
-  analyses: CaptureAnalyses
+  /** the results of the analyses this run attached: those the selected checks and views declare (captureAnalyses) */
+  analyses: Partial<CaptureAnalyses>
   /** UDP flows and IP fragments (absent in captures read before netdoc decoded UDP) */
   udp?: UdpFragments
+}
+
+/** The name of one capture analysis (a key of CaptureAnalyses). */
+export type AnalysisName = keyof CaptureAnalyses
+
+/**
+ * One analysis's result. A run attaches only the analyses its checks and views declare (CheckMeta.captureAnalyses,
+ * ViewEntry.captureAnalyses): reading one that was not declared is a bug in the reader, said loudly, never an
+ * empty result that would pass.
+ */
+export function analysisOf<K extends AnalysisName>(cap: CaptureFact, name: K): CaptureAnalyses[K] {
+  const result = cap.analyses[name]
+  if (result === undefined) throw new Error(`the capture analysis "${name}" did not run: declare it in captureAnalyses of the check or view that reads it`)
+  return result as CaptureAnalyses[K]
 }

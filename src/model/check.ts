@@ -1,4 +1,5 @@
 // What a check is. Checks are pure: they read typed facts and return findings; they never do I/O.
+import type { AnalysisName } from './capture.js'
 import type { FactId, FactTypes } from './facts.js'
 import type { Finding, Severity } from './finding.js'
 
@@ -28,6 +29,8 @@ export interface CheckMeta {
   thresholds?: Record<string, Threshold>
   /** needs a capture (--pcap or --capture); skipped without one */
   needsCapture?: boolean
+  /** the capture analyses it reads (analysisOf): a run attaches only the analyses its checks and views declare */
+  captureAnalyses?: AnalysisName[]
   /**
    * The census sockets whose owning process its failing findings name, by the subject's side: the census reads
    * sockets without processes (`ss -tano`), and the engine looks owners up (one `ss -p` pass of these states)

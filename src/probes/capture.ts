@@ -3,9 +3,10 @@
 // A file that cannot be read or is not a capture stops the run (exit 2); without either flag the checks that need
 // a capture skip.
 import { open, stat } from 'node:fs/promises'
+import { setFlagsFromString } from 'node:v8'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
-import type { CaptureFact } from '../model/capture.js'
+import type { AnalysisName, CaptureFact } from '../model/capture.js'
 import type { Probe } from './probe.js'
 
 /**
@@ -15,9 +16,18 @@ import type { Probe } from './probe.js'
  */
 export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
+/**
+ * Per-connection state (flows, each analysis's state, rows until trimmed) outlives a young-generation cycle and
+ * dies in old space, and V8's default heap growth lets old space reach several times what is live before it is
+ * collected: the peak RSS followed the file's size (160 MB for the bench file, 242 MB for it three times over)
+ * while 10-40 MB was live. Growing the heap by 20 % per collection keeps the peak flat (docs/performance.md,
+ * issue 17). A V8 flag is process-wide: it holds for the rest of this run, which the capture dominates.
+ */
+const CAPTURE_HEAP_GROWTH = '--heap-growing-percent=20'
+
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
-async function readFile(path: string, progress?: (text: string) => void): Promise<CaptureFact> {
+async function readFile(path: string, analyses: AnalysisName[] | undefined, progress?: (text: string) => void): Promise<CaptureFact> {
   let size: number
   try {
     const st = await stat(path)
@@ -40,7 +50,7 @@ async function readFile(path: string, progress?: (text: string) => void): Promis
   try {
     const threaded = process.env[CAPTURE_THREADS_ENV] === '2'
     const origin = { kind: 'file' as const, path }
-    return await (threaded ? captureFileFact(path, origin, onBytes) : captureFact(fileChunks(path), origin, onBytes))
+    return await (threaded ? captureFileFact(path, origin, onBytes, analyses) : captureFact(fileChunks(path), origin, onBytes, analyses))
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
@@ -74,11 +84,12 @@ export const capture: Probe<'capture'> = {
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture
-    if (req?.pcap) return readFile(req.pcap, ctx?.progress)
+    if (req?.pcap || req?.capture) setFlagsFromString(CAPTURE_HEAP_GROWTH)
+    if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
       const listeners = await get('listeners').catch(() => undefined)
-      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}) }, ctx?.progress)
+      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}), ...(req.analyses ? { analyses: req.analyses } : {}) }, ctx?.progress)
     }
     throw new Unavailable('skip', NO_CAPTURE)
   },

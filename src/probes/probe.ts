@@ -1,3 +1,4 @@
+import type { AnalysisName } from '../model/capture.js'
 import type { FactId, FactTypes } from '../model/facts.js'
 import type { Source } from './source.js'
 
@@ -7,6 +8,8 @@ export type FactGetter = <K extends FactId>(id: K) => Promise<FactTypes[K]>
 export interface CaptureRequest {
   pcap?: string
   capture?: { interface: string; seconds: number; filter?: string; write?: string; with?: 'auto' | 'cap' | 'tcpdump' }
+  /** the analyses to attach: those the selected checks and views read (every one when absent) */
+  analyses?: AnalysisName[]
 }
 
 /** Inputs of a run that come from flags or the configuration rather than from the Source. */

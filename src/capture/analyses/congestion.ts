@@ -12,7 +12,7 @@
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
 import { RttSketch } from '../rtt-sketch.js'
-import { seqAfter, type Flow, type FlowObserver, type SegmentInfo } from '../flows.js'
+import { seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
 
 /** the minimum RTO (TCP_RTO_MIN, 200 ms): a retransmission after this much quiet is a timeout */
@@ -86,6 +86,8 @@ interface State {
   /** the tracker no longer guesses either side's next sequence: pure ACKs cannot move it */
   settled: boolean
   scale: [number, number]
+  /** the current segment's time: a field, so the helpers below read it without a heap number per call */
+  ts: number
 }
 
 const newSide = (): Side => ({
@@ -100,13 +102,15 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
   const dir = info.dir
   const me = st.s[dir]
   const peer = st.s[dir ^ 1]
+  const tMe = flow.sides[dir]
   const tPeer = flow.sides[dir ^ 1]
   const f = seg.flags
   const len = seg.payloadLen
   // a simple packet block (pcapng) has no timestamp: the tracker's capture time stands in
   const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
+  st.ts = ts
 
-  if (f & SYN) handshakeSyn(st, dir, seg, ts)
+  if (f & SYN) handshakeSyn(st, dir, seg)
   else if (dir === 0 && !st.handshakeDone && st.synAcks > 0 && f & ACK) {
     st.handshakeDone = true
     if (st.syns === 1 && st.synAcks === 1 && seg.ack === ((st.synAckSeq + 1) >>> 0)) {
@@ -127,7 +131,7 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
     // hole. It is a duplicate ACK in RFC 5681's sense (§2) when the window is the same too; the kernel's SACK
     // recovery reacts to both, so both start the peer's fast-retransmit run.
     const pure = len === 0 && !(f & (SYN | FIN))
-    if (pure && me.ackKnown && ack === me.ackPrev && seg.window !== 0 && !info.keepaliveAck && tPeer.nextSeq !== undefined && seqAfter(tPeer.nextSeq, ack)) {
+    if (pure && me.ackKnown && ack === me.ackPrev && seg.window !== 0 && !info.keepaliveAck && tPeer.has & 2 && seqAfter(tPeer.nextValue, ack)) {
       if (seg.window === me.winPrev) me.dupAcksSent++
       peer.dupRun++
       peer.lastDupTs = ts
@@ -152,27 +156,28 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
   }
 
   if (len > 0 && !info.keepalive) {
-    if (info.retransmission) resent(me, tPeer.lastAck, seg, ts)
-    else newData(st, me, peer, tPeer.lastAck, seg, ts)
+    if (info.retransmission) resent(st, me, tPeer, seg)
+    else newData(st, me, peer, tPeer, seg)
     me.lastDataTs = ts
   }
 
   me.lastTs = ts
   // this side's next sequence moves with data, SYN and FIN, and while the tracker still guesses it (either side)
   if (len > 0 || f & (SYN | FIN) || !st.settled) {
-    syncNext(me, flow.sides[dir].nextSeq)
-    syncNext(peer, tPeer.nextSeq)
+    syncNext(me, tMe)
+    syncNext(peer, tPeer)
     st.settled = !flow.guessing
   }
 }
 
-function syncNext(side: Side, next: number | undefined): void {
-  if (next === undefined) return
-  side.hi = next
+function syncNext(side: Side, tracked: FlowSide): void {
+  if (!(tracked.has & 2)) return
+  side.hi = tracked.nextValue
   side.hiKnown = true
 }
 
-function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment, ts: number): void {
+function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment): void {
+  const ts = st.ts
   const ws = seg.windowScale ?? -1
   st.s[dir].wsOption = ws
   if (dir === 0 && !(seg.flags & ACK)) {
@@ -185,14 +190,16 @@ function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment, ts: number): void 
     // RFC 7323 §2.2: scaling is on only when both SYNs carry the option
     if (st.syns > 0) {
       const both = st.s[0].wsOption >= 0 && st.s[1].wsOption >= 0
-      st.scale = both ? [st.s[0].wsOption, st.s[1].wsOption] : [0, 0]
+      st.scale[0] = both ? st.s[0].wsOption : 0
+      st.scale[1] = both ? st.s[1].wsOption : 0
       st.scaleKnown = true
     }
   }
 }
 
 /** A data segment below the highest sequence seen: out-of-order (filling a fresh gap) or a retransmission. */
-function resent(me: Side, peerAck: number | undefined, seg: TcpSegment, ts: number): void {
+function resent(st: State, me: Side, tPeer: FlowSide, seg: TcpSegment): void {
+  const ts = st.ts
   const len = seg.payloadLen
   const seq = seg.seq
   const end = (seq + len) >>> 0
@@ -210,7 +217,7 @@ function resent(me: Side, peerAck: number | undefined, seg: TcpSegment, ts: numb
   }
   me.retrans++
   me.retransBytes += len
-  if (peerAck !== undefined && !seqAfter(end, peerAck)) {
+  if (tPeer.has & 4 && !seqAfter(end, tPeer.ackValue)) {
     me.spurious++
     me.spuriousBytes += len
   } else if (me.dupRun >= 3 || (me.dupRun > 0 && ts - me.lastDupTs <= Math.max(0.01, 2 * (rttS || RTO_MIN)))) me.fast++
@@ -220,7 +227,9 @@ function resent(me: Side, peerAck: number | undefined, seg: TcpSegment, ts: numb
 }
 
 /** New data: a gap before it, an idle pause before it, the RTT timing, window-full. */
-function newData(st: State, me: Side, peer: Side, peerAck: number | undefined, seg: TcpSegment, ts: number): void {
+function newData(st: State, me: Side, peer: Side, tPeer: FlowSide, seg: TcpSegment): void {
+  const ts = st.ts
+  const acked = (tPeer.has & 4) !== 0
   const len = seg.payloadLen
   const seq = seg.seq
   const end = (seq + len) >>> 0
@@ -235,7 +244,7 @@ function newData(st: State, me: Side, peer: Side, peerAck: number | undefined, s
       me.holeTs = ts
     }
     // application-limited: everything was acknowledged and the sender paused before sending again
-    if (me.lastDataTs >= 0 && peerAck === me.hi) {
+    if (me.lastDataTs >= 0 && acked && tPeer.ackValue === me.hi) {
       const gap = ts - me.lastDataTs
       if (gap >= Math.max(RTO_MIN, 2 * me.rttMinS)) {
         me.idleGaps++
@@ -249,8 +258,8 @@ function newData(st: State, me: Side, peer: Side, peerAck: number | undefined, s
     me.timedTs = ts
   }
   // bytes in flight reached the receiver's advertised window (known only with the handshake's window scale)
-  if (st.scaleKnown && peerAck !== undefined && peer.rwnd > 0) {
-    const inFlight = (end - peerAck) >>> 0
+  if (st.scaleKnown && acked && peer.rwnd > 0) {
+    const inFlight = (end - tPeer.ackValue) >>> 0
     if (inFlight < 0x40000000 && inFlight >= peer.rwnd) me.windowFull++
   }
 }
@@ -304,37 +313,37 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
   const retransBytes = c.retransBytes + s.retransBytes
   const spuriousBytes = c.spuriousBytes + s.spuriousBytes
   const zwBy = c.zwSeconds + s.zwSeconds > 0 || c.zwCount + s.zwCount > 0 ? (c.zwSeconds >= s.zwSeconds ? 'client' : 'server') : undefined
-  const base: Omit<ConnectionPath, 'limitedBy'> = {
-    client: flow.client,
-    server: flow.server,
-    firstSeen: flow.firstSeen,
-    lastSeen: flow.lastSeen,
-    packets: flow.packets,
-    ...(st.handshake ? { handshakeMs: { synToSynAck: round3(st.handshake.synToSynAck), synAckToAck: round3(st.handshake.synAckToAck) } } : {}),
-    ...(rttMs ? { rttMs, rttSpreadMs: round3(rttMs.p95 - rttMs.min), rttOf } : {}),
-    rttSamples: sketch?.count ?? 0,
-    captureSide,
-    dataSegments: data,
-    dataBytes: bytes,
-    retransmissions: retrans,
-    retransmittedBytes: retransBytes,
-    spurious,
-    spuriousBytes,
-    lossShare: bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0,
-    fastRetransmits: c.fast + s.fast,
-    timeoutRetransmits: c.timeout + s.timeout,
-    duplicateAcks: c.dupAcksSent + s.dupAcksSent,
-    outOfOrder: c.ooo + s.ooo,
-    zeroWindows: c.zwCount + s.zwCount,
-    zeroWindowSeconds: round3(c.zwSeconds + s.zwSeconds),
-    ...(zwBy ? { zeroWindowBy: zwBy } : {}),
-    windowFull: c.windowFull + s.windowFull,
-    windowScaleKnown: st.scaleKnown,
-    idleGaps: c.idleGaps + s.idleGaps,
-    idleSeconds: round3(c.idleSeconds + s.idleSeconds),
+  // built in place, in the fields' order, without spreads or a copy for the verdict: one object per connection
+  const row: ConnectionPath = { client: flow.client, server: flow.server, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets } as ConnectionPath
+  if (st.handshake) row.handshakeMs = { synToSynAck: round3(st.handshake.synToSynAck), synAckToAck: round3(st.handshake.synAckToAck) }
+  if (rttMs) {
+    row.rttMs = rttMs
+    row.rttSpreadMs = round3(rttMs.p95 - rttMs.min)
+    row.rttOf = rttOf
   }
-  const limitedBy = verdictOf(base)
-  const row: ConnectionPath = Object.assign(limitedBy ? { ...base, limitedBy } : base, midstreamOf(flow))
+  row.rttSamples = sketch?.count ?? 0
+  row.captureSide = captureSide
+  row.dataSegments = data
+  row.dataBytes = bytes
+  row.retransmissions = retrans
+  row.retransmittedBytes = retransBytes
+  row.spurious = spurious
+  row.spuriousBytes = spuriousBytes
+  row.lossShare = bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0
+  row.fastRetransmits = c.fast + s.fast
+  row.timeoutRetransmits = c.timeout + s.timeout
+  row.duplicateAcks = c.dupAcksSent + s.dupAcksSent
+  row.outOfOrder = c.ooo + s.ooo
+  row.zeroWindows = c.zwCount + s.zwCount
+  row.zeroWindowSeconds = round3(c.zwSeconds + s.zwSeconds)
+  if (zwBy) row.zeroWindowBy = zwBy
+  row.windowFull = c.windowFull + s.windowFull
+  row.windowScaleKnown = st.scaleKnown
+  row.idleGaps = c.idleGaps + s.idleGaps
+  row.idleSeconds = round3(c.idleSeconds + s.idleSeconds)
+  const limitedBy = verdictOf(row)
+  if (limitedBy) row.limitedBy = limitedBy
+  if (flow.midstream) Object.assign(row, midstreamOf(flow))
   return { row, sketch }
 }
 
@@ -366,7 +375,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
   const observer: FlowObserver<State> = {
-    open: () => ({ s: [newSide(), newSide()], synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, settled: false, scale: [0, 0] }),
+    open: () => ({ s: [newSide(), newSide()], synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, settled: false, scale: [0, 0], ts: 0 }),
     segment: onSegment,
     close(flow: Flow, st: State) {
       const { row, sketch } = rowOf(flow, st)

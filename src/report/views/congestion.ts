@@ -1,6 +1,7 @@
 // `netdoc congestion`: the congestion control in effect (configured, available, what sockets use), slow start
 // after idle, and loss and RTT per destination from the live sockets (ss -ti), worst first; with a capture, the
 // connections of each server endpoint (congestion.flows analysis), worst first.
+import { analysisOf } from '../../model/capture.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import type { ConnectionPath, ServerPaths } from '../../model/paths.js'
 import { destinationLabel, destinationLosses } from '../../derived/congestion.js'
@@ -12,7 +13,7 @@ const ROWS_SHOWN = 10
 
 export function congestionView(facts: Facts, options: CheckOptions): string {
   const out: string[] = []
-  if (facts.has('capture')) out.push(connectionsView(facts.get('capture').analyses.congestion, Math.min(ROWS_SHOWN, options.maxDetails)))
+  if (facts.has('capture')) out.push(connectionsView(analysisOf(facts.get('capture'), 'congestion'), Math.min(ROWS_SHOWN, options.maxDetails)))
   const sysctls = facts.has('sysctls') ? facts.get('sysctls') : new Map<string, string>()
   const info = facts.optional('tcpInfo')
   const used = Object.entries(info?.byCongestion ?? {}).sort((a, b) => b[1].sockets - a[1].sockets)

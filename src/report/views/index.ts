@@ -2,6 +2,7 @@
 // (pure, from the run's facts; the view module itself is imported only when drawn). A topic command draws its
 // own; `check --format html` draws every topic's it ran, as sections of the page.
 import type { CheckOptions, Facts, OwnedState } from '../../model/check.js'
+import type { AnalysisName } from '../../model/capture.js'
 import type { FactId } from '../../model/facts.js'
 import { CONNTRACK_LOADED_SYSCTLS, CONNTRACK_VIEW_SYSCTLS } from '../../derived/conntrack.js'
 
@@ -22,6 +23,8 @@ export interface ViewEntry {
   facts: FactId[]
   sysctls: string[]
   draw: (run: ViewInput) => Promise<string>
+  /** the capture analyses it reads, when a capture was given (beside those its checks declare) */
+  captureAnalyses?: AnalysisName[]
   /** the census states whose owners it shows, when its facts have sockets there without one (engine/attribution.ts) */
   owners?: (facts: Facts) => OwnedState[]
 }
@@ -53,6 +56,7 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     sysctls: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
     draw: async (r) => (await import('./keepalive.js')).keepaliveView(r.facts),
     owners: unowned('established', (f) => f.optional('keepaliveSockets')?.groups),
+    captureAnalyses: ['keepalive', 'heartbeat'],
   },
   buffers: {
     facts: ['sysctls', 'interfaces', 'softnet', 'tcpInfo', 'counters'],
@@ -63,11 +67,12 @@ export const TOPIC_VIEWS: Record<'queues' | 'timewait' | 'ports' | 'keepalive' |
     ],
     draw: async (r) => (await import('./buffers.js')).buffersView(r.facts, r.options, r.windowSeconds),
   },
-  resets: { facts: ['counters'], sysctls: [], draw: async (r) => (await import('./resets.js')).resetsView(r.facts, r.windowSeconds) },
+  resets: { facts: ['counters'], sysctls: [], captureAnalyses: ['closes'], draw: async (r) => (await import('./resets.js')).resetsView(r.facts, r.windowSeconds) },
   congestion: {
     facts: ['sysctls', 'tcpInfo'],
     sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.default_qdisc', 'net.ipv4.tcp_slow_start_after_idle'],
     draw: async (r) => (await import('./congestion.js')).congestionView(r.facts, r.options),
+    captureAnalyses: ['congestion'],
   },
   mtu: {
     facts: ['counters', 'sysctls', 'interfaces', 'tcpInfo'],

@@ -1,5 +1,6 @@
 // `netdoc keepalive`: the settings and the detection time, then per connection of the capture: probes, interval,
 // answered, heartbeat period.
+import { analysisOf } from '../../model/capture.js'
 import type { Facts } from '../../model/check.js'
 import { keepaliveSettings } from '../../derived/keepalive.js'
 import { humanDuration, intervalSeconds } from '../../derived/format.js'
@@ -31,9 +32,9 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
   }
   if (facts.has('capture')) {
     const cap = facts.get('capture')
-    const beats = new Map(cap.analyses.heartbeat.map((h) => [`${h.client} ${h.server}`, h]))
+    const beats = new Map(analysisOf(cap, 'heartbeat').map((h) => [`${h.client} ${h.server}`, h]))
     const rows = new Map<string, string[]>()
-    for (const p of cap.analyses.keepalive) {
+    for (const p of analysisOf(cap, 'keepalive')) {
       rows.set(`${p.client} ${p.server}`, [p.client, p.server, `${p.probes} (${p.by})`, secs(p.intervalSeconds), String(p.answered), String(p.unanswered), ''])
     }
     for (const [key, h] of beats) {

@@ -1,5 +1,6 @@
 // `netdoc resets`: the reset and abort counters with their causes (window growth and since-boot totals); with a
 // capture, the connection ends counted per server endpoint and one table of the abnormal connections.
+import { analysisOf } from '../../model/capture.js'
 import type { Facts } from '../../model/check.js'
 import { CONNECTION_ENDS, type ServerCloses } from '../../model/closes.js'
 import { readCauses } from '../../derived/reset-causes.js'
@@ -11,7 +12,7 @@ const ROWS_SHOWN = 20
 
 export function resetsView(facts: Facts, windowSeconds: number): string {
   const out = [countersView(facts, windowSeconds)]
-  if (facts.has('capture')) out.push(connectionsView(facts.get('capture').analyses.closes))
+  if (facts.has('capture')) out.push(connectionsView(analysisOf(facts.get('capture'), 'closes')))
   return out.join('\n')
 }
 

@@ -3,6 +3,7 @@
 import { ACK, FIN, PSH, RST, SYN, type TcpSegment } from '../../../src/capture/decode.js'
 import { attachAnalyses } from '../../../src/capture/analyses/index.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
+import type { CaptureAnalyses } from '../../../src/model/capture.js'
 
 const C = '127.0.0.1'
 function seg(dir: 0 | 1, ts: number, flags: number, seq: number, ack: number, payloadLen = 0, port = 80): TcpSegment {
@@ -19,7 +20,8 @@ function analyse(segs: TcpSegment[]) {
   const a = attachAnalyses(tracker)
   for (const s of segs) tracker.segment(s)
   tracker.finish()
-  return a.results()
+  // every analysis is attached (the default), so every result is there
+  return a.results() as CaptureAnalyses
 }
 
 /** Client probes every `every` s from t0; the server answers the first `answered` of them. */
