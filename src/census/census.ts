@@ -184,9 +184,10 @@ export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Ite
 
 /**
  * censusWithKeepalive straight from ss lines: each socket folded as its line is parsed, without a generator
- * between (a promise per socket was a sixth of the census's time on 60 000 sockets). `keep` filters sockets.
+ * between (a promise per socket was a sixth of the census's time on 60 000 sockets). Lines may come in batches
+ * (Source.lineBatches: an await per batch). `keep` filters sockets.
  */
-export async function censusOfSsLines(lines: AsyncIterable<string> | Iterable<string>, source: string, opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string } = {}): Promise<SocketCensus> {
+export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, source: string, opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string } = {}): Promise<SocketCensus> {
   const b = new CensusBuilder(opts.listening)
   const keepalive = new KeepaliveBuilder()
   const keep = opts.keep

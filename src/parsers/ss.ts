@@ -160,12 +160,22 @@ export class SsLineParser {
   }
 }
 
-/** Folds every socket of a stream of ss lines into `each` as it completes (no promise per socket). */
-export async function eachSs(lines: AsyncIterable<string> | Iterable<string>, each: (s: SsSocket) => void, impliedState?: string): Promise<void> {
+/**
+ * Folds every socket of a stream of ss lines into `each` as it completes (no promise per socket). The stream may
+ * come in batches of lines (Source.lineBatches): one await per batch, not per line.
+ */
+export async function eachSs(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, each: (s: SsSocket) => void, impliedState?: string): Promise<void> {
   const parser = new SsLineParser(impliedState)
-  for await (const line of lines) {
-    const s = parser.push(line)
-    if (s) each(s)
+  for await (const item of lines) {
+    if (typeof item === 'string') {
+      const s = parser.push(item)
+      if (s) each(s)
+      continue
+    }
+    for (const line of item) {
+      const s = parser.push(line)
+      if (s) each(s)
+    }
   }
   const last = parser.end()
   if (last) each(last)
