@@ -142,12 +142,17 @@ export class SsLineParser {
       pending.processes = parseUsers(pending.extra)
       return undefined
     }
-    if (line.trim() === '') return undefined
-    if (/^\s/.test(line) && pending) {
-      pending.extra += ' ' + line.trim()
-      return undefined
+    const first = line.charCodeAt(0)
+    // a line that starts with a visible ASCII character (every socket line of ss -tan) is neither blank nor a
+    // continuation: no trim (a new string for the trailing blanks ss writes) and no regex for it
+    if (!(first > 32 && first < 127)) {
+      if (line.trim() === '') return undefined
+      if (/^\s/.test(line) && pending) {
+        pending.extra += ' ' + line.trim()
+        return undefined
+      }
     }
-    if (/^(State|Netid|Recv-Q)\s/.test(line)) return undefined
+    if ((first === 83 || first === 78 || first === 82) /* S N R */ && /^(State|Netid|Recv-Q)\s/.test(line)) return undefined
     this.nameLines = 0
     this.pending = this.impliedState ? parseStateless(line, this.lineNo, this.impliedState) : parseMain(line, this.lineNo)
     return pending
