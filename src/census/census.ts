@@ -43,7 +43,9 @@ export class CensusBuilder {
   private readonly states: StateCounts = {}
   /** port → address ('*' for a wildcard) → the listener as ss writes it */
   private readonly listenPorts = new Map<number, Map<string, string>>()
-  private readonly destinations = new Map<string, DestinationCensus>()
+  /** client-side groups in the order they came, and found by local address then peer (no key string per socket) */
+  private readonly destinations: DestinationCensus[] = []
+  private readonly destinationsBy = new Map<string, Map<string, DestinationCensus>>()
   private readonly listeners = new Map<string, ListenerCensus>()
   private readonly closeWait = new Map<string, CloseWaitGroup>()
   private readonly owners = new Map<number, SocketOwner>()
@@ -105,11 +107,16 @@ export class CensusBuilder {
       bump(g.states, s.state)
     } else {
       const remote = plainPeer(s.peer)
-      const key = `${address}|${remote}`
-      let d = this.destinations.get(key)
+      let byRemote = this.destinationsBy.get(address)
+      if (!byRemote) this.destinationsBy.set(address, (byRemote = new Map()))
+      let d = byRemote.get(remote)
       if (!d) {
-        if (this.destinations.size >= MAX_DESTINATIONS) this.ungrouped++
-        else this.destinations.set(key, (d = { local: address, remote, states: {}, total: 0 }))
+        if (this.destinations.length >= MAX_DESTINATIONS) this.ungrouped++
+        else {
+          d = { local: address, remote, states: {}, total: 0 }
+          byRemote.set(remote, d)
+          this.destinations.push(d)
+        }
       }
       if (d) {
         d.total++
@@ -148,7 +155,7 @@ export class CensusBuilder {
       source,
       total: this.total,
       states: this.states,
-      destinations: [...this.destinations.values()],
+      destinations: [...this.destinations],
       listeners: [...this.listeners.values()].map((l) => {
         const p = this.listenerOwners.get(l.local)
         return p ? { ...l, pid: p.pid, process: p.name } : l
@@ -184,9 +191,10 @@ export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Ite
 
 /**
  * censusWithKeepalive straight from ss lines: each socket folded as its line is parsed, without a generator
- * between (a promise per socket was a sixth of the census's time on 60 000 sockets). `keep` filters sockets.
+ * between (a promise per socket was a sixth of the census's time on 60 000 sockets). Lines may come in batches
+ * (Source.lineBatches: an await per batch). `keep` filters sockets.
  */
-export async function censusOfSsLines(lines: AsyncIterable<string> | Iterable<string>, source: string, opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string } = {}): Promise<SocketCensus> {
+export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, source: string, opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string } = {}): Promise<SocketCensus> {
   const b = new CensusBuilder(opts.listening)
   const keepalive = new KeepaliveBuilder()
   const keep = opts.keep

@@ -7,11 +7,11 @@ import { parseTimer, type SsSocket } from '../parsers/ss.js'
 
 /** A 53-bit id of a socket's "local peer" (two 32-bit FNV-1a hashes). */
 export function socketId(local: string, peer: string): number {
+  // the hash of `${local} ${peer}`, without building that string for every socket
   let a = 0x811c9dc5
   let b = 0x01000193
-  const s = local + ' ' + peer
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
+  for (let i = 0; i <= local.length + peer.length; i++) {
+    const c = i < local.length ? local.charCodeAt(i) : i === local.length ? 32 : peer.charCodeAt(i - local.length - 1)
     a = Math.imul(a ^ c, 0x01000193) >>> 0
     b = Math.imul(b ^ c, 0x5bd1e995) >>> 0
   }
@@ -20,7 +20,11 @@ export function socketId(local: string, peer: string): number {
 
 /** Aggregates established sockets as they stream by; which side a socket is on is the census's to say (census.ts). */
 export class KeepaliveBuilder {
-  private readonly groups = new Map<string, KeepaliveGroup>()
+  /** the groups in the order their first socket came */
+  private readonly groups: KeepaliveGroup[] = []
+  /** server-side groups by local endpoint (no key built per socket), client-side by process and peer */
+  private readonly serverGroups = new Map<string, KeepaliveGroup>()
+  private readonly clientGroups = new Map<string, KeepaliveGroup>()
   private readonly ids = new Set<number>()
   private total = 0
 
@@ -31,17 +35,20 @@ export class KeepaliveBuilder {
     const id = socketId(s.local, s.peer)
     this.ids.add(id)
     const p = s.processes[0]
-    const key = server ? `server ${s.local}` : `client ${p ? `${p.name}/${p.pid}` : '?'} ${s.peer}`
-    let g = this.groups.get(key)
+    const byKey = server ? this.serverGroups : this.clientGroups
+    const key = server ? s.local : `${p ? `${p.name}/${p.pid}` : '?'} ${s.peer}`
+    let g = byKey.get(key)
     if (!g) {
       g = server ? { side: 'server', local: s.local, with: 0, without: 0, withoutIds: [] } : { side: 'client', remote: s.peer, with: 0, without: 0, withoutIds: [] }
       if (p) {
         g.process = p.name
         g.pid = p.pid
       }
-      this.groups.set(key, g)
+      byKey.set(key, g)
+      this.groups.push(g)
     }
-    if (parseTimer(s.extra)?.name === 'keepalive') g.with++
+    // most sockets have no keepalive timer: the substring rules them out before the timer's regex
+    if (s.extra.includes('timer:(keepalive,') && parseTimer(s.extra)?.name === 'keepalive') g.with++
     else {
       g.without++
       g.withoutIds.push(id)
@@ -49,6 +56,6 @@ export class KeepaliveBuilder {
   }
 
   result(): EstablishedKeepalive {
-    return { total: this.total, ids: this.ids, groups: [...this.groups.values()] }
+    return { total: this.total, ids: this.ids, groups: [...this.groups] }
   }
 }

@@ -142,12 +142,17 @@ export class SsLineParser {
       pending.processes = parseUsers(pending.extra)
       return undefined
     }
-    if (line.trim() === '') return undefined
-    if (/^\s/.test(line) && pending) {
-      pending.extra += ' ' + line.trim()
-      return undefined
+    const first = line.charCodeAt(0)
+    // a line that starts with a visible ASCII character (every socket line of ss -tan) is neither blank nor a
+    // continuation: no trim (a new string for the trailing blanks ss writes) and no regex for it
+    if (!(first > 32 && first < 127)) {
+      if (line.trim() === '') return undefined
+      if (/^\s/.test(line) && pending) {
+        pending.extra += ' ' + line.trim()
+        return undefined
+      }
     }
-    if (/^(State|Netid|Recv-Q)\s/.test(line)) return undefined
+    if ((first === 83 || first === 78 || first === 82) /* S N R */ && /^(State|Netid|Recv-Q)\s/.test(line)) return undefined
     this.nameLines = 0
     this.pending = this.impliedState ? parseStateless(line, this.lineNo, this.impliedState) : parseMain(line, this.lineNo)
     return pending
@@ -160,12 +165,22 @@ export class SsLineParser {
   }
 }
 
-/** Folds every socket of a stream of ss lines into `each` as it completes (no promise per socket). */
-export async function eachSs(lines: AsyncIterable<string> | Iterable<string>, each: (s: SsSocket) => void, impliedState?: string): Promise<void> {
+/**
+ * Folds every socket of a stream of ss lines into `each` as it completes (no promise per socket). The stream may
+ * come in batches of lines (Source.lineBatches): one await per batch, not per line.
+ */
+export async function eachSs(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, each: (s: SsSocket) => void, impliedState?: string): Promise<void> {
   const parser = new SsLineParser(impliedState)
-  for await (const line of lines) {
-    const s = parser.push(line)
-    if (s) each(s)
+  for await (const item of lines) {
+    if (typeof item === 'string') {
+      const s = parser.push(item)
+      if (s) each(s)
+      continue
+    }
+    for (const line of item) {
+      const s = parser.push(line)
+      if (s) each(s)
+    }
   }
   const last = parser.end()
   if (last) each(last)

@@ -17,7 +17,7 @@ export const census: Probe<'census'> = {
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.
     // The same pass gives keepalive.sockets its timers (-o).
-    const fromSs = (cmd: string[]) => censusOfSsLines(source.lines({ cmd }), cmd.join(' '))
+    const fromSs = (cmd: string[]) => censusOfSsLines(source.lineBatches({ cmd }), cmd.join(' '))
     try {
       return await fromSs(SS_CENSUS)
     } catch (err) {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 
 import { isDenied, isMissing, Unavailable } from '../model/errors.js'
-import { commandLines, commandText } from './exec.js'
+import { commandLineBatches, commandLines, commandText } from './exec.js'
 import { keyLabel, type ProbeKey, type Source } from './source.js'
 
 export function fsUnavailable(err: NodeJS.ErrnoException, what: string): Unavailable {
@@ -36,6 +36,15 @@ export class LiveSource implements Source {
     // the command's own line stream, not re-yielded (a generator layer costs a promise per line)
     if ('cmd' in key) return commandLines(key.cmd)
     return this.fileLines(key)
+  }
+
+  lineBatches(key: ProbeKey): AsyncIterable<string[]> {
+    if ('cmd' in key) return commandLineBatches(key.cmd)
+    return this.fileBatches(key)
+  }
+
+  private async *fileBatches(key: ProbeKey): AsyncIterable<string[]> {
+    yield [...splitLines(await this.text(key))]
   }
 
   private async *fileLines(key: ProbeKey): AsyncIterable<string> {

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises'
 
 import { isDenied, Unavailable, UsageError } from '../model/errors.js'
-import { commandLines, commandText } from './exec.js'
+import { commandLineBatches, commandLines, commandText } from './exec.js'
 import { fsUnavailable, LiveSource } from './live.js'
 import type { ProbeKey, Source } from './source.js'
 
@@ -83,6 +83,11 @@ export class NetnsSource extends LiveSource {
   override lines(key: ProbeKey): AsyncIterable<string> {
     if ('cmd' in key) return commandLines(this.inside(key.cmd), { describe: key.cmd.join(' ') })
     return super.lines(key)
+  }
+
+  override lineBatches(key: ProbeKey): AsyncIterable<string[]> {
+    if ('cmd' in key) return commandLineBatches(this.inside(key.cmd), { describe: key.cmd.join(' ') })
+    return super.lineBatches(key)
   }
 
   /** One `grep -H` inside the namespace reads every file: one process instead of one per file. */

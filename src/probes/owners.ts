@@ -29,5 +29,5 @@ export async function collectOwners(source: Source, states: readonly OwnedState[
   const wanted = new Set(states.map((s) => SS_STATE[s]))
   // `ss state X` with one state drops the State column
   const implied = read === 'targeted' && states.length === 1 ? SS_STATE[states[0]] : undefined
-  return censusOfSsLines(source.lines({ cmd }), cmd.join(' '), { listening, keep: (s) => wanted.has(s.state), impliedState: implied })
+  return censusOfSsLines(source.lineBatches({ cmd }), cmd.join(' '), { listening, keep: (s) => wanted.has(s.state), impliedState: implied })
 }

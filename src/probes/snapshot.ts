@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import { Unavailable, UsageError } from '../model/errors.js'
 import { splitLines } from './live.js'
 import type { OutputDir } from './output-dir.js'
-import { keyLabel, type ProbeKey, type Source } from './source.js'
+import { batchesOf, keyLabel, type ProbeKey, type Source } from './source.js'
 
 /** Written by `netdoc snapshot` beside the samples; `--from` checks it. */
 export interface SnapshotManifest {
@@ -98,6 +98,11 @@ export class SnapshotSource implements Source {
     for await (const line of rl) yield line
   }
 
+  // readline's lines, grouped: the same split (it also ends a line at a lone CR) as the lines a run replays
+  lineBatches(key: ProbeKey): AsyncIterable<string[]> {
+    return batchesOf(this.lines(key))
+  }
+
   async textMany(paths: string[]): Promise<Map<string, string | Unavailable>> {
     const out = new Map<string, string | Unavailable>()
     for (const p of paths) {
@@ -151,20 +156,18 @@ export class RecordingSource implements Source {
   }
 
   async *lines(key: ProbeKey): AsyncIterable<string> {
+    for await (const batch of this.lineBatches(key)) yield* batch
+  }
+
+  async *lineBatches(key: ProbeKey): AsyncIterable<string[]> {
     const path = this.pathFor(key)
     const out = this.out.createWriteStream(path)
-    let buffered: string[] = []
     let failed: Unavailable | undefined
     try {
-      for await (const line of this.inner.lines(key)) {
-        buffered.push(line)
-        if (buffered.length >= 4096) {
-          out.write(buffered.join('\n') + '\n')
-          buffered = []
-        }
-        yield line
+      for await (const batch of this.inner.lineBatches(key)) {
+        out.write(batch.join('\n') + '\n')
+        yield batch
       }
-      if (buffered.length) out.write(buffered.join('\n') + '\n')
     } catch (err) {
       if (err instanceof Unavailable) failed = err
       throw err

@@ -16,10 +16,25 @@ export interface Source {
   text(key: ProbeKey): Promise<string>
   /** Lines of a possibly huge file or command output, streamed. Throws Unavailable when it cannot start. */
   lines(key: ProbeKey): AsyncIterable<string>
+  /** The same lines in batches (a command's: one per pipe chunk), for readers of huge outputs: one await per batch. */
+  lineBatches(key: ProbeKey): AsyncIterable<string[]>
   /** Several small files at once (a netns source reads them in one process). Missing entries are Unavailable. */
   textMany(paths: string[]): Promise<Map<string, string | Unavailable>>
   /** The view of this source for one sample (0 = start of the window, 1 = end); live sources ignore it. */
   forSample(sample: number): Source
+}
+
+/** Lines grouped into batches, for sources whose reader yields line by line (a file's readline). */
+export async function* batchesOf(lines: AsyncIterable<string>, size = 1024): AsyncIterable<string[]> {
+  let batch: string[] = []
+  for await (const line of lines) {
+    batch.push(line)
+    if (batch.length >= size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length) yield batch
 }
 
 export function keyLabel(key: ProbeKey): string {

@@ -18,6 +18,9 @@ function tableSource(table: Record<string, string | Unavailable>): Source {
     async *lines(key) {
       yield* read(key).split('\n')
     },
+    async *lineBatches(key) {
+      yield read(key).split('\n')
+    },
     async textMany(paths) {
       return new Map(paths.map((p) => [p, (() => { try { return read({ file: p }) } catch (e) { return e as Unavailable } })()]))
     },

@@ -25,6 +25,7 @@ function logged(table: Record<string, string | Unavailable>): { source: Source; 
     kind: inner.kind,
     text: (key) => (note(key), inner.text(key)),
     lines: (key) => (note(key), inner.lines(key)),
+    lineBatches: (key) => (note(key), inner.lineBatches(key)),
     textMany: (paths) => inner.textMany(paths),
     forSample: () => source,
   }

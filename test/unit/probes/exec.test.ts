@@ -4,8 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import fc from 'fast-check'
+
 import { Unavailable } from '../../../src/model/errors.js'
-import { commandLines, commandText, runCommand } from '../../../src/probes/exec.js'
+import { chunkLines, commandLineBatches, commandLines, commandText, runCommand } from '../../../src/probes/exec.js'
 
 const node = process.execPath
 
@@ -85,5 +87,37 @@ describe('commands through execa', () => {
     } finally {
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+async function* chunksOf(parts: string[]): AsyncIterable<string> {
+  for (const p of parts) yield p
+}
+
+describe('line batches', () => {
+  test('whatever the chunk boundaries, the batches are the lines of the whole text (CRLF read as LF)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n'), { maxLength: 60 }), fc.array(fc.nat(60), { maxLength: 8 }), async (pieces, cuts) => {
+        const text = pieces.join('')
+        const at = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b)
+        const parts = [0, ...at].map((from, i) => text.slice(from, [...at, text.length][i]))
+        const got: string[] = []
+        for await (const batch of chunkLines(chunksOf(parts))) got.push(...batch)
+        const lines = text.split('\n')
+        if (lines[lines.length - 1] === '') lines.pop()
+        expect(got).toEqual(lines.map((l) => l.replace(/\r$/, ''))) // one CR before each line end
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  test("a command's batches hold every line of its output, fewer batches than lines", async () => {
+    const batches: string[][] = []
+    for await (const b of commandLineBatches([node, '-e', 'for (let i = 0; i < 20000; i++) console.log(i)'])) batches.push(b)
+    const lines = batches.flat()
+    expect(lines).toHaveLength(20000)
+    expect(lines[0]).toBe('0')
+    expect(lines[19999]).toBe('19999')
+    expect(batches.length).toBeLessThan(lines.length / 10)
   })
 })
