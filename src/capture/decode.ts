@@ -147,58 +147,11 @@ export function decodeTcpAt(linkType: number, d: Uint8Array, start: number, end:
  * sets `out.ts` (the time is no argument: a number argument to a call that is not inlined is boxed, per packet).
  */
 export function decodeTcpInto(out: Segment, linkType: number, d: Uint8Array, start: number, end: number, origLen: number): boolean {
-  let off: number
-  let proto: number // an ethertype
-  switch (linkType) {
-    case 1: {
-      if (end - start < 14) return false
-      off = start + 12
-      proto = (d[off] << 8) | d[off + 1]
-      // VLAN tags: 802.1Q, 802.1ad, and the old QinQ 0x9100
-      while ((proto === 0x8100 || proto === 0x88a8 || proto === 0x9100) && off + 6 <= end) {
-        off += 4
-        proto = (d[off] << 8) | d[off + 1]
-      }
-      off += 2
-      break
-    }
-    case 113:
-      if (end - start < 16) return false
-      proto = (d[start + 14] << 8) | d[start + 15]
-      off = start + 16
-      break
-    case 276:
-      if (end - start < 20) return false
-      proto = (d[start] << 8) | d[start + 1]
-      off = start + 20
-      break
-    case 0:
-    case 108: {
-      if (end - start < 4) return false
-      // NULL: the family in the writer's byte order; LOOP: network order. AF_INET is 2 everywhere, AF_INET6 is
-      // 10 (Linux), 24, 28 or 30 (BSDs, macOS).
-      const o = start
-      const be = ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0
-      const le = ((d[o + 3] << 24) | (d[o + 2] << 16) | (d[o + 1] << 8) | d[o]) >>> 0
-      const af = linkType === 108 ? be : be < 256 ? be : le
-      proto = af === 2 ? ETH_IPV4 : af === 10 || af === 24 || af === 28 || af === 30 ? ETH_IPV6 : -1
-      off = start + 4
-      break
-    }
-    case 101:
-    case 12:
-    case 14:
-    case 228:
-    case 229:
-      if (end - start < 1) return false
-      off = start
-      proto = d[start] >> 4 === 4 ? ETH_IPV4 : d[start] >> 4 === 6 ? ETH_IPV6 : -1
-      break
-    default:
-      return false
-  }
-  if (proto === ETH_IPV4) return ipv4(out, d, off, end, origLen - (off - start))
-  if (proto === ETH_IPV6) return ipv6(out, d, off, end, origLen - (off - start))
+  const off = ipHeaderAt(linkType, d, start, end)
+  if (off < 0 || off >= end) return false
+  const version = d[off] >> 4
+  if (version === 4) return ipv4(out, d, off, end, origLen - (off - start))
+  if (version === 6) return ipv6(out, d, off, end, origLen - (off - start))
   return false
 }
 
@@ -328,8 +281,8 @@ export function decodeDatagramAt(linkType: number, d: Uint8Array, start: number,
 }
 
 /**
- * The offset of the IP header in a frame, or -1 when the link layer carries no IPv4/IPv6. The same link layers as
- * decodeTcpAt (kept apart from it so the TCP path stays as it is).
+ * The offset of the IP header in a frame, or -1 when the link layer carries no IPv4/IPv6: the one link-layer walk
+ * of the TCP and the datagram paths.
  */
 function ipHeaderAt(linkType: number, d: Uint8Array, start: number, end: number): number {
   let proto: number
@@ -339,6 +292,7 @@ function ipHeaderAt(linkType: number, d: Uint8Array, start: number, end: number)
       if (end - start < 14) return -1
       off = start + 12
       proto = (d[off] << 8) | d[off + 1]
+      // VLAN tags: 802.1Q, 802.1ad, and the old QinQ 0x9100
       while ((proto === 0x8100 || proto === 0x88a8 || proto === 0x9100) && off + 6 <= end) {
         off += 4
         proto = (d[off] << 8) | d[off + 1]
@@ -356,6 +310,8 @@ function ipHeaderAt(linkType: number, d: Uint8Array, start: number, end: number)
     case 0:
     case 108: {
       if (end - start < 4) return -1
+      // NULL: the family in the writer's byte order; LOOP: network order. AF_INET is 2 everywhere, AF_INET6 is
+      // 10 (Linux), 24, 28 or 30 (BSDs, macOS).
       const o = start
       const be = ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0
       const le = ((d[o + 3] << 24) | (d[o + 2] << 16) | (d[o + 1] << 8) | d[o]) >>> 0
