@@ -154,23 +154,10 @@ if (has('tshark') && !args.includes('--no-tshark')) runs.push(repeated('tshark -
 // The analysis alone, in this process (no CLI start-up, no host probes): reader → decoder → tracker → analyses, one thread.
 {
   const { captureFact } = await import(join(ROOT, 'dist', 'capture', 'fact.js'))
-  const { open } = await import('node:fs/promises')
-  async function* chunks() {
-    const fh = await open(pcap, 'r')
-    const buf = Buffer.allocUnsafe(1 << 20)
-    try {
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, null)
-        if (bytesRead === 0) return
-        yield buf.subarray(0, bytesRead)
-      }
-    } finally {
-      await fh.close()
-    }
-  }
+  const { fileChunks } = await import(join(ROOT, 'dist', 'probes', 'capture.js'))
   const t = performance.now()
   const cpu0 = process.cpuUsage()
-  const fact = await captureFact(chunks(), { kind: 'file', path: pcap })
+  const fact = await captureFact(fileChunks(pcap), { kind: 'file', path: pcap })
   const secs = (performance.now() - t) / 1000
   const cpu = process.cpuUsage(cpu0)
   const cpuSecs = (cpu.user + cpu.system) / 1e6

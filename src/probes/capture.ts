@@ -59,7 +59,7 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
 }
 
 /** The file in 1 MiB chunks read into one reused buffer: memory stays flat whatever the file's size. */
-async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
+export async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
   const fh = await open(path, 'r')
   const buf = Buffer.allocUnsafe(1 << 20)
   try {

@@ -65,14 +65,15 @@ async function hypervisorDetected(): Promise<string | undefined> {
 }
 
 export async function hostIdentityText(): Promise<string> {
-  const [os, productName, sysVendor, cpuFlag, docker, mark] = await Promise.all([
+  const [os, productName, sysVendor, cpuFlag, mark, dockerinit] = await Promise.all([
     osInfo(),
     readText('/sys/class/dmi/id/product_name'),
     readText('/sys/class/dmi/id/sys_vendor'),
     cpuHypervisorFlag(),
-    Promise.all([exists('/.dockerenv'), exists('/.dockerinit')]).then((e) => e.some(Boolean)),
     containerMark(),
+    exists('/.dockerinit'),
   ])
+  const docker = mark === 'docker' || dockerinit
   const inputs = { productName, sysVendor, cpuHypervisorFlag: cpuFlag, kernelRelease: release(), docker }
   let system = systemOf(inputs)
   // the kernel log is read only for a virtual machine that DMI does not name

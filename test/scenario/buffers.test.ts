@@ -70,7 +70,7 @@ describeRoot('buffers.bdp: a receiver that set SO_RCVBUF', () => {
 
   test('a busy socket whose small receive buffer stays fixed over the window is info, naming the process', async () => {
     if (!python) return
-    await ns.start(['python3', join(PROGRAMS, 'fixed-rcvbuf-sink.py'), '127.0.0.1', '9933', '16384', '8'])
+    await ns.start(['python3', join(PROGRAMS, 'stalled-reader.py'), '127.0.0.1', '9933', '16384', '0', '0', '8'])
     const sender = await ns.node('bulk-sender.cjs', ['127.0.0.1', 9933, 6])
     await new Promise((r) => setTimeout(r, 500))
     const r = await runJson(['buffers', '--netns', ns.name, '--interval', '2', '--only', 'buffers.bdp'])

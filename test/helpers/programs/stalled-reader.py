@@ -1,6 +1,7 @@
 # A TCP server with a small SO_RCVBUF that reads each connection for READ seconds, stops reading for STALL seconds
 # (its receive buffer fills: the kernel advertises a zero window), then reads again until the peer closes or
-# SECONDS have passed. Usage: stalled-reader.py HOST PORT RCVBUF READ STALL SECONDS
+# SECONDS have passed. With STALL 0 it is a plain sink whose sockets set SO_RCVBUF (as some applications do, which
+# turns receive autotuning off for them). Usage: stalled-reader.py HOST PORT RCVBUF READ STALL SECONDS
 import socket, sys, threading, time
 
 host, port, rcvbuf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
