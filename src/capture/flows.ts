@@ -186,10 +186,14 @@ class Side implements FlowSide {
   unjudged = false
   unjudgedSeq = 0
   unjudgedTs = 0
-  constructor(
-    public firstSeen: number,
-    public lastSeen: number,
-  ) {}
+  // initialised as numbers, not declared by parameter properties: a class field declared without a value holds
+  // undefined first, and a field that held undefined boxes every later store of a time (one heap number per segment)
+  firstSeen = 0
+  lastSeen = 0
+  constructor(ts: number) {
+    this.firstSeen = ts
+    this.lastSeen = ts
+  }
   get isn(): number | undefined {
     return this.has & 1 ? this.isnValue : undefined
   }
@@ -222,7 +226,7 @@ class Side implements FlowSide {
   }
 }
 
-const newSide = (ts: number): FlowSide => new Side(ts, ts)
+const newSide = (ts: number): FlowSide => new Side(ts)
 
 /** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
 interface Entry {
@@ -384,7 +388,9 @@ export class FlowTracker {
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
     // Only while a side's next sequence is a guess (mid-connection): once both are known, one test per segment.
-    const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, ts) : undefined
+    // The calls take the time from the field, not the local `ts`: a local handed to two calls was boxed once per
+    // segment, ahead of the branches that make the calls.
+    const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, this.ts) : undefined
     const hasNext = (me.has & 2) !== 0
     const next = me.nextValue
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
@@ -410,7 +416,7 @@ export class FlowTracker {
       }
     }
     if (flow.guessing) {
-      if (!me.seqKnown) learnSeq(me, seg, ts, keepalive)
+      if (!me.seqKnown) learnSeq(me, seg, this.ts, keepalive)
       flow.guessing = !me.seqKnown || !peer.seqKnown || me.unjudged || peer.unjudged
     }
     if (f & ACK) {
