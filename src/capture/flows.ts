@@ -420,7 +420,9 @@ export class FlowTracker {
     const hasNext = (me.has & 2) !== 0
     const next = me.nextValue
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
-    const keepalive = !control && len <= 1 && hasNext && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
+    // Read on every segment, not only on a probe's: a load first reached after update() was compiled deopts it.
+    const peerWindowShut = peer.packets > 0 && peer.window === 0
+    const keepalive = !control && len <= 1 && hasNext && seg.seq === ((next - 1) >>> 0) && !peerWindowShut
     const keepaliveAck = !control && len === 0 && (f & ACK) !== 0 && (peer.probeOutstanding || (lateProbe !== undefined && lateProbe.answered))
     const retransmission = !keepalive && len > 0 && hasNext && !seqAfter((seg.seq + len) >>> 0, next)
 
