@@ -2,17 +2,20 @@
 // snapshot does not record it) or a live capture (--capture, through the optional `cap` module, imported lazily).
 // A file that cannot be read or is not a capture stops the run (exit 2); without either flag the checks that need
 // a capture skip.
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
 import type { AnalysisName, CaptureFact } from '../model/capture.js'
+import { fileChunks } from '../capture/file-chunks.js'
 import type { Probe } from './probe.js'
 
+export { fileChunks }
+
 /**
- * NETDOC_CAPTURE_THREADS=2 decodes a capture file on a worker thread while this one tracks flows (threaded.ts).
- * Not the default: on the 2-core bench machine it gave the same fact but no shorter wall time and more CPU and
- * memory (docs/performance.md, issue 17), since tracking and the analyses are most of the work.
+ * A big capture file is read on two threads when a second core is there (captureThreads in threaded.ts: the
+ * analyses split across two threads, or decoded on a worker); NETDOC_CAPTURE_THREADS=1 forces one thread, =2 two.
  */
 export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
@@ -37,8 +40,10 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
     if (err instanceof UsageError) throw err
     throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
   }
-  const { captureFact, captureFileFact } = await import('../capture/fact.js')
+  const { captureFact, captureFactSplit, captureFileFact } = await import('../capture/fact.js')
   const { CaptureFormatError } = await import('../capture/reader.js')
+  const { ALL_ANALYSES } = await import('../capture/analyses/index.js')
+  const { captureThreads, WORKER_ANALYSES } = await import('../capture/threaded.js')
   let shown = 0
   const onBytes = progress
     ? (bytes: number) => {
@@ -48,28 +53,16 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
       }
     : undefined
   try {
-    const threaded = process.env[CAPTURE_THREADS_ENV] === '2'
     const origin = { kind: 'file' as const, path }
-    return await (threaded ? captureFileFact(path, origin, onBytes, analyses) : captureFact(fileChunks(path), origin, onBytes, analyses))
+    const names = analyses ?? ALL_ANALYSES
+    const threads = captureThreads(size, availableParallelism(), names, process.env[CAPTURE_THREADS_ENV])
+    if (threads === 'split') return await captureFactSplit(fileChunks(path), path, origin, WORKER_ANALYSES, onBytes, names)
+    if (threads === 'decode') return await captureFileFact(path, origin, onBytes, names)
+    return await captureFact(fileChunks(path), origin, onBytes, names)
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
     throw err
-  }
-}
-
-/** The file in 1 MiB chunks read into one reused buffer: memory stays flat whatever the file's size. */
-export async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
-  const fh = await open(path, 'r')
-  const buf = Buffer.allocUnsafe(1 << 20)
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
-      if (bytesRead === 0) return
-      yield buf.subarray(0, bytesRead)
-    }
-  } finally {
-    await fh.close()
   }
 }
 
