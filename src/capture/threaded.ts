@@ -40,15 +40,17 @@ export type CaptureThreads = 'one' | 'decode' | 'split'
 
 /**
  * The choice, a pure function of the file's size, the cores this process may use, the analyses asked for and
- * NETDOC_CAPTURE_THREADS (`1` forces one thread, `2` two threads whatever the size and cores). Two threads when
- * the file repays a worker and a second core is there: the analyses split when both threads get some, else the
- * decode worker (reading and decoding on the second core).
+ * NETDOC_CAPTURE_THREADS. Split when the file repays a worker, a second core is there and both threads get
+ * analyses (congestion.flows and another). With one group only, one thread: the decode worker took more wall and
+ * CPU time than it saved and 40-50 MB more (docs/performance.md, "Two cores"); `2` forces two threads (split when
+ * both get analyses, else the decode worker) whatever the size and cores, `1` one thread.
  */
 export function captureThreads(bytes: number, cores: number, names: readonly AnalysisName[], env?: string): CaptureThreads {
   if (env === '1') return 'one'
-  if (env !== '2' && (bytes < MIN_THREADED_BYTES || cores < 2)) return 'one'
   const onWorker = names.filter((n) => WORKER_ANALYSES.includes(n)).length
-  return onWorker > 0 && onWorker < names.length ? 'split' : 'decode'
+  const split = onWorker > 0 && onWorker < names.length
+  if (env === '2') return split ? 'split' : 'decode'
+  return split && bytes >= MIN_THREADED_BYTES && cores >= 2 ? 'split' : 'one'
 }
 
 /** A worker's module beside this one; run from src/ (jest), the built one in dist/. */

@@ -28,6 +28,14 @@ export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
  */
 const CAPTURE_HEAP_GROWTH = '--heap-growing-percent=20'
 
+/**
+ * The young generation stays the size start-up left it: V8 doubles a busy isolate's semi-spaces up to 16 MB each,
+ * and the per-segment garbage of a capture makes it grow (whole CLI, every analysis on one thread: 148 MB peak RSS
+ * with growth, 119 MB without, same CPU; docs/performance.md "Two cores"). A worker's is bounded by its
+ * resourceLimits (threaded.ts).
+ */
+const CAPTURE_YOUNG_GROWTH = '--semi-space-growth-factor=1'
+
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
 async function readFile(path: string, analyses: AnalysisName[] | undefined, progress?: (text: string) => void): Promise<CaptureFact> {
@@ -77,7 +85,10 @@ export const capture: Probe<'capture'> = {
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture
-    if (req?.pcap || req?.capture) setFlagsFromString(CAPTURE_HEAP_GROWTH)
+    if (req?.pcap || req?.capture) {
+      setFlagsFromString(CAPTURE_HEAP_GROWTH)
+      setFlagsFromString(CAPTURE_YOUNG_GROWTH)
+    }
     if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
