@@ -15,17 +15,17 @@ import { CaptureFormatError } from './reader.js'
 import type { AnalysisName, CaptureAnalyses, UdpFragments } from '../model/capture.js'
 
 /**
- * The analyses the analysis worker runs when a capture file is split across two threads; the main thread runs the
- * others and UDP. One list, chosen by cost: congestion.flows costs about what reading, decoding and tracking cost
- * together, and the other analyses together less (docs/performance.md, "Two cores").
+ * The analyses the analysis worker runs when a capture file is split across two threads (NETDOC_CAPTURE_THREADS=split);
+ * the main thread runs the others and UDP. One list, chosen by cost: congestion.flows costs about what reading,
+ * decoding and tracking cost together, and the other analyses together less.
  */
 export const WORKER_ANALYSES: readonly AnalysisName[] = ['congestion']
 
 /**
- * A capture file smaller than this is read on one thread: a worker costs ~30 ms to start and load its modules,
- * which the second core repays only past a few MB of capture (docs/performance.md, "Two cores").
+ * A capture file smaller than this is read on one thread: a worker costs 40-150 ms to start, load its modules and
+ * warm up, and the second core saves ~1 ms per MB of a capture with every analysis (docs/performance.md, "Two cores").
  */
-export const MIN_THREADED_BYTES = 16 << 20
+export const MIN_THREADED_BYTES = 64 << 20
 
 /**
  * The analysis worker's heap: a young generation of 4 MB. V8 lets a busy isolate's semi-spaces grow to 16 MB each,
@@ -40,17 +40,19 @@ export type CaptureThreads = 'one' | 'decode' | 'split'
 
 /**
  * The choice, a pure function of the file's size, the cores this process may use, the analyses asked for and
- * NETDOC_CAPTURE_THREADS. Split when the file repays a worker, a second core is there and both threads get
- * analyses (congestion.flows and another). With one group only, one thread: the decode worker took more wall and
- * CPU time than it saved and 40-50 MB more (docs/performance.md, "Two cores"); `2` forces two threads (split when
- * both get analyses, else the decode worker) whatever the size and cores, `1` one thread.
+ * NETDOC_CAPTURE_THREADS. By default the decode worker when the file repays a worker, a second core is there and
+ * the main thread has the most work to give: congestion.flows and another analysis. With one group of analyses
+ * the decode worker cost more wall and CPU time than it saved, and 40-50 MB more. The split is never the default:
+ * each thread reads, decodes and tracks, so it costs ~1.2 s more CPU over the bench capture than the decode
+ * worker for the same critical path, and 2 cores cannot hide that (docs/performance.md, "Two cores").
+ * `1` forces one thread, `2` the decode worker, `split` the split, whatever the size and cores.
  */
 export function captureThreads(bytes: number, cores: number, names: readonly AnalysisName[], env?: string): CaptureThreads {
   if (env === '1') return 'one'
-  const onWorker = names.filter((n) => WORKER_ANALYSES.includes(n)).length
-  const split = onWorker > 0 && onWorker < names.length
-  if (env === '2') return split ? 'split' : 'decode'
-  return split && bytes >= MIN_THREADED_BYTES && cores >= 2 ? 'split' : 'one'
+  if (env === '2') return 'decode'
+  if (env === 'split') return 'split'
+  const congestionAndMore = names.includes('congestion') && names.length > 1
+  return congestionAndMore && bytes >= MIN_THREADED_BYTES && cores >= 2 ? 'decode' : 'one'
 }
 
 /** A worker's module beside this one; run from src/ (jest), the built one in dist/. */
@@ -62,7 +64,7 @@ function workerUrl(file: 'decode-worker.js' | 'analysis-worker.js'): URL {
 /** Feeds the capture file at `path` through the tracker, decoded on a worker thread, and finishes it. */
 export function analyseFileThreaded(path: string, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<{ summary: PipelineSummary; udp: UdpFragments }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl('decode-worker.js'), { workerData: { path } })
+    const worker = new Worker(workerUrl('decode-worker.js'), { workerData: { path }, resourceLimits: WORKER_RESOURCE_LIMITS })
     const seg = new Segment()
     // the worker's IPv6 ids (from FIRST_V6_ID, in order) → this thread's
     const v6: number[] = []

@@ -14,8 +14,9 @@ import type { Probe } from './probe.js'
 export { fileChunks }
 
 /**
- * A big capture file is read on two threads when a second core is there (captureThreads in threaded.ts: the
- * analyses split across two threads, or decoded on a worker); NETDOC_CAPTURE_THREADS=1 forces one thread, =2 two.
+ * A big capture file with every analysis is decoded on a worker thread when a second core is there (captureThreads
+ * in threaded.ts); NETDOC_CAPTURE_THREADS=1 forces one thread, =2 the decode worker, =split the analyses split
+ * across two threads.
  */
 export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
