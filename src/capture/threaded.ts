@@ -11,6 +11,7 @@ import { Batch, type WorkerMessage } from './batch.js'
 import { addressId, FIRST_V6_ID, KNOWN_LINKTYPES, Segment } from './decode.js'
 import type { FlowTracker } from './flows.js'
 import type { PipelineSummary } from './pipeline.js'
+import { setCaptureHeapFlags } from './heap-flags.js'
 import { CaptureFormatError } from './reader.js'
 import type { AnalysisName, CaptureAnalyses, UdpFragments } from '../model/capture.js'
 
@@ -65,6 +66,7 @@ function workerUrl(file: 'decode-worker.js' | 'analysis-worker.js'): URL {
 export function analyseFileThreaded(path: string, tracker: FlowTracker, onBytes?: (bytes: number) => void): Promise<{ summary: PipelineSummary; udp: UdpFragments }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl('decode-worker.js'), { workerData: { path }, resourceLimits: WORKER_RESOURCE_LIMITS })
+    worker.on('online', setCaptureHeapFlags)
     const seg = new Segment()
     // the worker's IPv6 ids (from FIRST_V6_ID, in order) → this thread's
     const v6: number[] = []
@@ -135,6 +137,7 @@ export interface WorkerAnalyses {
  */
 export function analysesOnWorker(path: string, names: readonly AnalysisName[], resourceLimits = WORKER_RESOURCE_LIMITS): WorkerAnalyses {
   const worker = new Worker(workerUrl('analysis-worker.js'), { workerData: { path, names }, resourceLimits })
+  worker.on('online', setCaptureHeapFlags)
   let settled = false
   const results = new Promise<Partial<CaptureAnalyses>>((resolve, reject) => {
     const fail = (err: unknown) => {

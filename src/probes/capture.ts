@@ -4,11 +4,11 @@
 // a capture skip.
 import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { setFlagsFromString } from 'node:v8'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
 import type { AnalysisName, CaptureFact } from '../model/capture.js'
 import { fileChunks } from '../capture/file-chunks.js'
+import { setCaptureHeapFlags } from '../capture/heap-flags.js'
 import type { Probe } from './probe.js'
 
 export { fileChunks }
@@ -19,23 +19,6 @@ export { fileChunks }
  * across two threads.
  */
 export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
-
-/**
- * Per-connection state (flows, each analysis's state, rows until trimmed) outlives a young-generation cycle and
- * dies in old space, and V8's default heap growth lets old space reach several times what is live before it is
- * collected: the peak RSS followed the file's size (160 MB for the bench file, 242 MB for it three times over)
- * while 10-40 MB was live. Growing the heap by 20 % per collection keeps the peak flat (docs/performance.md,
- * issue 17). A V8 flag is process-wide: it holds for the rest of this run, which the capture dominates.
- */
-const CAPTURE_HEAP_GROWTH = '--heap-growing-percent=20'
-
-/**
- * The young generation stays the size start-up left it: V8 doubles a busy isolate's semi-spaces up to 16 MB each,
- * and the per-segment garbage of a capture makes it grow (whole CLI, every analysis on one thread: 148 MB peak RSS
- * with growth, 119 MB without, same CPU; docs/performance.md "Two cores"). A worker's is bounded by its
- * resourceLimits (threaded.ts).
- */
-const CAPTURE_YOUNG_GROWTH = '--semi-space-growth-factor=1'
 
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
@@ -86,10 +69,7 @@ export const capture: Probe<'capture'> = {
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture
-    if (req?.pcap || req?.capture) {
-      setFlagsFromString(CAPTURE_HEAP_GROWTH)
-      setFlagsFromString(CAPTURE_YOUNG_GROWTH)
-    }
+    if (req?.pcap || req?.capture) setCaptureHeapFlags()
     if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
