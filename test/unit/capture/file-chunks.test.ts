@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { fileChunks } from '../../../src/probes/capture.js'
+import { fileChunks } from '../../../src/capture/file-chunks.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'netdoc-chunks-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
