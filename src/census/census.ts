@@ -4,7 +4,7 @@
 // side; every other socket holds an ephemeral port and is client side.
 import type { CloseWaitGroup, DestinationCensus, ListenerCensus, ListeningSocket, ProcessRef, SocketCensus, SocketOwner, StateCounts } from '../model/facts.js'
 import { formatEndpoint, splitEndpoint, unmapAddress } from '../parsers/address.js'
-import { eachSs, type SsSocket } from '../parsers/ss.js'
+import { eachSs, type SsSocket, type TimeWaitSink } from '../parsers/ss.js'
 import { KeepaliveBuilder } from './keepalive.js'
 
 /** What the census needs of one socket; both parseSs and parseProcNetTcp give it. */
@@ -62,7 +62,7 @@ interface Destination {
   tally: Tally
 }
 
-export class CensusBuilder {
+export class CensusBuilder implements TimeWaitSink {
   private ungrouped = 0
   /** every state name seen, numbered in the order first seen */
   private readonly stateNames: string[] = []
@@ -259,7 +259,7 @@ export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | 
     },
     opts.impliedState,
     // TIME-WAIT sockets by their ends alone (no keepalive timer, no owner), unless a filter must see them
-    keep ? undefined : (local, peer) => b.addTimeWait(local, peer),
+    keep ? undefined : b,
   )
   return { ...b.result(source), keepalive: keepalive.result() }
 }
