@@ -165,7 +165,7 @@ export class SsLineParser {
     if (!(first > 32 && first < 127)) {
       if (line.trim() === '') return undefined
       if (/^\s/.test(line) && (pending || this.timeWaitLocal !== undefined)) {
-        if (pending) pending.extra += ' ' + line.trim() // a pending TIME-WAIT socket's are not needed
+        if (pending) pending.extra += ' ' + line.trim() // those of a pending TIME-WAIT socket are dropped: its sink needs none
         return undefined
       }
     }
