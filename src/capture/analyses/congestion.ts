@@ -1,8 +1,8 @@
 // What the path does to each captured connection (congestion.flows): handshake RTT split at the capture point,
 // data RTT samples in a bounded sketch, retransmissions (spurious, fast, timeout), duplicate ACKs, out-of-order,
 // zero-window periods, window-full, idle gaps, and a verdict of what limits the connection. An observer on the
-// flow tracker (flows.ts): O(1) work and no allocation per segment, a fixed state per flow (the RTT sketch is
-// allocated on a flow's first sample). Results aggregate per server endpoint, rows capped, worst first.
+// flow tracker (flows.ts): O(1) work and no allocation per segment, a fixed state per flow (its RTT sketches are
+// slots of one pool, taken at a direction's first sample). Results aggregate per server endpoint, rows capped, worst first.
 // Words and fields: CONTRACT.md congestion.flows, src/model/paths.ts; kernel behaviour: KNOWLEDGE.md
 // "Weak networks and congestion".
 //
@@ -11,7 +11,7 @@
 // capture point and back (the receiver's side of it), about one sample per round trip.
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
-import { RttSketch } from '../rtt-sketch.js'
+import { RttPool, RttSketch } from '../rtt-sketch.js'
 import { seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
 
@@ -45,7 +45,8 @@ interface Side {
   timing: boolean
   timedEnd: number
   timedTs: number
-  sketch: RttSketch | undefined
+  /** its RTT sketch's slot in the analysis's pool, taken at the first sample; -1 before */
+  sketch: number
   /** the smallest RTT sample so far, seconds; 0 before the first */
   rttMinS: number
   /** the next sequence before this segment (the tracker's is already updated when an observer runs) */
@@ -92,13 +93,13 @@ interface State {
 
 const newSide = (): Side => ({
   data: 0, bytes: 0, retrans: 0, retransBytes: 0, spurious: 0, spuriousBytes: 0, fast: 0, timeout: 0, ooo: 0, windowFull: 0, idleGaps: 0, idleSeconds: 0,
-  dupAcksSent: 0, dupRun: 0, lastDupTs: 0, timing: false, timedEnd: 0, timedTs: 0, sketch: undefined, rttMinS: 0, hi: 0, hiKnown: false, lastTs: -1,
+  dupAcksSent: 0, dupRun: 0, lastDupTs: 0, timing: false, timedEnd: 0, timedTs: 0, sketch: -1, rttMinS: 0, hi: 0, hiKnown: false, lastTs: -1,
   lastDataTs: -1, ackPrev: 0, winPrev: 0, ackKnown: false, rwnd: -1, hole: false, holeStart: 0, holeEnd: 0, holeTs: 0, zwStart: -1, zwCount: 0,
   zwSeconds: 0, wsOption: -1,
 })
 
 /** Updates one flow's state with one segment (the observer's `segment`). */
-function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): void {
+function onSegment(rtt: RttPool, flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): void {
   const dir = info.dir
   const me = st.s[dir]
   const peer = st.s[dir ^ 1]
@@ -124,7 +125,8 @@ function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): v
     if (peer.timing && !seqAfter(peer.timedEnd, ack)) {
       peer.timing = false
       const sample = ts - peer.timedTs
-      ;(peer.sketch ??= new RttSketch()).add(ms(sample))
+      if (peer.sketch < 0) peer.sketch = rtt.take()
+      rtt.add(peer.sketch, ms(sample))
       if (sample >= 0 && (peer.rttMinS === 0 || sample < peer.rttMinS)) peer.rttMinS = sample
     }
     // an ACK that does not advance while the peer has data outstanding (no data of its own): the receiver saw a
@@ -286,7 +288,7 @@ export function verdictOf(r: Omit<ConnectionPath, 'limitedBy'>): LimitedBy | und
   return undefined
 }
 
-function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch | undefined } {
+function rowOf(rtt: RttPool, flow: Flow, st: State): { row: ConnectionPath; sketch: number } {
   const [c, s] = st.s
   for (const side of st.s) {
     // a zero window still open at the end lasted at least until the connection's last segment
@@ -295,17 +297,17 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
       side.zwStart = -1
     }
   }
+  const cn = c.sketch >= 0 ? rtt.count(c.sketch) : 0
+  const sn = s.sketch >= 0 ? rtt.count(s.sketch) : 0
   let captureSide: CaptureSide = 'unknown'
   if (st.handshake) captureSide = sideOf(st.handshake.synToSynAck, st.handshake.synAckToAck)
-  else if (c.sketch?.count && s.sketch?.count) captureSide = sideOf(c.sketch.min, s.sketch.min)
+  else if (cn > 0 && sn > 0) captureSide = sideOf(rtt.min(c.sketch), rtt.min(s.sketch))
   // the timed direction that measures the far half of the path: the client's data near the client, the server's
   // near the server, else whichever has more samples
-  const cn = c.sketch?.count ?? 0
-  const sn = s.sketch?.count ?? 0
   const rttOf: 'client' | 'server' | undefined =
     cn + sn === 0 ? undefined : captureSide === 'client' && cn > 0 ? 'client' : captureSide === 'server' && sn > 0 ? 'server' : cn > sn ? 'client' : 'server'
-  const sketch = rttOf === 'client' ? c.sketch : rttOf === 'server' ? s.sketch : undefined
-  const rttMs = sketch?.summary()
+  const sketch = rttOf === 'client' ? c.sketch : rttOf === 'server' ? s.sketch : -1
+  const rttMs = sketch >= 0 ? rtt.summary(sketch) : undefined
   const data = c.data + s.data
   const bytes = c.bytes + s.bytes
   const retrans = c.retrans + s.retrans
@@ -321,7 +323,7 @@ function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch 
     row.rttSpreadMs = round3(rttMs.p95 - rttMs.min)
     row.rttOf = rttOf
   }
-  row.rttSamples = sketch?.count ?? 0
+  row.rttSamples = sketch >= 0 ? rtt.count(sketch) : 0
   row.captureSide = captureSide
   row.dataSegments = data
   row.dataBytes = bytes
@@ -372,13 +374,14 @@ export interface CongestionOptions {
 
 export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) {
   const servers = new Map<string, Aggregate>()
+  const rtt = new RttPool()
   const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
   const observer: FlowObserver<State> = {
     open: () => ({ s: [newSide(), newSide()], synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, settled: false, scale: [0, 0], ts: 0 }),
-    segment: onSegment,
+    segment: (flow, st, seg, info) => onSegment(rtt, flow, st, seg, info),
     close(flow: Flow, st: State) {
-      const { row, sketch } = rowOf(flow, st)
+      const { row, sketch } = rowOf(rtt, flow, st)
       let agg = servers.get(flow.server)
       if (!agg) {
         const out: ServerPaths = {
@@ -404,7 +407,8 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       o.windowFull += row.windowFull
       if (row.limitedBy) o.limitedBy[row.limitedBy]++
       agg.sides[row.captureSide]++
-      if (sketch) agg.sketch.merge(sketch)
+      if (sketch >= 0) agg.sketch.mergeSlot(rtt, sketch)
+      for (const side of st.s) if (side.sketch >= 0) rtt.give(side.sketch)
       agg.rows.push(row)
       if (agg.rows.length >= 2 * opts.maxRows) agg.rows = trim(agg.rows)
     },
