@@ -96,8 +96,8 @@ export class RttPool {
   private used = 0
 
   constructor(slots = 256) {
-    this.counts = new Uint32Array(slots * BUCKETS)
-    this.stats = new Float64Array(slots * 3)
+    this.counts = new Uint32Array(Math.max(1, slots) * BUCKETS)
+    this.stats = new Float64Array(Math.max(1, slots) * 3)
   }
 
   take(): number {
