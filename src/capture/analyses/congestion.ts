@@ -93,12 +93,14 @@ const HANDSHAKE_DONE = TS + 6
 const HANDSHAKE = TS + 7
 const SYN_TO_SYN_ACK = TS + 8
 const SYN_ACK_TO_ACK = TS + 9
-/** the handshake told both sides' window scale (0 when either lacks the option), at SCALE + dir */
+/** the handshake told both sides' window scale: the factor 2^scale at SCALE + dir (1 when either lacks the option) */
 const SCALE_KNOWN = TS + 10
 const SCALE = TS + 11
 /** the tracker no longer guesses either side's next sequence: pure ACKs cannot move it */
 const SETTLED = TS + 13
-const FLOW = TS + 14
+/** settled, and the handshake's ACK is behind (or no SYN-ACK was seen): `onSegment`'s common case may apply */
+const COMMON = TS + 14
+const FLOW = TS + 15
 
 /** a new flow's block: zeros but for the "none" fields */
 const FRESH = new Float64Array(FLOW)
@@ -134,8 +136,60 @@ class Slots {
   }
 }
 
-/** Updates one flow's state (its block at c) with one segment (the observer's `segment`). */
+/**
+ * Updates one flow's state (its block at c) with one segment (the observer's `segment`). The common case, an ACK
+ * without SYN, FIN or RST on a settled connection that is no keepalive, keepalive ACK or retransmission and
+ * neither advertises a zero window nor ends one, takes one short sequence: what `anySegment` does for such a
+ * segment, without the tests whose answer is known. Every other segment goes through `anySegment`.
+ */
 function onSegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: TcpSegment, info: SegmentInfo): void {
+  const dir = info.dir
+  const me = c + dir * SIDE
+  const window = seg.window
+  if ((seg.flags & (SYN | FIN | RST | ACK)) !== ACK || F[c + COMMON] === 0 || window === 0 || F[me + ZW_START] >= 0 || info.keepalive || info.keepaliveAck || info.retransmission) {
+    anySegment(F, rtt, flow, c, seg, info)
+    return
+  }
+  const peer = c + (dir ^ 1) * SIDE
+  const tPeer = flow.sides[dir ^ 1]
+  const len = seg.payloadLen
+  const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
+  F[c + TS] = ts
+  const ack = seg.ack
+  // seqAfter(a, b) is written out here and in newData as ((a - b) | 0) > 0: past V8's inlining budget it is a
+  // call, and a call boxes its two numbers (two heap numbers per segment)
+  if (F[peer + TIMING] !== 0 && ((F[peer + TIMED_END] - ack) | 0) <= 0) rttSample(F, rtt, c, peer)
+  const ackPrev = F[me + ACK_PREV]
+  if (len === 0 && ack === ackPrev && F[me + ACK_KNOWN] !== 0 && tPeer.has & 2 && ((tPeer.nextValue - ack) | 0) > 0) {
+    if (window === F[me + WIN_PREV]) F[me + DUP_ACKS_SENT]++
+    F[peer + DUP_RUN]++
+    F[peer + LAST_DUP_TS] = ts
+  } else if (F[me + ACK_KNOWN] === 0 || ((ack - ackPrev) | 0) > 0) F[peer + DUP_RUN] = 0
+  F[me + ACK_PREV] = ack
+  F[me + WIN_PREV] = window
+  F[me + ACK_KNOWN] = 1
+  F[me + RWND] = F[c + SCALE_KNOWN] !== 0 ? window * F[c + SCALE + dir] : -1
+  F[me + LAST_TS] = ts
+  if (len > 0) {
+    newData(F, c, me, peer, tPeer, seg)
+    F[me + LAST_DATA_TS] = ts
+    // settled stays so: the tracker never guesses again
+    syncNext(F, me, flow.sides[dir])
+    syncNext(F, peer, tPeer)
+  }
+}
+
+/** The first ACK that covers the peer's timed segment: an RTT sample (at the segment's time, F[c + TS]). */
+function rttSample(F: Float64Array, rtt: RttPool, c: number, peer: number): void {
+  F[peer + TIMING] = 0
+  const sample = F[c + TS] - F[peer + TIMED_TS]
+  if (F[peer + SKETCH] < 0) F[peer + SKETCH] = rtt.take()
+  rtt.add(F[peer + SKETCH] | 0, ms(sample))
+  if (sample >= 0 && (F[peer + RTT_MIN] === 0 || sample < F[peer + RTT_MIN])) F[peer + RTT_MIN] = sample
+}
+
+/** Any segment: every case of the analysis. */
+function anySegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: TcpSegment, info: SegmentInfo): void {
   const dir = info.dir
   const me = c + dir * SIDE
   const peer = c + (dir ^ 1) * SIDE
@@ -160,13 +214,7 @@ function onSegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: Tc
   if (f & ACK && !(f & RST)) {
     const ack = seg.ack
     // an RTT sample: the first ACK that covers the peer's timed segment
-    if (F[peer + TIMING] !== 0 && !seqAfter(F[peer + TIMED_END], ack)) {
-      F[peer + TIMING] = 0
-      const sample = ts - F[peer + TIMED_TS]
-      if (F[peer + SKETCH] < 0) F[peer + SKETCH] = rtt.take()
-      rtt.add(F[peer + SKETCH], ms(sample))
-      if (sample >= 0 && (F[peer + RTT_MIN] === 0 || sample < F[peer + RTT_MIN])) F[peer + RTT_MIN] = sample
-    }
+    if (F[peer + TIMING] !== 0 && !seqAfter(F[peer + TIMED_END], ack)) rttSample(F, rtt, c, peer)
     // an ACK that does not advance while the peer has data outstanding (no data of its own): the receiver saw a
     // hole. It is a duplicate ACK in RFC 5681's sense (§2) when the window is the same too; the kernel's SACK
     // recovery reacts to both, so both start the peer's fast-retransmit run.
@@ -192,7 +240,7 @@ function onSegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: Tc
       F[me + ZW_SECONDS] += ts - F[me + ZW_START]
       F[me + ZW_START] = -1
     }
-    F[me + RWND] = f & SYN ? seg.window : F[c + SCALE_KNOWN] !== 0 ? seg.window * (1 << F[c + SCALE + dir]) : -1
+    F[me + RWND] = f & SYN ? seg.window : F[c + SCALE_KNOWN] !== 0 ? seg.window * F[c + SCALE + dir] : -1
   }
 
   if (len > 0 && !info.keepalive) {
@@ -208,6 +256,7 @@ function onSegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: Tc
     syncNext(F, peer, tPeer)
     F[c + SETTLED] = flow.guessing ? 0 : 1
   }
+  F[c + COMMON] = F[c + SETTLED] !== 0 && (F[c + HANDSHAKE_DONE] !== 0 || F[c + SYN_ACKS] === 0) ? 1 : 0
 }
 
 function syncNext(F: Float64Array, side: number, tracked: FlowSide): void {
@@ -229,8 +278,8 @@ function handshakeSyn(F: Float64Array, c: number, dir: 0 | 1, seg: TcpSegment): 
     // RFC 7323 §2.2: scaling is on only when both SYNs carry the option
     if (F[c + SYNS] > 0) {
       const both = F[c + WS_OPTION] >= 0 && F[c + SIDE + WS_OPTION] >= 0
-      F[c + SCALE] = both ? F[c + WS_OPTION] : 0
-      F[c + SCALE + 1] = both ? F[c + SIDE + WS_OPTION] : 0
+      F[c + SCALE] = both ? 1 << F[c + WS_OPTION] : 1
+      F[c + SCALE + 1] = both ? 1 << F[c + SIDE + WS_OPTION] : 1
       F[c + SCALE_KNOWN] = 1
     }
   }
@@ -277,7 +326,7 @@ function newData(F: Float64Array, c: number, me: number, peer: number, tPeer: Fl
   F[me + BYTES] += len
   if (F[me + HI_KNOWN] !== 0) {
     const hi = F[me + HI]
-    if (seqAfter(seq, hi)) {
+    if (((seq - hi) | 0) > 0) {
       // a gap: segments lost before the capture point (or reordered)
       F[me + HOLE] = 1
       F[me + HOLE_START] = hi
