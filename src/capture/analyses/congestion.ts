@@ -377,17 +377,20 @@ export function verdictOf(r: Omit<ConnectionPath, 'limitedBy'>): LimitedBy | und
   return undefined
 }
 
+/** a zero window still open at the end lasted at least until the connection's last segment */
+function endZeroWindow(F: Float64Array, side: number, lastSeen: number): void {
+  if (F[side + ZW_START] < 0) return
+  F[side + ZW_SECONDS] += Math.max(0, lastSeen - F[side + ZW_START])
+  F[side + ZW_START] = -1
+}
+
+/** The connection's row (built once, at its end; TurboFan compiles it for all 12 000 rows of a big capture, so
+ * it stays plain: no closures, no arrays). */
 function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: ConnectionPath; sketch: number } {
   const c = b
   const s = b + SIDE
-  for (const side of [c, s]) {
-    // a zero window still open at the end lasted at least until the connection's last segment
-    if (F[side + ZW_START] >= 0) {
-      F[side + ZW_SECONDS] += Math.max(0, flow.lastSeen - F[side + ZW_START])
-      F[side + ZW_START] = -1
-    }
-  }
-  const sum = (field: number) => F[c + field] + F[s + field]
+  endZeroWindow(F, c, flow.lastSeen)
+  endZeroWindow(F, s, flow.lastSeen)
   const cSketch = F[c + SKETCH]
   const sSketch = F[s + SKETCH]
   const cn = cSketch >= 0 ? rtt.count(cSketch) : 0
@@ -402,10 +405,10 @@ function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: Con
     cn + sn === 0 ? undefined : captureSide === 'client' && cn > 0 ? 'client' : captureSide === 'server' && sn > 0 ? 'server' : cn > sn ? 'client' : 'server'
   const sketch = rttOf === 'client' ? cSketch : rttOf === 'server' ? sSketch : -1
   const rttMs = sketch >= 0 ? rtt.summary(sketch) : undefined
-  const bytes = sum(BYTES)
-  const retransBytes = sum(RETRANS_BYTES)
-  const spuriousBytes = sum(SPURIOUS_BYTES)
-  const zwBy = sum(ZW_SECONDS) > 0 || sum(ZW_COUNT) > 0 ? (F[c + ZW_SECONDS] >= F[s + ZW_SECONDS] ? 'client' : 'server') : undefined
+  const bytes = F[c + BYTES] + F[s + BYTES]
+  const retransBytes = F[c + RETRANS_BYTES] + F[s + RETRANS_BYTES]
+  const spuriousBytes = F[c + SPURIOUS_BYTES] + F[s + SPURIOUS_BYTES]
+  const zwBy = (F[c + ZW_SECONDS] + F[s + ZW_SECONDS]) > 0 || (F[c + ZW_COUNT] + F[s + ZW_COUNT]) > 0 ? (F[c + ZW_SECONDS] >= F[s + ZW_SECONDS] ? 'client' : 'server') : undefined
   // built in place, in the fields' order, without spreads or a copy for the verdict: one object per connection
   const row: ConnectionPath = { client: flow.client, server: flow.server, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets } as ConnectionPath
   if (handshake) row.handshakeMs = { synToSynAck: round3(F[b + SYN_TO_SYN_ACK]), synAckToAck: round3(F[b + SYN_ACK_TO_ACK]) }
@@ -416,24 +419,24 @@ function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: Con
   }
   row.rttSamples = sketch >= 0 ? rtt.count(sketch) : 0
   row.captureSide = captureSide
-  row.dataSegments = sum(DATA)
+  row.dataSegments = F[c + DATA] + F[s + DATA]
   row.dataBytes = bytes
-  row.retransmissions = sum(RETRANS)
+  row.retransmissions = F[c + RETRANS] + F[s + RETRANS]
   row.retransmittedBytes = retransBytes
-  row.spurious = sum(SPURIOUS)
+  row.spurious = F[c + SPURIOUS] + F[s + SPURIOUS]
   row.spuriousBytes = spuriousBytes
   row.lossShare = bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0
-  row.fastRetransmits = sum(FAST)
-  row.timeoutRetransmits = sum(TIMEOUT)
-  row.duplicateAcks = sum(DUP_ACKS_SENT)
-  row.outOfOrder = sum(OOO)
-  row.zeroWindows = sum(ZW_COUNT)
-  row.zeroWindowSeconds = round3(sum(ZW_SECONDS))
+  row.fastRetransmits = F[c + FAST] + F[s + FAST]
+  row.timeoutRetransmits = F[c + TIMEOUT] + F[s + TIMEOUT]
+  row.duplicateAcks = F[c + DUP_ACKS_SENT] + F[s + DUP_ACKS_SENT]
+  row.outOfOrder = F[c + OOO] + F[s + OOO]
+  row.zeroWindows = F[c + ZW_COUNT] + F[s + ZW_COUNT]
+  row.zeroWindowSeconds = round3(F[c + ZW_SECONDS] + F[s + ZW_SECONDS])
   if (zwBy) row.zeroWindowBy = zwBy
-  row.windowFull = sum(WINDOW_FULL)
+  row.windowFull = F[c + WINDOW_FULL] + F[s + WINDOW_FULL]
   row.windowScaleKnown = F[b + SCALE_KNOWN] !== 0
-  row.idleGaps = sum(IDLE_GAPS)
-  row.idleSeconds = round3(sum(IDLE_SECONDS))
+  row.idleGaps = F[c + IDLE_GAPS] + F[s + IDLE_GAPS]
+  row.idleSeconds = round3(F[c + IDLE_SECONDS] + F[s + IDLE_SECONDS])
   const limitedBy = verdictOf(row)
   if (limitedBy) row.limitedBy = limitedBy
   if (flow.midstream) Object.assign(row, midstreamOf(flow))
@@ -502,7 +505,9 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       if (row.limitedBy) o.limitedBy[row.limitedBy]++
       agg.sides[row.captureSide]++
       if (sketch >= 0) agg.sketch.mergeSlot(rtt, sketch)
-      for (const side of [base, base + SIDE]) if (slots.f[side + SKETCH] >= 0) rtt.give(slots.f[side + SKETCH])
+      const F = slots.f
+      if (F[base + SKETCH] >= 0) rtt.give(F[base + SKETCH] | 0)
+      if (F[base + SIDE + SKETCH] >= 0) rtt.give(F[base + SIDE + SKETCH] | 0)
       slots.give(base)
       agg.rows.push(row)
       if (agg.rows.length >= 2 * opts.maxRows) agg.rows = trim(agg.rows)
