@@ -130,21 +130,34 @@ const netdoc = join(ROOT, 'bin', 'run.js')
 const times = numArg('--times', 3)
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
 /** `n` runs of a command: the median and the minimum of wall and CPU time, the largest peak RSS */
-function repeated(label, argv, n, env) {
-  const rs = Array.from({ length: n }, () => timed(label, env ? ['env', ...env, ...argv] : argv))
-  const wall = rs.map((r) => r.secs)
-  const cpu = rs.map((r) => r.cpu)
-  return { label, n, secs: median(wall), minSecs: Math.min(...wall), cpu: median(cpu), minCpu: Math.min(...cpu), mb: Math.max(...rs.map((r) => r.mb)) }
+const repeated = (label, argv, n, env) => interleaved([[label, argv, env]], n)[0]
+/** `n` rounds of several commands, one run of each per round (the same minutes' load on each): per command the
+ * median and the minimum of wall and CPU time, the largest peak RSS */
+function interleaved(specs, n) {
+  const rs = specs.map(() => [])
+  for (let i = 0; i < n; i++) specs.forEach(([label, argv, env], k) => rs[k].push(timed(label, env ? ['env', ...env, ...argv] : argv)))
+  return specs.map(([label], k) => {
+    const wall = rs[k].map((r) => r.secs)
+    const cpu = rs[k].map((r) => r.cpu)
+    return { label, n, secs: median(wall), minSecs: Math.min(...wall), cpu: median(cpu), minCpu: Math.min(...cpu), mb: Math.max(...rs[k].map((r) => r.mb)) }
+  })
 }
 const resets = (file) => [process.execPath, netdoc, 'resets', '--pcap', file, '--interval', '0', '--json']
 const load0 = loadavg()
 const runs = []
 // a command attaches only the analyses its checks read: resets the connection ends; the four capture checks together, every analysis
 const everyAnalysis = (file) => [process.execPath, netdoc, 'check', '--pcap', file, '--interval', '0', '--only', 'resets.closes,keepalive.probes,keepalive.heartbeat,congestion.flows', '--json']
-runs.push(repeated('netdoc resets --pcap (whole CLI, connection ends; one thread)', resets(pcap), times))
-runs.push(repeated('netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), times, ['NETDOC_CAPTURE_THREADS=2']))
-runs.push(repeated('netdoc check --pcap, the four capture checks (every analysis; one thread)', everyAnalysis(pcap), times))
-runs.push(repeated('netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2', everyAnalysis(pcap), times, ['NETDOC_CAPTURE_THREADS=2']))
+// one thread against two, interleaved (a run of each in turn), so the load of the same minutes weighs on both
+const one = ['NETDOC_CAPTURE_THREADS=1']
+runs.push(...interleaved([
+  ['netdoc resets --pcap (whole CLI, connection ends; one thread, the default for one group of analyses)', resets(pcap)],
+  ['netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), ['NETDOC_CAPTURE_THREADS=2']],
+], times))
+runs.push(...interleaved([
+  ['netdoc check --pcap, the four capture checks (every analysis), NETDOC_CAPTURE_THREADS=1 (one thread)', everyAnalysis(pcap), one],
+  ['netdoc check --pcap, the four capture checks (default: decoded on a worker thread)', everyAnalysis(pcap)],
+  ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=split (analyses split across two threads)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=split']],
+], times))
 runs.push(repeated('netdoc resets --interval 0 (no capture: start-up and probes)', [process.execPath, netdoc, 'resets', '--interval', '0', '--json'], times))
 runs.push(repeated('netdoc keepalive --pcap (keepalive.probes, keepalive.heartbeat)', [process.execPath, netdoc, 'keepalive', '--pcap', pcap, '--interval', '0', '--only', 'keepalive.probes,keepalive.heartbeat', '--json'], 1))
 const tcpdump = repeated('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn'], 1)
@@ -170,8 +183,8 @@ if (args.includes('--triple') && has('editcap') && has('mergecap')) {
   const triple = pcap.replace(/\.pcap$/, '-x3.pcap')
   execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', triple, pcap, later(1), later(2)])
   for (const h of [1, 2]) execFileSync('rm', ['-f', later(h)])
-  for (const [what, argv] of [['netdoc resets --pcap', resets(triple)], ['netdoc check --pcap, every analysis,', everyAnalysis(triple)]]) {
-    const r = repeated(`${what} on the file 3x (${(statSync(triple).size / 1e6).toFixed(0)} MB, ${3 * packets} packets)`, argv, 1)
+  for (const [what, argv, env] of [['netdoc resets --pcap', resets(triple)], ['netdoc check --pcap, every analysis, one thread,', everyAnalysis(triple), one], ['netdoc check --pcap, every analysis (default: decode worker),', everyAnalysis(triple)]]) {
+    const r = repeated(`${what} on the file 3x (${(statSync(triple).size / 1e6).toFixed(0)} MB, ${3 * packets} packets)`, argv, 1, env)
     r.packets = 3 * packets
     runs.push(r)
   }

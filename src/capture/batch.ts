@@ -8,8 +8,12 @@ import type { ReadSummary } from './reader.js'
 import type { UdpFragments } from '../model/capture.js'
 import type { Segment } from './decode.js'
 
-/** segments per batch (45 bytes each: 2.9 MB) */
-export const BATCH_SEGMENTS = 65536
+/**
+ * Segments per batch (45 bytes each: 0.7 MB). More than a 1 MiB chunk of the smallest TCP records (~70 bytes) holds,
+ * so one chunk fills at most one batch and the worker's pool is not outgrown; 65 536 (2.9 MB) held 4 MB more in
+ * flight, 4096 made a new batch per chunk (180 MB peak RSS; docs/performance.md, "Two cores").
+ */
+export const BATCH_SEGMENTS = 16384
 const BYTES_PER_SEGMENT = 45
 
 export class Batch {

@@ -4,11 +4,11 @@
 // result comes back with the summary at the end. Reading is the capture probe's (--pcap is the user's file, read directly, not through a Source).
 // At most POOL batches are in flight: the worker waits for one to come back before it reads on, so memory stays
 // flat whatever the file's size.
-import { open } from 'node:fs/promises'
 import { parentPort, workerData } from 'node:worker_threads'
 
 import { Batch, BATCH_SEGMENTS, type WorkerMessage } from './batch.js'
 import { internedSince, type Segment } from './decode.js'
+import { fileChunks } from './file-chunks.js'
 import { packetSink } from './pipeline.js'
 import { CaptureFormatError, CaptureReader } from './reader.js'
 import { UdpTracker } from './udp-fragments.js'
@@ -49,18 +49,10 @@ async function main(path: string): Promise<void> {
   }
   const sink = packetSink(toBatch, udp)
   const reader = new CaptureReader(sink.onPacket)
-  const fh = await open(path, 'r')
-  const chunk = Buffer.allocUnsafe(1 << 20)
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null)
-      if (bytesRead === 0) break
-      bytes += bytesRead
-      reader.push(chunk.subarray(0, bytesRead))
-      while (free.length === 0) await new Promise<void>((r) => (returned = r))
-    }
-  } finally {
-    await fh.close()
+  for await (const chunk of fileChunks(path)) {
+    bytes += chunk.length
+    reader.push(chunk)
+    while (free.length === 0) await new Promise<void>((r) => (returned = r))
   }
   const summary = reader.end()
   flush()

@@ -2,9 +2,9 @@
 // shows (truncation, link types the decoder skips, what was read).
 import type { AnalysisName, CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'
-import { attachAnalyses } from './analyses/index.js'
+import { ALL_ANALYSES, attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
-import { analyseFileThreaded } from './threaded.js'
+import { analyseFileThreaded, analysesOnWorker } from './threaded.js'
 import { UdpTracker } from './udp-fragments.js'
 
 export function originText(o: CaptureOrigin): string {
@@ -29,6 +29,45 @@ export async function captureFileFact(path: string, origin: CaptureOrigin, onByt
   const analyses = attachAnalyses(tracker, names)
   const { summary, udp } = await analyseFileThreaded(path, tracker, onBytes)
   return toFact(origin, summary, tracker, analyses.results(), udp)
+}
+
+/**
+ * The same fact with the analyses split across two threads (threaded.ts): `onWorker` of the requested analyses run
+ * on a worker that reads, decodes and tracks the file itself, the others (and UDP) here, on the chunks of
+ * `stream` (the same file). Each thread's tracker sees the same segments, so the flows, and each result, are the
+ * one-thread pipeline's; the fact's counts and notes come from this thread's tracker.
+ */
+export async function captureFactSplit(stream: AsyncIterable<Uint8Array>, path: string, origin: CaptureOrigin, onWorker: readonly AnalysisName[], onBytes?: (bytes: number) => void, names: readonly AnalysisName[] = ALL_ANALYSES): Promise<CaptureFact> {
+  const there = names.filter((n) => onWorker.includes(n))
+  const worker = analysesOnWorker(path, there)
+  // a failed worker stops this thread's read at its next chunk
+  let workerFailed: unknown
+  worker.results.catch((err: unknown) => (workerFailed = err ?? new Error('the capture analysis worker failed')))
+  async function* untilWorkerFails() {
+    for await (const chunk of stream) {
+      if (workerFailed !== undefined) throw workerFailed
+      yield chunk
+    }
+  }
+  const tracker = new FlowTracker()
+  const analyses = attachAnalyses(tracker, names.filter((n) => !onWorker.includes(n)))
+  const udp = new UdpTracker()
+  let summary: PipelineSummary
+  try {
+    summary = await analyseStream(untilWorkerFails(), tracker, onBytes, udp)
+  } catch (err) {
+    worker.stop()
+    throw err
+  }
+  const here = analyses.results()
+  const fromWorker = await worker.results
+  // in the one-thread fact's order (ANALYSES)
+  const all: CaptureFact['analyses'] = {}
+  for (const name of ALL_ANALYSES) {
+    const result = here[name] ?? fromWorker[name]
+    if (result !== undefined) Object.assign(all, { [name]: result })
+  }
+  return toFact(origin, summary, tracker, all, udp.finish(summary.lastTs))
 }
 
 export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses'], udp?: UdpFragments): CaptureFact {

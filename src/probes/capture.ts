@@ -2,28 +2,23 @@
 // snapshot does not record it) or a live capture (--capture, through the optional `cap` module, imported lazily).
 // A file that cannot be read or is not a capture stops the run (exit 2); without either flag the checks that need
 // a capture skip.
-import { open, stat } from 'node:fs/promises'
-import { setFlagsFromString } from 'node:v8'
+import { stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
 import type { AnalysisName, CaptureFact } from '../model/capture.js'
+import { fileChunks } from '../capture/file-chunks.js'
+import { setCaptureHeapFlags } from '../capture/heap-flags.js'
 import type { Probe } from './probe.js'
 
-/**
- * NETDOC_CAPTURE_THREADS=2 decodes a capture file on a worker thread while this one tracks flows (threaded.ts).
- * Not the default: on the 2-core bench machine it gave the same fact but no shorter wall time and more CPU and
- * memory (docs/performance.md, issue 17), since tracking and the analyses are most of the work.
- */
-export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
+export { fileChunks }
 
 /**
- * Per-connection state (flows, each analysis's state, rows until trimmed) outlives a young-generation cycle and
- * dies in old space, and V8's default heap growth lets old space reach several times what is live before it is
- * collected: the peak RSS followed the file's size (160 MB for the bench file, 242 MB for it three times over)
- * while 10-40 MB was live. Growing the heap by 20 % per collection keeps the peak flat (docs/performance.md,
- * issue 17). A V8 flag is process-wide: it holds for the rest of this run, which the capture dominates.
+ * A big capture file with every analysis is decoded on a worker thread when a second core is there (captureThreads
+ * in threaded.ts); NETDOC_CAPTURE_THREADS=1 forces one thread, =2 the decode worker, =split the analyses split
+ * across two threads.
  */
-const CAPTURE_HEAP_GROWTH = '--heap-growing-percent=20'
+export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
@@ -37,8 +32,10 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
     if (err instanceof UsageError) throw err
     throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
   }
-  const { captureFact, captureFileFact } = await import('../capture/fact.js')
+  const { captureFact, captureFactSplit, captureFileFact } = await import('../capture/fact.js')
   const { CaptureFormatError } = await import('../capture/reader.js')
+  const { ALL_ANALYSES } = await import('../capture/analyses/index.js')
+  const { captureThreads, WORKER_ANALYSES } = await import('../capture/threaded.js')
   let shown = 0
   const onBytes = progress
     ? (bytes: number) => {
@@ -48,28 +45,16 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
       }
     : undefined
   try {
-    const threaded = process.env[CAPTURE_THREADS_ENV] === '2'
     const origin = { kind: 'file' as const, path }
-    return await (threaded ? captureFileFact(path, origin, onBytes, analyses) : captureFact(fileChunks(path), origin, onBytes, analyses))
+    const names = analyses ?? ALL_ANALYSES
+    const threads = captureThreads(size, availableParallelism(), names, process.env[CAPTURE_THREADS_ENV])
+    if (threads === 'split') return await captureFactSplit(fileChunks(path), path, origin, WORKER_ANALYSES, onBytes, names)
+    if (threads === 'decode') return await captureFileFact(path, origin, onBytes, names)
+    return await captureFact(fileChunks(path), origin, onBytes, names)
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
     throw err
-  }
-}
-
-/** The file in 1 MiB chunks read into one reused buffer: memory stays flat whatever the file's size. */
-export async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
-  const fh = await open(path, 'r')
-  const buf = Buffer.allocUnsafe(1 << 20)
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
-      if (bytesRead === 0) return
-      yield buf.subarray(0, bytesRead)
-    }
-  } finally {
-    await fh.close()
   }
 }
 
@@ -84,7 +69,7 @@ export const capture: Probe<'capture'> = {
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'ss -ltn (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture
-    if (req?.pcap || req?.capture) setFlagsFromString(CAPTURE_HEAP_GROWTH)
+    if (req?.pcap || req?.capture) setCaptureHeapFlags()
     if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
