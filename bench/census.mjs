@@ -74,11 +74,16 @@ async function startReady(ns, args) {
   return c
 }
 
-/** Wall time and CPU time (user+sys, the command and its children: GNU time) of a command, stdout counted as lines. */
+/**
+ * Wall time (measured here, to the ms: GNU time's %e has 10 ms steps, too coarse for differences of two runs) and
+ * CPU time (user+sys of the command and its children: GNU time, 10 ms steps) of a command, with its stdout.
+ */
 function timeCpu(argv) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 })
-  const [wall, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number)
-  return { ms: wall * 1000, cpu: (user + sys) * 1000, stdout: r.stdout }
+  const t0 = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 })
+  const wall = performance.now() - t0
+  const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number)
+  return { ms: wall, cpu: (user + sys) * 1000, stdout: r.stdout }
 }
 
 const medianOf = (runs, key) => median(runs.map((r) => r[key]))
@@ -147,12 +152,12 @@ async function realTable(tag, closeWait) {
   // netdoc's added time: the same command on the full table minus on the empty namespace, round by round
   const added = runs.nd.map((r, i) => ({ ms: r.ms - runs.ndEmpty[i].ms, cpu: r.cpu - runs.ndEmpty[i].cpu }))
   const ref = (name, r) => `${(medianOf(added, 'ms') / medianOf(r, 'ms')).toFixed(2)}x wall, ${(medianOf(added, 'cpu') / Math.max(1, medianOf(r, 'cpu'))).toFixed(2)}x CPU`
-  console.log(`netdoc added (full - empty): wall median ${ms(medianOf(added, 'ms'))}, CPU median ${ms(medianOf(added, 'cpu'))}`)
+  console.log(`netdoc added (full - empty): wall median ${ms(medianOf(added, 'ms'))} (min ${ms(minOf(added, 'ms'))}), CPU median ${ms(medianOf(added, 'cpu'))} (min ${ms(minOf(added, 'cpu'))})`)
   console.log(`  / ss -tan:   ${ref('ss -tan', runs.tan)}   (target when nothing fails: 1.5x)`)
   console.log(`  / ss -tanp:  ${ref('ss -tanp', runs.tanp)}   (target when attribution is needed: 1.2x)`)
   if (BASELINE) {
     const base = runs.base.map((r, i) => ({ ms: r.ms - runs.baseEmpty[i].ms, cpu: r.cpu - runs.baseEmpty[i].cpu }))
-    console.log(`baseline ${BASELINE}: added wall median ${ms(medianOf(base, 'ms'))}, CPU median ${ms(medianOf(base, 'cpu'))}; / ss -tan ${(medianOf(base, 'ms') / medianOf(runs.tan, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tan, 'cpu'))).toFixed(2)}x CPU; / ss -tanp ${(medianOf(base, 'ms') / medianOf(runs.tanp, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tanp, 'cpu'))).toFixed(2)}x CPU`)
+    console.log(`baseline ${BASELINE}: added wall median ${ms(medianOf(base, 'ms'))} (min ${ms(minOf(base, 'ms'))}), CPU median ${ms(medianOf(base, 'cpu'))} (min ${ms(minOf(base, 'cpu'))}); / ss -tan ${(medianOf(base, 'ms') / medianOf(runs.tan, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tan, 'cpu'))).toFixed(2)}x CPU; / ss -tanp ${(medianOf(base, 'ms') / medianOf(runs.tanp, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tanp, 'cpu'))).toFixed(2)}x CPU`)
   }
   console.log('')
   for (const c of children.splice(0)) if (c.exitCode === null && c.pid) try { process.kill(c.pid, 'SIGKILL') } catch {}

@@ -4,7 +4,7 @@
 // side; every other socket holds an ephemeral port and is client side.
 import type { CloseWaitGroup, DestinationCensus, ListenerCensus, ListeningSocket, ProcessRef, SocketCensus, SocketOwner, StateCounts } from '../model/facts.js'
 import { formatEndpoint, splitEndpoint, unmapAddress } from '../parsers/address.js'
-import { eachSs, type SsSocket } from '../parsers/ss.js'
+import { eachSs, type SsSocket, type TimeWaitSink } from '../parsers/ss.js'
 import { KeepaliveBuilder } from './keepalive.js'
 
 /** What the census needs of one socket; both parseSs and parseProcNetTcp give it. */
@@ -33,20 +33,49 @@ function plainPeer(peer: string): string {
   return formatEndpoint(unmapAddress(p.address), p.port)
 }
 
-const bump = (states: StateCounts, state: string) => {
-  states[state] = (states[state] ?? 0) + 1
+/**
+ * The counts per state of one group, by state number (the builder numbers the states it sees): one array slot
+ * per state instead of a property per state name, which kept V8 recompiling the census while it ran. The
+ * states come out in the order first seen, as a StateCounts object would hold them.
+ */
+class Tally {
+  total = 0
+  private readonly counts: number[] = []
+  private readonly order: number[] = []
+
+  add(state: number): void {
+    this.total++
+    while (this.counts.length <= state) this.counts.push(0)
+    if (this.counts[state]++ === 0) this.order.push(state)
+  }
+
+  states(names: readonly string[]): StateCounts {
+    const out: StateCounts = {}
+    for (const i of this.order) out[names[i]] = this.counts[i]
+    return out
+  }
 }
 
-export class CensusBuilder {
-  private total = 0
+interface Destination {
+  local: string
+  remote: string
+  tally: Tally
+}
+
+export class CensusBuilder implements TimeWaitSink {
   private ungrouped = 0
-  private readonly states: StateCounts = {}
+  /** every state name seen, numbered in the order first seen */
+  private readonly stateNames: string[] = []
+  private readonly stateIds = new Map<string, number>()
+  private readonly timeWait = this.stateId('TIME-WAIT')
+  private readonly all = new Tally()
   /** port → address ('*' for a wildcard) → the listener as ss writes it */
   private readonly listenPorts = new Map<number, Map<string, string>>()
   /** client-side groups in the order they came, and found by local address then peer (no key string per socket) */
-  private readonly destinations: DestinationCensus[] = []
-  private readonly destinationsBy = new Map<string, Map<string, DestinationCensus>>()
-  private readonly listeners = new Map<string, ListenerCensus>()
+  private readonly destinations: Destination[] = []
+  private readonly destinationsBy = new Map<string, Map<string, Destination>>()
+  /** server-side groups by listener, in the order they came */
+  private readonly listeners = new Map<string, Tally>()
   private readonly closeWait = new Map<string, CloseWaitGroup>()
   private readonly owners = new Map<number, SocketOwner>()
   /** the process of each listener, from its LISTEN line */
@@ -59,6 +88,16 @@ export class CensusBuilder {
    */
   constructor(listening: Iterable<string> = []) {
     for (const l of listening) this.addListening(l)
+  }
+
+  private stateId(state: string): number {
+    let id = this.stateIds.get(state)
+    if (id === undefined) {
+      id = this.stateNames.length
+      this.stateNames.push(state)
+      this.stateIds.set(state, id)
+    }
+    return id
   }
 
   private addListening(local: string): void {
@@ -84,8 +123,8 @@ export class CensusBuilder {
 
   /** Counts one socket; says which side it is on (undefined for a listening socket): the one rule for "side". */
   add(s: CensusSocket): 'server' | 'client' | undefined {
-    this.total++
-    bump(this.states, s.state)
+    const state = this.stateId(s.state)
+    this.all.add(state)
     const owner = s.processes[0]
     if (owner) {
       const o = this.owners.get(owner.pid)
@@ -97,34 +136,43 @@ export class CensusBuilder {
       if (owner) this.listenerOwners.set(s.local, owner)
       return undefined
     }
-    const local = splitEndpoint(s.local)
+    const listener = this.group(state, s.local, s.peer)
+    if (s.state === 'CLOSE-WAIT') this.addCloseWait(s, listener !== undefined, owner)
+    return listener !== undefined ? 'server' : 'client'
+  }
+
+  /** A TIME-WAIT socket by its two ends (no process owns one): what `add` does with it, without a socket object. */
+  addTimeWait(local: string, peer: string): void {
+    this.all.add(this.timeWait)
+    this.group(this.timeWait, local, peer)
+  }
+
+  /** Counts a socket that is not listening in its listener's group (server side, returned) or its destination's. */
+  private group(state: number, localEnd: string, peer: string): string | undefined {
+    const local = splitEndpoint(localEnd)
     const address = plainAddress(local.address)
     const listener = this.listenerOf(address, local.port)
     if (listener !== undefined) {
       let g = this.listeners.get(listener)
-      if (!g) this.listeners.set(listener, (g = { local: listener, states: {}, total: 0 }))
-      g.total++
-      bump(g.states, s.state)
-    } else {
-      const remote = plainPeer(s.peer)
-      let byRemote = this.destinationsBy.get(address)
-      if (!byRemote) this.destinationsBy.set(address, (byRemote = new Map()))
-      let d = byRemote.get(remote)
-      if (!d) {
-        if (this.destinations.length >= MAX_DESTINATIONS) this.ungrouped++
-        else {
-          d = { local: address, remote, states: {}, total: 0 }
-          byRemote.set(remote, d)
-          this.destinations.push(d)
-        }
-      }
-      if (d) {
-        d.total++
-        bump(d.states, s.state)
-      }
+      if (!g) this.listeners.set(listener, (g = new Tally()))
+      g.add(state)
+      return listener
     }
-    if (s.state === 'CLOSE-WAIT') this.addCloseWait(s, listener !== undefined, owner)
-    return listener !== undefined ? 'server' : 'client'
+    const remote = plainPeer(peer)
+    let byRemote = this.destinationsBy.get(address)
+    if (!byRemote) this.destinationsBy.set(address, (byRemote = new Map()))
+    let d = byRemote.get(remote)
+    if (!d) {
+      if (this.destinations.length >= MAX_DESTINATIONS) {
+        this.ungrouped++
+        return undefined
+      }
+      d = { local: address, remote, tally: new Tally() }
+      byRemote.set(remote, d)
+      this.destinations.push(d)
+    }
+    d.tally.add(state)
+    return undefined
   }
 
   private addCloseWait(s: CensusSocket, server: boolean, owner: ProcessRef | undefined): void {
@@ -144,6 +192,7 @@ export class CensusBuilder {
   }
 
   result(source: string): SocketCensus {
+    const names = this.stateNames
     const listening: ListeningSocket[] = []
     for (const [port, byAddr] of this.listenPorts) {
       for (const local of byAddr.values()) {
@@ -151,15 +200,18 @@ export class CensusBuilder {
         listening.push(p ? { local, port, pid: p.pid, process: p.name } : { local, port })
       }
     }
+    const listeners: ListenerCensus[] = []
+    for (const [local, tally] of this.listeners) {
+      const l: ListenerCensus = { local, states: tally.states(names), total: tally.total }
+      const p = this.listenerOwners.get(local)
+      listeners.push(p ? { ...l, pid: p.pid, process: p.name } : l)
+    }
     return {
       source,
-      total: this.total,
-      states: this.states,
-      destinations: [...this.destinations],
-      listeners: [...this.listeners.values()].map((l) => {
-        const p = this.listenerOwners.get(l.local)
-        return p ? { ...l, pid: p.pid, process: p.name } : l
-      }),
+      total: this.all.total,
+      states: this.all.states(names),
+      destinations: this.destinations.map((d): DestinationCensus => ({ local: d.local, remote: d.remote, states: d.tally.states(names), total: d.tally.total })),
+      listeners,
       closeWait: [...this.closeWait.values()],
       listening,
       owners: [...this.owners.values()],
@@ -206,6 +258,8 @@ export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | 
       if (side) keepalive.add(s, side === 'server')
     },
     opts.impliedState,
+    // TIME-WAIT sockets by their ends alone (no keepalive timer, no owner), unless a filter must see them
+    keep ? undefined : b,
   )
   return { ...b.result(source), keepalive: keepalive.result() }
 }

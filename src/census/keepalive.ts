@@ -7,15 +7,22 @@ import { parseTimer, type SsSocket } from '../parsers/ss.js'
 
 /** A 53-bit id of a socket's "local peer" (two 32-bit FNV-1a hashes). */
 export function socketId(local: string, peer: string): number {
-  // the hash of `${local} ${peer}`, without building that string for every socket
+  // the hash of `${local} ${peer}`, without building that string for every socket; Math.imul keeps 32 bits
   let a = 0x811c9dc5
   let b = 0x01000193
-  for (let i = 0; i <= local.length + peer.length; i++) {
-    const c = i < local.length ? local.charCodeAt(i) : i === local.length ? 32 : peer.charCodeAt(i - local.length - 1)
-    a = Math.imul(a ^ c, 0x01000193) >>> 0
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0
+  for (let i = 0; i < local.length; i++) {
+    const c = local.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995)
   }
-  return a * 2097152 + (b & 0x1fffff)
+  a = Math.imul(a ^ 32, 0x01000193)
+  b = Math.imul(b ^ 32, 0x5bd1e995)
+  for (let i = 0; i < peer.length; i++) {
+    const c = peer.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995)
+  }
+  return (a >>> 0) * 2097152 + (b & 0x1fffff)
 }
 
 /** Aggregates established sockets as they stream by; which side a socket is on is the census's to say (census.ts). */

@@ -120,17 +120,34 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(s) ? s : undefined // digits too long for a double
 }
 
+/** Takes TIME-WAIT sockets by their two ends (the census builder). */
+export interface TimeWaitSink {
+  addTimeWait(local: string, peer: string): void
+}
+
+// A TIME-WAIT line of plain ASCII (spaces between the columns, short queues, no process): its two ends. Any
+// other line, or one the line regex might read differently, is left to parseMain.
+const TIME_WAIT_LINE = /^TIME-WAIT +\d{1,15} +\d{1,15} +([!-~]+) +([!-~]+)(?: (?![ -~]*users:\(\()[ -~]*)?$/
+
 /**
  * ss lines in, sockets out, one line at a time: `push` returns the socket a line completed (the one before it:
  * continuation lines join the socket they follow), `end` the last one. The same rules as parseSs, for callers
  * that fold sockets as they come without a generator's promise per socket (the census of 60 000 lines).
+ * With a `timeWait` sink, TIME-WAIT sockets (two thirds of a busy table, and no process owns one) are handed to
+ * it as their two ends only, without an SsSocket: what the census needs of them.
  */
 export class SsLineParser {
   private pending: SsSocket | undefined
+  /** the ends of a pending TIME-WAIT socket, handed to the sink when the next socket line comes (in order) */
+  private timeWaitLocal: string | undefined
+  private timeWaitPeer = ''
   private lineNo = 0
   private nameLines = 0
 
-  constructor(private readonly impliedState?: string) {}
+  constructor(
+    private readonly impliedState?: string,
+    private readonly timeWait?: TimeWaitSink,
+  ) {}
 
   push(line: string): SsSocket | undefined {
     this.lineNo++
@@ -147,18 +164,35 @@ export class SsLineParser {
     // continuation: no trim (a new string for the trailing blanks ss writes) and no regex for it
     if (!(first > 32 && first < 127)) {
       if (line.trim() === '') return undefined
-      if (/^\s/.test(line) && pending) {
-        pending.extra += ' ' + line.trim()
+      if (/^\s/.test(line) && (pending || this.timeWaitLocal !== undefined)) {
+        if (pending) pending.extra += ' ' + line.trim() // those of a pending TIME-WAIT socket are dropped: its sink needs none
         return undefined
       }
     }
     if ((first === 83 || first === 78 || first === 82) /* S N R */ && /^(State|Netid|Recv-Q)\s/.test(line)) return undefined
     this.nameLines = 0
+    if (this.timeWaitLocal !== undefined) {
+      this.timeWait!.addTimeWait(this.timeWaitLocal, this.timeWaitPeer)
+      this.timeWaitLocal = undefined
+    }
+    if (first === 84 /* T */ && this.timeWait && !this.impliedState) {
+      const m = TIME_WAIT_LINE.exec(line)
+      if (m) {
+        this.pending = undefined
+        this.timeWaitLocal = m[1]
+        this.timeWaitPeer = m[2]
+        return pending
+      }
+    }
     this.pending = this.impliedState ? parseStateless(line, this.lineNo, this.impliedState) : parseMain(line, this.lineNo)
     return pending
   }
 
   end(): SsSocket | undefined {
+    if (this.timeWaitLocal !== undefined) {
+      this.timeWait!.addTimeWait(this.timeWaitLocal, this.timeWaitPeer)
+      this.timeWaitLocal = undefined
+    }
     const last = this.pending
     this.pending = undefined
     return last
@@ -169,8 +203,8 @@ export class SsLineParser {
  * Folds every socket of a stream of ss lines into `each` as it completes (no promise per socket). The stream may
  * come in batches of lines (Source.lineBatches): one await per batch, not per line.
  */
-export async function eachSs(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, each: (s: SsSocket) => void, impliedState?: string): Promise<void> {
-  const parser = new SsLineParser(impliedState)
+export async function eachSs(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, each: (s: SsSocket) => void, impliedState?: string, timeWait?: TimeWaitSink): Promise<void> {
+  const parser = new SsLineParser(impliedState, timeWait)
   for await (const item of lines) {
     if (typeof item === 'string') {
       const s = parser.push(item)

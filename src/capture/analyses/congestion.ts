@@ -1,8 +1,8 @@
 // What the path does to each captured connection (congestion.flows): handshake RTT split at the capture point,
 // data RTT samples in a bounded sketch, retransmissions (spurious, fast, timeout), duplicate ACKs, out-of-order,
 // zero-window periods, window-full, idle gaps, and a verdict of what limits the connection. An observer on the
-// flow tracker (flows.ts): O(1) work and no allocation per segment, a fixed state per flow (the RTT sketch is
-// allocated on a flow's first sample). Results aggregate per server endpoint, rows capped, worst first.
+// flow tracker (flows.ts): O(1) work and no allocation per segment, a fixed state per flow (its RTT sketches are
+// slots of one pool, taken at a direction's first sample). Results aggregate per server endpoint, rows capped, worst first.
 // Words and fields: CONTRACT.md congestion.flows, src/model/paths.ts; kernel behaviour: KNOWLEDGE.md
 // "Weak networks and congestion".
 //
@@ -11,7 +11,7 @@
 // capture point and back (the receiver's side of it), about one sample per round trip.
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
-import { RttSketch } from '../rtt-sketch.js'
+import { RttPool, RttSketch } from '../rtt-sketch.js'
 import { seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
 
@@ -22,245 +22,336 @@ const REORDER_SECONDS = 0.003
 /** what makes a connection's verdict (the check's thresholds judge whether it is a problem); shares of bytes */
 const VERDICT = { zeroWindowSeconds: 0.1, lossShare: 0.01, windowFullShare: 0.1, rttMs: 200, idleShare: 0.5 }
 
-/** Per sending direction: what it sent, and what it advertised as a receiver. */
-interface Side {
-  data: number
-  bytes: number
-  retrans: number
-  retransBytes: number
-  spurious: number
-  spuriousBytes: number
-  fast: number
-  timeout: number
-  ooo: number
-  windowFull: number
-  idleGaps: number
-  idleSeconds: number
-  /** this side's duplicate ACKs (as the receiver of the peer's data; RFC 5681: same ACK and window) */
-  dupAcksSent: number
-  /** ACKs received that did not advance (window changes allowed) since the last that did, and when the last came */
-  dupRun: number
-  lastDupTs: number
-  /** the timed segment: its end and time */
-  timing: boolean
-  timedEnd: number
-  timedTs: number
-  sketch: RttSketch | undefined
-  /** the smallest RTT sample so far, seconds; 0 before the first */
-  rttMinS: number
-  /** the next sequence before this segment (the tracker's is already updated when an observer runs) */
-  hi: number
-  hiKnown: boolean
-  lastTs: number
-  lastDataTs: number
-  /** this side's previous ACK and window, for the duplicate-ACK test */
-  ackPrev: number
-  winPrev: number
-  ackKnown: boolean
-  /** the receive window it advertised, bytes (scaled once the handshake told the scale) */
-  rwnd: number
-  /** the last gap in its sequence (a segment beyond the next expected): [holeStart, holeEnd) since holeTs */
-  hole: boolean
-  holeStart: number
-  holeEnd: number
-  holeTs: number
-  /** zero-window periods it advertised */
-  zwStart: number
-  zwCount: number
-  zwSeconds: number
-  /** window scale option of its SYN; -1 none */
-  wsOption: number
+// Per-connection state: a block of FLOW numbers in one shared Float64Array (`Slots`), at the flow's base offset
+// (what `open` returns): the client's side, the server's side (SIDE numbers each, at base + dir × SIDE), then the
+// connection's own. Flags are 0/1; a field that can be "none" says so. A block is given back at the flow's end
+// and reused: no object per connection for the old generation to collect, and a flow's state in adjacent cache
+// lines instead of two objects whose number fields are heap numbers of their own.
+
+// Per sending direction: what it sent, and what it advertised as a receiver. The fields read on every segment
+// come first.
+/** the next sequence before this segment (the tracker's is already updated when an observer runs), if known */
+const HI = 0
+const HI_KNOWN = 1
+/** this side's last segment and last data segment; -1 before */
+const LAST_TS = 2
+const LAST_DATA_TS = 3
+/** this side's previous ACK and window, for the duplicate-ACK test */
+const ACK_PREV = 4
+const WIN_PREV = 5
+const ACK_KNOWN = 6
+/** the receive window it advertised, bytes (scaled once the handshake told the scale); -1 unknown */
+const RWND = 7
+/** the timed segment: whether one is timed, its end and time */
+const TIMING = 8
+const TIMED_END = 9
+const TIMED_TS = 10
+/** ACKs received that did not advance (window changes allowed) since the last that did, and when the last came */
+const DUP_RUN = 11
+const LAST_DUP_TS = 12
+/** the start of the zero-window period it advertises; -1 none */
+const ZW_START = 13
+const DATA = 14
+const BYTES = 15
+/** the smallest RTT sample so far, seconds; 0 before the first */
+const RTT_MIN = 16
+/** its RTT sketch's slot in the pool (RttPool); -1 before the first sample */
+const SKETCH = 17
+/** the last gap in its sequence (a segment beyond the next expected): [HOLE_START, HOLE_END) since HOLE_TS */
+const HOLE = 18
+const HOLE_START = 19
+const HOLE_END = 20
+const HOLE_TS = 21
+const RETRANS = 22
+const RETRANS_BYTES = 23
+const SPURIOUS = 24
+const SPURIOUS_BYTES = 25
+const FAST = 26
+const TIMEOUT = 27
+const OOO = 28
+const WINDOW_FULL = 29
+const IDLE_GAPS = 30
+const IDLE_SECONDS = 31
+/** this side's duplicate ACKs (as the receiver of the peer's data; RFC 5681: same ACK and window) */
+const DUP_ACKS_SENT = 32
+const ZW_COUNT = 33
+const ZW_SECONDS = 34
+/** window scale option of its SYN; -1 none */
+const WS_OPTION = 35
+const SIDE = 36
+
+// The connection's own, after its two sides.
+/** the current segment's time: a field, so the helpers read it without a heap number per call */
+const TS = 2 * SIDE
+const SYN_TS = TS + 1
+const SYNS = TS + 2
+const SYN_ACK_TS = TS + 3
+const SYN_ACKS = TS + 4
+const SYN_ACK_SEQ = TS + 5
+const HANDSHAKE_DONE = TS + 6
+/** the handshake was clean (one SYN, one SYN-ACK, its ACK): its two halves in ms */
+const HANDSHAKE = TS + 7
+const SYN_TO_SYN_ACK = TS + 8
+const SYN_ACK_TO_ACK = TS + 9
+/** the handshake told both sides' window scale: the factor 2^scale at SCALE + dir (1 when either lacks the option) */
+const SCALE_KNOWN = TS + 10
+const SCALE = TS + 11
+/** the tracker no longer guesses either side's next sequence: pure ACKs cannot move it */
+const SETTLED = TS + 13
+/** settled, and the handshake's ACK is behind (or no SYN-ACK was seen): `onSegment`'s common case may apply */
+const COMMON = TS + 14
+const FLOW = TS + 15
+
+/** a new flow's block: zeros but for the "none" fields */
+const FRESH = new Float64Array(FLOW)
+for (const side of [0, SIDE]) for (const field of [LAST_TS, LAST_DATA_TS, RWND, SKETCH, ZW_START, WS_OPTION]) FRESH[side + field] = -1
+
+/** Flow blocks in one Float64Array that doubles when full; a block given back is reused by the next flow. */
+class Slots {
+  f: Float64Array
+  private readonly free: number[] = []
+  private used = 0
+
+  constructor(blocks = 256) {
+    this.f = new Float64Array(Math.max(1, blocks) * FLOW)
+  }
+
+  /** a fresh block's base offset */
+  take(): number {
+    let base = this.free.pop()
+    if (base === undefined) {
+      base = this.used++ * FLOW
+      if (base + FLOW > this.f.length) {
+        const f = new Float64Array(this.f.length * 2)
+        f.set(this.f)
+        this.f = f
+      }
+    }
+    this.f.set(FRESH, base)
+    return base
+  }
+
+  give(base: number): void {
+    this.free.push(base)
+  }
 }
 
-interface State {
-  s: [Side, Side]
-  synTs: number
-  syns: number
-  synAckTs: number
-  synAcks: number
-  synAckSeq: number
-  handshake: { synToSynAck: number; synAckToAck: number } | undefined
-  handshakeDone: boolean
-  /** the handshake told both sides' window scale (0 when either lacks the option) */
-  scaleKnown: boolean
-  /** the tracker no longer guesses either side's next sequence: pure ACKs cannot move it */
-  settled: boolean
-  scale: [number, number]
-  /** the current segment's time: a field, so the helpers below read it without a heap number per call */
-  ts: number
-}
-
-const newSide = (): Side => ({
-  data: 0, bytes: 0, retrans: 0, retransBytes: 0, spurious: 0, spuriousBytes: 0, fast: 0, timeout: 0, ooo: 0, windowFull: 0, idleGaps: 0, idleSeconds: 0,
-  dupAcksSent: 0, dupRun: 0, lastDupTs: 0, timing: false, timedEnd: 0, timedTs: 0, sketch: undefined, rttMinS: 0, hi: 0, hiKnown: false, lastTs: -1,
-  lastDataTs: -1, ackPrev: 0, winPrev: 0, ackKnown: false, rwnd: -1, hole: false, holeStart: 0, holeEnd: 0, holeTs: 0, zwStart: -1, zwCount: 0,
-  zwSeconds: 0, wsOption: -1,
-})
-
-/** Updates one flow's state with one segment (the observer's `segment`). */
-function onSegment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo): void {
+/**
+ * Updates one flow's state (its block at c) with one segment (the observer's `segment`). The common case, an ACK
+ * without SYN, FIN or RST on a settled connection that is no keepalive, keepalive ACK or retransmission and
+ * neither advertises a zero window nor ends one, takes one short sequence: what `anySegment` does for such a
+ * segment, without the tests whose answer is known. Every other segment goes through `anySegment`.
+ */
+function onSegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: TcpSegment, info: SegmentInfo): void {
   const dir = info.dir
-  const me = st.s[dir]
-  const peer = st.s[dir ^ 1]
+  const me = c + dir * SIDE
+  const window = seg.window
+  if ((seg.flags & (SYN | FIN | RST | ACK)) !== ACK || F[c + COMMON] === 0 || window === 0 || F[me + ZW_START] >= 0 || info.keepalive || info.keepaliveAck || info.retransmission) {
+    anySegment(F, rtt, flow, c, seg, info)
+    return
+  }
+  const peer = c + (dir ^ 1) * SIDE
+  const tPeer = flow.sides[dir ^ 1]
+  const len = seg.payloadLen
+  const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
+  F[c + TS] = ts
+  const ack = seg.ack
+  // seqAfter(a, b) is written out here and in newData as ((a - b) | 0) > 0: past V8's inlining budget it is a
+  // call, and a call boxes its two numbers (two heap numbers per segment)
+  if (F[peer + TIMING] !== 0 && ((F[peer + TIMED_END] - ack) | 0) <= 0) rttSample(F, rtt, c, peer)
+  const ackPrev = F[me + ACK_PREV]
+  if (len === 0 && ack === ackPrev && F[me + ACK_KNOWN] !== 0 && tPeer.has & 2 && ((tPeer.nextValue - ack) | 0) > 0) {
+    if (window === F[me + WIN_PREV]) F[me + DUP_ACKS_SENT]++
+    F[peer + DUP_RUN]++
+    F[peer + LAST_DUP_TS] = ts
+  } else if (F[me + ACK_KNOWN] === 0 || ((ack - ackPrev) | 0) > 0) F[peer + DUP_RUN] = 0
+  F[me + ACK_PREV] = ack
+  F[me + WIN_PREV] = window
+  F[me + ACK_KNOWN] = 1
+  F[me + RWND] = F[c + SCALE_KNOWN] !== 0 ? window * F[c + SCALE + dir] : -1
+  F[me + LAST_TS] = ts
+  if (len > 0) {
+    newData(F, c, me, peer, tPeer, seg)
+    F[me + LAST_DATA_TS] = ts
+    // settled stays so: the tracker never guesses again
+    syncNext(F, me, flow.sides[dir])
+    syncNext(F, peer, tPeer)
+  }
+}
+
+/** The first ACK that covers the peer's timed segment: an RTT sample (at the segment's time, F[c + TS]). */
+function rttSample(F: Float64Array, rtt: RttPool, c: number, peer: number): void {
+  F[peer + TIMING] = 0
+  const sample = F[c + TS] - F[peer + TIMED_TS]
+  if (F[peer + SKETCH] < 0) F[peer + SKETCH] = rtt.take()
+  rtt.add(F[peer + SKETCH] | 0, ms(sample))
+  if (sample >= 0 && (F[peer + RTT_MIN] === 0 || sample < F[peer + RTT_MIN])) F[peer + RTT_MIN] = sample
+}
+
+/** Any segment: every case of the analysis. */
+function anySegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: TcpSegment, info: SegmentInfo): void {
+  const dir = info.dir
+  const me = c + dir * SIDE
+  const peer = c + (dir ^ 1) * SIDE
   const tMe = flow.sides[dir]
   const tPeer = flow.sides[dir ^ 1]
   const f = seg.flags
   const len = seg.payloadLen
   // a simple packet block (pcapng) has no timestamp: the tracker's capture time stands in
   const ts = Number.isNaN(seg.ts) ? flow.lastSeen : seg.ts
-  st.ts = ts
+  F[c + TS] = ts
 
-  if (f & SYN) handshakeSyn(st, dir, seg)
-  else if (dir === 0 && !st.handshakeDone && st.synAcks > 0 && f & ACK) {
-    st.handshakeDone = true
-    if (st.syns === 1 && st.synAcks === 1 && seg.ack === ((st.synAckSeq + 1) >>> 0)) {
-      st.handshake = { synToSynAck: ms(st.synAckTs - st.synTs), synAckToAck: ms(ts - st.synAckTs) }
+  if (f & SYN) handshakeSyn(F, c, dir, seg)
+  else if (dir === 0 && F[c + HANDSHAKE_DONE] === 0 && F[c + SYN_ACKS] > 0 && f & ACK) {
+    F[c + HANDSHAKE_DONE] = 1
+    if (F[c + SYNS] === 1 && F[c + SYN_ACKS] === 1 && seg.ack === ((F[c + SYN_ACK_SEQ] + 1) >>> 0)) {
+      F[c + HANDSHAKE] = 1
+      F[c + SYN_TO_SYN_ACK] = ms(F[c + SYN_ACK_TS] - F[c + SYN_TS])
+      F[c + SYN_ACK_TO_ACK] = ms(ts - F[c + SYN_ACK_TS])
     }
   }
 
   if (f & ACK && !(f & RST)) {
     const ack = seg.ack
     // an RTT sample: the first ACK that covers the peer's timed segment
-    if (peer.timing && !seqAfter(peer.timedEnd, ack)) {
-      peer.timing = false
-      const sample = ts - peer.timedTs
-      ;(peer.sketch ??= new RttSketch()).add(ms(sample))
-      if (sample >= 0 && (peer.rttMinS === 0 || sample < peer.rttMinS)) peer.rttMinS = sample
-    }
+    if (F[peer + TIMING] !== 0 && !seqAfter(F[peer + TIMED_END], ack)) rttSample(F, rtt, c, peer)
     // an ACK that does not advance while the peer has data outstanding (no data of its own): the receiver saw a
     // hole. It is a duplicate ACK in RFC 5681's sense (§2) when the window is the same too; the kernel's SACK
     // recovery reacts to both, so both start the peer's fast-retransmit run.
     const pure = len === 0 && !(f & (SYN | FIN))
-    if (pure && me.ackKnown && ack === me.ackPrev && seg.window !== 0 && !info.keepaliveAck && tPeer.has & 2 && seqAfter(tPeer.nextValue, ack)) {
-      if (seg.window === me.winPrev) me.dupAcksSent++
-      peer.dupRun++
-      peer.lastDupTs = ts
-    } else if (!me.ackKnown || seqAfter(ack, me.ackPrev)) peer.dupRun = 0
-    me.ackPrev = ack
-    me.winPrev = seg.window
-    me.ackKnown = true
+    if (pure && F[me + ACK_KNOWN] !== 0 && ack === F[me + ACK_PREV] && seg.window !== 0 && !info.keepaliveAck && tPeer.has & 2 && seqAfter(tPeer.nextValue, ack)) {
+      if (seg.window === F[me + WIN_PREV]) F[me + DUP_ACKS_SENT]++
+      F[peer + DUP_RUN]++
+      F[peer + LAST_DUP_TS] = ts
+    } else if (F[me + ACK_KNOWN] === 0 || seqAfter(ack, F[me + ACK_PREV])) F[peer + DUP_RUN] = 0
+    F[me + ACK_PREV] = ack
+    F[me + WIN_PREV] = seg.window
+    F[me + ACK_KNOWN] = 1
   }
 
   if (!(f & RST)) {
     // the window this side advertises: zero-window periods last until its window update
     if (seg.window === 0 && !(f & SYN)) {
-      if (me.zwStart < 0) {
-        me.zwStart = ts
-        me.zwCount++
+      if (F[me + ZW_START] < 0) {
+        F[me + ZW_START] = ts
+        F[me + ZW_COUNT]++
       }
-    } else if (me.zwStart >= 0) {
-      me.zwSeconds += ts - me.zwStart
-      me.zwStart = -1
+    } else if (F[me + ZW_START] >= 0) {
+      F[me + ZW_SECONDS] += ts - F[me + ZW_START]
+      F[me + ZW_START] = -1
     }
-    me.rwnd = f & SYN ? seg.window : st.scaleKnown ? seg.window * (1 << st.scale[dir]) : -1
+    F[me + RWND] = f & SYN ? seg.window : F[c + SCALE_KNOWN] !== 0 ? seg.window * F[c + SCALE + dir] : -1
   }
 
   if (len > 0 && !info.keepalive) {
-    if (info.retransmission) resent(st, me, tPeer, seg)
-    else newData(st, me, peer, tPeer, seg)
-    me.lastDataTs = ts
+    if (info.retransmission) resent(F, c, me, tPeer, seg)
+    else newData(F, c, me, peer, tPeer, seg)
+    F[me + LAST_DATA_TS] = ts
   }
 
-  me.lastTs = ts
+  F[me + LAST_TS] = ts
   // this side's next sequence moves with data, SYN and FIN, and while the tracker still guesses it (either side)
-  if (len > 0 || f & (SYN | FIN) || !st.settled) {
-    syncNext(me, tMe)
-    syncNext(peer, tPeer)
-    st.settled = !flow.guessing
+  if (len > 0 || f & (SYN | FIN) || F[c + SETTLED] === 0) {
+    syncNext(F, me, tMe)
+    syncNext(F, peer, tPeer)
+    F[c + SETTLED] = flow.guessing ? 0 : 1
   }
+  F[c + COMMON] = F[c + SETTLED] !== 0 && (F[c + HANDSHAKE_DONE] !== 0 || F[c + SYN_ACKS] === 0) ? 1 : 0
 }
 
-function syncNext(side: Side, tracked: FlowSide): void {
+function syncNext(F: Float64Array, side: number, tracked: FlowSide): void {
   if (!(tracked.has & 2)) return
-  side.hi = tracked.nextValue
-  side.hiKnown = true
+  F[side + HI] = tracked.nextValue
+  F[side + HI_KNOWN] = 1
 }
 
-function handshakeSyn(st: State, dir: 0 | 1, seg: TcpSegment): void {
-  const ts = st.ts
-  const ws = seg.windowScale ?? -1
-  st.s[dir].wsOption = ws
+function handshakeSyn(F: Float64Array, c: number, dir: 0 | 1, seg: TcpSegment): void {
+  const ts = F[c + TS]
+  F[c + dir * SIDE + WS_OPTION] = seg.windowScale ?? -1
   if (dir === 0 && !(seg.flags & ACK)) {
-    if (st.syns++ === 0) st.synTs = ts
+    if (F[c + SYNS]++ === 0) F[c + SYN_TS] = ts
   } else if (dir === 1 && seg.flags & ACK) {
-    if (st.synAcks++ === 0) {
-      st.synAckTs = ts
-      st.synAckSeq = seg.seq
+    if (F[c + SYN_ACKS]++ === 0) {
+      F[c + SYN_ACK_TS] = ts
+      F[c + SYN_ACK_SEQ] = seg.seq
     }
     // RFC 7323 §2.2: scaling is on only when both SYNs carry the option
-    if (st.syns > 0) {
-      const both = st.s[0].wsOption >= 0 && st.s[1].wsOption >= 0
-      st.scale[0] = both ? st.s[0].wsOption : 0
-      st.scale[1] = both ? st.s[1].wsOption : 0
-      st.scaleKnown = true
+    if (F[c + SYNS] > 0) {
+      const both = F[c + WS_OPTION] >= 0 && F[c + SIDE + WS_OPTION] >= 0
+      F[c + SCALE] = both ? 1 << F[c + WS_OPTION] : 1
+      F[c + SCALE + 1] = both ? 1 << F[c + SIDE + WS_OPTION] : 1
+      F[c + SCALE_KNOWN] = 1
     }
   }
 }
 
 /** A data segment below the highest sequence seen: out-of-order (filling a fresh gap) or a retransmission. */
-function resent(st: State, me: Side, tPeer: FlowSide, seg: TcpSegment): void {
-  const ts = st.ts
+function resent(F: Float64Array, c: number, me: number, tPeer: FlowSide, seg: TcpSegment): void {
+  const ts = F[c + TS]
   const len = seg.payloadLen
   const seq = seg.seq
   const end = (seq + len) >>> 0
-  me.data++
-  me.bytes += len
-  const rttS = me.rttMinS
-  const inHole = me.hole && !seqAfter(me.holeStart, seq) && seqAfter(me.holeEnd, seq)
+  F[me + DATA]++
+  F[me + BYTES] += len
+  const rttS = F[me + RTT_MIN]
+  const inHole = F[me + HOLE] !== 0 && !seqAfter(F[me + HOLE_START], seq) && seqAfter(F[me + HOLE_END], seq)
   if (inHole) {
-    if (seq === me.holeStart) me.holeStart = end
-    if (!seqAfter(me.holeEnd, me.holeStart)) me.hole = false
+    if (seq === F[me + HOLE_START]) F[me + HOLE_START] = end
+    if (!seqAfter(F[me + HOLE_END], F[me + HOLE_START])) F[me + HOLE] = 0
   }
-  if (inHole && ts - me.holeTs < Math.max(REORDER_SECONDS, rttS / 2)) {
-    me.ooo++
+  if (inHole && ts - F[me + HOLE_TS] < Math.max(REORDER_SECONDS, rttS / 2)) {
+    F[me + OOO]++
     return
   }
-  me.retrans++
-  me.retransBytes += len
+  F[me + RETRANS]++
+  F[me + RETRANS_BYTES] += len
+  const dupRun = F[me + DUP_RUN]
   if (tPeer.has & 4 && !seqAfter(end, tPeer.ackValue)) {
-    me.spurious++
-    me.spuriousBytes += len
-  } else if (me.dupRun >= 3 || (me.dupRun > 0 && ts - me.lastDupTs <= Math.max(0.01, 2 * (rttS || RTO_MIN)))) me.fast++
-  else if (me.lastTs >= 0 && ts - me.lastTs >= RTO_MIN) me.timeout++
+    F[me + SPURIOUS]++
+    F[me + SPURIOUS_BYTES] += len
+  } else if (dupRun >= 3 || (dupRun > 0 && ts - F[me + LAST_DUP_TS] <= Math.max(0.01, 2 * (rttS || RTO_MIN)))) F[me + FAST]++
+  else if (F[me + LAST_TS] >= 0 && ts - F[me + LAST_TS] >= RTO_MIN) F[me + TIMEOUT]++
   // Karn: the timed segment was sent again, its ACK would not tell which copy it answers
-  if (me.timing && seqAfter(me.timedEnd, seq)) me.timing = false
+  if (F[me + TIMING] !== 0 && seqAfter(F[me + TIMED_END], seq)) F[me + TIMING] = 0
 }
 
 /** New data: a gap before it, an idle pause before it, the RTT timing, window-full. */
-function newData(st: State, me: Side, peer: Side, tPeer: FlowSide, seg: TcpSegment): void {
-  const ts = st.ts
+function newData(F: Float64Array, c: number, me: number, peer: number, tPeer: FlowSide, seg: TcpSegment): void {
+  const ts = F[c + TS]
   const acked = (tPeer.has & 4) !== 0
   const len = seg.payloadLen
   const seq = seg.seq
   const end = (seq + len) >>> 0
-  me.data++
-  me.bytes += len
-  if (me.hiKnown) {
-    if (seqAfter(seq, me.hi)) {
+  F[me + DATA]++
+  F[me + BYTES] += len
+  if (F[me + HI_KNOWN] !== 0) {
+    const hi = F[me + HI]
+    if (((seq - hi) | 0) > 0) {
       // a gap: segments lost before the capture point (or reordered)
-      me.hole = true
-      me.holeStart = me.hi
-      me.holeEnd = seq
-      me.holeTs = ts
+      F[me + HOLE] = 1
+      F[me + HOLE_START] = hi
+      F[me + HOLE_END] = seq
+      F[me + HOLE_TS] = ts
     }
     // application-limited: everything was acknowledged and the sender paused before sending again
-    if (me.lastDataTs >= 0 && acked && tPeer.ackValue === me.hi) {
-      const gap = ts - me.lastDataTs
-      if (gap >= Math.max(RTO_MIN, 2 * me.rttMinS)) {
-        me.idleGaps++
-        me.idleSeconds += gap
+    if (F[me + LAST_DATA_TS] >= 0 && acked && tPeer.ackValue === hi) {
+      const gap = ts - F[me + LAST_DATA_TS]
+      if (gap >= Math.max(RTO_MIN, 2 * F[me + RTT_MIN])) {
+        F[me + IDLE_GAPS]++
+        F[me + IDLE_SECONDS] += gap
       }
     }
   }
-  if (!me.timing) {
-    me.timing = true
-    me.timedEnd = end
-    me.timedTs = ts
+  if (F[me + TIMING] === 0) {
+    F[me + TIMING] = 1
+    F[me + TIMED_END] = end
+    F[me + TIMED_TS] = ts
   }
   // bytes in flight reached the receiver's advertised window (known only with the handshake's window scale)
-  if (st.scaleKnown && acked && peer.rwnd > 0) {
+  const rwnd = F[peer + RWND]
+  if (F[c + SCALE_KNOWN] !== 0 && acked && rwnd > 0) {
     const inFlight = (end - tPeer.ackValue) >>> 0
-    if (inFlight < 0x40000000 && inFlight >= peer.rwnd) me.windowFull++
+    if (inFlight < 0x40000000 && inFlight >= rwnd) F[me + WINDOW_FULL]++
   }
 }
 
@@ -286,61 +377,66 @@ export function verdictOf(r: Omit<ConnectionPath, 'limitedBy'>): LimitedBy | und
   return undefined
 }
 
-function rowOf(flow: Flow, st: State): { row: ConnectionPath; sketch: RttSketch | undefined } {
-  const [c, s] = st.s
-  for (const side of st.s) {
-    // a zero window still open at the end lasted at least until the connection's last segment
-    if (side.zwStart >= 0) {
-      side.zwSeconds += Math.max(0, flow.lastSeen - side.zwStart)
-      side.zwStart = -1
-    }
-  }
+/** a zero window still open at the end lasted at least until the connection's last segment */
+function endZeroWindow(F: Float64Array, side: number, lastSeen: number): void {
+  if (F[side + ZW_START] < 0) return
+  F[side + ZW_SECONDS] += Math.max(0, lastSeen - F[side + ZW_START])
+  F[side + ZW_START] = -1
+}
+
+/** The connection's row (built once, at its end; TurboFan compiles it for all 12 000 rows of a big capture, so
+ * it stays plain: no closures, no arrays). */
+function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: ConnectionPath; sketch: number } {
+  const c = b
+  const s = b + SIDE
+  endZeroWindow(F, c, flow.lastSeen)
+  endZeroWindow(F, s, flow.lastSeen)
+  const cSketch = F[c + SKETCH]
+  const sSketch = F[s + SKETCH]
+  const cn = cSketch >= 0 ? rtt.count(cSketch) : 0
+  const sn = sSketch >= 0 ? rtt.count(sSketch) : 0
+  const handshake = F[b + HANDSHAKE] !== 0
   let captureSide: CaptureSide = 'unknown'
-  if (st.handshake) captureSide = sideOf(st.handshake.synToSynAck, st.handshake.synAckToAck)
-  else if (c.sketch?.count && s.sketch?.count) captureSide = sideOf(c.sketch.min, s.sketch.min)
+  if (handshake) captureSide = sideOf(F[b + SYN_TO_SYN_ACK], F[b + SYN_ACK_TO_ACK])
+  else if (cn > 0 && sn > 0) captureSide = sideOf(rtt.min(cSketch), rtt.min(sSketch))
   // the timed direction that measures the far half of the path: the client's data near the client, the server's
   // near the server, else whichever has more samples
-  const cn = c.sketch?.count ?? 0
-  const sn = s.sketch?.count ?? 0
   const rttOf: 'client' | 'server' | undefined =
     cn + sn === 0 ? undefined : captureSide === 'client' && cn > 0 ? 'client' : captureSide === 'server' && sn > 0 ? 'server' : cn > sn ? 'client' : 'server'
-  const sketch = rttOf === 'client' ? c.sketch : rttOf === 'server' ? s.sketch : undefined
-  const rttMs = sketch?.summary()
-  const data = c.data + s.data
-  const bytes = c.bytes + s.bytes
-  const retrans = c.retrans + s.retrans
-  const spurious = c.spurious + s.spurious
-  const retransBytes = c.retransBytes + s.retransBytes
-  const spuriousBytes = c.spuriousBytes + s.spuriousBytes
-  const zwBy = c.zwSeconds + s.zwSeconds > 0 || c.zwCount + s.zwCount > 0 ? (c.zwSeconds >= s.zwSeconds ? 'client' : 'server') : undefined
+  const sketch = rttOf === 'client' ? cSketch : rttOf === 'server' ? sSketch : -1
+  const rttMs = sketch >= 0 ? rtt.summary(sketch) : undefined
+  const bytes = F[c + BYTES] + F[s + BYTES]
+  const retransBytes = F[c + RETRANS_BYTES] + F[s + RETRANS_BYTES]
+  const spuriousBytes = F[c + SPURIOUS_BYTES] + F[s + SPURIOUS_BYTES]
+  const zwBy = (F[c + ZW_SECONDS] + F[s + ZW_SECONDS]) > 0 || (F[c + ZW_COUNT] + F[s + ZW_COUNT]) > 0 ? (F[c + ZW_SECONDS] >= F[s + ZW_SECONDS] ? 'client' : 'server') : undefined
   // built in place, in the fields' order, without spreads or a copy for the verdict: one object per connection
   const row: ConnectionPath = { client: flow.client, server: flow.server, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, packets: flow.packets } as ConnectionPath
-  if (st.handshake) row.handshakeMs = { synToSynAck: round3(st.handshake.synToSynAck), synAckToAck: round3(st.handshake.synAckToAck) }
+  if (handshake) row.handshakeMs = { synToSynAck: round3(F[b + SYN_TO_SYN_ACK]), synAckToAck: round3(F[b + SYN_ACK_TO_ACK]) }
   if (rttMs) {
     row.rttMs = rttMs
     row.rttSpreadMs = round3(rttMs.p95 - rttMs.min)
     row.rttOf = rttOf
   }
-  row.rttSamples = sketch?.count ?? 0
+  row.rttSamples = sketch >= 0 ? rtt.count(sketch) : 0
   row.captureSide = captureSide
-  row.dataSegments = data
+  row.dataSegments = F[c + DATA] + F[s + DATA]
   row.dataBytes = bytes
-  row.retransmissions = retrans
+  row.retransmissions = F[c + RETRANS] + F[s + RETRANS]
   row.retransmittedBytes = retransBytes
-  row.spurious = spurious
+  row.spurious = F[c + SPURIOUS] + F[s + SPURIOUS]
   row.spuriousBytes = spuriousBytes
   row.lossShare = bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0
-  row.fastRetransmits = c.fast + s.fast
-  row.timeoutRetransmits = c.timeout + s.timeout
-  row.duplicateAcks = c.dupAcksSent + s.dupAcksSent
-  row.outOfOrder = c.ooo + s.ooo
-  row.zeroWindows = c.zwCount + s.zwCount
-  row.zeroWindowSeconds = round3(c.zwSeconds + s.zwSeconds)
+  row.fastRetransmits = F[c + FAST] + F[s + FAST]
+  row.timeoutRetransmits = F[c + TIMEOUT] + F[s + TIMEOUT]
+  row.duplicateAcks = F[c + DUP_ACKS_SENT] + F[s + DUP_ACKS_SENT]
+  row.outOfOrder = F[c + OOO] + F[s + OOO]
+  row.zeroWindows = F[c + ZW_COUNT] + F[s + ZW_COUNT]
+  row.zeroWindowSeconds = round3(F[c + ZW_SECONDS] + F[s + ZW_SECONDS])
   if (zwBy) row.zeroWindowBy = zwBy
-  row.windowFull = c.windowFull + s.windowFull
-  row.windowScaleKnown = st.scaleKnown
-  row.idleGaps = c.idleGaps + s.idleGaps
-  row.idleSeconds = round3(c.idleSeconds + s.idleSeconds)
+  row.windowFull = F[c + WINDOW_FULL] + F[s + WINDOW_FULL]
+  row.windowScaleKnown = F[b + SCALE_KNOWN] !== 0
+  row.idleGaps = F[c + IDLE_GAPS] + F[s + IDLE_GAPS]
+  row.idleSeconds = round3(F[c + IDLE_SECONDS] + F[s + IDLE_SECONDS])
   const limitedBy = verdictOf(row)
   if (limitedBy) row.limitedBy = limitedBy
   if (flow.midstream) Object.assign(row, midstreamOf(flow))
@@ -368,17 +464,21 @@ interface Aggregate {
 export interface CongestionOptions {
   /** rows kept per server endpoint (worst first); the rest are counted only */
   maxRows: number
+  /** connections whose state the pools hold before they first grow (tests: any size gives the same result) */
+  poolFlows?: number
 }
 
 export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) {
   const servers = new Map<string, Aggregate>()
+  const slots = new Slots(opts.poolFlows)
+  const rtt = new RttPool(opts.poolFlows === undefined ? undefined : 2 * opts.poolFlows)
   const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
-  const observer: FlowObserver<State> = {
-    open: () => ({ s: [newSide(), newSide()], synTs: 0, syns: 0, synAckTs: 0, synAcks: 0, synAckSeq: 0, handshake: undefined, handshakeDone: false, scaleKnown: false, settled: false, scale: [0, 0], ts: 0 }),
-    segment: onSegment,
-    close(flow: Flow, st: State) {
-      const { row, sketch } = rowOf(flow, st)
+  const observer: FlowObserver<number> = {
+    open: () => slots.take(),
+    segment: (flow, base, seg, info) => onSegment(slots.f, rtt, flow, base, seg, info),
+    close(flow: Flow, base: number) {
+      const { row, sketch } = rowOf(slots.f, rtt, flow, base)
       let agg = servers.get(flow.server)
       if (!agg) {
         const out: ServerPaths = {
@@ -404,7 +504,11 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       o.windowFull += row.windowFull
       if (row.limitedBy) o.limitedBy[row.limitedBy]++
       agg.sides[row.captureSide]++
-      if (sketch) agg.sketch.merge(sketch)
+      if (sketch >= 0) agg.sketch.mergeSlot(rtt, sketch)
+      const F = slots.f
+      if (F[base + SKETCH] >= 0) rtt.give(F[base + SKETCH] | 0)
+      if (F[base + SIDE + SKETCH] >= 0) rtt.give(F[base + SIDE + SKETCH] | 0)
+      slots.give(base)
       agg.rows.push(row)
       if (agg.rows.length >= 2 * opts.maxRows) agg.rows = trim(agg.rows)
     },

@@ -1,9 +1,13 @@
+import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { CensusBuilder, censusOf, MAX_DESTINATIONS } from '../../../src/census/census.js'
+import { CensusBuilder, censusOf, censusOfSsLines, censusWithKeepalive, MAX_DESTINATIONS } from '../../../src/census/census.js'
+import { socketId } from '../../../src/census/keepalive.js'
+import type { SocketCensus } from '../../../src/model/facts.js'
 import { parseProcNetTcp } from '../../../src/parsers/proc-net-tcp.js'
 import { parseSs } from '../../../src/parsers/ss.js'
+import { linesArb, runs, SEED } from '../../helpers/fuzz.js'
 import { ROOT } from '../../helpers/netns.js'
 
 const fixtureLines = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'census', name), 'utf8').split('\n')
@@ -116,4 +120,72 @@ describe('CensusBuilder', () => {
     expect(c.ungrouped).toBe(5)
     expect(c.states.ESTAB).toBe(n)
   })
+})
+
+// censusOfSsLines reads TIME-WAIT lines by their ends alone (no SsSocket) and counts states by number: it must
+// give what the plain way (parseSs, then every socket through CensusBuilder.add) gives, in the same order.
+describe('censusOfSsLines and the plain way agree', () => {
+  /** The census as JSON (key order included), its keepalive ids as a list; a ParseError as its message. */
+  const outcome = async (read: () => Promise<SocketCensus>): Promise<string> => {
+    try {
+      const c = await read()
+      return JSON.stringify({ ...c, keepalive: c.keepalive && { ...c.keepalive, ids: [...c.keepalive.ids] } })
+    } catch (err) {
+      return `threw ${(err as Error).message}`
+    }
+  }
+  const fast = (lines: string[]) => outcome(() => censusOfSsLines([lines], 'ss'))
+  const plain = (lines: string[]) => outcome(() => censusWithKeepalive(parseSs(lines), 'ss'))
+  const fixtures = [fixtureLines('ss-tano.out'), fixtureLines('ss-tanpo.out'), readFileSync(join(ROOT, 'test', 'fixtures', 'keepalive', 'ss-tnop.out'), 'utf8').split('\n')]
+
+  test.each(fixtures.map((lines, i) => [i, lines] as const))('on fixture %d', async (_i, lines) => {
+    const out = await fast(lines)
+    expect(out).not.toMatch(/^threw/)
+    expect(out).toBe(await plain(lines))
+  })
+
+  test('TIME-WAIT lines in between others, a continuation line after one, and lines the quick reading leaves to the regex', async () => {
+    const lines = [
+      'State     Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+      'LISTEN    0      4096       127.0.0.1:9000       0.0.0.0:*',
+      'ESTAB     0      0          127.0.0.1:40000    127.0.0.1:9001',
+      'TIME-WAIT 0      0          127.0.0.1:40001    127.0.0.1:9002  timer:(timewait,56sec,0)',
+      '\t cubic wscale:7,7',
+      'TIME-WAIT 0      0          127.0.0.1:9000     127.0.0.1:50000 timer:(timewait,1.2sec,0)',
+      'TIME-WAIT 0      0      [::ffff:127.0.0.1]:40002 [::ffff:127.0.0.1]:9002',
+      'TIME-WAIT 0      0          127.0.0.1:40003\t127.0.0.1:9003',
+      'TIME-WAIT 0      0          127.0.0.1:40004    127.0.0.1:9003  users:(("odd",pid=7,fd=3))',
+      'CLOSE-WAIT 1     0          127.0.0.1:9000     127.0.0.1:50001',
+      'TIME-WAIT 0      0          127.0.0.1:40005    127.0.0.1:9004',
+    ]
+    const out = await fast(lines)
+    expect(JSON.parse(out).states).toEqual({ LISTEN: 1, ESTAB: 1, 'TIME-WAIT': 6, 'CLOSE-WAIT': 1 })
+    expect(out).toBe(await plain(lines))
+  })
+
+  test('mutated and random lines: the same census, or the same ParseError', async () => {
+    await fc.assert(
+      fc.asyncProperty(linesArb(fixtures[0]), async (lines) => {
+        expect(await fast(lines)).toBe(await plain(lines))
+      }),
+      { seed: SEED, numRuns: runs(300) },
+    )
+  })
+})
+
+test('socketId is the hash of "local peer" without building that string', () => {
+  // the two FNV-1a hashes over the joined string, as written before the string was no longer built
+  const joined = (local: string, peer: string): number => {
+    const s = `${local} ${peer}`
+    let a = 0x811c9dc5
+    let b = 0x01000193
+    for (let i = 0; i < s.length; i++) {
+      a = Math.imul(a ^ s.charCodeAt(i), 0x01000193) >>> 0
+      b = Math.imul(b ^ s.charCodeAt(i), 0x5bd1e995) >>> 0
+    }
+    return a * 2097152 + (b & 0x1fffff)
+  }
+  for (const [local, peer] of [['127.0.0.1:9000', '127.0.0.1:35136'], ['[::1]:443', '[2001:db8::9]:50001'], ['', ''], ['10.0.0.1%eth0:1', 'é:2']]) {
+    expect(socketId(local, peer)).toBe(joined(local, peer))
+  }
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -127,6 +128,23 @@ describe('pieces', () => {
     expect(splitEndpoint('0.0.0.0:*').port).toBeNaN()
     expect(splitEndpoint('127.0.0.1%lo:53')).toEqual({ address: '127.0.0.1%lo', port: 53 })
     expect(unmapAddress('::ffff:127.0.0.1')).toBe('127.0.0.1')
+  })
+  test('endpoints: the hand scan splits as lastIndexOf and Number() did, whatever the text', () => {
+    const reference = (text: string) => {
+      const i = text.lastIndexOf(':')
+      if (i < 0) return { address: text, port: NaN }
+      let address = text.slice(0, i)
+      if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1)
+      const port = text.slice(i + 1)
+      return { address, port: port === '*' ? NaN : Number(port) }
+    }
+    for (const t of ['a:', 'a:0012', 'a:65535', 'a:123456', 'a:1e3', 'a: 1', 'a:+1', ':', '[::]:0', '[]:1', 'x', '']) expect(splitEndpoint(t)).toEqual(reference(t))
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789:[]*.%ae x/-+'), maxLength: 24 }), (t) => {
+        expect(splitEndpoint(t)).toEqual(reference(t))
+      }),
+      { seed: 20261201, numRuns: 2000 },
+    )
   })
 })
 
