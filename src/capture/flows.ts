@@ -186,10 +186,14 @@ class Side implements FlowSide {
   unjudged = false
   unjudgedSeq = 0
   unjudgedTs = 0
-  constructor(
-    public firstSeen: number,
-    public lastSeen: number,
-  ) {}
+  // initialised as numbers, not declared by parameter properties: a class field declared without a value holds
+  // undefined first, and a field that held undefined boxes every later store of a time (one heap number per segment)
+  firstSeen = 0
+  lastSeen = 0
+  constructor(ts: number) {
+    this.firstSeen = ts
+    this.lastSeen = ts
+  }
   get isn(): number | undefined {
     return this.has & 1 ? this.isnValue : undefined
   }
@@ -222,23 +226,40 @@ class Side implements FlowSide {
   }
 }
 
-const newSide = (ts: number): FlowSide => new Side(ts, ts)
+/**
+ * Side's number fields hold small integers at first and doubles from their first value above 2^31 (a sequence
+ * number, a byte count past 2 GB), and each such step changes the Side map, which throws away every function
+ * compiled against it: in the middle of a capture, a deopt and a recompile of the hot path (six on the bench
+ * capture when the bulk stream passed 2 GB). One Side written at load with such values takes every step first.
+ */
+function settleSideMap(): void {
+  const s = new Side(0)
+  s.isnValue = s.nextValue = s.ackValue = s.payloadBytes = s.unjudgedSeq = s.unjudgedTs = s.firstSeen = s.lastSeen = 2 ** 32 + 0.5
+  s.has = s.window = s.packets = 1
+  s.syn = s.fin = s.rst = s.probeOutstanding = s.seqKnown = s.unjudged = true
+}
+settleSideMap()
 
-/** A live flow and its client endpoint as a number (address id × 65536 + port) for the direction test. */
-interface Entry {
-  flow: Flow
-  client: number
-  lo: number
-  hi: number
+const newSide = (ts: number): FlowSide => new Side(ts)
+
+/**
+ * A live flow with the tracker's keys in it: its endpoints as numbers (address id × 65536 + port), the lower-port
+ * one first, and its client's for the direction test. In the flow itself, not in an entry beside it: one object
+ * less per connection for the scavenger to copy.
+ */
+interface Tracked extends Flow {
+  readonly lo: number
+  readonly hi: number
+  readonly clientEndpoint: number
 }
 
 export class FlowTracker {
   /** lower-port endpoint → the other endpoint → flow; endpoints are numbers, so no string is made per segment */
-  private readonly flows = new Map<number, Map<number, Entry>>()
+  private readonly flows = new Map<number, Map<number, Tracked>>()
   private live = 0
   private readonly observers: FlowObserver<any>[] = []
   /** the flow of the previous segment */
-  private last: Entry | undefined
+  private last: Tracked | undefined
   /** handed to the observers with each segment, overwritten by the next */
   private readonly info: SegmentInfo = { dir: 0, keepalive: false, keepaliveAck: false, retransmission: false, lateProbe: undefined }
   private readonly opts: TrackerOptions
@@ -274,37 +295,36 @@ export class FlowTracker {
     const aFirst = seg.sport < seg.dport || (seg.sport === seg.dport && a < b)
     // The previous segment's flow first (a bulk stream's segments come in runs); the endpoints go to the Map and
     // open() only on a miss, in a call of their own: used here only in comparisons they stay unboxed.
-    let entry = this.last
-    if (entry === undefined || entry.lo !== (aFirst ? a : b) || entry.hi !== (aFirst ? b : a) || (seg.flags & (SYN | ACK)) === SYN) entry = this.lookup(seg, a, b, aFirst)
-    this.last = entry
-    const flow = entry.flow
-    const dir: 0 | 1 = entry.client === a ? 0 : 1
+    let flow = this.last
+    if (flow === undefined || flow.lo !== (aFirst ? a : b) || flow.hi !== (aFirst ? b : a) || (seg.flags & (SYN | ACK)) === SYN) flow = this.lookup(seg, a, b, aFirst)
+    this.last = flow
+    const dir: 0 | 1 = flow.clientEndpoint === a ? 0 : 1
     const info = this.update(flow, dir, seg)
     for (let i = 0; i < this.observers.length; i++) this.observers[i].segment(flow, flow.ext[i], seg, info)
     if (++this.sinceSweep >= this.live && this.now - this.lastSweep >= 1) this.sweep()
   }
 
   /** The flow of a segment by its endpoints; a new one for an unknown pair or a SYN with another ISN. */
-  private lookup(seg: TcpSegment, a: number, b: number, aFirst: boolean): Entry {
+  private lookup(seg: TcpSegment, a: number, b: number, aFirst: boolean): Tracked {
     const lo = aFirst ? a : b
     const hi = aFirst ? b : a
-    let entry = this.flows.get(lo)?.get(hi)
-    if (entry && (seg.flags & (SYN | ACK)) === SYN) {
-      const dir = entry.client === a ? 0 : 1
-      const isn = entry.flow.sides[dir].isn
+    let flow = this.flows.get(lo)?.get(hi)
+    if (flow && (seg.flags & (SYN | ACK)) === SYN) {
+      const dir = flow.clientEndpoint === a ? 0 : 1
+      const isn = flow.sides[dir].isn
       if (dir === 1 || isn === undefined || isn !== seg.seq) {
-        this.end(entry, 'reused')
-        entry = undefined
+        this.end(flow, 'reused')
+        flow = undefined
       }
     }
-    return entry ?? this.open(lo, hi, a, seg, this.ts)
+    return flow ?? this.open(lo, hi, a, seg, this.ts)
   }
 
   finish(): void {
-    for (const inner of this.flows.values()) for (const entry of inner.values()) this.end(entry, 'end')
+    for (const inner of this.flows.values()) for (const flow of inner.values()) this.end(flow, 'end')
   }
 
-  private open(lo: number, hi: number, srcEndpoint: number, seg: TcpSegment, ts: number): Entry {
+  private open(lo: number, hi: number, srcEndpoint: number, seg: TcpSegment, ts: number): Tracked {
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK)
     const syn = (seg.flags & (SYN | ACK)) === SYN
     // Who is the client: the SYN's sender, the SYN-ACK's receiver, else the side that is not a local listener,
@@ -322,8 +342,15 @@ export class FlowTracker {
         srcIsClient = seg.sport > seg.dport || (seg.sport === seg.dport && seg.src > seg.dst)
       }
     }
-    const [ca, cp, sa, sp] = srcIsClient ? [seg.src, seg.sport, seg.dst, seg.dport] : [seg.dst, seg.dport, seg.src, seg.sport]
-    const flow: Flow = {
+    // plain variables, not an array destructured: that inlines the iterator protocol, which made open() the
+    // costliest function to compile of the capture
+    const src = seg.src
+    const dst = seg.dst
+    const ca = srcIsClient ? src : dst
+    const cp = srcIsClient ? seg.sport : seg.dport
+    const sa = srcIsClient ? dst : src
+    const sp = srcIsClient ? seg.dport : seg.sport
+    const flow: Tracked = {
       id: this.nextId++,
       client: formatEndpoint(ca, cp),
       server: formatEndpoint(sa, sp),
@@ -338,38 +365,41 @@ export class FlowTracker {
       serverBy,
       guessing: true,
       sides: [newSide(ts), newSide(ts)],
-      ext: [],
+      // its length from the start: an empty array grown by one element takes room for 17
+      ext: new Array(this.observers.length),
+      lo,
+      hi,
+      clientEndpoint: srcIsClient ? srcEndpoint : srcEndpoint === lo ? hi : lo,
     }
-    const entry: Entry = { flow, client: srcIsClient ? srcEndpoint : srcEndpoint === lo ? hi : lo, lo, hi }
     let inner = this.flows.get(lo)
     if (!inner) this.flows.set(lo, (inner = new Map()))
-    inner.set(hi, entry)
+    inner.set(hi, flow)
     this.live++
     this.stats.flows++
     if (this.live > this.stats.peakLiveFlows) this.stats.peakLiveFlows = this.live
     for (let i = 0; i < this.observers.length; i++) flow.ext[i] = this.observers[i].open(flow)
-    if (this.live > this.opts.maxLiveFlows) this.shed(entry)
-    return entry
+    if (this.live > this.opts.maxLiveFlows) this.shed(flow)
+    return flow
   }
 
   /**
    * Too many live flows: end closed and never-answered ones first, then the quietest, down to 90 % of the cap.
    * Each pass ends at least a tenth of the cap, so the cost per new flow stays O(1) amortised.
    */
-  private shed(keep: Entry): void {
+  private shed(keep: Tracked): void {
     const target = Math.floor(this.opts.maxLiveFlows * 0.9)
-    const passes: Array<(e: Entry) => boolean> = [
-      (e) => e.flow.sides[0].rst || e.flow.sides[1].rst || (e.flow.sides[0].fin && e.flow.sides[1].fin) || (!e.flow.midstream && e.flow.sides[1].packets === 0),
+    const passes: Array<(f: Flow) => boolean> = [
+      (f) => f.sides[0].rst || f.sides[1].rst || (f.sides[0].fin && f.sides[1].fin) || (!f.midstream && f.sides[1].packets === 0),
     ]
-    for (let q = this.opts.idleSeconds; q > 0.001; q /= 4) passes.push((e) => this.now - e.flow.lastSeen >= q)
+    for (let q = this.opts.idleSeconds; q > 0.001; q /= 4) passes.push((f) => this.now - f.lastSeen >= q)
     passes.push(() => true)
     for (const drop of passes) {
       for (const inner of this.flows.values()) {
-        for (const entry of inner.values()) {
+        for (const flow of inner.values()) {
           if (this.live <= target) return
-          if (entry !== keep && drop(entry)) {
+          if (flow !== keep && drop(flow)) {
             this.stats.shed++
-            this.end(entry, 'idle')
+            this.end(flow, 'idle')
           }
         }
       }
@@ -384,11 +414,15 @@ export class FlowTracker {
     const len = seg.payloadLen
     const control = (f & (SYN | FIN | RST)) !== 0
     // Only while a side's next sequence is a guess (mid-connection): once both are known, one test per segment.
-    const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, ts) : undefined
+    // The calls take the time from the field, not the local `ts`: a local handed to two calls was boxed once per
+    // segment, ahead of the branches that make the calls.
+    const lateProbe = flow.guessing ? judgeMidstream(dir, me, peer, seg, this.ts) : undefined
     const hasNext = (me.has & 2) !== 0
     const next = me.nextValue
     // A zero-window probe looks the same on the wire (also at next − 1): it is one when the peer's window is 0.
-    const keepalive = !control && len <= 1 && hasNext && seg.seq === ((next - 1) >>> 0) && !(peer.packets > 0 && peer.window === 0)
+    // Read on every segment, not only on a probe's: a load first reached after update() was compiled deopts it.
+    const peerWindowShut = peer.packets > 0 && peer.window === 0
+    const keepalive = !control && len <= 1 && hasNext && seg.seq === ((next - 1) >>> 0) && !peerWindowShut
     const keepaliveAck = !control && len === 0 && (f & ACK) !== 0 && (peer.probeOutstanding || (lateProbe !== undefined && lateProbe.answered))
     const retransmission = !keepalive && len > 0 && hasNext && !seqAfter((seg.seq + len) >>> 0, next)
 
@@ -410,7 +444,7 @@ export class FlowTracker {
       }
     }
     if (flow.guessing) {
-      if (!me.seqKnown) learnSeq(me, seg, ts, keepalive)
+      if (!me.seqKnown) learnSeq(me, seg, this.ts, keepalive)
       flow.guessing = !me.seqKnown || !peer.seqKnown || me.unjudged || peer.unjudged
     }
     if (f & ACK) {
@@ -432,14 +466,13 @@ export class FlowTracker {
     return info
   }
 
-  private end(entry: Entry, reason: FlowEndReason): void {
-    if (this.last === entry) this.last = undefined
-    const inner = this.flows.get(entry.lo)
-    if (inner?.delete(entry.hi)) {
+  private end(flow: Tracked, reason: FlowEndReason): void {
+    if (this.last === flow) this.last = undefined
+    const inner = this.flows.get(flow.lo)
+    if (inner?.delete(flow.hi)) {
       this.live--
-      if (inner.size === 0) this.flows.delete(entry.lo)
+      if (inner.size === 0) this.flows.delete(flow.lo)
     }
-    const flow = entry.flow
     for (let i = 0; i < this.observers.length; i++) this.observers[i].close(flow, flow.ext[i], reason)
   }
 
@@ -447,21 +480,21 @@ export class FlowTracker {
     this.lastSweep = this.now
     this.sinceSweep = 0
     const { closedQuietSeconds, handshakeQuietSeconds, idleSeconds } = this.opts
-    for (const inner of this.flows.values()) for (const entry of inner.values()) {
-      const flow = entry.flow
+    for (const inner of this.flows.values()) for (const flow of inner.values()) {
       const quiet = this.now - flow.lastSeen
-      const [c, s] = flow.sides
+      const c = flow.sides[0]
+      const s = flow.sides[1]
       if (c.rst || s.rst || (c.fin && s.fin)) {
-        if (quiet >= closedQuietSeconds) this.evict(entry, 'closed')
+        if (quiet >= closedQuietSeconds) this.evict(flow, 'closed')
       } else if (!flow.midstream && s.packets === 0 ? quiet >= handshakeQuietSeconds : quiet >= idleSeconds) {
-        this.evict(entry, 'idle')
+        this.evict(flow, 'idle')
       }
     }
   }
 
-  private evict(entry: Entry, reason: FlowEndReason): void {
+  private evict(flow: Tracked, reason: FlowEndReason): void {
     this.stats.evicted++
-    this.end(entry, reason)
+    this.end(flow, reason)
   }
 }
 

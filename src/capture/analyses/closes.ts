@@ -64,7 +64,8 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
   const servers = new Map<string, Aggregate>()
 
   const observer: FlowObserver<State> = {
-    open: () => ({ lastData: [-1, -1], index: 0, syns: 0 }),
+    // every field from the start: one shape for every flow's state, whatever its first FIN or RST adds
+    open: () => ({ rstBy: undefined, unanswered: undefined, finBy: undefined, lastData: [-1, -1], index: 0, syns: 0 }),
     segment(flow: Flow, st: State, seg: TcpSegment, info: SegmentInfo) {
       const i = st.index++
       const dir = info.dir

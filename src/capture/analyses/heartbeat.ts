@@ -35,6 +35,11 @@ interface State {
 
 const newSide = (): Side => ({ messages: 0, lastData: -Infinity, starts: [], sizes: [], current: 0, replies: 0 })
 
+// A message's byte count turns from a small integer into a double past 2^31 (a bulk stream is one long burst),
+// which changes the Side shape and throws away the compiled code that read it, mid-capture: one Side written at
+// load with a double takes that step first.
+newSide().current = 2 ** 32 + 0.5
+
 function flush(s: Side): void {
   if (s.current > 0) pushBounded(s.sizes, s.current)
   s.current = 0
@@ -43,7 +48,7 @@ function flush(s: Side): void {
 export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
   const out: HeartbeatConnection[] = []
   const observer: FlowObserver<State> = {
-    open: () => ({}),
+    open: () => ({ sides: undefined }),
     segment(_flow, state, seg, info) {
       if (seg.payloadLen === 0 || info.keepalive || info.retransmission) return
       const st = (state.sides ??= [newSide(), newSide()])

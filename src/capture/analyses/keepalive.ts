@@ -51,7 +51,12 @@ function answer(st: State, dir: 0 | 1): void {
 export const keepaliveAnalysis: AnalysisFactory<KeepaliveConnection[]> = () => {
   const out: KeepaliveConnection[] = []
   const observer: FlowObserver<State> = {
-    open: () => [undefined, undefined] as State,
+    open: () => {
+      // rst from the start: one shape for every flow's state, whatever its first RST adds
+      const st = [undefined, undefined] as State
+      st.rst = false
+      return st
+    },
     segment(_flow, st, seg, info) {
       if (seg.flags & RST) st.rst = true
       // mid-connection, an earlier segment judged a probe only now: counted at its own time, before this one

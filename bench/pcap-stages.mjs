@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// What each stage of the capture pipeline costs, in-process, on one file: the file read alone, the pcap record loop,
+// + the decoder, + the flow tracker, + the named analyses. Each pass is timed (CPU = user + sys of this process,
+// and wall); the first pass of a process is the cold one (JIT warm-up), the next ones warm.
+//
+//     npm run build && node bench/pcap-stages.mjs FILE [STAGE=track] [PASSES=3]
+//     STAGE: read | records | decode | track | ANALYSES (comma-separated: closes | keepalive,heartbeat | ...)
+//
+// With `node --trace-gc` the scavenges per pass show a per-segment allocation at once (docs/performance.md).
+import { closeSync, openSync, readSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+const [file, stage = 'track', passes = '3'] = process.argv.slice(2)
+if (!file) {
+  console.error('usage: node bench/pcap-stages.mjs FILE [read|records|decode|track|ANALYSES] [PASSES]')
+  process.exit(2)
+}
+const { CaptureReader } = await import(join(DIST, 'capture', 'reader.js'))
+const { packetSink } = await import(join(DIST, 'capture', 'pipeline.js'))
+const { decodeTcpInto, Segment } = await import(join(DIST, 'capture', 'decode.js'))
+const { FlowTracker } = await import(join(DIST, 'capture', 'flows.js'))
+const { attachAnalyses } = await import(join(DIST, 'capture', 'analyses', 'index.js'))
+
+function pass() {
+  let onPacket
+  let tracker
+  let n = 0
+  if (stage === 'records') onPacket = (p) => (n += p.end - p.start)
+  else if (stage === 'decode') {
+    const seg = new Segment()
+    onPacket = (p) => {
+      seg.ts = p.ts
+      if (decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) n++
+    }
+  } else if (stage !== 'read') {
+    tracker = new FlowTracker()
+    if (stage !== 'track') attachAnalyses(tracker, stage.split(','))
+    onPacket = packetSink(tracker).onPacket
+  }
+  const reader = onPacket && new CaptureReader(onPacket)
+  const fd = openSync(file, 'r')
+  const buf = Buffer.allocUnsafe(1 << 20)
+  for (;;) {
+    const got = readSync(fd, buf, 0, buf.length, null)
+    if (got === 0) break
+    reader?.push(buf.subarray(0, got))
+  }
+  closeSync(fd)
+  tracker?.finish()
+  return reader ? reader.end().packets : 0
+}
+
+for (let i = 0; i < Number(passes); i++) {
+  const cpu = process.cpuUsage()
+  const t0 = performance.now()
+  const packets = pass()
+  const used = process.cpuUsage(cpu)
+  console.log(`${stage} pass ${i}${i === 0 ? ' (cold)' : ''}: ${((used.user + used.system) / 1e6).toFixed(3)} s CPU, ${((performance.now() - t0) / 1000).toFixed(3)} s wall, ${packets} packets`)
+}
