@@ -36,13 +36,19 @@ export const MIN_THREADED_BYTES = 64 << 20
  */
 export const WORKER_RESOURCE_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 4 }
 
+/** The decode worker by default from this many cores: on 2, one thread is as fast for less CPU (captureThreads). */
+export const MIN_DECODE_WORKER_CORES = 3
+
 /** How a capture file is read: one thread, decoded on a worker (decode-worker.ts), or analyses split (analysis-worker.ts). */
 export type CaptureThreads = 'one' | 'decode' | 'split'
 
 /**
  * The choice, a pure function of the file's size, the cores this process may use, the analyses asked for and
- * NETDOC_CAPTURE_THREADS. By default the decode worker when the file repays a worker, a second core is there and
- * the main thread has the most work to give: congestion.flows and another analysis. With one group of analyses
+ * NETDOC_CAPTURE_THREADS. By default the decode worker when the file repays a worker, a core is there beyond the
+ * two that one thread keeps busy (its JS thread, and V8's compiler and GC threads: ~1.2 cores) and the main thread
+ * has the most work to give: congestion.flows and another analysis. On 2 cores the decode worker took the same
+ * wall time as one thread on a quiet machine and no less at load 2-3, for 0.3-0.8 s more CPU and 3-8 MB more
+ * (docs/performance.md, branch issue-17j): one thread there. With one group of analyses
  * the decode worker cost more wall and CPU time than it saved, and 40-50 MB more. The split is never the default:
  * each thread reads, decodes and tracks, so it costs ~1.2 s more CPU over the bench capture than the decode
  * worker for the same critical path, and 2 cores cannot hide that (docs/performance.md, "Two cores").
@@ -53,7 +59,7 @@ export function captureThreads(bytes: number, cores: number, names: readonly Ana
   if (env === '2') return 'decode'
   if (env === 'split') return 'split'
   const congestionAndMore = names.includes('congestion') && names.length > 1
-  return congestionAndMore && bytes >= MIN_THREADED_BYTES && cores >= 2 ? 'decode' : 'one'
+  return congestionAndMore && bytes >= MIN_THREADED_BYTES && cores >= MIN_DECODE_WORKER_CORES ? 'decode' : 'one'
 }
 
 /** A worker's module beside this one; run from src/ (jest), the built one in dist/. */

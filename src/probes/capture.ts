@@ -14,7 +14,7 @@ import type { Probe } from './probe.js'
 export { fileChunks }
 
 /**
- * A big capture file with every analysis is decoded on a worker thread when a second core is there (captureThreads
+ * A big capture file with every analysis is decoded on a worker thread when 3+ cores are there (captureThreads
  * in threaded.ts); NETDOC_CAPTURE_THREADS=1 forces one thread, =2 the decode worker, =split the analyses split
  * across two threads.
  */

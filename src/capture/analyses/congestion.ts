@@ -459,6 +459,8 @@ interface Aggregate {
   sketch: RttSketch
   sides: Record<CaptureSide, number>
   rows: ConnectionPath[]
+  /** after the first trim, the last row kept: a later row that does not sort before it can never be kept */
+  cut?: ConnectionPath
 }
 
 export interface CongestionOptions {
@@ -509,8 +511,16 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       if (F[base + SKETCH] >= 0) rtt.give(F[base + SKETCH] | 0)
       if (F[base + SIDE + SKETCH] >= 0) rtt.give(F[base + SIDE + SKETCH] | 0)
       slots.give(base)
-      agg.rows.push(row)
-      if (agg.rows.length >= 2 * opts.maxRows) agg.rows = trim(agg.rows)
+      // A row that sorts after the cut now sorts after at least maxRows rows for good (rows only join): not kept,
+      // so it dies young instead of being copied by the scavenger and sorted (the sort is stable: a tie with the
+      // cut goes after it)
+      if (agg.cut === undefined || worstFirst(agg.cut, row) > 0) {
+        agg.rows.push(row)
+        if (agg.rows.length >= 2 * opts.maxRows) {
+          agg.rows = trim(agg.rows)
+          agg.cut = agg.rows[agg.rows.length - 1]
+        }
+      }
     },
   }
   return {

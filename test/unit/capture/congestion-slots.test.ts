@@ -5,7 +5,7 @@
 // size the pools start at (growth copies everything).
 import fc from 'fast-check'
 
-import { congestionAnalysis } from '../../../src/capture/analyses/congestion.js'
+import { congestionAnalysis, worstFirst } from '../../../src/capture/analyses/congestion.js'
 import { ACK, FIN, RST } from '../../../src/capture/decode.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
 import type { ConnectionPath, ServerPaths } from '../../../src/model/paths.js'
@@ -73,9 +73,9 @@ function captureOf(conns: Connection[]): ScriptedSegment[][] {
 }
 
 /** closed flows leave the tracker after 1 s of capture time, so later connections reuse their blocks */
-function analyse(perConnection: ScriptedSegment[][], poolFlows?: number): { result: ServerPaths[]; evicted: number } {
+function analyse(perConnection: ScriptedSegment[][], poolFlows?: number, maxRows = 1000): { result: ServerPaths[]; evicted: number } {
   const tracker = new FlowTracker({ closedQuietSeconds: 1, handshakeQuietSeconds: 3 })
-  const run = congestionAnalysis({ maxRows: 1000, poolFlows })
+  const run = congestionAnalysis({ maxRows, poolFlows })
   tracker.observe(run.observer)
   for (const s of perConnection.flat().sort((a, b) => a.ts - b.ts)) tracker.segment(s)
   tracker.finish()
@@ -111,5 +111,22 @@ describe('congestion.flows: pooled per-connection state', () => {
       }),
       { seed: SEED + 1, numRuns: runs(150) },
     )
+  })
+
+  test('capped rows are the worst of all rows, whatever order connections end in (rows past the cut are dropped early)', () => {
+    let trimmedTwice = 0
+    fc.assert(
+      fc.property(fc.array(connection, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 4 }), (conns, maxRows) => {
+        const capture = captureOf(conns)
+        const all = analyse(capture, undefined, 1000).result
+        const capped = analyse(capture, undefined, maxRows).result
+        expect(capped.map((s) => s.rows)).toEqual(all.map((s) => [...s.rows].sort(worstFirst).slice(0, maxRows)))
+        expect(capped.map((s) => s.rowsOmitted)).toEqual(all.map((s) => s.connections - Math.min(maxRows, s.connections)))
+        // the cut only acts after a first trim: enough connections for two
+        if (all.some((s) => s.connections >= 4 * maxRows)) trimmedTwice++
+      }),
+      { seed: SEED + 2, numRuns: runs(150) },
+    )
+    expect(trimmedTwice).toBeGreaterThan(20)
   })
 })
