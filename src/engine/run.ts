@@ -10,7 +10,7 @@ import { attributable, attributeWindow, ownedStatesWanted } from './attribution.
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
 import { DeclaredFacts, sysctlsOf, WindowFacts } from './facts.js'
-import { collectSample, type SampleValues } from './sample.js'
+import { asUnavailable, collectSample, type SampleValues } from './sample.js'
 
 export interface RunInput {
   source: Source
@@ -103,8 +103,9 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
         perCheck = input.checks.map((check, i) => (check.meta.attribution ? evaluate(check, new DeclaredFacts(facts, check, expected), measured, input) : perCheck[i]))
       }
     } catch (err) {
-      if (!(err instanceof Unavailable)) throw err
-      notes.push(`process owners not read (${err.reason}): findings name no process`)
+      // an optional second read: whatever it throws (ss missing, a line ss should not print) leaves the findings as
+      // the census made them, as a probe's failure would
+      notes.push(`process owners not read (${asUnavailable(err).reason}): findings name no process`)
     }
   }
   const findings = perCheck.flat()

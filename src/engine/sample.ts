@@ -6,7 +6,7 @@ import type { Source } from '../probes/source.js'
 export type SampleValues = Map<FactId, unknown>
 
 /** Anything a probe throws that is not already Unavailable (a parse error, a bug) makes its checks `error`. */
-function asUnavailable(err: unknown): Unavailable {
+export function asUnavailable(err: unknown): Unavailable {
   if (err instanceof Unavailable) return err
   const msg = err instanceof Error ? err.message : String(err)
   return new Unavailable('error', msg)

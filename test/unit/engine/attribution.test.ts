@@ -98,3 +98,9 @@ test('a snapshot of netdoc 0.3 has owners inline: no pass; a pass that cannot ru
   expect(denied.failing('sockets.close-wait').map((f) => f.subject)).toEqual([CW])
   expect(denied.result.notes).toEqual([expect.stringMatching(/process owners not read \(ss -tanpo failed: Operation not permitted\)/)])
 })
+
+test('an owners pass that prints a line ss never prints leaves the findings as the census made them, with a note, and the run goes on', async () => {
+  const bad = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': 'BOGUS line\n' }, ['sockets.close-wait'])
+  expect(bad.failing('sockets.close-wait').map((f) => f.subject)).toEqual([CW])
+  expect(bad.result.notes).toEqual([expect.stringMatching(/^process owners not read \(.+\): findings name no process$/)])
+})
