@@ -74,7 +74,11 @@ const SIDE_TEXT = {
 
 /** What to change, by what limits the connections. */
 function remediation(s: ServerPaths, worst: ConnectionPath | undefined, ctx: CheckContext): { text: string; commands: string[] } {
-  const [top, count] = (Object.entries(s.limitedBy) as Array<[LimitedBy, number]>).sort((a, b) => b[1] - a[1])[0]
+  // what limits the connections that show a problem (loss or a stall), not the endpoint's idle majority: one lossy
+  // connection beside many quiet application-limited ones is the network's
+  const troubled = s.rows.filter((r) => r.retransmissions > r.spurious || r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
+  const counts = troubled.length > 0 ? limitsOf(troubled) : s.limitedBy
+  const [top, count] = (Object.entries(counts) as Array<[LimitedBy, number]>).sort((a, b) => b[1] - a[1])[0]
   // loss or RTT of the endpoint as a whole with no single connection over the verdict's bar: the network
   const limit: LimitedBy = count > 0 ? top : 'network'
   const port = s.server.slice(s.server.lastIndexOf(':') + 1)
@@ -100,6 +104,12 @@ function remediation(s: ServerPaths, worst: ConnectionPath | undefined, ctx: Che
     [['net.ipv4.tcp_ecn', 1]],
     [`mtr -rwc 50 ${worst ? hostOf(worst.client) : 'PEER'}`, sockets, 'sysctl net.ipv4.tcp_congestion_control net.ipv4.tcp_available_congestion_control'],
   )
+}
+
+function limitsOf(rows: ConnectionPath[]): Record<LimitedBy, number> {
+  const counts: Record<LimitedBy, number> = { receiver: 0, network: 0, sender: 0 }
+  for (const r of rows) if (r.limitedBy) counts[r.limitedBy]++
+  return counts
 }
 
 const hostOf = (endpoint: string) => endpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')

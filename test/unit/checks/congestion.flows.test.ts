@@ -44,6 +44,12 @@ const mobile = server('10.0.0.1:8443', [row('10.9.9.9:1000', { rttMs: { min: 60,
   rttMs: { min: 60, p50: 900, p95: 1900, max: 2000 }, rttSamples: 90, captureSide: 'client',
 })
 const stalled = server('10.0.0.1:9000', [row('10.0.0.7:1', { zeroWindows: 1, zeroWindowSeconds: 3, zeroWindowBy: 'client', limitedBy: 'receiver' })])
+// one lossy connection beside two idle application-limited ones: the fix is the lossy one's (the network), not the majority's
+const lossyAmongIdle = server('10.0.0.1:7100', [
+  row('10.0.0.5:1', { retransmissions: 20, limitedBy: 'network' }),
+  row('10.0.0.5:2', { idleGaps: 3, idleSeconds: 6, limitedBy: 'sender' }),
+  row('10.0.0.5:3', { idleGaps: 3, idleSeconds: 6, limitedBy: 'sender' }),
+])
 const bursty = server('10.0.0.1:7000', [row('10.0.0.6:1', { retransmissions: 5, idleGaps: 4, idleSeconds: 8, limitedBy: 'sender' })])
 
 checkTable(flows, [
@@ -89,6 +95,15 @@ checkTable(flows, [
     start: { capture: captureWith({ congestion: [bursty] }) },
     findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:7000' } }],
     also: ([f]) => expect(f.remediation!.commands).toContain('sysctl -w net.ipv4.tcp_slow_start_after_idle=0'),
+  },
+  {
+    name: 'one lossy connection among idle ones: the fix is for the network, not for the idle senders',
+    start: { capture: captureWith({ congestion: [lossyAmongIdle] }) },
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:7100' }, message: /20 of 300 data segments retransmitted/ }],
+    also: ([f]) => {
+      expect(f.remediation!.text).toMatch(/^The network limits these connections/)
+      expect(f.remediation!.commands.join('\n')).not.toMatch(/tcp_slow_start_after_idle/)
+    },
   },
   {
     name: 'too few segments to judge the loss share',
