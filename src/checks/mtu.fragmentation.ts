@@ -82,7 +82,9 @@ function flowFinding(f: UdpFlow, udp: UdpFragments): Finding {
   // the largest UDP payload that fits one packet: MTU − IP header (20 / 40) − UDP header (8)
   const fits = udp.mtu - (v6 ? 48 : 28)
   const serverPort = f.server.replace(/^.*:/, '')
-  const host = f.server.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+  // the route that matters is the fragmenting sender's, toward its peer
+  const towards = f.fragmentedBy === 'server' ? 'client' : 'server'
+  const host = f[towards].replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
   const mtuText = `MTU ${udp.mtu}${udp.mtuFrom === 'default' ? ' (assumed)' : ''}`
   return fail(meta, {
     severity: lost ? 'warning' : 'info',
@@ -101,7 +103,7 @@ function flowFinding(f: UdpFlow, udp: UdpFragments): Finding {
     ],
     remediation: {
       text: `Keep this flow's datagrams below the path MTU: at most ${fits} bytes of UDP payload at ${mtuText} over ${v6 ? 'IPv6' : 'IPv4'}. Set the application's datagram size (QUIC: its max datagram / UDP payload size; DNS: an EDNS buffer of 1232), and have the sender set IP_MTU_DISCOVER to IP_PMTUDISC_DO (IPV6_DONTFRAG for IPv6) so a datagram too large fails with EMSGSIZE instead of leaving in fragments, and size its datagrams from IP_MTU. No sysctl fixes this: a larger ipfrag_time or ipfrag_high_thresh does not bring a lost fragment back.`,
-      commands: [`ss -uanp '( sport = :${serverPort} or dport = :${serverPort} )'  # the processes of this flow`, `ip route get ${host}  # the route's MTU toward the server`, `tracepath -n ${host}  # the path MTU`],
+      commands: [`ss -uanp '( sport = :${serverPort} or dport = :${serverPort} )'  # the processes of this flow`, `ip route get ${host}  # the route's MTU toward the ${towards}`, `tracepath -n ${host}  # the path MTU`],
     },
     details: [{ fragmentedBy: f.fragmentedBy ?? null, serverBy: f.serverBy, firstSeen: f.firstSeen, lastSeen: f.lastSeen }],
   })

@@ -15,7 +15,7 @@ describe('mtu view with a capture', () => {
     expect(text).toMatch(/^Client +Server +Datagrams +Largest +Median +Fragmented +Frags max +Incomplete +Missing$/m)
     expect(text).toMatch(/^127\.0\.0\.1:40000 +127\.0\.0\.1:9200 +10 +4008 +4008 +10 \(client\) +3 +10 +20$/m)
     expect(text.match(/^127\.0\.0\.1:4\d{4} /gm)).toHaveLength(20)
-    expect(text).toContain('… 5 more UDP flows in the JSON report (--json)')
+    expect(text).toContain('… 5 more UDP flows (the fragmented ones are findings in --json, up to --max-details)')
     // wrapped to the screen: read as one line
     expect(text.replace(/\n  /g, ' ')).toMatch(/also: 3 incomplete datagrams whose first fragment never came \(no ports\); 1 cut by the end of the capture \(not judged\)/)
   })
