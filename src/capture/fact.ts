@@ -39,6 +39,7 @@ export async function captureFileFact(path: string, origin: CaptureOrigin, onByt
  */
 export async function captureFactSplit(stream: AsyncIterable<Uint8Array>, path: string, origin: CaptureOrigin, onWorker: readonly AnalysisName[], onBytes?: (bytes: number) => void, names: readonly AnalysisName[] = ALL_ANALYSES): Promise<CaptureFact> {
   const there = names.filter((n) => onWorker.includes(n))
+  if (there.length === 0) return captureFact(stream, origin, onBytes, [...names])
   const worker = analysesOnWorker(path, there)
   // a failed worker stops this thread's read at its next chunk
   let workerFailed: unknown

@@ -124,7 +124,7 @@ export abstract class NetdocCommand extends BaseCommand {
       view: {
         facts: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].facts))],
         sysctls: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].sysctls))],
-        captureAnalyses: [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].captureAnalyses ?? []))],
+        captureAnalyses: drawsViews ? [...new Set(viewTopics.flatMap((t) => TOPIC_VIEWS[t].captureAnalyses ?? []))] : [],
         owners: (facts) => (drawsViews ? viewTopics.flatMap((t) => TOPIC_VIEWS[t].owners?.(facts) ?? []) : []),
       },
       onWait: wait.show && ((left) => wait.show!(`sampling the window… ${left} s `)),

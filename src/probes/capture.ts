@@ -53,7 +53,8 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
     return await captureFact(fileChunks(path), origin, onBytes, names)
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
-    if ((err as NodeJS.ErrnoException).code) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
+    // an errno (ENOENT, EACCES, EISDIR) is the file's; Node's own ERR_* codes (a worker out of memory) are not
+    if (/^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code ?? '')) throw unreadableFile(`--pcap ${path}`, err, isDenied(err) ? 'run as a user who can read it' : undefined)
     throw err
   }
 }
