@@ -18,7 +18,7 @@
  * in `cutByEnd`). Missing fragments are estimated from the
  * missing bytes and the datagram's largest fragment. A datagram whose first fragment never came has no ports: it
  * is counted apart (`unattributed`). The pending table holds at most `maxPending` datagrams (the oldest are
- * dropped first, counted in `evicted`), the flow table `maxFlows` (then new flows are counted in `flowsShed`).
+ * dropped first, counted in `evicted`), the flow table `maxFlows` (then the datagrams of new flows are counted in `flowsShed`).
  *
  * The MTU of the capture is the largest fragment's IP length (a sender cuts fragments to its MTU); without a
  * fragment, 1500 (Ethernet) and `mtuFrom` says so. TCP packets are not used for it: with GRO/TSO a capture holds
@@ -26,7 +26,7 @@
  */
 import type { UdpFlow, UdpFragments } from '../model/capture.js'
 import { formatEndpoint } from '../parsers/address.js'
-import { median, pushBounded } from './analyses/index.js'
+import { median, pushBounded } from './stats.js'
 import { addressText, type IpDatagram } from './decode.js'
 
 export interface UdpTrackerOptions {
@@ -139,7 +139,7 @@ export class UdpTracker {
       p.sport = d.sport
       p.dport = d.dport
       p.udpLength = d.udpLength
-      this.flow(d.srcId, d.sport, d.dstId, d.dport, ts)
+      this.flow(d.srcId, d.sport, d.dstId, d.dport, ts, false)
     }
     if (p.first && p.total !== undefined && p.received >= p.total) {
       this.pending.delete(key)
@@ -254,7 +254,8 @@ export class UdpTracker {
   }
 
   /** The flow of a datagram from src:sport to dst:dport, made on first sight; undefined when the table is full. */
-  private flow(srcId: number, sport: number, dstId: number, dport: number, ts: number): FlowState | undefined {
+  /** the datagram's flow, made on first sight; undefined when the table is full (`shed`: count the datagram as shed) */
+  private flow(srcId: number, sport: number, dstId: number, dport: number, ts: number, shed = true): FlowState | undefined {
     const a = srcId * 65536 + sport
     const b = dstId * 65536 + dport
     const aFirst = sport < dport || (sport === dport && a < b)
@@ -264,7 +265,7 @@ export class UdpTracker {
     let f = inner?.get(hi)
     if (!f) {
       if (this.flowCount >= this.opts.maxFlows) {
-        this.flowsShed++
+        if (shed) this.flowsShed++
         return undefined
       }
       const src = addressText(srcId)

@@ -100,7 +100,7 @@ export interface UdpFragments {
   cutByEnd: number
   /** the reassembly time-out applied, seconds (the kernel's ipfrag_time default) */
   reassemblySeconds: number
-  /** flows not tracked because the flow table was full */
+  /** datagrams not tracked because their flow was new when the flow table was full */
   flowsShed?: number
 }
 

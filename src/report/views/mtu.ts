@@ -56,7 +56,7 @@ function udpFlowsView(udp: UdpFragments): string {
     udp.unattributed ? `${udp.unattributed} incomplete datagrams whose first fragment never came (no ports)` : '',
     udp.evicted ? `${udp.evicted} dropped from the full reassembly table` : '',
     udp.cutByEnd ? `${udp.cutByEnd} cut by the end of the capture (not judged)` : '',
-    udp.flowsShed ? `${udp.flowsShed} flows beyond the flow table` : '',
+    udp.flowsShed ? `${udp.flowsShed} datagrams of flows beyond the flow table` : '',
   ].filter(Boolean)
   if (apart.length) lines.push(...wrap(`also: ${apart.join('; ')}`, screenWidth(), '', '  '))
   return lines.join('\n')

@@ -112,6 +112,15 @@ test('the flow table is bounded', () => {
   expect(r.flowsShed).toBe(20)
 })
 
+test('a flow beyond the full table counts each of its datagrams once, fragmented or not', () => {
+  const sent: Sent[] = []
+  for (let i = 0; i < 10; i++) sent.push(...datagrams(1, 100, { from: ['127.0.0.1', 40000 + i], t0: 100 + i }))
+  sent.push(...datagrams(3, 4000, { from: ['127.0.0.1', 45000], t0: 120 }))
+  const r = run(sent, { maxFlows: 10 })
+  expect(r.flows).toHaveLength(10)
+  expect(r.flowsShed).toBe(3)
+})
+
 test('IPv6: fragmented datagrams to [::1]:443, one fragment of every other datagram lost', () => {
   const sent = datagrams(10, 4000, { v6: true, from: ['::1', 50000], to: ['::1', 443], drop: (i, j) => i % 2 === 0 && j === 1 })
   sent.push({ ts: 200, data: datagrams(1, 100, { v6: true, from: ['::1', 50001], to: ['::1', 53] })[0].data })
