@@ -167,7 +167,7 @@ if (has('tshark') && !args.includes('--no-tshark')) runs.push(repeated('tshark -
 // The analysis alone, in this process (no CLI start-up, no host probes): reader → decoder → tracker → analyses, one thread.
 {
   const { captureFact } = await import(join(ROOT, 'dist', 'capture', 'fact.js'))
-  const { fileChunks } = await import(join(ROOT, 'dist', 'probes', 'capture.js'))
+  const { fileChunks } = await import(join(ROOT, 'dist', 'capture', 'file-chunks.js'))
   const t = performance.now()
   const cpu0 = process.cpuUsage()
   const fact = await captureFact(fileChunks(pcap), { kind: 'file', path: pcap })

@@ -1,4 +1,4 @@
-// A capture → the `capture` fact: the pipeline (analyse.ts) with the requested analyses attached (every one by default), plus the notes the report
+// A capture → the `capture` fact: the pipeline (pipeline.ts) with the requested analyses attached (every one by default), plus the notes the report
 // shows (truncation, link types the decoder skips, what was read).
 import type { AnalysisName, CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'

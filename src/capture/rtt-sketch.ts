@@ -4,16 +4,14 @@
 // endpoint); `RttPool` holds many in shared typed arrays (one per connection and direction, taken at the first
 // sample and given back at the connection's end), so a connection costs no typed array of its own.
 
+import type { RttMs } from '../model/paths.js'
+
 const PER_DOUBLING = 4
 const BUCKETS = 24 * PER_DOUBLING
 const FLOOR_MS = 0.01
 
-export interface RttSummary {
-  min: number
-  p50: number
-  p95: number
-  max: number
-}
+/** min, p50, p95, max in ms: the model's RttMs */
+export type RttSummary = RttMs
 
 /** the bucket of a sample; -1 for one that is not a duration (NaN, negative, infinite) */
 function bucketOf(ms: number): number {
@@ -57,13 +55,6 @@ export class RttSketch {
     if (ms > this.max) this.max = ms
   }
 
-  merge(other: RttSketch): void {
-    for (let i = 0; i < BUCKETS; i++) this.counts[i] += other.counts[i]
-    this.count += other.count
-    if (other.min < this.min) this.min = other.min
-    if (other.max > this.max) this.max = other.max
-  }
-
   /** adds a pooled sketch's samples */
   mergeSlot(pool: RttPool, slot: number): void {
     const at = slot * BUCKETS
@@ -73,11 +64,6 @@ export class RttSketch {
     this.count += count
     if (pool.min(slot) < this.min) this.min = pool.min(slot)
     if (pool.max(slot) > this.max) this.max = pool.max(slot)
-  }
-
-  /** the q-quantile (0–1), clamped to the exact min and max; undefined without samples */
-  quantile(q: number): number | undefined {
-    return this.count === 0 ? undefined : quantileOf(this.counts, 0, this.count, this.min, this.max, q)
   }
 
   summary(): RttSummary | undefined {

@@ -11,8 +11,6 @@ import { fileChunks } from '../capture/file-chunks.js'
 import { setCaptureHeapFlags } from '../capture/heap-flags.js'
 import type { Probe } from './probe.js'
 
-export { fileChunks }
-
 /**
  * A big capture file with every analysis is decoded on a worker thread when 3+ cores are there (captureThreads
  * in threaded.ts); NETDOC_CAPTURE_THREADS=1 forces one thread, =2 the decode worker, =split the analyses split

@@ -78,18 +78,16 @@ function logEnd(end: EndState): void {
 const spawnOptions = (timeoutMs: number) =>
   ({ stdin: 'ignore', stderr: 'pipe', timeout: timeoutMs, killSignal: 'SIGKILL', reject: false, cleanup: true, maxBuffer: 1 << 20 }) as const
 
-/**
- * Streams a command's stdout as lines (never buffered whole: `ss` on a busy proxy prints a million). Rejects with
- * Unavailable when the command is missing, times out or exits non-zero. A reader that stops early kills it.
- */
-/** A command's output line by line (stops the command when the reader stops early). */
+/** A command's output line by line (commandLineBatches, one line at a time). */
 export async function* commandLines(argv: string[], opts: CommandOptions = {}): AsyncIterable<string> {
   for await (const batch of commandLineBatches(argv, opts)) yield* batch
 }
 
 /**
  * A command's output as batches of whole lines, one batch per chunk the pipe delivered: one await per chunk
- * instead of one per line, for readers of big outputs (the census of 60 000 lines).
+ * instead of one per line, for readers of big outputs (the census of 60 000 lines); never buffered whole (`ss` on
+ * a busy proxy prints a million). Rejects with Unavailable when the command is missing, times out or exits
+ * non-zero. A reader that stops early kills it.
  */
 export async function* commandLineBatches(argv: string[], opts: CommandOptions = {}): AsyncIterable<string[]> {
   const { execa } = await execaModule()

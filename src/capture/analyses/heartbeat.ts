@@ -4,7 +4,8 @@
 // that carries only TCP keepalives never shows a heartbeat.
 import type { HeartbeatConnection } from '../../model/capture.js'
 import type { FlowObserver } from '../flows.js'
-import { median, midstreamOf, pushBounded, type AnalysisFactory } from './index.js'
+import { midstreamOf, type AnalysisFactory } from './index.js'
+import { median, pushBounded } from '../stats.js'
 
 /** segments closer than this belong to one message */
 const BURST_GAP = 0.05

@@ -39,20 +39,6 @@ export function attachAnalyses(tracker: FlowTracker, names: readonly AnalysisNam
   return { results: () => Object.fromEntries(runs.map(([name, run]) => [name, run.result()])) as Partial<CaptureAnalyses> }
 }
 
-/** Median of a non-empty list (sorts it). */
-export function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
-
-/** Keeps at most `max` values (the most recent), so a long capture cannot grow one flow's state without bound. */
-export function pushBounded(xs: number[], v: number, max = 1024): void {
-  if (xs.length >= max) xs.shift()
-  xs.push(v)
-}
-
 /** The fields a result carries for a connection begun before the capture: its roles were guessed, and how. */
 export function midstreamOf(flow: Flow): { midstream?: true; serverBy?: 'listener' | 'port' } {
   if (!flow.midstream) return {}

@@ -4,7 +4,8 @@
 import type { KeepaliveConnection } from '../../model/capture.js'
 import { RST } from '../decode.js'
 import type { FlowObserver } from '../flows.js'
-import { median, midstreamOf, pushBounded, type AnalysisFactory } from './index.js'
+import { midstreamOf, type AnalysisFactory } from './index.js'
+import { median, pushBounded } from '../stats.js'
 
 interface Side {
   probes: number
