@@ -183,9 +183,11 @@ function onSegment(F: Float64Array, rtt: RttPool, flow: Flow, c: number, seg: Tc
 function rttSample(F: Float64Array, rtt: RttPool, c: number, peer: number): void {
   F[peer + TIMING] = 0
   const sample = F[c + TS] - F[peer + TIMED_TS]
+  // an ACK stamped before its segment (captures merged from interfaces, clocks stepped) is not a duration
+  if (sample < 0) return
   if (F[peer + SKETCH] < 0) F[peer + SKETCH] = rtt.take()
   rtt.add(F[peer + SKETCH] | 0, ms(sample))
-  if (sample >= 0 && (F[peer + RTT_MIN] === 0 || sample < F[peer + RTT_MIN])) F[peer + RTT_MIN] = sample
+  if ((F[peer + RTT_MIN] === 0 || sample < F[peer + RTT_MIN])) F[peer + RTT_MIN] = sample
 }
 
 /** Any segment: every case of the analysis. */

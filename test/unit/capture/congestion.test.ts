@@ -74,6 +74,23 @@ describe('congestion analysis', () => {
     expect(Math.abs(row.rttMs!.p50 - 100) / 100).toBeLessThan(0.1)
   })
 
+  test('an ACK stamped before the segment it covers (merged or stepped clocks) is no RTT sample, not a 0 ms one', () => {
+    const t = new TcpScript(V4).handshake(0, 0.01, 0.0001)
+    t.data(0, 1, 1000)
+    t.ack(1, 1.05)
+    t.data(0, 2, 1000)
+    t.ack(1, 1.5) // half a second before the segment, and after it in the file
+    // in the order written, not sorted by time: the file order of a capture whose clocks disagree
+    const tracker = new FlowTracker()
+    const run = congestionAnalysis()
+    tracker.observe(run.observer)
+    for (const seg of t.segments) tracker.segment(seg)
+    tracker.finish()
+    const [row] = run.result()[0].rows
+    expect(row.rttSamples).toBe(1)
+    expect(row.rttMs!.min).toBeCloseTo(50, 3)
+  })
+
   test('near the server: SYN-ACK→ACK long, the server’s data timed', () => {
     const t = new TcpScript(V4).handshake(0, 0.0003, 0.12)
     t.data(1, 1, 1000)
