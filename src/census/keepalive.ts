@@ -62,7 +62,7 @@ export class KeepaliveBuilder {
     }
   }
 
-  result(): EstablishedKeepalive {
-    return { total: this.total, ids: this.ids, groups: [...this.groups] }
+  result(source: string): EstablishedKeepalive {
+    return { source, total: this.total, ids: this.ids, groups: [...this.groups] }
   }
 }

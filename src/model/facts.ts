@@ -265,6 +265,10 @@ export interface KeepaliveGroup {
 }
 
 export interface EstablishedKeepalive {
+  /** what the timers were read from: the census's ss (`ss -tano`, or `ss -tanpo` of a netdoc 0.3 snapshot) */
+  source: string
+  /** the owners pass whose groups replaced the unowned ones (census/attribution.ts), when one ran */
+  attributed?: string
   total: number
   /** ids of every established socket, to tell the long-lived ones (present in both samples) */
   ids: Set<number>

@@ -4,6 +4,7 @@ import { ctxOf, factsOf, evaluateDeclared } from '../../helpers/facts.js'
 
 const group = (o: Partial<KeepaliveGroup>, ids: number[]): KeepaliveGroup => ({ side: 'server', local: '127.0.0.1:8080', with: 0, without: ids.length, withoutIds: ids, ...o })
 const sample = (groups: KeepaliveGroup[], extraIds: number[] = []): EstablishedKeepalive => ({
+  source: 'ss -tano',
   total: groups.reduce((n, g) => n + g.with + g.without, 0),
   ids: new Set([...groups.flatMap((g) => g.withoutIds), ...extraIds]),
   groups,
@@ -42,4 +43,12 @@ test('below the threshold, or all with keepalive → one pass', () => {
 test('without a window every established socket counts', () => {
   const s = sample([group({}, range(0, 5))])
   expect(run(s, undefined, 0)[0]).toMatchObject({ status: 'fail', severity: 'info' })
+})
+
+test('evidence names what the timers were read from: the census (a netdoc 0.3 snapshot: ss -tanpo), or the owners pass that named the group', () => {
+  const g = group({ process: 'nginx', pid: 811 }, range(0, 8))
+  const old = { ...sample([g]), source: 'ss -tanpo' }
+  expect(run(old, old)[0].evidence.map((e) => e.source)).toEqual(['ss -tanpo', 'ss -tanpo', 'ss -tanpo'])
+  const owned = { ...sample([g]), attributed: 'ss -tanpo state established' }
+  expect(run(owned, owned)[0].evidence.map((e) => e.source)).toEqual(Array(3).fill('ss -tanpo state established'))
 })

@@ -57,6 +57,9 @@ test('failing findings without a pid get their owners from one targeted pass; th
       { remote: '[::1]:9001', side: 'client', process: 'node', pid: 308269 },
     ]),
   )
+  // their counts are the owners pass's, and the evidence says so
+  expect(failing('keepalive.sockets').flatMap((f) => f.evidence.map((e) => e.source))).toEqual(expect.arrayContaining([OWNERS]))
+  expect(new Set(failing('keepalive.sockets').flatMap((f) => f.evidence.map((e) => e.source)))).toEqual(new Set([OWNERS]))
   const census = result.facts.get('census')
   expect(census.listening.find((l) => l.local === '127.0.0.1:8080')).toMatchObject({ pid: 308239, process: 'node' })
   expect(census.attributed).toEqual({ source: OWNERS, states: ['close-wait', 'established', 'listening'] })

@@ -8,7 +8,7 @@ const group = (i: number): KeepaliveGroup => ({ side: 'client', remote: `10.0.0.
 describe('keepalive view', () => {
   test('the settings wrap to the width; many destinations: the worst 20, then a count', () => {
     const groups = Array.from({ length: 25 }, (_, i) => group(i + 1))
-    const text = keepaliveView(factsOf({ sysctls: settings, keepaliveSockets: { total: 325, ids: new Set(), groups } }), 60)
+    const text = keepaliveView(factsOf({ sysctls: settings, keepaliveSockets: { source: 'ss -tano', total: 325, ids: new Set(), groups } }), 60)
     expect(text.split('\n').slice(0, 2)).toEqual(['Keepalive: time 7200 s · intvl 75 s · probes 9 → a dead peer', '  is detected after 7875 s = 2 h 11 min 15 s'])
     expect(text).toContain('Established sockets: 325, 0 with keepalive, 325 without\n')
     // the most sockets without keepalive first; 10.0.0.1 to 10.0.0.5 are left out and counted
