@@ -25,12 +25,8 @@ export const sockets: Check = {
     const span = before ? `present for the whole ${seconds(ctx.windowSeconds)} window` : 'established now'
     // a group's counts are the owners pass's when one named its processes, else the census's
     const source = end.attributed ?? end.source
-    let withTotal = 0
-    let withoutTotal = 0
     const findings = []
     for (const g of end.groups) {
-      withTotal += g.with
-      withoutTotal += g.without
       const n = longLived(g)
       if (n < min) continue
       const who = g.process ? ` (${g.process}, pid ${g.pid})` : ''
@@ -53,10 +49,12 @@ export const sockets: Check = {
       )
     }
     if (findings.length) return findings
+    // the census's own counts, which add up (the groups may be the owners pass's, read a moment later)
+    const without = end.total - end.with
     return [
-      pass(meta, `${plural(end.total, 'established connection')}: ${withTotal} with keepalive, ${withoutTotal} without; no group has ${min} or more long-lived ones without`, [
-        { source, name: 'withKeepalive', value: withTotal },
-        { source, name: 'withoutKeepalive', value: withoutTotal },
+      pass(meta, `${plural(end.total, 'established connection')}: ${end.with} with keepalive, ${without} without; no group has ${min} or more long-lived ones without`, [
+        { source: end.source, name: 'withKeepalive', value: end.with },
+        { source: end.source, name: 'withoutKeepalive', value: without },
       ]),
     ]
   },

@@ -269,7 +269,9 @@ export interface EstablishedKeepalive {
   source: string
   /** the owners pass whose groups replaced the unowned ones (census/attribution.ts), when one ran */
   attributed?: string
+  /** established sockets, and those of them with a keepalive timer: both of the census's read (groups may be the owners pass's) */
   total: number
+  with: number
   /** ids of every established socket, to tell the long-lived ones (present in both samples) */
   ids: Set<number>
   groups: KeepaliveGroup[]

@@ -21,8 +21,8 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
   if (facts.has('keepaliveSockets')) {
     const ks = facts.get('keepaliveSockets')
     const { shown: groups, more } = capped([...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with), ROWS_SHOWN, 'listeners and destinations with fewer sockets without keepalive')
-    const withAll = ks.groups.reduce((n, g) => n + g.with, 0)
-    out.push(`Established sockets: ${ks.total}, ${withAll} with keepalive, ${ks.total - withAll} without`)
+    // the census's own counts: the groups below may come from the owners pass, read a moment later
+    out.push(`Established sockets: ${ks.total}, ${ks.with} with keepalive, ${ks.total - ks.with} without`)
     if (groups.length) {
       const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'] })
       for (const g of groups) table.push([g.side, (g.side === 'server' ? g.local : g.remote) ?? '', g.process ? `${g.process} (${g.pid})` : '', String(g.with), String(g.without)])
