@@ -65,6 +65,17 @@ test('failing findings without a pid get their owners from one targeted pass; th
   expect(census.attributed).toEqual({ source: OWNERS, states: ['close-wait', 'established', 'listening'] })
 })
 
+test('a failing finding the configuration ignores wants no owners: no ss -p pass for it', async () => {
+  const table = { 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': fixture('ss-tanpo-owners.out').split('\n').filter((l) => l.startsWith('CLOSE-WAIT')).map((l) => l.replace(/^CLOSE-WAIT /, '')).join('\n') }
+  const ignored = await run(table, ['sockets.close-wait'], { config: { ignore: [{ check: 'sockets.close-wait', local: CW.local }] } })
+  expect(ignored.commands).toEqual(['ss -tano'])
+  expect(ignored.failing('sockets.close-wait')).toEqual([])
+  // a rule that names the process can only match once the owners are known: the pass runs, then the rule applies
+  const byProcess = await run(table, ['sockets.close-wait'], { config: { ignore: [{ check: 'sockets.close-wait', process: 'node' }] } })
+  expect(byProcess.commands).toEqual(['ss -tano', 'ss -tanpo state close-wait'])
+  expect(byProcess.failing('sockets.close-wait')).toEqual([])
+})
+
 test('nothing that names a process fails: no ss -p pass at all', async () => {
   const { commands, failing, result } = await run({ 'ss -tano': fixture('ss-tano.out') }, ['timewait.storm', 'sockets.fin-wait2', 'ports.ephemeral-exhaustion'])
   expect(commands).toEqual(['ss -tano'])
