@@ -2,6 +2,8 @@
 // compact tables (a header and aligned columns, no rules), all-zero counter rows folded, long lists capped.
 import { createRequire } from 'node:module'
 
+import { plural } from '../derived/format.js'
+
 // cli-table3 is loaded when the first table is drawn: `netdoc checks` wraps text and draws none
 const require = createRequire(import.meta.url)
 const cliTable = (): typeof import('cli-table3') => require('cli-table3')
@@ -92,8 +94,11 @@ export function foldZeros<T>(rows: T[], isZero: (row: T) => boolean): { shown: T
   return { shown: rows.filter((r) => !isZero(r)), zero: rows.filter(isZero) }
 }
 
-/** The first `max` items, and a line that says how many more there are (undefined when none). */
-export function capped<T>(items: T[], max: number, what: string): { shown: T[]; more?: string } {
+/**
+ * The first `max` items, and a line that says how many more there are (undefined when none): "… 1 more
+ * listener", "… 5 more listeners"; `one` and `many` as `plural` takes them.
+ */
+export function capped<T>(items: T[], max: number, one: string, many = one + 's'): { shown: T[]; more?: string } {
   if (items.length <= max) return { shown: items }
-  return { shown: items.slice(0, max), more: `… ${items.length - max} more ${what}` }
+  return { shown: items.slice(0, max), more: `… ${plural(items.length - max, `more ${one}`, `more ${many}`)}` }
 }
