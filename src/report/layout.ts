@@ -2,8 +2,6 @@
 // compact tables (a header and aligned columns, no rules), all-zero counter rows folded, long lists capped.
 import { createRequire } from 'node:module'
 
-import { plural } from '../derived/format.js'
-
 // cli-table3 is loaded when the first table is drawn: `netdoc checks` wraps text and draws none
 const require = createRequire(import.meta.url)
 const cliTable = (): typeof import('cli-table3') => require('cli-table3')
@@ -95,10 +93,11 @@ export function foldZeros<T>(rows: T[], isZero: (row: T) => boolean): { shown: T
 }
 
 /**
- * The first `max` items, and a line that says how many more there are (undefined when none): "… 1 more
- * listener", "… 5 more listeners"; `one` and `many` as `plural` takes them.
+ * The first `max` items, and a line that says how many more there are (undefined when none): "… " and `what` of
+ * their count, which the view writes with derived/format.ts plural ("1 more listener", "5 more listeners"; this
+ * module imports none of netdoc: `netdoc checks` wraps text with it).
  */
-export function capped<T>(items: T[], max: number, one: string, many = one + 's'): { shown: T[]; more?: string } {
+export function capped<T>(items: T[], max: number, what: (hidden: number) => string): { shown: T[]; more?: string } {
   if (items.length <= max) return { shown: items }
-  return { shown: items.slice(0, max), more: `… ${plural(items.length - max, `more ${one}`, `more ${many}`)}` }
+  return { shown: items.slice(0, max), more: `… ${what(items.length - max)}` }
 }

@@ -10,7 +10,6 @@ import { capped, screenWidth, Table, wrap } from '../layout.js'
 
 /** connections shown per server endpoint (the JSON report has up to --max-details) */
 const ROWS_SHOWN = 10
-const IN_JSON = ' in the JSON report (--json, --max-details)'
 
 export function congestionView(facts: Facts, options: CheckOptions): string {
   const out: string[] = []
@@ -28,7 +27,7 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
 
   if (!info) return out.concat('Loss and RTT per destination: ss -ti not available', '').join('\n')
   const rows = destinationLosses(facts)
-  const { shown, more } = capped(rows, options.maxDetails, 'destination')
+  const { shown, more } = capped(rows, options.maxDetails, (n) => plural(n, 'more destination'))
   const table = new Table({ head: ['Side', 'Destination', 'Conns', 'Segs out', 'Retrans', 'Share', 'Lost', 'RTT ms', 'RTT var', 'Min rate'] })
   for (const r of shown) {
     const d = r.destination
@@ -70,7 +69,7 @@ function connectionsView(servers: ServerPaths[], rowsShown: number): string {
     const zw = s.zeroWindowSeconds > 0 ? `, zero window ${s.zeroWindowSeconds.toFixed(1)} s` : ''
     const summary = `${s.server}: ${plural(s.connections, 'conn')}, ${s.retransmissions} of ${plural(s.dataSegments, 'data segment')} retransmitted (${s.spurious} spurious), ${percent(s.lossShare, 1)} of the bytes lost${rtt}${zw}; ${SIDE[s.captureSide]}`
     lines.push(...wrap(summary, screenWidth(), '', '  '))
-    const { shown, more } = capped(s.rows, rowsShown, `connection${IN_JSON}`, `connections${IN_JSON}`)
+    const { shown, more } = capped(s.rows, rowsShown, (n) => `${plural(n, 'more connection')} in the JSON report (--json, --max-details)`)
     const table = new Table({ head: ['Client', 'RTT p50/p95/max', 'SYN/ACK ms', 'Retr/spur', 'Lost', 'Fast/RTO', 'Zero win', 'Limited by'] })
     for (const r of shown) table.push(connectionRow(r))
     if (shown.length) lines.push(table.toString())

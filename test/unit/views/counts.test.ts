@@ -1,6 +1,5 @@
 // Counts in the views are written with the one plural rule (derived/format.ts plural): "1 conn", "2 conns".
 import type { ServerPaths } from '../../../src/model/paths.js'
-import { capped } from '../../../src/report/layout.js'
 import { congestionView } from '../../../src/report/views/congestion.js'
 import { keepaliveView } from '../../../src/report/views/keepalive.js'
 import { captureWith } from '../../helpers/capture-facts.js'
@@ -23,9 +22,8 @@ test('keepalive: the capture line counts packets, segments and connections with 
   expect(keepaliveView(factsOf({ capture: cap }), 100)).toContain('Capture: 1 packet, 1 TCP segment, 1 connection;')
 })
 
-test('a capped list says "1 more X" and "2 more Xs"', () => {
-  expect(capped([1, 2, 3], 2, 'listener').more).toBe('… 1 more listener')
-  expect(capped([1, 2, 3, 4], 2, 'listener').more).toBe('… 2 more listeners')
-  expect(capped([1, 2, 3], 2, 'listener or destination', 'listeners and destinations').more).toBe('… 1 more listener or destination')
-  expect(capped([1, 2], 2, 'listener').more).toBeUndefined()
+test('keepalive: one group beyond the 20 shown is "1 more listener or destination"', () => {
+  const groups = Array.from({ length: 21 }, (_, i) => ({ side: 'client' as const, remote: `10.0.0.${i}:443`, with: 0, without: i + 1, withoutIds: [] }))
+  const text = keepaliveView(factsOf({ keepaliveSockets: { source: 'ss -tano', total: 231, with: 0, ids: new Set<number>(), groups } }), 100)
+  expect(text).toContain('… 1 more listener or destination with fewer sockets without keepalive\n')
 })
