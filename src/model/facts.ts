@@ -225,7 +225,7 @@ export interface SocketCensus {
   closeWait: CloseWaitGroup[]
   /** listening endpoints as ss writes them, with their process when ss -p shows it */
   listening: ListeningSocket[]
-  /** processes owning sockets (empty without ss -p: the descriptors probe then runs its own `ss -tanp`) */
+  /** processes owning sockets (empty without ss -p: the descriptors probe then reads the `ownedCensus` pass) */
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
   ungrouped: number
@@ -358,6 +358,8 @@ export interface FactTypes {
   sockstat: Sockstat
   tcpInfo: TcpInfo
   census: SocketCensus
+  /** every socket with its process: one full `ss -tanpo` pass, read only when asked (probes/owned-census.ts) */
+  ownedCensus: SocketCensus
   descriptors: ProcessDescriptors[]
   capture: CaptureFact
   keepaliveSockets: EstablishedKeepalive

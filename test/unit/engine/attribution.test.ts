@@ -76,6 +76,19 @@ test('a failing finding the configuration ignores wants no owners: no ss -p pass
   expect(byProcess.failing('sockets.close-wait')).toEqual([])
 })
 
+test('fd limits and an owners pass in one sample share one ss -p walk; over a window, one walk per sample', async () => {
+  const table = { 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo': fixture('ss-tanpo-owners.out'), 'ss -tanpo state close-wait': fixture('ss-tanpo-owners.out').split('\n').filter((l) => l.startsWith('CLOSE-WAIT')).map((l) => l.replace(/^CLOSE-WAIT /, '')).join('\n') }
+  const once = await run(table, ['ports.fd-limit', 'sockets.close-wait'])
+  expect(once.commands).toEqual(['ss -tano', 'ss -tanpo'])
+  expect(once.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
+  expect(once.result.facts.get('census').attributed).toEqual({ source: 'ss -tanpo', states: ['close-wait'] })
+  // the descriptors' processes are every socket's owners in that pass
+  expect(once.result.facts.get('descriptors').map((d) => d.pid).sort()).toEqual([308223, 308231, 308239, 308247, 308269])
+  const window = await run(table, ['ports.fd-limit', 'sockets.close-wait'], { recordedWindowSeconds: 2 })
+  expect(window.commands).toEqual(['ss -tano', 'ss -tanpo', 'ss -tano', 'ss -tanpo state close-wait'])
+  expect(window.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
+})
+
 test('nothing that names a process fails: no ss -p pass at all', async () => {
   const { commands, failing, result } = await run({ 'ss -tano': fixture('ss-tano.out') }, ['timewait.storm', 'sockets.fin-wait2', 'ports.ephemeral-exhaustion'])
   expect(commands).toEqual(['ss -tano'])
