@@ -37,7 +37,7 @@ export function withOwners(census: SocketCensus, owned: SocketCensus, states: re
   if (states.includes('established') && census.keepalive && owned.keepalive) {
     const byGroup = groupBy(owned.keepalive.groups, keepaliveKey)
     const groups: KeepaliveGroup[] = census.keepalive.groups.flatMap((g) => (g.pid === undefined ? (byGroup.get(keepaliveKey(g)) ?? [g]) : [g]))
-    out.keepalive = { ...census.keepalive, groups }
+    out.keepalive = { ...census.keepalive, groups, attributed: owned.source }
   }
   return out
 }

@@ -238,7 +238,7 @@ export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Ite
     const side = b.add(s)
     if (side) keepalive.add(s, side === 'server')
   }
-  return { ...b.result(source), keepalive: keepalive.result() }
+  return { ...b.result(source), keepalive: keepalive.result(source) }
 }
 
 /**
@@ -261,5 +261,5 @@ export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | 
     // TIME-WAIT sockets by their ends alone (no keepalive timer, no owner), unless a filter must see them
     keep ? undefined : b,
   )
-  return { ...b.result(source), keepalive: keepalive.result() }
+  return { ...b.result(source), keepalive: keepalive.result(source) }
 }

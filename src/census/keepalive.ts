@@ -34,6 +34,7 @@ export class KeepaliveBuilder {
   private readonly clientGroups = new Map<string, KeepaliveGroup>()
   private readonly ids = new Set<number>()
   private total = 0
+  private withTimer = 0
 
   /** `server`: the census found the socket's listener. Sockets not ESTAB are ignored. */
   add(s: SsSocket, server: boolean): void {
@@ -55,14 +56,16 @@ export class KeepaliveBuilder {
       this.groups.push(g)
     }
     // most sockets have no keepalive timer: the substring rules them out before the timer's regex
-    if (s.extra.includes('timer:(keepalive,') && parseTimer(s.extra)?.name === 'keepalive') g.with++
-    else {
+    if (s.extra.includes('timer:(keepalive,') && parseTimer(s.extra)?.name === 'keepalive') {
+      g.with++
+      this.withTimer++
+    } else {
       g.without++
       g.withoutIds.push(id)
     }
   }
 
-  result(): EstablishedKeepalive {
-    return { total: this.total, ids: this.ids, groups: [...this.groups] }
+  result(source: string): EstablishedKeepalive {
+    return { source, total: this.total, with: this.withTimer, ids: this.ids, groups: [...this.groups] }
   }
 }

@@ -23,12 +23,10 @@ export const sockets: Check = {
     const longLived = (g: KeepaliveGroup) => (before ? g.withoutIds.filter((id) => before.has(id)).length : g.without)
     const min = ctx.threshold('minSockets')
     const span = before ? `present for the whole ${seconds(ctx.windowSeconds)} window` : 'established now'
-    let withTotal = 0
-    let withoutTotal = 0
+    // a group's counts are the owners pass's when one named its processes, else the census's
+    const source = end.attributed ?? end.source
     const findings = []
     for (const g of end.groups) {
-      withTotal += g.with
-      withoutTotal += g.without
       const n = longLived(g)
       if (n < min) continue
       const who = g.process ? ` (${g.process}, pid ${g.pid})` : ''
@@ -39,9 +37,9 @@ export const sockets: Check = {
           message: `${what}: ${plural(n, 'connection')} ${span} without keepalive (${g.with} with, ${g.without} without)`,
           subject: g.side === 'server' ? { local: g.local, side: 'server', ...(g.process ? { process: g.process, pid: g.pid } : {}) } : { remote: g.remote, side: 'client', ...(g.process ? { process: g.process, pid: g.pid } : {}) },
           evidence: [
-            { source: 'ss -tano', name: 'withKeepalive', value: g.with },
-            { source: 'ss -tano', name: 'withoutKeepalive', value: g.without },
-            { source: 'ss -tano', name: 'longLivedWithoutKeepalive', value: n },
+            { source, name: 'withKeepalive', value: g.with },
+            { source, name: 'withoutKeepalive', value: g.without },
+            { source, name: 'longLivedWithoutKeepalive', value: n },
           ],
           remediation: {
             text: 'Turn keepalive on for these connections in the application (SO_KEEPALIVE with TCP_KEEPIDLE below the idle timeouts on the path), or send an application heartbeat; otherwise a dead peer or a dropped flow is found only at the next write.',
@@ -51,10 +49,12 @@ export const sockets: Check = {
       )
     }
     if (findings.length) return findings
+    // the census's own counts, which add up (the groups may be the owners pass's, read a moment later)
+    const without = end.total - end.with
     return [
-      pass(meta, `${plural(end.total, 'established connection')}: ${withTotal} with keepalive, ${withoutTotal} without; no group has ${min} or more long-lived ones without`, [
-        { source: 'ss -tano', name: 'withKeepalive', value: withTotal },
-        { source: 'ss -tano', name: 'withoutKeepalive', value: withoutTotal },
+      pass(meta, `${plural(end.total, 'established connection')}: ${end.with} with keepalive, ${without} without; no group has ${min} or more long-lived ones without`, [
+        { source: end.source, name: 'withKeepalive', value: end.with },
+        { source: end.source, name: 'withoutKeepalive', value: without },
       ]),
     ]
   },

@@ -25,6 +25,7 @@ export const portsEphemeralExhaustion: Check = {
   evaluate(facts, ctx) {
     const sysctls = facts.get('sysctls')
     const range = portRange(sysctls)
+    const { source } = facts.get('census')
     const findings: Finding[] = []
     let busiest = 0
     for (const j of joinCensus(facts, (c) => c.destinations, destinationKey)) {
@@ -40,7 +41,7 @@ export const portsEphemeralExhaustion: Check = {
           severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',
           message: `${destinationLabel(d)}: ${used}/${range.usable} usable ephemeral ports in use (${pct(share)}; ${stateList(d.states)})${reuseNote}. When they run out, connect() fails with EADDRNOTAVAIL ("Cannot assign requested address")`,
           subject: { local: d.local, remote: d.remote, side: 'client' },
-          evidence: [{ source: 'ss -tano', name: 'portsUsed', value: used }, { source: 'ss -tano', name: 'usablePorts', value: range.usable }, ...Object.entries(d.states).map(([s, n]) => ({ source: 'ss -tano', name: s, value: n })), ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
+          evidence: [{ source, name: 'portsUsed', value: used }, { source, name: 'usablePorts', value: range.usable }, ...Object.entries(d.states).map(([s, n]) => ({ source, name: s, value: n })), ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
           remediation: remedy(
             ctx.options.where,
             'Each (local address, destination address:port) has only the ephemeral range to pick from. Reuse connections (pooling, keep-alive) instead of opening one per request; widen net.ipv4.ip_local_port_range (the command reserves the listening ports the wider range would cover first); add local source addresses or destination addresses/ports to multiply the 4-tuples; tcp_tw_reuse=1 when TIME_WAIT is the bulk. Never tcp_tw_recycle.',

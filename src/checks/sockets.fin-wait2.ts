@@ -21,6 +21,7 @@ export const socketsFinWait2: Check = {
   evaluate(facts, ctx) {
     const warnAt = ctx.threshold('warning')
     const finTimeout = facts.get('sysctls').get('net.ipv4.tcp_fin_timeout')
+    const { source } = facts.get('census')
     const findings: Finding[] = []
     const report = (n: number, where: string, subject: Subject) =>
       findings.push(
@@ -28,7 +29,7 @@ export const socketsFinWait2: Check = {
           severity: 'warning',
           message: `${n} FIN_WAIT2 sockets ${where} in both samples: this side closed, the peer has not closed its side (an idle peer or one that never calls close()); orphaned ones are dropped after tcp_fin_timeout=${finTimeout ?? '?'} s`,
           subject,
-          evidence: [{ source: 'ss -tano', name: 'FIN-WAIT-2', value: n }, sysctlEvidence('net.ipv4.tcp_fin_timeout', finTimeout)],
+          evidence: [{ source, name: 'FIN-WAIT-2', value: n }, sysctlEvidence('net.ipv4.tcp_fin_timeout', finTimeout)],
           remediation: {
             text: 'Look at the peer: it receives our FIN but does not close (a client that never reads to end of stream, a middlebox that dropped the flow). Close with close(), not only shutdown(), so the socket is orphaned and bounded by tcp_fin_timeout; lowering tcp_fin_timeout (default 60) frees them sooner but only for orphaned sockets.',
             commands: ['ss -tano state fin-wait-2', 'sysctl net.ipv4.tcp_fin_timeout'],

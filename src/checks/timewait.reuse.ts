@@ -21,6 +21,7 @@ export const timewaitReuse: Check = {
   evaluate(facts, ctx) {
     const sysctls = facts.get('sysctls')
     const range = portRange(sysctls)
+    const { source } = facts.get('census')
     const findings: Finding[] = []
     for (const { dest, tw } of clientTimeWait(facts)) {
       if (tw / range.usable < ctx.threshold('share')) continue
@@ -32,7 +33,7 @@ export const timewaitReuse: Check = {
           severity: 'warning',
           message: `${tw} TIME_WAIT sockets toward ${destinationLabel(dest)} (${pct(tw / range.usable)} of ${range.usable} usable ports) cannot be reused by connect(): ${reuse.why}`,
           subject: { local: dest.local, remote: dest.remote, side: 'client' },
-          evidence: [{ source: 'ss -tano', name: 'TIME-WAIT', value: tw }, ...reuseEvidence(sysctls)],
+          evidence: [{ source, name: 'TIME-WAIT', value: tw }, ...reuseEvidence(sysctls)],
           remediation: remedy(
             ctx.options.where,
             'tcp_tw_reuse=1 lets connect() take a TIME_WAIT port toward the same destination once 1 s has passed since the last timestamp it received there (net.ipv4.tcp_tw_reuse_delay, in ms, on kernels that have it); it is safe for outgoing connections (TCP timestamps protect against old segments) and needs tcp_timestamps=1. The lasting fix is fewer short connections: pool and keep connections alive.',

@@ -35,6 +35,8 @@ export const timewaitStorm: Check = {
   evaluate(facts, ctx) {
     const sysctls = facts.get('sysctls')
     const range = portRange(sysctls)
+    // the census's counts, named by what it was read from (ss, /proc/net/tcp, a 0.3 snapshot's ss -tanpo)
+    const { source } = facts.get('census')
     const findings: Finding[] = []
 
     for (const { dest: d, tw } of clientTimeWait(facts)) {
@@ -52,7 +54,7 @@ export const timewaitStorm: Check = {
           title: reuse.applies ? 'TIME_WAIT toward one destination (reusable)' : meta.failureTitle,
           message: held + tail,
           subject: { local: d.local, remote: d.remote, side: 'client' },
-          evidence: [{ source: 'ss -tano', name: 'TIME-WAIT', value: tw }, { source: 'ss -tano', name: 'usablePorts', value: range.usable }, ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
+          evidence: [{ source, name: 'TIME-WAIT', value: tw }, { source, name: 'usablePorts', value: range.usable }, ...rangeEvidence(sysctls), ...reuseEvidence(sysctls)],
           remediation: remedy(
             ctx.options.where,
             CLIENT_FIX,
@@ -72,7 +74,7 @@ export const timewaitStorm: Check = {
           title: 'Server-side TIME_WAIT',
           message: `${tw} TIME_WAIT sockets on listener ${j.end.local}: server side, the server closes connections first; they use no ephemeral ports`,
           subject: { local: j.end.local, side: 'server', ...listenerOwner(j.end) },
-          evidence: [{ source: 'ss -tano', name: 'TIME-WAIT', value: tw }],
+          evidence: [{ source, name: 'TIME-WAIT', value: tw }],
           remediation: { text: SERVER_FIX, commands: [`ss -tan state time-wait '( sport = :${splitEndpoint(j.end.local).port} )' | wc -l`] },
         }),
       )
@@ -96,6 +98,6 @@ export const timewaitStorm: Check = {
 
     if (findings.length) return findings
     const total = facts.get('census').states['TIME-WAIT'] ?? 0
-    return [pass(meta, `${total} TIME_WAIT sockets; no destination above ${pct(ctx.threshold('warningShare'))} of the ${range.usable} usable ports, no listener above ${ctx.threshold('serverTimeWait')}`, [{ source: 'ss -tano', name: 'TIME-WAIT', value: total }])]
+    return [pass(meta, `${total} TIME_WAIT sockets; no destination above ${pct(ctx.threshold('warningShare'))} of the ${range.usable} usable ports, no listener above ${ctx.threshold('serverTimeWait')}`, [{ source, name: 'TIME-WAIT', value: total }])]
   },
 }

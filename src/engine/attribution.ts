@@ -5,11 +5,12 @@
 // joined with it (src/census/attribution.ts), and those checks are evaluated again on the joined facts, so a
 // check stays a pure function of its facts.
 import type { Check, Facts, OwnedState } from '../model/check.js'
+import { Unavailable } from '../model/errors.js'
 import type { SocketCensus } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
 import { withOwners } from '../census/attribution.js'
 import { SS_CENSUS } from '../probes/census.js'
-import { collectOwners, type OwnersRead } from '../probes/owners.js'
+import { collectOwners, ownersCommand, type OwnersRead } from '../probes/owners.js'
 import type { Source } from '../probes/source.js'
 import type { SampleValues } from './sample.js'
 
@@ -36,13 +37,25 @@ export function ownedStatesWanted(checks: Check[], findings: Finding[], facts: F
 }
 
 /**
+ * The full owners pass the sample already read (for fd limits), so that it walks every process's descriptors
+ * once: every socket, with timers, so it serves any states (they are filtered by withOwners). One that failed
+ * fails this pass too; one without timers (`ss -tanp` of an older snapshot) has no keepalive groups to give.
+ */
+function sampleOwners(sample: SampleValues): SocketCensus | undefined {
+  const full = sample.get('ownedCensus')
+  if (full instanceof Unavailable) throw full
+  const census = full as SocketCensus | undefined
+  return census?.source === ownersCommand([], 'all').join(' ') ? census : undefined
+}
+
+/**
  * Reads the owners of `states` at the end of the window and returns the end sample with its census (and the
  * keepalive timers it carries) joined with them; the start sample stays as read (checks compare its counts per
  * endpoint). Throws Unavailable when the pass cannot run.
  */
 export async function attributeWindow(source: Source, start: SampleValues, end: SampleValues, states: OwnedState[], read: OwnersRead): Promise<{ start: SampleValues; end: SampleValues }> {
   const last = end.get('census') as SocketCensus
-  const owned = await collectOwners(source, states, read, last.listening.map((l) => l.local))
+  const owned = sampleOwners(end) ?? (await collectOwners(source, states, read, last.listening.map((l) => l.local)))
   const join = (sample: SampleValues): SampleValues => {
     const census = sample.get('census') as SocketCensus
     const out = new Map(sample)

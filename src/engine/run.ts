@@ -92,7 +92,9 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   let facts = new WindowFacts(start, end)
   let perCheck = input.checks.map((check) => evaluate(check, new DeclaredFacts(facts, check, expected), measured, input))
   const notes: string[] = []
-  const states = ownedStatesWanted(input.checks, perCheck.flat(), facts, input.viewOwners?.(facts))
+  // An ignored finding wants no owners. A rule that names a process cannot match before the owners are known:
+  // such findings still get the pass, and the rule is applied to what it found (below).
+  const states = ownedStatesWanted(input.checks, applyConfig(perCheck.flat(), input.config), facts, input.viewOwners?.(facts))
   const mode = input.owners ?? 'targeted'
   if (states.length > 0 || (mode === 'record' && attributable(facts))) {
     try {

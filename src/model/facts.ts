@@ -225,7 +225,7 @@ export interface SocketCensus {
   closeWait: CloseWaitGroup[]
   /** listening endpoints as ss writes them, with their process when ss -p shows it */
   listening: ListeningSocket[]
-  /** processes owning sockets (empty without ss -p: the descriptors probe then runs its own `ss -tanp`) */
+  /** processes owning sockets (empty without ss -p: the descriptors probe then reads the `ownedCensus` pass) */
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
   ungrouped: number
@@ -265,7 +265,13 @@ export interface KeepaliveGroup {
 }
 
 export interface EstablishedKeepalive {
+  /** what the timers were read from: the census's ss (`ss -tano`, or `ss -tanpo` of a netdoc 0.3 snapshot) */
+  source: string
+  /** the owners pass whose groups replaced the unowned ones (census/attribution.ts), when one ran */
+  attributed?: string
+  /** established sockets, and those of them with a keepalive timer: both of the census's read (groups may be the owners pass's) */
   total: number
+  with: number
   /** ids of every established socket, to tell the long-lived ones (present in both samples) */
   ids: Set<number>
   groups: KeepaliveGroup[]
@@ -352,6 +358,8 @@ export interface FactTypes {
   sockstat: Sockstat
   tcpInfo: TcpInfo
   census: SocketCensus
+  /** every socket with its process: one full `ss -tanpo` pass, read only when asked (probes/owned-census.ts) */
+  ownedCensus: SocketCensus
   descriptors: ProcessDescriptors[]
   capture: CaptureFact
   keepaliveSockets: EstablishedKeepalive

@@ -27,13 +27,15 @@ function queue(text: string, lineNo: number, line: string): number {
 
 /** A line of `ss ... state X`, which drops the State column: every socket has the state the filter named. */
 function parseStateless(line: string, lineNo: number, state: string): SsSocket {
-  const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
+  const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/s.exec(line)
   if (!m) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
   return { state, recvQ: queue(m[1], lineNo, line), sendQ: queue(m[2], lineNo, line), local: m[3], peer: m[4], processes: parseUsers(m[5]), extra: m[5] }
 }
 
+// The rest of a line is `.` with the s flag: a process name ss prints raw may hold a CR, U+2028 or U+2029, which a
+// plain `.` does not match (the line would not be a socket line, and a whole pass would fail on one name).
 function parseMain(line: string, lineNo: number): SsSocket {
-  const m = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line)
+  const m = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/s.exec(line)
   if (!m || !STATES.has(m[1])) throw new ParseError('ss', `line ${lineNo}: not a socket line: ${line.slice(0, 100)}`)
   return { state: m[1], recvQ: queue(m[2], lineNo, line), sendQ: queue(m[3], lineNo, line), local: m[4], peer: m[5], processes: parseUsers(m[6]), extra: m[6] }
 }

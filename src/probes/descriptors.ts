@@ -1,28 +1,15 @@
 import { Unavailable } from '../model/errors.js'
 import type { ProcessDescriptors, SocketOwner } from '../model/facts.js'
 import { parseOpenFilesLimit } from '../parsers/proc-pid-limits.js'
-import { parseSs } from '../parsers/ss.js'
 import { SS_CENSUS } from './census.js'
 import type { FactGetter, Probe } from './probe.js'
-import type { Source } from './source.js'
 
-/** Every TCP socket with its process: fd limits need every socket owner, the one reader that does. */
-export const SS_OWNERS = ['ss', '-tanp']
-
-/** Processes owning TCP sockets, with their socket counts. */
-async function socketOwners(source: Source, get: FactGetter): Promise<SocketOwner[]> {
+/** Processes owning TCP sockets, with their socket counts: fd limits need every socket's owner. */
+async function socketOwners(get: FactGetter): Promise<SocketOwner[]> {
   const census = await get('census')
   // A census read with owners (a netdoc 0.3 snapshot) has them; one from /proc/net/tcp has none to find.
   if (census.source !== SS_CENSUS.join(' ')) return census.owners
-  const owners = new Map<number, SocketOwner>()
-  for await (const s of parseSs(source.lines({ cmd: SS_OWNERS }))) {
-    const p = s.processes[0]
-    if (!p) continue
-    const o = owners.get(p.pid)
-    if (o) o.sockets++
-    else owners.set(p.pid, { pid: p.pid, name: p.name, sockets: 1 })
-  }
-  return [...owners.values()]
+  return (await get('ownedCensus')).owners
 }
 
 /** The busiest socket owners read; a host with thousands of processes is not walked whole. */
@@ -32,9 +19,9 @@ const BATCH = 16
 export const descriptors: Probe<'descriptors'> = {
   id: 'descriptors',
   sampled: false,
-  reads: ['ss -tanp (the processes owning sockets)', '/proc/PID/limits and /proc/PID/fd/ of those processes'],
+  reads: ['ss -tanpo (the processes owning sockets: the owners pass of the first sample)', '/proc/PID/limits and /proc/PID/fd/ of those processes'],
   async collect(source, get) {
-    const owners = [...(await socketOwners(source, get))].sort((a, b) => b.sockets - a.sockets || a.pid - b.pid).slice(0, MAX_PROCESSES)
+    const owners = [...(await socketOwners(get))].sort((a, b) => b.sockets - a.sockets || a.pid - b.pid).slice(0, MAX_PROCESSES)
     const out: ProcessDescriptors[] = []
     for (let i = 0; i < owners.length; i += BATCH) {
       const batch = owners.slice(i, i + BATCH)

@@ -14,6 +14,7 @@ import { listenerHolders } from './listener-holders.js'
 import { listeners } from './listeners.js'
 import { neighbourStats } from './neighbour-stats.js'
 import { nics } from './nics.js'
+import { ownedCensus } from './owned-census.js'
 import { rpFilter } from './rp-filter.js'
 import { sockstat } from './sockstat.js'
 import { softnet } from './softnet.js'
@@ -39,6 +40,7 @@ export const PROBES: { [K in FactId]: Probe<K> } = {
   listeners,
   neighbourStats,
   nics,
+  ownedCensus,
   rpFilter,
   sockstat,
   softnet,

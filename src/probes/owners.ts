@@ -19,6 +19,12 @@ export function ownersCommand(states: readonly OwnedState[], read: OwnersRead): 
   return read === 'all' ? ['ss', '-tanpo'] : ['ss', '-tanpo', ...states.flatMap((s) => ['state', s])]
 }
 
+/** Every socket with its process, unfiltered (`ss -tanpo`): the owners of them all, and every state's groups. */
+export async function collectEveryOwner(source: Source, listening: Iterable<string>): Promise<SocketCensus> {
+  const cmd = ownersCommand([], 'all')
+  return censusOfSsLines(source.lineBatches({ cmd }), cmd.join(' '), { listening })
+}
+
 /**
  * The sockets of `states` with their processes, aggregated by the census's own rules (`listening`: the census's
  * listeners, so each socket's side is decided as the census decided it). A targeted and an `all` read give the

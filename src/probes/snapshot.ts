@@ -1,12 +1,12 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 
 import { Unavailable, UsageError } from '../model/errors.js'
+import { chunkLines } from './exec.js'
 import { splitLines } from './live.js'
 import type { OutputDir } from './output-dir.js'
-import { batchesOf, keyLabel, type ProbeKey, type Source } from './source.js'
+import { keyLabel, type ProbeKey, type Source } from './source.js'
 
 /** Written by `netdoc snapshot` beside the samples; `--from` checks it. */
 export interface SnapshotManifest {
@@ -92,15 +92,19 @@ export class SnapshotSource implements Source {
   }
 
   async *lines(key: ProbeKey): AsyncIterable<string> {
-    const path = join(sampleDir(this.root, this.sample), keyPath(key))
-    if (!existsSync(path)) throw this.unavailable(key)
-    const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
-    for await (const line of rl) yield line
+    for await (const batch of this.lineBatches(key)) yield* batch
   }
 
-  // readline's lines, grouped: the same split (it also ends a line at a lone CR) as the lines a run replays
-  lineBatches(key: ProbeKey): AsyncIterable<string[]> {
-    return batchesOf(this.lines(key))
+  /**
+   * Split as the live run split what was recorded (LiveSource): a command's output as its pipe was read (at LF,
+   * a CR before it dropped: exec.ts chunkLines), a file whole at LF. Never at a lone CR, as readline would: a
+   * process name may hold one, and the replay would then read another name than the live run.
+   */
+  async *lineBatches(key: ProbeKey): AsyncIterable<string[]> {
+    const path = join(sampleDir(this.root, this.sample), keyPath(key))
+    if (!existsSync(path)) throw this.unavailable(key)
+    if ('cmd' in key) yield* chunkLines(createReadStream(path, { encoding: 'utf8' }))
+    else yield [...splitLines(await this.text(key))]
   }
 
   async textMany(paths: string[]): Promise<Map<string, string | Unavailable>> {

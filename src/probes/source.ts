@@ -24,19 +24,6 @@ export interface Source {
   forSample(sample: number): Source
 }
 
-/** Lines grouped into batches, for sources whose reader yields line by line (a file's readline). */
-export async function* batchesOf(lines: AsyncIterable<string>, size = 1024): AsyncIterable<string[]> {
-  let batch: string[] = []
-  for await (const line of lines) {
-    batch.push(line)
-    if (batch.length >= size) {
-      yield batch
-      batch = []
-    }
-  }
-  if (batch.length) yield batch
-}
-
 export function keyLabel(key: ProbeKey): string {
   if ('file' in key) return key.file
   if ('dir' in key) return `${key.dir}/`

@@ -4,6 +4,7 @@
 // node_modules and hands it in, so this stays a pure function of the report).
 // Untrusted strings (process and interface names, anything from a capture) reach the page only through
 // escape.ts: htmlText for markup, jsonForScript for the data the charts read.
+import { plural } from '../derived/format.js'
 import { SEVERITIES, type Finding } from '../model/finding.js'
 import type { Report } from '../model/report.js'
 import { htmlText, inlineSource, jsonForScript } from './escape.js'
@@ -46,7 +47,7 @@ function detailsTable(f: Finding): string {
   if (rows.length === 0) return ''
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))]
   const body = rows.map((r) => `<tr>${keys.map((k) => `<td>${cell(r[k])}</td>`).join('')}</tr>`).join('')
-  return `<details class="rows"><summary>${rows.length} row${rows.length === 1 ? '' : 's'}</summary><table><thead><tr>${keys.map((k) => `<th>${h(k)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></details>`
+  return `<details class="rows"><summary>${plural(rows.length, 'row')}</summary><table><thead><tr>${keys.map((k) => `<th>${h(k)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></details>`
 }
 
 function remediationBlock(f: Finding): string {

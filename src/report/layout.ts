@@ -92,8 +92,12 @@ export function foldZeros<T>(rows: T[], isZero: (row: T) => boolean): { shown: T
   return { shown: rows.filter((r) => !isZero(r)), zero: rows.filter(isZero) }
 }
 
-/** The first `max` items, and a line that says how many more there are (undefined when none). */
-export function capped<T>(items: T[], max: number, what: string): { shown: T[]; more?: string } {
+/**
+ * The first `max` items, and a line that says how many more there are (undefined when none): "… " and `what` of
+ * their count, which the view writes with derived/format.ts plural ("1 more listener", "5 more listeners"; this
+ * module imports none of netdoc: `netdoc checks` wraps text with it).
+ */
+export function capped<T>(items: T[], max: number, what: (hidden: number) => string): { shown: T[]; more?: string } {
   if (items.length <= max) return { shown: items }
-  return { shown: items.slice(0, max), more: `… ${items.length - max} more ${what}` }
+  return { shown: items.slice(0, max), more: `… ${what(items.length - max)}` }
 }

@@ -132,6 +132,13 @@ describeRoot('census: a CLOSE_WAIT leak held by a helper process', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+    // fd limits need every socket's owner: their full pass is the owners pass of the same sample, one ss -p walk
+    const both = await runCli(['check', '--netns', ns.name, '--interval', '0', '--json', '--only', 'ports.fd-limit,sockets.close-wait'], { env: { DEBUG: 'netdoc' } })
+    const bothRuns = both.stderr.split('\n').filter((l) => / ss -/.test(l) && !l.includes('→'))
+    expect(bothRuns.map((l) => l.slice(l.indexOf(' ss -') + 1))).toEqual(['ss -tano', 'ss -tanpo'])
+    expect(failing(JSON.parse(both.stdout), 'sockets.close-wait')[0].subject).toMatchObject({ pid: serverPid, process: 'node' })
+    const fd = JSON.parse(both.stdout).findings.find((f: any) => f.check === 'ports.fd-limit')
+    expect(fd).toMatchObject({ status: 'pass', message: expect.stringMatching(/^[2-9]\d* socket-owning processes read/) })
     const fw = failing(report, 'sockets.fin-wait2')
     expect(fw).toHaveLength(1)
     expect(fw[0].subject).toEqual({ local: '127.0.0.1', remote: '127.0.0.1:9100', side: 'client' })

@@ -2,7 +2,9 @@
 // ss prints the name raw inside its quotes. Listeners named with escape sequences, quotes, a fake pid=, pipes, a
 // newline and parentheses, each with a full accept queue, in a namespace of the test's own: every format keeps
 // each socket's pid and shows the names without acting on the reader.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
@@ -98,6 +100,38 @@ describeRoot('hostile process names', () => {
     const line = stdout.split('\n').find((l) => l.startsWith('netdoc_finding{') && l.includes(`local="127.0.0.1:${BASE + 1}"`))!
     expect(line).toContain('process="a\\",pid=1,fd=3"')
     expect(stdout.split('\n').filter((l) => l.startsWith('netdoc_finding{') && l.includes('accept-queue-fill'))).toHaveLength(NAMES.length)
+  })
+})
+
+describeRoot('a process name with a CR, recorded in a snapshot', () => {
+  // ss prints the CR raw; the live reader ends lines at LF alone, and the replay must read the same lines
+  const NAME = 'cr\rleak'
+  let ns: TestNetns
+  let dir: string
+  let pid: number
+  beforeAll(async () => {
+    ns = await TestNetns.create('crname')
+    dir = mkdtempSync(join(tmpdir(), 'netdoc-crname-'))
+    const server = await ns.node('leaky-server.cjs', ['127.0.0.1', 9100, 60, Buffer.from(NAME).toString('hex')])
+    pid = server.pid!
+    expect(readFileSync(`/proc/${pid}/comm`, 'utf8')).toBe(`${NAME}\n`)
+    await ns.node('hold-connections.cjs', ['127.0.0.1', 9100, 20, 60, 'close'])
+    await new Promise((r) => setTimeout(r, 300)) // the FINs cross loopback
+  }, 30000)
+  afterAll(async () => {
+    await ns?.cleanup()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('the live run and the replay of its snapshot attribute the CLOSE_WAIT leak to the same pid and name', async () => {
+    const only = ['--interval', '0', '--only', 'sockets.close-wait']
+    const live = await runJson(['check', '--netns', ns.name, ...only])
+    const snapshot = join(dir, 'snapshot')
+    expect((await runCli(['snapshot', '--netns', ns.name, '--interval', '0', '-o', snapshot])).code).toBe(0)
+    const replay = await runJson(['check', '--from', snapshot, ...only])
+    const held = (report: any) => findingsOf(report, 'sockets.close-wait').filter((f: any) => f.status === 'fail').map((f: any) => [f.subject, f.message])
+    expect(held(live.report)).toEqual([[{ side: 'server', local: '127.0.0.1:9100', pid, process: NAME }, expect.stringMatching(/^20 CLOSE_WAIT sockets held by cr\rleak /)]])
+    expect(held(replay.report)).toEqual(held(live.report))
   })
 })
 

@@ -1,7 +1,7 @@
 // `netdoc buffers`: the buffer sysctls in human units, the BDP worked out step by step, then per-interface
 // drops and per-CPU softnet counters over the window, and the retransmission share.
 import { bdpInputs, bufferCover, interfacesDrops, peersByRtt, softnetRows, tcpBufferTriple } from '../../derived/buffers.js'
-import { formatBits, formatBytes, formatMs, percent } from '../../derived/format.js'
+import { formatBits, formatBytes, formatMs, percent, plural } from '../../derived/format.js'
 import { retransmissionShare } from '../../derived/retransmits.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
@@ -47,7 +47,7 @@ function bdpSteps(facts: Facts, options: CheckOptions): string {
   const peers = peersByRtt(facts, 0.9, 5)
   if (peers.length) out.push(`  slowest peers (p90 RTT): ${peers.map((p) => `${p.remote} ${p.rttMs} ms (${p.sockets})`).join(', ')}`)
   if (i.bdpBytes === undefined) return out.join('\n') + '\n'
-  out.push(`  BDP        ${formatBits(i.bandwidthBps!)} / 8 × ${formatMs(i.rttSeconds!)} = ${formatBytes(i.bdpBytes)} (${Math.round(i.bdpBytes)} bytes)`)
+  out.push(`  BDP        ${formatBits(i.bandwidthBps!)} / 8 × ${formatMs(i.rttSeconds!)} = ${formatBytes(i.bdpBytes)} (${plural(Math.round(i.bdpBytes), 'byte')})`)
   for (const b of bufferCover(facts, i)) {
     const cover = b.covers ? 'covers the BDP' : `below the BDP: one connection is capped at ${formatBits(b.capBps)} (max / RTT)`
     out.push(`  ${b.name.slice('net.ipv4.'.length)} max ${formatBytes(b.triple.max)}: ${cover}`)
@@ -73,7 +73,7 @@ function interfaceTable(facts: Facts, windowed: boolean): string {
     }
     table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), percent(d.share, 3)])
   }
-  const more = busy.length > MAX_ROWS ? `… ${busy.length - MAX_ROWS} more interfaces with fewer drops and packets\n` : ''
+  const more = busy.length > MAX_ROWS ? `… ${plural(busy.length - MAX_ROWS, 'more interface')} with fewer drops and packets\n` : ''
   const idle = zero.length ? `no packets and no drops: ${zero.map((r) => r.end.name).join(', ')}\n` : ''
   return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${busy.length ? table.toString() + '\n' : ''}${more}${idle}`
 }
@@ -89,7 +89,7 @@ function softnetTable(facts: Facts, windowed: boolean): string {
   const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'] })
   const text = (v: number | undefined) => (v === undefined ? '?' : String(v))
   for (const r of shown) table.push([String(r.end.cpu), text(r.processed), text(r.dropped), text(r.squeezed), r.end.backlogLength === undefined ? '-' : String(r.end.backlogLength)])
-  const more = busy.length > shown.length ? `… ${busy.length - shown.length} more CPUs with no more drops\n` : ''
+  const more = busy.length > shown.length ? `… ${plural(busy.length - shown.length, 'more CPU')} with no more drops\n` : ''
   const idle = zero.length ? `nothing processed, dropped or squeezed: cpu ${zero.map((r) => r.end.cpu).join(', ')}\n` : ''
   return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${shown.length ? table.toString() + '\n' : ''}${more}${idle}`
 }

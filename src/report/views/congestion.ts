@@ -5,7 +5,7 @@ import { analysisOf } from '../../model/capture.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import type { ConnectionPath, ServerPaths } from '../../model/paths.js'
 import { destinationLabel, destinationLosses } from '../../derived/congestion.js'
-import { formatBits, percent } from '../../derived/format.js'
+import { formatBits, percent, plural } from '../../derived/format.js'
 import { capped, screenWidth, Table, wrap } from '../layout.js'
 
 /** connections shown per server endpoint (the JSON report has up to --max-details) */
@@ -27,7 +27,7 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
 
   if (!info) return out.concat('Loss and RTT per destination: ss -ti not available', '').join('\n')
   const rows = destinationLosses(facts)
-  const { shown, more } = capped(rows, options.maxDetails, 'destinations')
+  const { shown, more } = capped(rows, options.maxDetails, (n) => plural(n, 'more destination'))
   const table = new Table({ head: ['Side', 'Destination', 'Conns', 'Segs out', 'Retrans', 'Share', 'Lost', 'RTT ms', 'RTT var', 'Min rate'] })
   for (const r of shown) {
     const d = r.destination
@@ -44,8 +44,8 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
       d.deliveryRateMinBps === undefined ? '' : formatBits(d.deliveryRateMinBps),
     ])
   }
-  const ungrouped = info.destinationsUngrouped ? ` (${info.destinationsUngrouped} sockets beyond the table's cap not shown)` : ''
-  out.push(`Loss and RTT per destination over the connections' lives (ss -ti, ${rows.length} destinations, worst first)${ungrouped}`, rows.length ? table.toString() : '(no established socket)')
+  const ungrouped = info.destinationsUngrouped ? ` (${plural(info.destinationsUngrouped, 'socket')} beyond the table's cap not shown)` : ''
+  out.push(`Loss and RTT per destination over the connections' lives (ss -ti, ${plural(rows.length, 'destination')}, worst first)${ungrouped}`, rows.length ? table.toString() : '(no established socket)')
   if (more) out.push(more)
   out.push('')
   return out.join('\n')
@@ -67,9 +67,9 @@ function connectionsView(servers: ServerPaths[], rowsShown: number): string {
   for (const s of servers) {
     const rtt = s.rttMs ? `, RTT p50 ${msText(s.rttMs.p50)} ms p95 ${msText(s.rttMs.p95)} ms` : ''
     const zw = s.zeroWindowSeconds > 0 ? `, zero window ${s.zeroWindowSeconds.toFixed(1)} s` : ''
-    const summary = `${s.server}: ${s.connections} conns, ${s.retransmissions} of ${s.dataSegments} data segments retransmitted (${s.spurious} spurious), ${percent(s.lossShare, 1)} of the bytes lost${rtt}${zw}; ${SIDE[s.captureSide]}`
+    const summary = `${s.server}: ${plural(s.connections, 'conn')}, ${s.retransmissions} of ${plural(s.dataSegments, 'data segment')} retransmitted (${s.spurious} spurious), ${percent(s.lossShare, 1)} of the bytes lost${rtt}${zw}; ${SIDE[s.captureSide]}`
     lines.push(...wrap(summary, screenWidth(), '', '  '))
-    const { shown, more } = capped(s.rows, rowsShown, 'connections in the JSON report (--json, --max-details)')
+    const { shown, more } = capped(s.rows, rowsShown, (n) => `${plural(n, 'more connection')} in the JSON report (--json, --max-details)`)
     const table = new Table({ head: ['Client', 'RTT p50/p95/max', 'SYN/ACK ms', 'Retr/spur', 'Lost', 'Fast/RTO', 'Zero win', 'Limited by'] })
     for (const r of shown) table.push(connectionRow(r))
     if (shown.length) lines.push(table.toString())

@@ -2,6 +2,7 @@
 // and the neighbour tables (entries against gc_thresh, table_fulls). Numbers only; the verdicts are the checks'.
 import type { Facts } from '../../model/check.js'
 import type { PerCpuStats } from '../../model/facts.js'
+import { plural } from '../../derived/format.js'
 import { CT_BUCKETS, CT_COUNT, CT_ESTABLISHED, CT_MAX, conntrackLoaded, cpuCounter, KEEPALIVE_TIME } from '../../derived/conntrack.js'
 import { foldZeros, Table } from '../layout.js'
 
@@ -34,7 +35,7 @@ export function conntrackView(facts: Facts, windowSeconds: number): string {
     )
     if (facts.has('conntrackStats')) {
       const end = facts.get('conntrackStats')
-      out.push(`Statistics (${end.source}, summed over ${end.cpus.length} CPUs)`, ...counterTable(facts.first('conntrackStats'), end, CT_COUNTERS, windowSeconds))
+      out.push(`Statistics (${end.source}, summed over ${plural(end.cpus.length, 'CPU')})`, ...counterTable(facts.first('conntrackStats'), end, CT_COUNTERS, windowSeconds))
     } else out.push('Statistics: not available (no /proc/net/stat/nf_conntrack, no conntrack -S)')
     out.push('')
   }

@@ -3,6 +3,7 @@
 // cause of each counter under the table, the quiet ones folded to one line each. Drawn from the same derivation
 // drops.path judges (checks/support/receive-path.ts); the verdicts are the findings printed below it.
 import type { Facts } from '../../model/check.js'
+import { plural } from '../../derived/format.js'
 import { pathDrops, receivePath, STAGES, type StageRow } from '../../derived/receive-path.js'
 import { visible } from '../escape.js'
 import { capped, screenWidth, Table, wrap } from '../layout.js'
@@ -33,7 +34,7 @@ export async function dropsView(facts: Facts, windowSeconds: number, color = fal
     const notRead = mine.filter((r) => r.status === 'not read')
     const quiet = mine.filter((r) => r.status === 'quiet')
     if (dropped.length) {
-      const { shown, more } = capped(dropped, MAX_ROWS, `${stage.label} counters that dropped`)
+      const { shown, more } = capped(dropped, MAX_ROWS, (n) => `${plural(n, `more ${stage.label} counter`)} that dropped`)
       shown.forEach((r, i) => {
         table.push([i === 0 ? chalk.bold.red('▶') : '', i === 0 ? chalk.bold(stage.label) : '', r.counter, subjectText(r), String(windowed ? (r.delta ?? '?') : (r.value ?? '?')), windowed ? (r.rate === undefined ? '?' : String(+r.rate.toFixed(1))) : '', r.partOf ? 'included' : 'dropped'])
         causes.push(...wrap(`${r.counter}${subjectText(r) ? ` (${subjectText(r)})` : ''}: ${r.cause}`, width, `  ${stage.label}: `, '    '))
@@ -43,9 +44,9 @@ export async function dropsView(facts: Facts, windowSeconds: number, color = fal
       table.push(['', stage.label, notRead.map((r) => r.counter).join(', '), '', '', '', 'not read'])
       notes.push(`${stage.label} not read: ${notRead[0].cause}`)
     } else if (!quiet.length && absent.length) {
-      table.push(['', stage.label, `${absent.length} counters`, '', '', '', 'absent'])
+      table.push(['', stage.label, plural(absent.length, 'counter'), '', '', '', 'absent'])
     } else {
-      const what = quiet.length === 1 && !quiet[0].subject.interface ? quiet[0].counter : `${quiet.length} counters`
+      const what = quiet.length === 1 && !quiet[0].subject.interface ? quiet[0].counter : plural(quiet.length, 'counter')
       table.push(['', stage.label, what, '', '0', windowed ? '0' : '', 'quiet'])
     }
     if (absent.length) {
@@ -54,7 +55,7 @@ export async function dropsView(facts: Facts, windowSeconds: number, color = fal
     }
   }
   const total = pathDrops(rows, w)
-  const head = `Receive path, NIC to socket (${windowed ? `in the window of ${w.toFixed(1)} s` : 'since boot'}): ${total ? `${total} packets dropped` : 'no drops'}`
+  const head = `Receive path, NIC to socket (${windowed ? `in the window of ${w.toFixed(1)} s` : 'since boot'}): ${total ? `${plural(total, 'packet')} dropped` : 'no drops'}`
   const body = [head, table.toString()]
   if (causes.length) body.push('Why each counter grows:', ...causes)
   for (const n of notes) body.push(...wrap(n, width))

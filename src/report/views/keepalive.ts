@@ -3,7 +3,7 @@
 import { analysisOf } from '../../model/capture.js'
 import type { Facts } from '../../model/check.js'
 import { keepaliveSettings } from '../../derived/keepalive.js'
-import { humanDuration, intervalSeconds } from '../../derived/format.js'
+import { humanDuration, intervalSeconds, plural } from '../../derived/format.js'
 import { capped, screenWidth, Table, wrap } from '../layout.js'
 
 /** rows shown per table; the JSON report has them all */
@@ -20,9 +20,9 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
   } else out.push('Keepalive settings: not available')
   if (facts.has('keepaliveSockets')) {
     const ks = facts.get('keepaliveSockets')
-    const { shown: groups, more } = capped([...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with), ROWS_SHOWN, 'listeners and destinations with fewer sockets without keepalive')
-    const withAll = ks.groups.reduce((n, g) => n + g.with, 0)
-    out.push(`Established sockets: ${ks.total}, ${withAll} with keepalive, ${ks.total - withAll} without`)
+    const { shown: groups, more } = capped([...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with), ROWS_SHOWN, (n) => `${plural(n, 'more listener or destination', 'more listeners and destinations')} with fewer sockets without keepalive`)
+    // the census's own counts: the groups below may come from the owners pass, read a moment later
+    out.push(`Established sockets: ${ks.total}, ${ks.with} with keepalive, ${ks.total - ks.with} without`)
     if (groups.length) {
       const table = new Table({ head: ['Side', 'Listener / destination', 'Process', 'With keepalive', 'Without'] })
       for (const g of groups) table.push([g.side, (g.side === 'server' ? g.local : g.remote) ?? '', g.process ? `${g.process} (${g.pid})` : '', String(g.with), String(g.without)])
@@ -43,9 +43,9 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
       rows.set(key, row)
     }
     const table = new Table({ head: ['Client', 'Server', 'Probes', 'Interval', 'Answered', 'Unanswered', 'Heartbeat'] })
-    const { shown, more } = capped([...rows.values()], ROWS_SHOWN, 'connections in the JSON report (--json)')
+    const { shown, more } = capped([...rows.values()], ROWS_SHOWN, (n) => `${plural(n, 'more connection')} in the JSON report (--json)`)
     for (const r of shown) table.push(r)
-    out.push(`Capture: ${cap.packets} packets, ${cap.tcpSegments} TCP segments, ${cap.connections} connections; ${rows.size} with keepalive probes or a heartbeat`)
+    out.push(`Capture: ${plural(cap.packets, 'packet')}, ${plural(cap.tcpSegments, 'TCP segment')}, ${plural(cap.connections, 'connection')}; ${rows.size} with keepalive probes or a heartbeat`)
     if (rows.size) out.push(table.toString())
     if (more) out.push(more)
   }

@@ -3,6 +3,7 @@
 import type { Facts } from '../../model/check.js'
 import type { UdpFragments } from '../../model/capture.js'
 import { readCounter } from '../../derived/counters.js'
+import { plural } from '../../derived/format.js'
 import { capped, foldZeros, screenWidth, Table, wrap } from '../layout.js'
 
 /** UDP flows shown (worst first; the JSON report has a finding per fragmented flow, up to --max-details) */
@@ -41,10 +42,10 @@ export function mtuView(facts: Facts, windowSeconds: number): string {
 function udpFlowsView(udp: UdpFragments): string {
   if (udp.datagrams === 0 && udp.fragments === 0) return 'UDP flows in the capture: none (no UDP datagram or IP fragment)'
   const mtu = udp.mtuFrom === 'default' ? `MTU ${udp.mtu} assumed (no fragment in the capture)` : `MTU ${udp.mtu} (the largest fragment)`
-  const lines = [`UDP flows in the capture: ${udp.datagrams} datagrams, ${udp.fragments} IP fragments; ${mtu}, reassembly time-out ${udp.reassemblySeconds} s`]
+  const lines = [`UDP flows in the capture: ${plural(udp.datagrams, 'datagram')}, ${plural(udp.fragments, 'IP fragment')}; ${mtu}, reassembly time-out ${udp.reassemblySeconds} s`]
   if (udp.flows.length === 0) lines.push('(no UDP flow: no datagram with its ports)')
   else {
-    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, 'UDP flows (the fragmented ones are findings in --json, up to --max-details)')
+    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, (n) => `${plural(n, 'more UDP flow')} (the fragmented ones are findings in --json, up to --max-details)`)
     const t = new Table({ head: ['Client', 'Server', 'Datagrams', 'Largest', 'Median', 'Fragmented', 'Frags max', 'Incomplete', 'Missing'] })
     for (const f of shown) {
       t.push([f.client, f.server, String(f.datagrams), String(f.maxBytes), String(f.p50Bytes), f.fragmented ? `${f.fragmented}${f.fragmentedBy ? ` (${f.fragmentedBy})` : ''}` : '0', String(f.maxFragments), String(f.incomplete), String(f.missingFragments)])
@@ -53,10 +54,10 @@ function udpFlowsView(udp: UdpFragments): string {
     if (more) lines.push(more)
   }
   const apart = [
-    udp.unattributed ? `${udp.unattributed} incomplete datagrams whose first fragment never came (no ports)` : '',
+    udp.unattributed ? `${plural(udp.unattributed, 'incomplete datagram')} whose first fragment never came (no ports)` : '',
     udp.evicted ? `${udp.evicted} dropped from the full reassembly table` : '',
     udp.cutByEnd ? `${udp.cutByEnd} cut by the end of the capture (not judged)` : '',
-    udp.flowsShed ? `${udp.flowsShed} datagrams of flows beyond the flow table` : '',
+    udp.flowsShed ? `${plural(udp.flowsShed, 'datagram')} of flows beyond the flow table` : '',
   ].filter(Boolean)
   if (apart.length) lines.push(...wrap(`also: ${apart.join('; ')}`, screenWidth(), '', '  '))
   return lines.join('\n')

@@ -2,6 +2,7 @@
 // the descriptor use of the busiest socket owners.
 import type { Facts } from '../../model/check.js'
 import { portRange, portsUsed, stateList } from '../../derived/census.js'
+import { plural } from '../../derived/format.js'
 import { screenWidth, Table, wrap } from '../layout.js'
 
 const TOP = 10
@@ -18,7 +19,7 @@ export function portsView(facts: Facts, width = screenWidth()): string {
   const r = portRange(sysctls)
   const reserved = r.reservedList.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || 'none'
   out.push(
-    ...wrap(`Ephemeral range ${r.low}-${r.high}: ${r.size} ports, ${r.reserved} reserved inside it (ip_local_reserved_ports: ${reserved}), ${r.usable} usable per destination · tcp_tw_reuse ${sysctls.get('net.ipv4.tcp_tw_reuse') ?? '?'}`, width, '', '  '),
+    ...wrap(`Ephemeral range ${r.low}-${r.high}: ${plural(r.size, 'port')}, ${r.reserved} reserved inside it (ip_local_reserved_ports: ${reserved}), ${r.usable} usable per destination · tcp_tw_reuse ${sysctls.get('net.ipv4.tcp_tw_reuse') ?? '?'}`, width, '', '  '),
     '',
   )
   if (facts.has('census')) {

@@ -3,6 +3,7 @@
 import { analysisOf } from '../../model/capture.js'
 import type { Facts } from '../../model/check.js'
 import { CONNECTION_ENDS, type ServerCloses } from '../../model/closes.js'
+import { plural } from '../../derived/format.js'
 import { readCauses } from '../../derived/reset-causes.js'
 import { isAbnormal } from '../../capture/analyses/closes.js'
 import { capped, foldZeros, Table } from '../layout.js'
@@ -41,14 +42,14 @@ const clock = (ts: number) => new Date(ts * 1000).toISOString().slice(11, 23)
 
 /** One table for the whole capture: a line of counts per server, then its abnormal connections, capped. */
 function connectionsView(servers: ServerCloses[]): string {
-  const lines = [`Connection ends in the capture (${servers.length} server endpoint${servers.length === 1 ? '' : 's'})`]
+  const lines = [`Connection ends in the capture (${plural(servers.length, 'server endpoint')})`]
   for (const s of servers) lines.push(`  ${s.server}: ${CONNECTION_ENDS.filter((e) => s.counts[e] > 0).map((e) => `${e} ${s.counts[e]}`).join(', ')}`)
   const abnormal = servers.flatMap((s) => s.rows.filter((r) => isAbnormal(r.end)).map((r) => ({ server: s.server, r })))
   if (abnormal.length) {
-    const { shown, more } = capped(abnormal, ROWS_SHOWN, 'abnormal connections in the JSON report (--json, --max-details)')
+    const { shown, more } = capped(abnormal, ROWS_SHOWN, (n) => `${plural(n, 'more abnormal connection')} in the JSON report (--json, --max-details)`)
     const table = new Table({ head: ['Server', 'Client', 'End', 'By', 'Unanswered', 'When (UTC)', 'Packets'] })
     for (const { server, r } of shown) {
-      const when = r.end === 'timeout' && r.synRetransmissions ? `${clock(r.firstSeen)} (${r.synRetransmissions + 1} SYNs)` : clock(r.lastSeen)
+      const when = r.end === 'timeout' && r.synRetransmissions ? `${clock(r.firstSeen)} (${plural(r.synRetransmissions + 1, 'SYN')})` : clock(r.lastSeen)
       table.push([server, r.client, r.midstream ? `${r.end} (midstream)` : r.end, r.by ?? '', r.unanswered === undefined ? '' : r.unanswered ? 'yes' : 'no', when, String(r.packets)])
     }
     lines.push(table.toString())

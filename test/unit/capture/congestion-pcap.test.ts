@@ -102,7 +102,7 @@ describe('congestion.flows on written captures', () => {
     const out = execFileSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'congestion', '--pcap', file, '--interval', '0', '--only', 'congestion.flows'], {
       env: { ...process.env, COLUMNS: '160' },
     }).toString()
-    expect(out).toMatch(/198\.51\.100\.7:443: 1 conns, 3 of 33 data segments retransmitted \(0 spurious\), 9\.1 % of the bytes lost, RTT p50 \d+ ms p95 \d+ ms; captured near the client/)
+    expect(out).toMatch(/198\.51\.100\.7:443: 1 conn, 3 of 33 data segments retransmitted \(0 spurious\), 9\.1 % of the bytes lost, RTT p50 \d+ ms p95 \d+ ms; captured near the client/)
     expect(out).toMatch(/10\.20\.0\.2:51000 .* network/)
   })
 

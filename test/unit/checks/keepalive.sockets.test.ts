@@ -4,7 +4,9 @@ import { ctxOf, factsOf, evaluateDeclared } from '../../helpers/facts.js'
 
 const group = (o: Partial<KeepaliveGroup>, ids: number[]): KeepaliveGroup => ({ side: 'server', local: '127.0.0.1:8080', with: 0, without: ids.length, withoutIds: ids, ...o })
 const sample = (groups: KeepaliveGroup[], extraIds: number[] = []): EstablishedKeepalive => ({
+  source: 'ss -tano',
   total: groups.reduce((n, g) => n + g.with + g.without, 0),
+  with: groups.reduce((n, g) => n + g.with, 0),
   ids: new Set([...groups.flatMap((g) => g.withoutIds), ...extraIds]),
   groups,
 })
@@ -42,4 +44,25 @@ test('below the threshold, or all with keepalive → one pass', () => {
 test('without a window every established socket counts', () => {
   const s = sample([group({}, range(0, 5))])
   expect(run(s, undefined, 0)[0]).toMatchObject({ status: 'fail', severity: 'info' })
+})
+
+test('evidence names what the timers were read from: the census (a netdoc 0.3 snapshot: ss -tanpo), or the owners pass that named the group', () => {
+  const g = group({ process: 'nginx', pid: 811 }, range(0, 8))
+  const old = { ...sample([g]), source: 'ss -tanpo' }
+  expect(run(old, old)[0].evidence.map((e) => e.source)).toEqual(['ss -tanpo', 'ss -tanpo', 'ss -tanpo'])
+  const owned = { ...sample([g]), attributed: 'ss -tanpo state established' }
+  expect(run(owned, owned)[0].evidence.map((e) => e.source)).toEqual(Array(3).fill('ss -tanpo state established'))
+})
+
+test('the pass counts are the census\'s, which add up, when the groups came from an owners pass read a moment later', () => {
+  // the census read 10 established sockets, 2 with keepalive; by the owners pass, connections had come and gone
+  const owned = sample([group({ with: 3, process: 'nginx', pid: 811 }, range(0, 4)), group({ local: '127.0.0.1:9000', with: 6 }, range(4, 8))])
+  const ks: EstablishedKeepalive = { ...owned, total: 10, with: 2, attributed: 'ss -tanpo state established' }
+  const [f] = run(ks, ks)
+  expect(f).toMatchObject({ status: 'pass' })
+  expect(f.message).toMatch(/^10 established connections: 2 with keepalive, 8 without;/)
+  expect(f.evidence).toEqual([
+    { source: 'ss -tano', name: 'withKeepalive', value: 2 },
+    { source: 'ss -tano', name: 'withoutKeepalive', value: 8 },
+  ])
 })

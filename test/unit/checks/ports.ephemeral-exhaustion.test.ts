@@ -42,4 +42,11 @@ describe('ports.ephemeral-exhaustion', () => {
   test('judged on both samples: a burst that closed in the window is not reported', () => {
     expect(failing(evaluate(portsEphemeralExhaustion, sample([dest({ ESTAB: 900 })]), sample([dest({ ESTAB: 10 })]), 2))).toHaveLength(0)
   })
+
+  test('evidence names what the census was read from (here /proc/net/tcp: no ss on the host)', () => {
+    const s = sample([dest({ ESTAB: 900 })])
+    const [f] = failing(evaluate(portsEphemeralExhaustion, { ...s, census: { ...s.census, source: '/proc/net/tcp + /proc/net/tcp6' } }))
+    const censusRows = f.evidence.filter((e) => ['portsUsed', 'usablePorts', 'ESTAB'].includes(e.name))
+    expect(censusRows.map((e) => e.source)).toEqual(Array(3).fill('/proc/net/tcp + /proc/net/tcp6'))
+  })
 })

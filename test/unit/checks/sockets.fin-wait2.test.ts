@@ -25,4 +25,10 @@ describe('sockets.fin-wait2', () => {
   test('few FIN_WAIT2 pass', () => {
     expect(evaluate(socketsFinWait2, sample(99, 99)).map((x) => x.status)).toEqual(['pass'])
   })
+
+  test('evidence names what the census was read from (here /proc/net/tcp: no ss on the host)', () => {
+    const s = sample(150, 0)
+    const [f] = failing(evaluate(socketsFinWait2, { ...s, census: { ...s.census, source: '/proc/net/tcp + /proc/net/tcp6' } }))
+    expect(f.evidence[0]).toEqual({ source: '/proc/net/tcp + /proc/net/tcp6', name: 'FIN-WAIT-2', value: 150 })
+  })
 })

@@ -25,4 +25,10 @@ describe('timewait.reuse', () => {
     expect(f.remediation!.commands[0]).toBe('sysctl -w net.ipv4.tcp_timestamps=1 net.ipv4.tcp_tw_reuse=1')
     expect(f.remediation!.text).toMatch(/since the last timestamp .*tcp_tw_reuse_delay/)
   })
+
+  test('evidence names what the census was read from (here /proc/net/tcp: no ss on the host)', () => {
+    const s = sample(6000, 0)
+    const [f] = failing(evaluate(timewaitReuse, { ...s, census: { ...s.census, source: '/proc/net/tcp + /proc/net/tcp6' } }))
+    expect(f.evidence.find((e) => e.name === 'TIME-WAIT')).toEqual({ source: '/proc/net/tcp + /proc/net/tcp6', name: 'TIME-WAIT', value: 6000 })
+  })
 })

@@ -72,4 +72,14 @@ describe('timewait.storm', () => {
     expect(f[0].remediation!.commands.join('\n')).not.toMatch(/recycle|max_tw_buckets/)
     expect(f[0].remediation!.commands.find((c) => c.startsWith('sysctl -w'))).toMatch(/^sysctl -w net\.ipv4\.tcp_tw_reuse=1 /)
   })
+
+  test('evidence names what the census was read from: /proc/net/tcp without ss, ss -tanpo in a netdoc 0.3 snapshot', () => {
+    const proc = '/proc/net/tcp + /proc/net/tcp6'
+    const client = failing(evaluate(timewaitStorm, sample(census({ source: proc, destinations: [dest(9000)] }))))[0]
+    expect(client.evidence.filter((e) => e.name === 'TIME-WAIT' || e.name === 'usablePorts').map((e) => e.source)).toEqual([proc, proc])
+    const server = failing(evaluate(timewaitStorm, sample(census({ source: proc, listeners: [{ local: '*:8080', states: { 'TIME-WAIT': 1500 }, total: 1500 }] }))))[0]
+    expect(server.evidence).toEqual([{ source: proc, name: 'TIME-WAIT', value: 1500 }])
+    const [quiet] = evaluate(timewaitStorm, sample(census({ source: 'ss -tanpo', states: { 'TIME-WAIT': 3 } })))
+    expect(quiet.evidence).toEqual([{ source: 'ss -tanpo', name: 'TIME-WAIT', value: 3 }])
+  })
 })

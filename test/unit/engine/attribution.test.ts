@@ -57,9 +57,36 @@ test('failing findings without a pid get their owners from one targeted pass; th
       { remote: '[::1]:9001', side: 'client', process: 'node', pid: 308269 },
     ]),
   )
+  // their counts are the owners pass's, and the evidence says so
+  expect(failing('keepalive.sockets').flatMap((f) => f.evidence.map((e) => e.source))).toEqual(expect.arrayContaining([OWNERS]))
+  expect(new Set(failing('keepalive.sockets').flatMap((f) => f.evidence.map((e) => e.source)))).toEqual(new Set([OWNERS]))
   const census = result.facts.get('census')
   expect(census.listening.find((l) => l.local === '127.0.0.1:8080')).toMatchObject({ pid: 308239, process: 'node' })
   expect(census.attributed).toEqual({ source: OWNERS, states: ['close-wait', 'established', 'listening'] })
+})
+
+test('a failing finding the configuration ignores wants no owners: no ss -p pass for it', async () => {
+  const table = { 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': fixture('ss-tanpo-owners.out').split('\n').filter((l) => l.startsWith('CLOSE-WAIT')).map((l) => l.replace(/^CLOSE-WAIT /, '')).join('\n') }
+  const ignored = await run(table, ['sockets.close-wait'], { config: { ignore: [{ check: 'sockets.close-wait', local: CW.local }] } })
+  expect(ignored.commands).toEqual(['ss -tano'])
+  expect(ignored.failing('sockets.close-wait')).toEqual([])
+  // a rule that names the process can only match once the owners are known: the pass runs, then the rule applies
+  const byProcess = await run(table, ['sockets.close-wait'], { config: { ignore: [{ check: 'sockets.close-wait', process: 'node' }] } })
+  expect(byProcess.commands).toEqual(['ss -tano', 'ss -tanpo state close-wait'])
+  expect(byProcess.failing('sockets.close-wait')).toEqual([])
+})
+
+test('fd limits and an owners pass in one sample share one ss -p walk; over a window, one walk per sample', async () => {
+  const table = { 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo': fixture('ss-tanpo-owners.out'), 'ss -tanpo state close-wait': fixture('ss-tanpo-owners.out').split('\n').filter((l) => l.startsWith('CLOSE-WAIT')).map((l) => l.replace(/^CLOSE-WAIT /, '')).join('\n') }
+  const once = await run(table, ['ports.fd-limit', 'sockets.close-wait'])
+  expect(once.commands).toEqual(['ss -tano', 'ss -tanpo'])
+  expect(once.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
+  expect(once.result.facts.get('census').attributed).toEqual({ source: 'ss -tanpo', states: ['close-wait'] })
+  // the descriptors' processes are every socket's owners in that pass
+  expect(once.result.facts.get('descriptors').map((d) => d.pid).sort()).toEqual([308223, 308231, 308239, 308247, 308269])
+  const window = await run(table, ['ports.fd-limit', 'sockets.close-wait'], { recordedWindowSeconds: 2 })
+  expect(window.commands).toEqual(['ss -tano', 'ss -tanpo', 'ss -tano', 'ss -tanpo state close-wait'])
+  expect(window.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
 })
 
 test('nothing that names a process fails: no ss -p pass at all', async () => {

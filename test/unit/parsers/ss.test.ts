@@ -74,6 +74,19 @@ describe('pieces', () => {
     expect(parseUsers(users)).toEqual([{ name, pid: 4242, fd: 5 }])
   })
 
+  test('a process name with a CR, U+2028 or U+2029 (ss prints them raw, and they end no line): the socket line parses, with its pid', async () => {
+    for (const name of ['a\rb', 'a\u2028b', 'a\u2029b']) {
+      const lines = [`LISTEN 0      511        127.0.0.1:8300      0.0.0.0:*     users:(("${name}",pid=4242,fd=19))`, `5 0 127.0.0.1:8300 127.0.0.1:40000 users:(("${name}",pid=4242,fd=20))`]
+      const socks: SsSocket[] = []
+      for await (const s of parseSs(lines.slice(0, 1))) socks.push(s)
+      for await (const s of parseSs(lines.slice(1), 'CLOSE-WAIT')) socks.push(s)
+      expect(socks.map((s) => [s.state, s.processes])).toEqual([
+        ['LISTEN', [{ name, pid: 4242, fd: 19 }]],
+        ['CLOSE-WAIT', [{ name, pid: 4242, fd: 20 }]],
+      ])
+    }
+  })
+
   test('a second process after a hostile name is still seen', () => {
     expect(parseUsers('users:(("a",pid=1,fd=3",pid=10,fd=5),("nginx",pid=11,fd=6))').map((p) => p.pid)).toEqual([10, 11])
   })

@@ -6,6 +6,7 @@ import { Unavailable } from '../../../src/model/errors.js'
 import type { FactId, FactTypes } from '../../../src/model/facts.js'
 import { census } from '../../../src/probes/census.js'
 import { descriptors } from '../../../src/probes/descriptors.js'
+import { ownedCensus } from '../../../src/probes/owned-census.js'
 import { sockstat } from '../../../src/probes/sockstat.js'
 import { ROOT } from '../../helpers/netns.js'
 import { tableSource } from '../../helpers/table-source.js'
@@ -24,6 +25,8 @@ describe('census probe', () => {
     expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12 }])
     expect(c.owners).toEqual([])
     expect(c.keepalive!.total).toBe(10)
+    // the census counts its own sockets with a timer (the groups may later be the owners pass's)
+    expect(c.keepalive!.with).toBe(c.keepalive!.groups.reduce((n, g) => n + g.with, 0))
   })
 
   test('a snapshot of netdoc 0.3 (ss -tanpo, owners inline) still replays, with its owners', async () => {
@@ -82,13 +85,40 @@ describe('descriptors probe', () => {
     expect(gone.unreadable).toMatch(/does not exist/)
   })
 
-  test('with a census read without owners (ss -tano) it reads them itself with one ss -tanp', async () => {
+  test('with a census read without owners (ss -tano) it takes them from the full owners pass (ss -tanpo), counted per socket as ss -tanp would', async () => {
     const c = await census.collect(tableSource({ 'ss -tano': fixture('ss-tano.out') }), noGet)
-    const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => c as FactTypes[K]
-    // ss -tanp and ss -tanpo name the same owners (-o adds timers); the capture of -tanpo stands for it here
-    const d = await descriptors.collect(tableSource({ 'ss -tanp': fixture('ss-tanpo.out'), '/proc/17584/limits': fixture('limits.out'), '/proc/17584/fd/': '0\n1\n' }), get)
+    const getFrom = (src: ReturnType<typeof tableSource>) => {
+      const pass = new Map<FactId, Promise<unknown>>()
+      const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
+        if (id === 'census') return c as FactTypes[K]
+        if (id !== 'ownedCensus') throw new Error(id)
+        if (!pass.has(id)) pass.set(id, ownedCensus.collect(src, get))
+        return pass.get(id) as Promise<FactTypes[K]>
+      }
+      return get
+    }
+    const src = tableSource({ 'ss -tanpo': fixture('ss-tanpo.out'), '/proc/17584/limits': fixture('limits.out'), '/proc/17584/fd/': '0\n1\n' })
+    const d = await descriptors.collect(src, getFrom(src))
     expect(d.find((x) => x.pid === 17584)).toMatchObject({ name: 'node', sockets: 13, open: 2 })
-    const without = await descriptors.collect(tableSource({ 'ss -tanp': new Unavailable('error', 'ss -tanp failed') }), get).catch((e) => e)
-    expect(without).toBeInstanceOf(Unavailable)
+    // every socket's first process, in every state: what the ss -tanp loop counted
+    const owners = new Map<number, number>()
+    for (const line of fixture('ss-tanpo.out').split('\n')) {
+      const pid = /users:\(\("[^"]*",pid=(\d+)/.exec(line)?.[1]
+      if (pid) owners.set(Number(pid), (owners.get(Number(pid)) ?? 0) + 1)
+    }
+    expect(new Map(d.map((x) => [x.pid, x.sockets]))).toEqual(owners)
+    const broken = tableSource({ 'ss -tanpo': new Unavailable('error', 'ss -tanpo failed') })
+    expect(await descriptors.collect(broken, getFrom(broken)).catch((e) => e)).toBeInstanceOf(Unavailable)
+    // a live host without the pass's output is not a snapshot: no fallback to another command
+    const live = { ...tableSource({ 'ss -tanp': fixture('ss-tanpo.out') }), kind: 'live' as const }
+    expect(await descriptors.collect(live, getFrom(live)).catch((e) => e)).toBeInstanceOf(Unavailable)
+  })
+
+  test('a snapshot recorded before the shared pass holds the descriptors\' own ss -tanp: it replays from that', async () => {
+    const c = await census.collect(tableSource({ 'ss -tano': fixture('ss-tano.out') }), noGet)
+    const src = tableSource({ 'ss -tanp': fixture('ss-tanpo.out') })
+    const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => (id === 'census' ? c : await ownedCensus.collect(src, get)) as FactTypes[K]
+    const d = await descriptors.collect(src, get)
+    expect(d.find((x) => x.pid === 17584)).toMatchObject({ name: 'node', sockets: 13 })
   })
 })
