@@ -55,10 +55,14 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
       list.push({ severity: 'info', text: `RTT p50 ${ms(p50)} (min ${ms(min)}, p95 ${ms(p95)}, ${s.rttSamples} samples)` })
     }
   }
+  // the stalled connections among the rows the analysis kept (worst first): with rows left out there may be more,
+  // and the seconds are theirs, not the endpoint's sum, which counts short zero windows of other connections too
   const stalled = s.rows.filter((r) => r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
   if (stalled.length > 0) {
     const by = stalled[0].zeroWindowBy
-    list.push({ severity: 'warning', text: `${plural(stalled.length, 'connection')} stalled on a zero window for ${formatSeconds(s.zeroWindowSeconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
+    const seconds = stalled.reduce((sum, r) => sum + r.zeroWindowSeconds, 0)
+    const count = `${s.rowsOmitted > 0 ? 'at least ' : ''}${plural(stalled.length, 'connection')}`
+    list.push({ severity: 'warning', text: `${count} stalled on a zero window for ${formatSeconds(seconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
   }
   return list
 }
