@@ -231,15 +231,6 @@ export function tcpdumpError(req: LiveRequest, stderr: string): UsageError {
   return new UsageError(`--capture ${req.interface}: tcpdump: ${msg}`)
 }
 
-/** Signals a child that may have exited a moment ago (its exit not handled yet): ESRCH then means nothing to do. */
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err
-  }
-}
-
 async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (text: string) => void): Promise<CaptureFact> {
   const args = ['-i', req.interface, '-U', '--immediate-mode', '-w', '-', '-s', '65535']
   if (req.filter) args.push('--', req.filter)
@@ -279,7 +270,7 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
   let interrupted = false
   const interrupt = () => {
     interrupted = true
-    if (child.exitCode === null && child.pid !== undefined) signal(child.pid, 'SIGTERM')
+    if (child.exitCode === null) child.kill('SIGTERM')
   }
   const spawnFailed = new Promise<Error>((resolve) => child.on('error', resolve))
   // Ctrl-C or a SIGTERM ends the capture early, and what was captured is analysed; tcpdump is never left behind
@@ -303,18 +294,20 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
       const code = await exited
       if (code !== 0 && !interrupted) throw tcpdumpError(req, stderr)
     }
-    if (child.exitCode === null && child.pid !== undefined) {
-      signal(child.pid, 'SIGTERM')
+    // child.kill, not process.kill(pid): once Node has reaped tcpdump it signals nothing, where the pid may
+    // already be another process's
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
       const code = await Promise.race([exited, sleep(5000).then(() => 'timeout' as const)])
       if (code === 'timeout') {
-        signal(child.pid, 'SIGKILL')
+        child.kill('SIGKILL')
         await exited
       }
     }
   } finally {
     process.off('SIGINT', interrupt)
     process.off('SIGTERM', interrupt)
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) signal(child.pid, 'SIGKILL')
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     if (writeFd !== undefined) closeSync(writeFd)
   }
   if (badStream) throw new UsageError(`--capture ${req.interface}: tcpdump's output is not a pcap stream (${badStream.message})`)

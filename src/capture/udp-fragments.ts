@@ -42,6 +42,16 @@ export interface UdpTrackerOptions {
 export const DEFAULT_UDP_OPTIONS: UdpTrackerOptions = { reassemblySeconds: 30, endGraceSeconds: 1, maxPending: 4096, maxFlows: 10_000, maxFragmentsPerDatagram: 1024 }
 
 const UDP = 17
+
+/** IPv6 extension headers (RFC 8200 §4): hop-by-hop, routing, destination options, AH, mobility, HIP, shim6 */
+const EXTENSION_HEADERS = new Set([0, 43, 60, 51, 135, 139, 140])
+
+/**
+ * A fragment after the first of an IPv6 datagram whose fragmentable part starts with an extension header
+ * (Destination Options before UDP): it names only that header, and which protocol follows shows in the first
+ * fragment alone. Held as UDP's until then; dropped if the first fragment is another protocol's.
+ */
+const maybeUdpFragment = (d: IpDatagram): boolean => d.fragment && d.fragOffset !== 0 && d.ipVersion === 6 && EXTENSION_HEADERS.has(d.proto)
 const DEFAULT_MTU = 1500
 
 interface FlowState {
@@ -103,7 +113,11 @@ export class UdpTracker {
   }
 
   packet(d: IpDatagram): void {
-    if (d.proto !== UDP) return
+    if (d.proto !== UDP && !maybeUdpFragment(d)) {
+      // the first fragment of another protocol's datagram: fragments held for it (maybeUdpFragment) are not UDP's
+      if (d.fragment && d.fragOffset === 0 && this.pending.size > 0) this.notUdp(`${d.srcId} ${d.dstId} ${d.fragId}`)
+      return
+    }
     if (d.ts > this.now) this.now = d.ts
     // a pcapng simple packet block has no timestamp: its packet is taken as at the latest time seen
     const ts = Number.isNaN(d.ts) ? this.now : d.ts
@@ -147,6 +161,13 @@ export class UdpTracker {
       const f = this.flow(p.srcId, p.sport, p.dstId, p.dport, p.firstTs)
       if (f) this.count(f, p.total, p.srcId, p.sport, p.offsets.length)
     }
+  }
+
+  private notUdp(key: string): void {
+    const p = this.pending.get(key)
+    if (!p) return
+    this.pending.delete(key)
+    this.fragments -= p.offsets.length
   }
 
   /** `endTs`: when the capture ended, if later than its last UDP packet (its last packet of any kind, a live capture's end). */

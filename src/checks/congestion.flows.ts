@@ -6,6 +6,7 @@ import { fail, pass, plural } from './support/findings.js'
 import { decodedCapture } from './support/capture-helpers.js'
 import { remedy } from './support/remediation.js'
 import { analysisOf } from '../model/capture.js'
+import { splitEndpoint } from '../parsers/address.js'
 
 const meta: CheckMeta = {
   id: 'congestion.flows',
@@ -55,10 +56,14 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
       list.push({ severity: 'info', text: `RTT p50 ${ms(p50)} (min ${ms(min)}, p95 ${ms(p95)}, ${s.rttSamples} samples)` })
     }
   }
+  // the stalled connections among the rows the analysis kept (worst first): with rows left out there may be more,
+  // and the seconds are theirs, not the endpoint's sum, which counts short zero windows of other connections too
   const stalled = s.rows.filter((r) => r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
   if (stalled.length > 0) {
     const by = stalled[0].zeroWindowBy
-    list.push({ severity: 'warning', text: `${plural(stalled.length, 'connection')} stalled on a zero window for ${formatSeconds(s.zeroWindowSeconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
+    const seconds = stalled.reduce((sum, r) => sum + r.zeroWindowSeconds, 0)
+    const count = `${s.rowsOmitted > 0 ? 'at least ' : ''}${plural(stalled.length, 'connection')}`
+    list.push({ severity: 'warning', text: `${count} stalled on a zero window for ${formatSeconds(seconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
   }
   return list
 }
@@ -81,7 +86,7 @@ function remediation(s: ServerPaths, worst: ConnectionPath | undefined, ctx: Che
   const [top, count] = (Object.entries(counts) as Array<[LimitedBy, number]>).sort((a, b) => b[1] - a[1])[0]
   // loss or RTT of the endpoint as a whole with no single connection over the verdict's bar: the network
   const limit: LimitedBy = count > 0 ? top : 'network'
-  const port = s.server.slice(s.server.lastIndexOf(':') + 1)
+  const port = splitEndpoint(s.server).port
   const sockets = `ss -tmi '( sport = :${port} or dport = :${port} )'`
   if (limit === 'receiver') {
     const who = s.rows.find((r) => r.zeroWindowBy)?.zeroWindowBy ?? 'receiving'
@@ -102,7 +107,7 @@ function remediation(s: ServerPaths, worst: ConnectionPath | undefined, ctx: Che
     ctx.options.where,
     'The network limits these connections: segments are lost on the path (or the RTT is high and swings). Find where: drops on both hosts (netdoc drops, netdoc buffers), a congested link, a policer or a radio hop (mtr toward the peer). ECN lets routers that support it mark instead of drop (net.ipv4.tcp_ecn 1 asks for it on outgoing connections; 2, the default, only answers it). The congestion control decides what a loss costs: cubic (the default) halves its window on each loss, bbr models bandwidth and RTT and keeps throughput on random loss but takes more than its share from cubic flows on a shared bottleneck; set it per route (ip route change ... congctl bbr) for the lossy paths rather than for the whole host.',
     [['net.ipv4.tcp_ecn', 1]],
-    [`mtr -rwc 50 ${worst ? hostOf(worst.client) : 'PEER'}`, sockets, 'sysctl net.ipv4.tcp_congestion_control net.ipv4.tcp_available_congestion_control'],
+    [`mtr -rwc 50 ${worst ? splitEndpoint(worst.client).address : 'PEER'}`, sockets, 'sysctl net.ipv4.tcp_congestion_control net.ipv4.tcp_available_congestion_control'],
   )
 }
 
@@ -111,8 +116,6 @@ function limitsOf(rows: ConnectionPath[]): Record<LimitedBy, number> {
   for (const r of rows) if (r.limitedBy) counts[r.limitedBy]++
   return counts
 }
-
-const hostOf = (endpoint: string) => endpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
 
 function detailsOf(rows: ConnectionPath[], max: number): Array<Record<string, unknown>> {
   return rows.slice(0, max) as unknown as Array<Record<string, unknown>>

@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../model/finding.js'
 import { destinationLabel, destinationLosses } from '../derived/congestion.js'
 import { formatBits, formatBytes, percent } from '../derived/format.js'
 import { fail, pass, plural, skip } from './support/findings.js'
+import { splitEndpoint } from '../parsers/address.js'
 
 const meta: CheckMeta = {
   id: 'congestion.loss',
@@ -60,7 +61,7 @@ export const loss: Check = {
           ],
           remediation: {
             text: 'Find where the segments are lost: interface and softnet drops on both hosts (netdoc buffers), a congested or lossy link, a policer or a middlebox on the path (mtr to the destination). On a lossy path (radio, long haul) a congestion control that does not read every loss as congestion (bbr) keeps more throughput; the trade-off is fairness to cubic flows on a shared bottleneck. Jitter alone comes from queues along the path (bufferbloat) or a radio link.',
-            commands: [`ss -tni dst ${d.remote}  # the sockets, their retrans and rtt`, `mtr -rwc 50 ${d.side === 'server' ? d.remote : d.remote.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')}`, 'nstat -az TcpRetransSegs TcpExtTCPLostRetransmit TcpExtTCPTimeouts'],
+            commands: [`ss -tni dst ${d.remote}  # the sockets, their retrans and rtt`, `mtr -rwc 50 ${d.side === 'server' ? d.remote : splitEndpoint(d.remote).address}`, 'nstat -az TcpRetransSegs TcpExtTCPLostRetransmit TcpExtTCPTimeouts'],
           },
         }),
       )

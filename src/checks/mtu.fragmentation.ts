@@ -2,6 +2,7 @@ import type { Check, CheckContext, CheckMeta, Facts } from '../model/check.js'
 import type { UdpFlow, UdpFragments } from '../model/capture.js'
 import type { Finding } from '../model/finding.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence, type CounterReading } from './support/findings.js'
+import { splitEndpoint } from '../parsers/address.js'
 
 // RFC 2011 ipReasmFails (every failure, timeouts included), ipReasmTimeout (fragments that waited ipfrag_time),
 // ipFragFails (a datagram that had to be fragmented and could not: DF set or no memory); the same for IPv6 in
@@ -81,10 +82,10 @@ function flowFinding(f: UdpFlow, udp: UdpFragments): Finding {
   const v6 = f.server.startsWith('[')
   // the largest UDP payload that fits one packet: MTU − IP header (20 / 40) − UDP header (8)
   const fits = udp.mtu - (v6 ? 48 : 28)
-  const serverPort = f.server.replace(/^.*:/, '')
+  const serverPort = splitEndpoint(f.server).port
   // the route that matters is the fragmenting sender's, toward its peer
   const towards = f.fragmentedBy === 'server' ? 'client' : 'server'
-  const host = f[towards].replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+  const host = splitEndpoint(f[towards]).address
   const mtuText = `MTU ${udp.mtu}${udp.mtuFrom === 'default' ? ' (assumed)' : ''}`
   return fail(meta, {
     severity: lost ? 'warning' : 'info',

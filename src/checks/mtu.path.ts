@@ -1,6 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
+import { splitEndpoint } from '../parsers/address.js'
 
 const IP_MAX_MTU = 65535
 
@@ -46,7 +47,7 @@ export const path: Check = {
           ctx.options.where,
           'Turn on MTU probing after a black hole is detected (1, as Cloudflare advises; 2 probes always and costs throughput on good paths). On the tunnel or VPN router, clamp the MSS to the path MTU (iptables -t mangle ... TCPMSS --clamp-mss-to-pmtu) and let ICMP type 3 code 4 / ICMPv6 packet-too-big through.',
           [['net.ipv4.tcp_mtu_probing', 1]],
-          [`ss -tni dst ${e.peer}  # pmtu, mss, advmss`, `tracepath -n ${e.peer.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')}`],
+          [`ss -tni dst ${e.peer}  # pmtu, mss, advmss`, `tracepath -n ${splitEndpoint(e.peer).address}`],
         ),
         details: below.slice(0, ctx.options.maxDetails).map((p) => ({ pmtu: p.pmtu, sockets: p.sockets, local: p.example.local, remote: p.example.peer })),
       }),

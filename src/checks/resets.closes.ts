@@ -7,6 +7,7 @@ import { formatSeconds } from '../derived/format.js'
 import { counterEvidence, fail, pass, plural, readCounter, seconds } from './support/findings.js'
 import { decodedCapture } from './support/capture-helpers.js'
 import { analysisOf } from '../model/capture.js'
+import { splitEndpoint } from '../parsers/address.js'
 
 const meta: CheckMeta = {
   id: 'resets.closes',
@@ -37,7 +38,7 @@ interface Part {
 function parts(s: ServerCloses, facts: Facts, w: number): { list: Part[]; evidence: Evidence[] } {
   const list: Part[] = []
   const evidence: Evidence[] = []
-  const port = s.server.slice(s.server.lastIndexOf(':') + 1)
+  const port = splitEndpoint(s.server).port
   if (s.unansweredAborts > 0) {
     const close = liveCounter(facts, w, 'TcpExtTCPAbortOnClose')
     let join = ''

@@ -53,7 +53,7 @@ const LAST_DUP_TS = 12
 const ZW_START = 13
 const DATA = 14
 const BYTES = 15
-/** the smallest RTT sample so far, seconds; 0 before the first */
+/** the smallest RTT sample so far, seconds; -1 before the first (0 is a sample: both stamps in one clock tick) */
 const RTT_MIN = 16
 /** its RTT sketch's slot in the pool (RttPool); -1 before the first sample */
 const SKETCH = 17
@@ -104,7 +104,7 @@ const FLOW = TS + 15
 
 /** a new flow's block: zeros but for the "none" fields */
 const FRESH = new Float64Array(FLOW)
-for (const side of [0, SIDE]) for (const field of [LAST_TS, LAST_DATA_TS, RWND, SKETCH, ZW_START, WS_OPTION]) FRESH[side + field] = -1
+for (const side of [0, SIDE]) for (const field of [LAST_TS, LAST_DATA_TS, RWND, SKETCH, ZW_START, WS_OPTION, RTT_MIN]) FRESH[side + field] = -1
 
 /** Flow blocks in one Float64Array that doubles when full; a block given back is reused by the next flow. */
 class Slots {
@@ -187,7 +187,7 @@ function rttSample(F: Float64Array, rtt: RttPool, c: number, peer: number): void
   if (sample < 0) return
   if (F[peer + SKETCH] < 0) F[peer + SKETCH] = rtt.take()
   rtt.add(F[peer + SKETCH] | 0, ms(sample))
-  if ((F[peer + RTT_MIN] === 0 || sample < F[peer + RTT_MIN])) F[peer + RTT_MIN] = sample
+  if (F[peer + RTT_MIN] < 0 || sample < F[peer + RTT_MIN]) F[peer + RTT_MIN] = sample
 }
 
 /** Any segment: every case of the analysis. */
@@ -311,7 +311,7 @@ function resent(F: Float64Array, c: number, me: number, tPeer: FlowSide, seg: Tc
   if (tPeer.has & 4 && !seqAfter(end, tPeer.ackValue)) {
     F[me + SPURIOUS]++
     F[me + SPURIOUS_BYTES] += len
-  } else if (dupRun >= 3 || (dupRun > 0 && ts - F[me + LAST_DUP_TS] <= Math.max(0.01, 2 * (rttS || RTO_MIN)))) F[me + FAST]++
+  } else if (dupRun >= 3 || (dupRun > 0 && ts - F[me + LAST_DUP_TS] <= Math.max(0.01, 2 * (rttS >= 0 ? rttS : RTO_MIN)))) F[me + FAST]++
   else if (F[me + LAST_TS] >= 0 && ts - F[me + LAST_TS] >= RTO_MIN) F[me + TIMEOUT]++
   // Karn: the timed segment was sent again, its ACK would not tell which copy it answers
   if (F[me + TIMING] !== 0 && seqAfter(F[me + TIMED_END], seq)) F[me + TIMING] = 0

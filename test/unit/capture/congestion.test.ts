@@ -110,6 +110,23 @@ describe('congestion analysis', () => {
     expect(row.rttMs).toBeUndefined()
   })
 
+  test('an RTT sample of 0 (both stamps in one clock tick) is the minimum: a resend long after one duplicate ACK is then a timeout, not fast', () => {
+    const t = new TcpScript(V4).handshake(0, 0.01, 0.0001)
+    t.data(0, 1, 1000)
+    t.ack(1, 1) // a 0 s sample
+    t.data(0, 2, 1000)
+    t.ack(1, 2.3)
+    const lost = t.data(0, 3, 1000)
+    t.data(0, 3.001, 1000)
+    t.ack(1, 3.002, 502, lost) // one duplicate ACK
+    // 0.3 s later: beyond twice a 0 s RTT (and the 10 ms floor), within twice the 0.3 s sample taken for the minimum
+    t.resend(0, 3.302, lost, 1000)
+    const { row } = only(t)
+    expect(row.rttSamples).toBe(2)
+    expect(row.rttMs!.min).toBe(0)
+    expect(row).toMatchObject({ retransmissions: 1, timeoutRetransmits: 1, fastRetransmits: 0 })
+  })
+
   test('spurious: re-sending what the receiver had acknowledged is not loss', () => {
     const t = new TcpScript(V4).handshake(0, 0.01, 0.0001)
     const seq = t.data(0, 1, 1000)

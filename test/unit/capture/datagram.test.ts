@@ -10,7 +10,7 @@ import { addressText, decodeDatagramAt, decodeTcp, IpDatagram } from '../../../s
 import { FlowTracker } from '../../../src/capture/flows.js'
 import { analyseStream } from '../../../src/capture/pipeline.js'
 import { UdpTracker } from '../../../src/capture/udp-fragments.js'
-import { ethernet, ipv4Packets, ipv6Packets, udpDatagram } from '../../helpers/ip-packets.js'
+import { ethernet, extensionHeader, ipv4Packets, ipv6Packets, udpDatagram } from '../../helpers/ip-packets.js'
 import { ROOT } from '../../helpers/netns.js'
 import { testWith } from '../../helpers/requires.js'
 
@@ -105,6 +105,29 @@ describe('IPv6 fragments (RFC 8200 §4.5: the Fragment header, next header 44)',
     expect(ds.reduce((n, d) => n + d.fragBytes, 0)).toBe(4000)
     // each fragment is 1280 bytes at most: 40 + 16 of extension headers + 8 + 1216 of data
     expect(frags[0].length).toBe(1280)
+  })
+
+  test('Destination Options inside the fragmentable part (before UDP): the later fragments, which name only that header, still complete the datagram', () => {
+    const frags = ipv6Packets('2001:db8::1', '2001:db8::2', Buffer.concat([extensionHeader(17), udpDatagram(50000, 443, 4000)]), { mtu: 1280, proto: 60 })
+    const ds = frags.map((f) => decode(f)!)
+    expect(frags.length).toBeGreaterThan(2)
+    expect(ds[0]).toMatchObject({ fragment: true, fragOffset: 0, proto: 17, udp: true, sport: 50000, dport: 443 })
+    expect(ds[1]).toMatchObject({ fragment: true, proto: 60, udp: false })
+    const udp = new UdpTracker()
+    for (const d of ds) udp.packet(d)
+    const r = udp.finish(100)
+    expect(r).toMatchObject({ datagrams: 1, fragments: frags.length, unattributed: 0 })
+    // the datagram the sender cut: its Destination Options header and the UDP datagram
+    expect(r.flows[0]).toMatchObject({ server: '[2001:db8::2]:443', datagrams: 1, fragmented: 1, fragments: frags.length, incomplete: 0, missingFragments: 0, maxBytes: 8 + 4008 })
+  })
+
+  test("the same for another protocol (ICMPv6 after Destination Options): its later fragments are dropped once its first fragment shows it", () => {
+    const frags = ipv6Packets('2001:db8::1', '2001:db8::2', Buffer.concat([extensionHeader(58), Buffer.alloc(4000, 7)]), { mtu: 1280, proto: 60 })
+    // the later fragments first (they look like UDP's until the first fragment comes), then the first
+    const ds = [...frags.slice(1), frags[0]].map((f) => decode(f)!)
+    const udp = new UdpTracker()
+    for (const d of ds) udp.packet(d)
+    expect(udp.finish(100)).toMatchObject({ datagrams: 0, fragments: 0, unattributed: 0, flows: [] })
   })
 
   test('a non-first fragment whose data looks like an extension header is not walked into', () => {

@@ -91,6 +91,25 @@ checkTable(flows, [
     also: ([f]) => expect(f.remediation!.text).toMatch(/the client side advertised a zero \(or full\) window.*do not fix SO_RCVBUF/),
   },
   {
+    name: 'a stall beside short zero windows, rows left out: the stalled ones, their seconds, at least',
+    start: {
+      capture: captureWith({
+        congestion: [
+          server(
+            '10.0.0.1:9001',
+            [
+              row('10.0.0.7:1', { zeroWindows: 1, zeroWindowSeconds: 4, zeroWindowBy: 'client', limitedBy: 'receiver' }),
+              row('10.0.0.7:2', { zeroWindows: 3, zeroWindowSeconds: 0.5, zeroWindowBy: 'client' }),
+              row('10.0.0.7:3', { zeroWindows: 2, zeroWindowSeconds: 0.75, zeroWindowBy: 'client' }),
+            ],
+            { rowsOmitted: 5 },
+          ),
+        ],
+      }),
+    },
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9001' }, message: /: at least 1 connection stalled on a zero window for 4(\.0)? s in all \(advertised by the client\)/ }],
+  },
+  {
     name: 'loss on a bursty sender: slow start after idle, through the remediation helper',
     start: { capture: captureWith({ congestion: [bursty] }) },
     findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:7000' } }],
