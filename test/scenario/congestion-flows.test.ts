@@ -145,9 +145,13 @@ describeRoot('congestion.flows: a lossy port, its clean twin and a receiver that
       execFileSync('tshark', ['-r', pcap, '-n', '-Y', filter, '-T', 'fields', '-e', 'tcp.len'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 })
         .toString().trim().split('\n').filter(Boolean).reduce((n, l) => n + Number(l), 0)
     const data = tshark(`tcp.dstport == ${LOSSY} && tcp.len > 0`)
-    const retrans = tshark(`tcp.dstport == ${LOSSY} && tcp.len > 0 && tcp.analysis.retransmission`)
-    expect(retrans).toBeGreaterThan(0)
-    judge(report, retrans / data)
+    // Wireshark calls a resend that fills a gap soon after it opened (within its RTT estimate, tiny on loopback)
+    // out-of-order, not a retransmission: in some runs 15-25 % of the resent bytes. Nothing here reorders (nft only
+    // drops), so each of those is a retransmission, as netdoc counts it (it calls out-of-order only a gap filled
+    // within 3 ms of opening); the sum is tshark's count of resent bytes.
+    const resent = tshark(`tcp.dstport == ${LOSSY} && tcp.len > 0 && (tcp.analysis.retransmission || tcp.analysis.out_of_order)`)
+    expect(tshark(`tcp.dstport == ${LOSSY} && tcp.len > 0 && tcp.analysis.retransmission`)).toBeGreaterThan(0)
+    judge(report, resent / data)
   })
 
   test('from netdoc’s own live capture (--capture lo): the same verdicts', () => {
