@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip } from './support/findings.js'
+import { fail, pass, plural, skip } from './support/findings.js'
 import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from '../derived/listeners.js'
 
 const meta: CheckMeta = {
@@ -41,6 +41,6 @@ export const acceptQueueFill: Check = {
           },
         })
       })
-    return findings.length ? findings : [pass(meta, `${listeners.length} listeners, none at ${Math.round(warnAt * 100)} % of its accept queue`)]
+    return findings.length ? findings : [pass(meta, `${plural(listeners.length, 'listener')}, none at ${Math.round(warnAt * 100)} % of its accept queue`)]
   },
 }
