@@ -47,7 +47,7 @@ export const softnet: Check = {
         fail(meta, {
           severity: dropped ? rateSeverity(dropped, w, ctx) : 'info',
           title: dropped ? undefined : 'Receive softirq out of budget',
-          message: `CPU ${r.cpu}: ${parts.join(', ')} ${when} (${r.processed.delta ?? r.processed.value} packets processed); netdev_max_backlog ${backlog ?? '?'}, netdev_budget ${budget ?? '?'}, netdev_budget_usecs ${usecs ?? '?'}`,
+          message: `CPU ${r.cpu}: ${parts.join(', ')} ${when} (${plural(r.processed.delta ?? r.processed.value, 'packet')} processed); netdev_max_backlog ${backlog ?? '?'}, netdev_budget ${budget ?? '?'}, netdev_budget_usecs ${usecs ?? '?'}`,
           subject: { cpu: r.cpu },
           evidence: [
             { source: '/proc/net/softnet_stat', name: 'dropped', value: r.dropped.value, ...(r.dropped.delta !== undefined ? { delta: r.dropped.delta } : {}) },

@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import { severityRank, type Evidence, type Severity } from '../model/finding.js'
 import { sysctlNumbers } from '../parsers/sysctl.js'
 import { formatBytes } from '../derived/format.js'
-import { counterEvidence, fail, pass, readCounter, seconds, sysctlEvidence } from './support/findings.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -46,7 +46,7 @@ export const tcpMemory: Check = {
       evidence.push(sysctlEvidence('net.ipv4.tcp_mem', memRaw))
       const [, pressure, max] = tcpMem
       // Pages, not bytes: a page is 4 KiB on x86_64 but 64 KiB on many arm64 and ppc64le kernels (getconf PAGESIZE).
-      level = `TCP memory ${pages} pages of tcp_mem pressure ${pressure} / max ${max} pages`
+      level = `TCP memory ${plural(pages, 'page')} of tcp_mem pressure ${pressure} / max ${plural(max, 'page')}`
       if (pages >= ctx.threshold('criticalShareOfMax') * max) {
         raise('critical')
         problems.push(`${level}: ${Math.round((pages / max) * 100)} % of max; at max, new segments are dropped and sockets aborted`)
@@ -55,7 +55,7 @@ export const tcpMemory: Check = {
         problems.push(`${level}: above the pressure level, the kernel shrinks buffers`)
       }
     } else {
-      level = `TCP memory ${pages} pages (tcp_mem is not visible here: it is host-wide; run on the host)`
+      level = `TCP memory ${plural(pages, 'page')} (tcp_mem is not visible here: it is host-wide; run on the host)`
     }
 
     const grown: string[] = []

@@ -44,16 +44,16 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
     const how = [s.fastRetransmits && `${s.fastRetransmits} fast`, s.timeoutRetransmits && `${s.timeoutRetransmits} after a timeout`].filter(Boolean).join(', ')
     list.push({
       severity: s.lossShare > ctx.threshold('criticalShare') ? 'critical' : 'warning',
-      text: `${lost} of ${s.dataSegments} data segments retransmitted, ${percent(s.lossShare, 1)} of the bytes${how ? ` (${how})` : ''}${s.spurious ? `, ${s.spurious} spurious ones not counted` : ''}`,
+      text: `${lost} of ${plural(s.dataSegments, 'data segment')} retransmitted, ${percent(s.lossShare, 1)} of the bytes${how ? ` (${how})` : ''}${s.spurious ? `, ${s.spurious} spurious ones not counted` : ''}`,
     })
   }
   if (s.rttMs && s.rttSamples >= ctx.threshold('minRttSamples')) {
     const { min, p50, p95, max } = s.rttMs
     const spread = p95 - min
     if (spread >= ctx.threshold('spreadMs') && spread >= ctx.threshold('spreadRatio') * min) {
-      list.push({ severity: 'warning', text: `RTT swings from ${ms(min)} to ${ms(max)} (p50 ${ms(p50)}, p95 ${ms(p95)}, ${s.rttSamples} samples)` })
+      list.push({ severity: 'warning', text: `RTT swings from ${ms(min)} to ${ms(max)} (p50 ${ms(p50)}, p95 ${ms(p95)}, ${plural(s.rttSamples, 'sample')})` })
     } else if (p50 >= ctx.threshold('rttMs')) {
-      list.push({ severity: 'info', text: `RTT p50 ${ms(p50)} (min ${ms(min)}, p95 ${ms(p95)}, ${s.rttSamples} samples)` })
+      list.push({ severity: 'info', text: `RTT p50 ${ms(p50)} (min ${ms(min)}, p95 ${ms(p95)}, ${plural(s.rttSamples, 'sample')})` })
     }
   }
   // the stalled connections among the rows the analysis kept (worst first): with rows left out there may be more,

@@ -39,7 +39,7 @@ export const loss: Check = {
       const reasons: string[] = []
       if (enough && row.share !== undefined && row.share > ctx.threshold('warningShare')) {
         severity = row.share > ctx.threshold('criticalShare') ? 'critical' : 'warning'
-        reasons.push(`${d.retrans} of ${d.segsOut} segments retransmitted (${percent(row.share, 1)}), ${d.lost} marked lost now, ${formatBytes(d.bytesRetrans)} of ${formatBytes(d.bytesSent)} re-sent`)
+        reasons.push(`${d.retrans} of ${plural(d.segsOut, 'segment')} retransmitted (${percent(row.share, 1)}), ${d.lost} marked lost now, ${formatBytes(d.bytesRetrans)} of ${formatBytes(d.bytesSent)} re-sent`)
       }
       const jitter = row.rttMeanMs !== undefined && d.rttVarMaxMs >= ctx.threshold('jitterMs') && d.rttVarMaxMs >= ctx.threshold('jitterRatio') * row.rttMeanMs
       if (jitter) {
@@ -67,7 +67,7 @@ export const loss: Check = {
       )
     }
     if (findings.length) return findings
-    if (judged === 0) return [pass(meta, `${plural(rows.length, 'destination')}, none has sent ${ctx.threshold('minSegments')} segments yet: too few to judge loss; no jittery RTT`)]
+    if (judged === 0) return [pass(meta, `${plural(rows.length, 'destination')}, none has sent ${plural(ctx.threshold('minSegments'), 'segment')} yet: too few to judge loss; no jittery RTT`)]
     const worst = rows[0]
     return [pass(meta, `${plural(rows.length, 'destination')}; the highest retransmission share is ${percent(worst.share ?? 0, 2)} (${destinationLabel(worst.destination)}); no jittery RTT`)]
   },

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Evidence } from '../model/finding.js'
-import { fail, pass, seconds, skip } from './support/findings.js'
+import { fail, pass, plural, seconds, skip } from './support/findings.js'
 import { CONNTRACK_LOADED_SYSCTLS, conntrackLoaded, cpuCounter, NOT_LOADED, type CpuCounter } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
@@ -44,7 +44,7 @@ export const conntrackDrops: Check = {
       fail(meta, {
         severity: w > 0 ? (full ? 'critical' : 'warning') : 'info',
         title: w > 0 ? meta.failureTitle : 'Conntrack dropped packets since boot',
-        message: `${w > 0 ? `in ${seconds(w)}` : 'since boot'}: ${list} (${end.source}, summed over ${end.cpus.length} CPUs)${logNote}`,
+        message: `${w > 0 ? `in ${seconds(w)}` : 'since boot'}: ${list} (${end.source}, summed over ${plural(end.cpus.length, 'CPU')})${logNote}`,
         evidence,
         remediation: remedy(ctx.options.where, text, [], ['conntrack -S']),
       }),

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { RpFilter } from '../model/facts.js'
 import type { Evidence, Finding } from '../model/finding.js'
-import { fail, pass, rate, rateSeverity, seconds } from './support/findings.js'
+import { fail, pass, plural, rate, rateSeverity, seconds } from './support/findings.js'
 import { remedy, type Setting } from './support/remediation.js'
 import { KERNEL_COUNTERS, kernelRows, stageDrops, type StageRow } from '../derived/receive-path.js'
 
@@ -56,7 +56,7 @@ export const ip: Check = {
         fail(meta, {
           severity: severityOf(n),
           title: 'Reverse-path filter dropping packets',
-          message: `${n} packets dropped by the reverse-path filter ${when(n)} (IPReversePathFilter ${amount(rpRow)}): the route back to their source leaves by another interface; strict rp_filter on ${strict.length ? strict.join(', ') : 'no interface now (the setting may have changed)'} (${settingsText})`,
+          message: `${plural(n, 'packet')} dropped by the reverse-path filter ${when(n)} (IPReversePathFilter ${amount(rpRow)}): the route back to their source leaves by another interface; strict rp_filter on ${strict.length ? strict.join(', ') : 'no interface now (the setting may have changed)'} (${settingsText})`,
           subject,
           evidence: [evidenceOf(rpRow), ...(rp.all !== undefined ? [{ source: '/proc/sys/net/ipv4/conf/all/rp_filter', name: 'net.ipv4.conf.all.rp_filter', value: rp.all }] : []), ...strict.map((s) => ({ source: `/proc/sys/net/ipv4/conf/${s}/rp_filter`, name: `net.ipv4.conf.${s}.rp_filter`, value: rp.interfaces[s] }))],
           remediation: remedy(
@@ -74,7 +74,7 @@ export const ip: Check = {
       findings.push(
         fail(meta, {
           severity: severityOf(n),
-          message: `${n} packets dropped by IP input ${when(n)}: ${other.map((r) => `${r.counter} ${amount(r)} (${r.cause})`).join('; ')}`,
+          message: `${plural(n, 'packet')} dropped by IP input ${when(n)}: ${other.map((r) => `${r.counter} ${amount(r)} (${r.cause})`).join('; ')}`,
           evidence: other.map(evidenceOf),
           remediation: remedy(
             ctx.options.where,
@@ -88,6 +88,6 @@ export const ip: Check = {
     if (findings.length) return findings
     const read = rows.filter((r) => r.status !== 'absent' && r.status !== 'not read')
     const absent = KERNEL_COUNTERS.ip.filter((c) => rows.find((r) => r.counter === c.name)?.status === 'absent').map((c) => c.name)
-    return [pass(meta, `no IP input drop ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (${read.length} counters${absent.length ? `; absent: ${absent.join(', ')}` : ''})`, read.map(evidenceOf))]
+    return [pass(meta, `no IP input drop ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (${plural(read.length, 'counter')}${absent.length ? `; absent: ${absent.join(', ')}` : ''})`, read.map(evidenceOf))]
   },
 }

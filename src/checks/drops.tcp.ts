@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { TcpSocketNote } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { fail, pass, rate, rateSeverity, seconds } from './support/findings.js'
+import { fail, pass, plural, rate, rateSeverity, seconds } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 import { kernelRows, stageDrops, type StageRow } from '../derived/receive-path.js'
 
@@ -74,7 +74,7 @@ export const tcp: Check = {
         fail(meta, {
           severity,
           title: `TCP dropping segments: ${name}`,
-          message: `${n} segments dropped ${w > 0 ? `in ${seconds(w)} (${rate(n / w)})` : 'since boot'}, ${name}: ${r.cause}${named}`,
+          message: `${plural(n, 'segment')} dropped ${w > 0 ? `in ${seconds(w)} (${rate(n / w)})` : 'since boot'}, ${name}: ${r.cause}${named}`,
           evidence: [evidence(r)],
           details: sockets.slice(0, ctx.options.maxDetails).map((x) => ({ local: x.local, remote: x.peer, ...(x.process ? { process: x.process } : {}), ...(x.pid ? { pid: x.pid } : {}), drops: x.delta })),
           remediation: remedy(ctx.options.where, fix.text, [], fix.look),
@@ -84,7 +84,7 @@ export const tcp: Check = {
     if (findings.length) return findings
     const read = rows.filter((r) => r.status === 'quiet' || r.status === 'dropped')
     const absent = rows.filter((r) => r.status === 'absent').map((r) => r.counter)
-    return [pass(meta, `no TCP segment dropped for a named cause ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (${read.length} counters${absent.length ? `; absent: ${absent.join(', ')}` : ''})`, read.map(evidence))]
+    return [pass(meta, `no TCP segment dropped for a named cause ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (${plural(read.length, 'counter')}${absent.length ? `; absent: ${absent.join(', ')}` : ''})`, read.map(evidence))]
   },
 }
 

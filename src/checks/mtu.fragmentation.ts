@@ -91,7 +91,7 @@ function flowFinding(f: UdpFlow, udp: UdpFragments): Finding {
     severity: lost ? 'warning' : 'info',
     title: lost ? 'Fragmented UDP datagrams lost fragments' : 'UDP datagrams above the MTU are fragmented',
     subject: { client: f.client, server: f.server },
-    message: `${f.client} → ${f.server}: ${f.fragmented} of ${plural(f.datagrams, 'datagram')} above the ${mtuText} came in IP fragments (up to ${f.maxBytes} bytes, median ${f.p50Bytes}; up to ${f.maxFragments} fragments each)${lost ? `; ${f.incomplete} lost ${plural(f.missingFragments, 'fragment')} and with it the whole datagram` : ''}${f.fragmentedBy ? `; sent by the ${f.fragmentedBy}` : ''}`,
+    message: `${f.client} → ${f.server}: ${f.fragmented} of ${plural(f.datagrams, 'datagram')} above the ${mtuText} came in IP fragments (up to ${f.maxBytes} bytes, median ${f.p50Bytes}; up to ${plural(f.maxFragments, 'fragment')} each)${lost ? `; ${f.incomplete} lost ${plural(f.missingFragments, 'fragment')} and with it the whole datagram` : ''}${f.fragmentedBy ? `; sent by the ${f.fragmentedBy}` : ''}`,
     evidence: [
       { source: 'capture', name: 'datagrams', value: f.datagrams },
       { source: 'capture', name: 'fragmented', value: f.fragmented },

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { PerCpuStats } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { fail, pass, seconds, skip, sysctlEvidence } from './support/findings.js'
+import { fail, pass, plural, seconds, skip, sysctlEvidence } from './support/findings.js'
 import { cpuCounter, GC_THRESH } from '../derived/conntrack.js'
 import { remedy } from './support/remediation.js'
 
@@ -59,7 +59,7 @@ export const neighTableOverflow: Check = {
         findings.push(
           fail(meta, {
             severity: w > 0 ? 'critical' : 'warning',
-            message: `${t.name} table full ${grew} times ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (table_fulls): new neighbours could not be resolved and packets to them were dropped; ${entries ?? '?'} entries, ${t.sysctl} ${sysctls.get(t.sysctl) ?? '?'}${logLine}`,
+            message: `${t.name} table full ${plural(grew, 'time')} ${w > 0 ? `in ${seconds(w)}` : 'since boot'} (table_fulls): new neighbours could not be resolved and packets to them were dropped; ${entries !== undefined ? plural(entries, 'entry', 'entries') : '? entries'}, ${t.sysctl} ${sysctls.get(t.sysctl) ?? '?'}${logLine}`,
             subject: { sysctl: t.sysctl },
             evidence,
             remediation: fix,

@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js'
 import type { ProcessDescriptors } from '../model/facts.js'
 import { sysctlNumber, sysctlNumbers } from '../parsers/sysctl.js'
 import { pct } from '../derived/census.js'
-import { fail, pass, sysctlEvidence } from './support/findings.js'
+import { fail, pass, plural, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -48,7 +48,7 @@ export const portsFdLimit: Check = {
       findings.push(
         fail(meta, {
           severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',
-          message: `${d.name} (pid ${d.pid}) has ${d.open} of ${d.limit} open files (${pct(share)}; ${d.sockets} TCP sockets): past the limit accept() and socket() fail with EMFILE "Too many open files"`,
+          message: `${d.name} (pid ${d.pid}) has ${d.open} of ${d.limit} open files (${pct(share)}; ${plural(d.sockets, 'TCP socket')}): past the limit accept() and socket() fail with EMFILE "Too many open files"`,
           subject: { pid: d.pid, process: d.name },
           evidence: [
             { source: `/proc/${d.pid}/fd`, name: 'open', value: d.open },
@@ -69,7 +69,7 @@ export const portsFdLimit: Check = {
         fail(meta, {
           severity: 'warning',
           title: 'System near fs.file-max',
-          message: `${fileNr[0]} file handles allocated of fs.file-max=${fileMax} (${pct(fileNr[0] / fileMax)}): past it every process gets ENFILE "Too many open files in system"`,
+          message: `${plural(fileNr[0], 'file handle')} allocated of fs.file-max=${fileMax} (${pct(fileNr[0] / fileMax)}): past it every process gets ENFILE "Too many open files in system"`,
           subject: { sysctl: 'fs.file-max' },
           evidence: [sysctlEvidence('fs.file-nr', sysctls.get('fs.file-nr')), sysctlEvidence('fs.file-max', sysctls.get('fs.file-max'))],
           remediation: remedy(ctx.options.where, 'Find the process holding them (ls /proc/*/fd | wc -l per pid), then raise fs.file-max if the load is legitimate.', [['fs.file-max', fileMax * 2]]),
@@ -79,6 +79,6 @@ export const portsFdLimit: Check = {
     if (findings.length) return findings
     const read = procs.filter((d) => d.open !== undefined)
     const top = [...read].filter((d) => d.limit).sort((a, b) => b.open! / b.limit! - a.open! / a.limit!)[0]
-    return [pass(meta, `${read.length} socket-owning processes read${top ? `; the fullest is ${top.name} (pid ${top.pid}) with ${top.open}/${top.limit}` : ''}${fileNr && fileMax ? `; system ${fileNr[0]}/${fileMax}` : ''}`)]
+    return [pass(meta, `${plural(read.length, 'socket-owning process', 'socket-owning processes')} read${top ? `; the fullest is ${top.name} (pid ${top.pid}) with ${top.open}/${top.limit}` : ''}${fileNr && fileMax ? `; system ${fileNr[0]}/${fileMax}` : ''}`)]
   },
 }

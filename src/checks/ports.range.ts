@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { isReserved, portRange, rangeEvidence, reservedWith, widenedRange } from '../derived/census.js'
-import { fail, pass } from './support/findings.js'
+import { fail, pass, plural } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -30,7 +30,7 @@ export const portsRange: Check = {
         fail(meta, {
           severity: 'info',
           title: 'Small ephemeral port range',
-          message: `net.ipv4.ip_local_port_range ${r.low}-${r.high} has ${r.size} ports (${r.usable} usable): at most that many concurrent connections plus TIME_WAIT toward any one destination`,
+          message: `net.ipv4.ip_local_port_range ${r.low}-${r.high} has ${plural(r.size, 'port')} (${r.usable} usable): at most that many concurrent connections plus TIME_WAIT toward any one destination`,
           subject: { sysctl: 'net.ipv4.ip_local_port_range' },
           evidence,
           remediation: remedy(

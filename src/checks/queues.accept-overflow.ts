@@ -87,9 +87,9 @@ export const acceptOverflow: Check = {
         subject: listenerSubject(l),
         evidence: [
           ...evidence,
-          { source: 'ss -ltnm', name: 'skmem.d', value: l.drops ?? null, ...(w.dropsDelta !== undefined ? { delta: w.dropsDelta } : {}) },
-          { source: 'ss -ltn', name: 'Recv-Q', value: w.peakRecvQ },
-          { source: 'ss -ltn', name: 'Send-Q', value: l.sendQ ?? null },
+          { source: l.source, name: 'skmem.d', value: l.drops ?? null, ...(w.dropsDelta !== undefined ? { delta: w.dropsDelta } : {}) },
+          { source: l.source, name: 'Recv-Q', value: w.peakRecvQ },
+          { source: l.source, name: 'Send-Q', value: l.sendQ ?? null },
         ],
         remediation: remediationFor(l, somaxconn, where),
       })

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { fail, pass, skip } from './support/findings.js'
-import { joinListeners, listenerLabel, listenerSubject, ssListenerCommand } from '../derived/listeners.js'
+import { fail, pass, plural, skip } from './support/findings.js'
+import { joinListeners, listenerLabel, listenerSources, listenerSubject, ssListenerCommand } from '../derived/listeners.js'
 
 const meta: CheckMeta = {
   id: 'queues.accept-queue-fill',
@@ -18,7 +18,7 @@ export const acceptQueueFill: Check = {
   evaluate(facts, ctx) {
     const listeners = joinListeners(facts)
     if (listeners.length && listeners.every((w) => w.last.sendQ === undefined)) {
-      return [skip(meta, 'accept-queue limits are unknown without ss (read from /proc/net/tcp)')]
+      return [skip(meta, `accept-queue limits are unknown without ss (read from ${listenerSources(listeners.map((w) => w.last))})`)]
     }
     const warnAt = ctx.threshold('warningFill')
     const findings = listeners
@@ -32,8 +32,8 @@ export const acceptQueueFill: Check = {
           message: `${listenerLabel(l)} accept queue ${w.peakRecvQ}/${l.sendQ} (${pct} %)${w.full ? ': full, new connections are being dropped' : ''}`,
           subject: listenerSubject(l),
           evidence: [
-            { source: 'ss -ltn', name: 'Recv-Q', value: w.peakRecvQ },
-            { source: 'ss -ltn', name: 'Send-Q', value: l.sendQ ?? null },
+            { source: l.source, name: 'Recv-Q', value: w.peakRecvQ },
+            { source: l.source, name: 'Send-Q', value: l.sendQ ?? null },
           ],
           remediation: {
             text: 'The application is slow to accept(): make its accept loop keep up, then raise its listen() backlog and net.core.somaxconn (the limit is the smaller of the two).',
@@ -41,6 +41,6 @@ export const acceptQueueFill: Check = {
           },
         })
       })
-    return findings.length ? findings : [pass(meta, `${listeners.length} listeners, none at ${Math.round(warnAt * 100)} % of its accept queue`)]
+    return findings.length ? findings : [pass(meta, `${plural(listeners.length, 'listener')}, none at ${Math.round(warnAt * 100)} % of its accept queue`)]
   },
 }

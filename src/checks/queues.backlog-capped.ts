@@ -30,7 +30,7 @@ export const backlogCapped: Check = {
       const l = w.last
       if (l.sendQ === undefined) continue
       const overflowed = w.full || (w.dropsDelta ?? 0) > 0 || (l.drops ?? 0) > 0
-      const evidence = [sysctlEvidence('net.core.somaxconn', somaxconnText), { source: 'ss -ltn', name: 'Send-Q', value: l.sendQ }]
+      const evidence = [sysctlEvidence('net.core.somaxconn', somaxconnText), { source: l.source, name: 'Send-Q', value: l.sendQ }]
       if (l.sendQ === somaxconn && somaxconn < MODERN_SOMAXCONN) {
         findings.push(
           fail(meta, {

@@ -42,7 +42,7 @@ export const inheritedListener: Check = {
               : `${l.local} is also held by ${name} (pid ${x.pid}, fd ${x.fd ?? '?'}), not ${server}: the listener was not close-on-exec; when the server stops, ${name} keeps the port bound and connections queue where nobody accepts`,
             subject: { local: l.local, side: 'server', pid: x.pid, process: name },
             evidence: [
-              { source: 'ss -ltnp', name: 'holders', value: h.holders.map((y) => `${y.info?.name ?? y.name}/${y.pid}`).join(' ') },
+              { source: l.source, name: 'holders', value: h.holders.map((y) => `${y.info?.name ?? y.name}/${y.pid}`).join(' ') },
               ...(x.info?.ppid !== undefined ? [{ source: `/proc/${x.pid}/stat`, name: 'ppid', value: x.info.ppid }] : []),
             ],
             remediation: {

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
-import { listenerLabel, listenerSubject, ssListenerCommand, type ListenerWindow } from '../derived/listeners.js'
+import { listenerLabel, listenerSources, listenerSubject, ssListenerCommand, type ListenerWindow } from '../derived/listeners.js'
 import { reuseportGroups } from '../derived/listener-topology.js'
 import { remedy } from './support/remediation.js'
 
@@ -31,7 +31,7 @@ export const reuseportImbalance: Check = {
       return n ? [pass(meta, `${plural(n, 'listener')}, no SO_REUSEPORT group (no two on one address and port)`)] : [skip(meta, 'no TCP listener here')]
     }
     if (groups.every((g) => g.members.every((m) => m.last.sendQ === undefined))) {
-      return [skip(meta, 'accept-queue limits are unknown without ss (read from /proc/net/tcp): members cannot be compared')]
+      return [skip(meta, `accept-queue limits are unknown without ss (read from ${listenerSources(facts.get('listeners'))}): members cannot be compared`)]
     }
     const stalledAt = ctx.threshold('stalledFill')
     const idleBelow = ctx.threshold('idleFill')
@@ -55,9 +55,9 @@ export const reuseportImbalance: Check = {
               message: `${listenerLabel(l)}: member of a SO_REUSEPORT group of ${g.members.length}, accept queue ${m.peakRecvQ}/${l.sendQ ?? '?'}${m.full ? ' (full)' : ''}${drops}, while ${plural(fine.length, 'sibling')} hold ${Math.min(...others)}–${Math.max(...others)}: the connections hashed to it wait or are dropped`,
               subject: listenerSubject(l),
               evidence: [
-                { source: 'ss -ltnm', name: 'Recv-Q', value: m.peakRecvQ },
-                { source: 'ss -ltnm', name: 'Send-Q', value: l.sendQ ?? null },
-                ...(m.dropsDelta !== undefined ? [{ source: 'ss -ltnm', name: 'skmem d', value: l.drops ?? null, delta: m.dropsDelta }] : []),
+                { source: l.source, name: 'Recv-Q', value: m.peakRecvQ },
+                { source: l.source, name: 'Send-Q', value: l.sendQ ?? null },
+                ...(m.dropsDelta !== undefined ? [{ source: l.source, name: 'skmem d', value: l.drops ?? null, delta: m.dropsDelta }] : []),
                 ...(migrate !== undefined ? [sysctlEvidence(MIGRATE, migrate)] : []),
               ],
               remediation: remedy(ctx.options.where, text, migrate === '0' ? [[MIGRATE, 1]] : [], [ssListenerCommand(l), ...(pid ? [`grep -E '^(State|voluntary_ctxt_switches)' /proc/${pid}/status`] : [])]),
@@ -74,7 +74,7 @@ export const reuseportImbalance: Check = {
             title: 'SO_REUSEPORT members have different backlogs',
             message: `${g.local}: the ${g.members.length} members of its SO_REUSEPORT group have different accept-queue limits (${backlogs.join(', ')}): a half-finished upgrade or workers configured apart; the smaller queues overflow first`,
             subject: { local: g.local, side: 'server' },
-            evidence: g.members.map((m) => ({ source: 'ss -ltn', name: `Send-Q ${m.last.processes[0] ? `pid ${m.last.processes[0].pid}` : m.local}`, value: m.last.sendQ ?? null })),
+            evidence: g.members.map((m) => ({ source: m.last.source, name: `Send-Q ${m.last.processes[0] ? `pid ${m.last.processes[0].pid}` : m.local}`, value: m.last.sendQ ?? null })),
             remediation: { text: 'Give every member the same listen() backlog (and net.core.somaxconn at least that), or finish the upgrade so that only one generation of workers listens.', commands: [ssListenerCommand(g.members[0].last)] },
           }),
         )

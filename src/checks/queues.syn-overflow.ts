@@ -1,5 +1,5 @@
 import type { Check, CheckMeta } from '../model/check.js'
-import { counterEvidence, fail, pass, perSecond, rate, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
+import { counterEvidence, fail, pass, perSecond, plural, rate, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 import type { Listener } from '../model/facts.js'
 import { sysctlFix } from './support/remediation.js'
 
@@ -72,7 +72,7 @@ export const synOverflow: Check = {
     const dropRate = perSecond(drop, w)
     if (drop?.delta && dropRate !== undefined) {
       const severity = dropRate > critAt ? 'critical' : dropRate > warnAt ? 'warning' : 'info'
-      return [fail(meta, { severity, message: `${drop.delta} SYNs dropped in ${seconds(w)} (${rate(dropRate)}) because the SYN queue was full and cookies were not used`, evidence, remediation })]
+      return [fail(meta, { severity, message: `${plural(drop.delta!, 'SYN')} dropped in ${seconds(w)} (${rate(dropRate)}) because the SYN queue was full and cookies were not used`, evidence, remediation })]
     }
     if (syncookies === '2') {
       return [pass(meta, 'tcp_syncookies=2: every SYN is answered with a cookie, so TCPReqQFullDoCookies and SyncookiesSent count SYNs, not overflows; no SYN was dropped for a full SYN queue', evidence)]
@@ -85,7 +85,7 @@ export const synOverflow: Check = {
         fail(meta, {
           severity: r > warnAt ? 'warning' : 'info',
           title: 'SYN cookies sent',
-          message: `the SYN queue overflowed into SYN cookies ${cookieGrowth} times in ${seconds(w)} (${rate(r)}): a SYN flood, or legitimate load the SYN queue cannot hold`,
+          message: `the SYN queue overflowed into SYN cookies ${plural(cookieGrowth, 'time')} in ${seconds(w)} (${rate(r)}): a SYN flood, or legitimate load the SYN queue cannot hold`,
           evidence,
           remediation,
         }),

@@ -80,7 +80,7 @@ function parts(s: ServerCloses, facts: Facts, w: number): { list: Part[]; eviden
   if (s.counts.timeout > 0) {
     const g = facts.has('sysctls') ? synSettings(facts.get('sysctls')) : undefined
     const retries = s.maxSynRetransmissions > 0 ? ` (up to ${plural(s.maxSynRetransmissions, 'SYN retransmission')} seen)` : ''
-    const wait = g ? `; with this host's tcp_syn_retries ${g.retries}${g.linear !== undefined ? ` and tcp_syn_linear_timeouts ${g.linear}` : ''} a client waits ${formatSeconds(g.seconds)} (${g.syns} SYNs) before connect() fails` : ''
+    const wait = g ? `; with this host's tcp_syn_retries ${g.retries}${g.linear !== undefined ? ` and tcp_syn_linear_timeouts ${g.linear}` : ''} a client waits ${formatSeconds(g.seconds)} (${plural(g.syns, 'SYN')}) before connect() fails` : ''
     if (g) evidence.push({ source: 'capture', name: 'maxSynRetransmissions', value: s.maxSynRetransmissions }, { source: 'sysctls', name: 'kernelGiveUpSeconds', value: g.seconds, unit: 's' })
     list.push({
       text: `${plural(s.counts.timeout, 'connection attempt')} never answered${retries}${wait}`,

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { CloseWaitGroup } from '../model/facts.js'
 import type { Finding, Subject } from '../model/finding.js'
-import { fail, pass } from './support/findings.js'
+import { fail, pass, plural } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.close-wait',
@@ -54,7 +54,7 @@ export const socketsCloseWait: Check = {
       findings.push(
         fail(meta, {
           severity: n >= ctx.threshold('critical') ? 'critical' : 'warning',
-          message: `${n} CLOSE_WAIT sockets held by ${label(g)} in both samples: the peer closed them but the application never calls close() (a descriptor leak). Confirm with \`ss -tanp state close-wait\` and \`ls -l /proc/${pid}/fd\``,
+          message: `${plural(n, 'CLOSE_WAIT socket')} held by ${label(g)} in both samples: the peer closed them but the application never calls close() (a descriptor leak). Confirm with \`ss -tanp state close-wait\` and \`ls -l /proc/${pid}/fd\``,
           subject,
           evidence: [
             { source: census.attributed?.states.includes('close-wait') ? census.attributed.source : census.source, name: 'CLOSE-WAIT', value: g.count },
@@ -69,6 +69,6 @@ export const socketsCloseWait: Check = {
     }
     if (findings.length) return findings
     const total = census.states['CLOSE-WAIT'] ?? 0
-    return [pass(meta, `${total} CLOSE_WAIT sockets; no process holds ${warnAt} or more on one endpoint through the window`, [{ source: census.source, name: 'CLOSE-WAIT', value: total }])]
+    return [pass(meta, `${plural(total, 'CLOSE_WAIT socket')}; no process holds ${warnAt} or more on one endpoint through the window`, [{ source: census.source, name: 'CLOSE-WAIT', value: total }])]
   },
 }

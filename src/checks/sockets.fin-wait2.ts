@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding, Subject } from '../model/finding.js'
 import { destinationKey, destinationLabel, joinCensus, lingering, listenerOwner, stateCount } from '../derived/census.js'
-import { fail, pass, sysctlEvidence } from './support/findings.js'
+import { fail, pass, plural, sysctlEvidence } from './support/findings.js'
 
 const meta: CheckMeta = {
   id: 'sockets.fin-wait2',
@@ -27,7 +27,7 @@ export const socketsFinWait2: Check = {
       findings.push(
         fail(meta, {
           severity: 'warning',
-          message: `${n} FIN_WAIT2 sockets ${where} in both samples: this side closed, the peer has not closed its side (an idle peer or one that never calls close()); orphaned ones are dropped after tcp_fin_timeout=${finTimeout ?? '?'} s`,
+          message: `${plural(n, 'FIN_WAIT2 socket')} ${where} in both samples: this side closed, the peer has not closed its side (an idle peer or one that never calls close()); orphaned ones are dropped after tcp_fin_timeout=${finTimeout ?? '?'} s`,
           subject,
           evidence: [{ source, name: 'FIN-WAIT-2', value: n }, sysctlEvidence('net.ipv4.tcp_fin_timeout', finTimeout)],
           remediation: {
@@ -46,6 +46,6 @@ export const socketsFinWait2: Check = {
     }
     if (findings.length) return findings
     const total = facts.get('census').states['FIN-WAIT-2'] ?? 0
-    return [pass(meta, `${total} FIN_WAIT2 sockets; none of ${warnAt} or more on one destination or listener through the window`)]
+    return [pass(meta, `${plural(total, 'FIN_WAIT2 socket')}; none of ${warnAt} or more on one destination or listener through the window`)]
   },
 }

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { pct } from '../derived/census.js'
-import { fail, pass, skip, sysctlEvidence } from './support/findings.js'
+import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -31,11 +31,11 @@ export const socketsOrphans: Check = {
     const orphans = Math.min(start, end)
     const share = orphans / max
     const evidence = [{ source: '/proc/net/sockstat', name: 'TCP orphan', value: end }, sysctlEvidence('net.ipv4.tcp_max_orphans', sysctls.get('net.ipv4.tcp_max_orphans'))]
-    if (share < ctx.threshold('warningShare')) return [pass(meta, `${orphans} orphaned sockets of tcp_max_orphans=${max} (${pct(share)})`, evidence)]
+    if (share < ctx.threshold('warningShare')) return [pass(meta, `${plural(orphans, 'orphaned socket')} of tcp_max_orphans=${max} (${pct(share)})`, evidence)]
     return [
       fail(meta, {
         severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',
-        message: `${orphans} orphaned TCP sockets in both samples, ${pct(share)} of net.ipv4.tcp_max_orphans=${max}: closed by applications but still sending (FIN_WAIT1, LAST_ACK, CLOSING, FIN_WAIT2); each can hold up to ~64 KB, and past the limit the kernel resets connections`,
+        message: `${plural(orphans, 'orphaned TCP socket')} in both samples, ${pct(share)} of net.ipv4.tcp_max_orphans=${max}: closed by applications but still sending (FIN_WAIT1, LAST_ACK, CLOSING, FIN_WAIT2); each can hold up to ~64 KB, and past the limit the kernel resets connections`,
         subject: { sysctl: 'net.ipv4.tcp_max_orphans' },
         evidence,
         remediation: remedy(

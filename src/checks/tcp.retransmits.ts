@@ -2,7 +2,7 @@ import type { Check, CheckMeta } from '../model/check.js'
 import type { Severity } from '../model/finding.js'
 import { retransmissionShare } from '../derived/retransmits.js'
 import { percent } from '../derived/format.js'
-import { counterEvidence, fail, pass, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
+import { counterEvidence, fail, pass, plural, readCounter, seconds, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -44,7 +44,7 @@ export const retransmits: Check = {
     const extra = (c: typeof syn, label: string) => (c ? `, ${label} ${windowed ? (c.delta ?? 0) : c.value}` : '')
     const bbr = available === undefined || cc?.trim() === 'bbr' ? '' : /\bbbr\b/.test(available) ? '; bbr is available' : '; bbr is not loaded (modprobe tcp_bbr)'
     const ccText = `congestion control ${cc ?? '?'}${bbr}`
-    const summary = `${r} of ${o} segments retransmitted (${pct(share)}) ${when}${extra(syn, 'SYN retransmits')}${extra(timeouts, 'timeouts')}; ${ccText}`
+    const summary = `${r} of ${plural(o, 'segment')} retransmitted (${pct(share)}) ${when}${extra(syn, 'SYN retransmits')}${extra(timeouts, 'timeouts')}; ${ccText}`
 
     if (o < ctx.threshold('minSegments')) return [pass(meta, `${summary}: too few segments to judge (under ${ctx.threshold('minSegments')})`, evidence)]
     let severity: Severity | undefined

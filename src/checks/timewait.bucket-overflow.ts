@@ -37,7 +37,7 @@ export const timewaitBucketOverflow: Check = {
       return [fail(meta, { severity: 'warning', message: `TCPTimeWaitOverflow grew by ${overflow.delta} in ${seconds(ctx.windowSeconds)}: ${plural(overflow.delta!, 'closing socket')} skipped TIME_WAIT because tcp_max_tw_buckets=${buckets ?? '?'} was reached (${tw ?? '?'} TIME_WAIT now)`, subject, evidence, remediation })]
     }
     if (buckets !== undefined && tw !== undefined && tw >= buckets) {
-      return [fail(meta, { severity: 'warning', title: 'TIME_WAIT at tcp_max_tw_buckets', message: `${tw} TIME_WAIT sockets: at net.ipv4.tcp_max_tw_buckets=${buckets}; the next closes skip TIME_WAIT`, subject, evidence, remediation })]
+      return [fail(meta, { severity: 'warning', title: 'TIME_WAIT at tcp_max_tw_buckets', message: `${plural(tw, 'TIME_WAIT socket')}: at net.ipv4.tcp_max_tw_buckets=${buckets}; the next closes skip TIME_WAIT`, subject, evidence, remediation })]
     }
     if (overflow.value > 0) {
       return [fail(meta, { severity: 'info', title: 'TIME_WAIT bucket table overflowed since boot', message: `TCPTimeWaitOverflow is ${overflow.value} since boot${ctx.windowSeconds > 0 ? `, none in the last ${seconds(ctx.windowSeconds)}` : ''}; ${tw ?? '?'} TIME_WAIT now of ${buckets ?? '?'}`, subject, evidence, remediation })]

@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { clientTimeWait, destinationLabel, pct, portRange, reuseEvidence, twReuse } from '../derived/census.js'
-import { fail, pass } from './support/findings.js'
+import { fail, pass, plural } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -31,7 +31,7 @@ export const timewaitReuse: Check = {
       findings.push(
         fail(meta, {
           severity: 'warning',
-          message: `${tw} TIME_WAIT sockets toward ${destinationLabel(dest)} (${pct(tw / range.usable)} of ${range.usable} usable ports) cannot be reused by connect(): ${reuse.why}`,
+          message: `${plural(tw, 'TIME_WAIT socket')} toward ${destinationLabel(dest)} (${pct(tw / range.usable)} of ${plural(range.usable, 'usable port')}) cannot be reused by connect(): ${reuse.why}`,
           subject: { local: dest.local, remote: dest.remote, side: 'client' },
           evidence: [{ source, name: 'TIME-WAIT', value: tw }, ...reuseEvidence(sysctls)],
           remediation: remedy(

@@ -78,5 +78,8 @@ export function listenerLabel(l: Listener): string {
   return p ? `${l.local} (${p.name}, pid ${p.pid})` : l.local
 }
 
+/** What these listeners were read from, as census sources are written: "ss -ltnmp", "/proc/net/tcp + /proc/net/tcp6". */
+export const listenerSources = (listeners: Listener[]): string => [...new Set(listeners.map((l) => l.source))].join(' + ')
+
 /** `ss` filter that shows one listener, for remediation commands. */
 export const ssListenerCommand = (l: Listener): string => `ss -ltnp 'sport = :${l.port}'`

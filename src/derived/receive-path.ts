@@ -272,7 +272,7 @@ export function socketRows(facts: Facts, windowSeconds: number): StageRow[] {
     for (const { start, end } of joinSamples(facts.first('listeners'), facts.get('listeners'), (l) => l.local)) {
       examined++
       const g = growth(start?.drops, end.drops, windowed && start !== undefined)
-      const r = row('socket', 'skmem d', 'ss -ltnmp', { local: end.local, ...who(end.processes) }, g, windowSeconds, 'connections this listener dropped (accept queue or SYN queue full)')
+      const r = row('socket', 'skmem d', end.source, { local: end.local, ...who(end.processes) }, g, windowSeconds, 'connections this listener dropped (accept queue or SYN queue full)')
       if (r.status === 'dropped') rows.push(r)
     }
   }

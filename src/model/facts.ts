@@ -39,6 +39,8 @@ export interface ProcessRef {
 
 /** A TCP listening socket as `ss -ltnmp` shows it. */
 export interface Listener {
+  /** where it was read, for evidence: `ss -ltnmp`, or /proc/net/tcp or /proc/net/tcp6 when ss is missing */
+  source: string
   /** as ss writes it: 127.0.0.1:8080, [::1]:8080, *:8080 */
   local: string
   address: string

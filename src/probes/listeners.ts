@@ -7,6 +7,8 @@ import { splitLines } from './live.js'
 import type { Probe } from './probe.js'
 import type { Source } from './source.js'
 
+export const SS_LISTENERS = ['ss', '-ltnmp']
+
 export const listeners: Probe<'listeners'> = {
   id: 'listeners',
   sampled: true,
@@ -14,9 +16,10 @@ export const listeners: Probe<'listeners'> = {
   async collect(source) {
     try {
       const out: Listener[] = []
-      for await (const s of parseSs(source.lines({ cmd: ['ss', '-ltnmp'] }))) {
+      const cmd = SS_LISTENERS.join(' ')
+      for await (const s of parseSs(source.lines({ cmd: SS_LISTENERS }))) {
         const { address, port } = splitEndpoint(s.local)
-        out.push({ local: s.local, address, port, recvQ: s.recvQ, sendQ: s.sendQ, drops: parseSkmem(s.extra)?.d, processes: s.processes })
+        out.push({ source: cmd, local: s.local, address, port, recvQ: s.recvQ, sendQ: s.sendQ, drops: parseSkmem(s.extra)?.d, processes: s.processes })
       }
       return out
     } catch (err) {
@@ -40,7 +43,7 @@ async function listenersFromProc(source: Source): Promise<Listener[]> {
     for (const s of parseProcNetTcp(splitLines(text), file)) {
       if (s.state !== 'LISTEN') continue
       const { address, port } = splitEndpoint(s.local)
-      out.push({ local: s.local, address, port, recvQ: s.rxQueue, processes: [] })
+      out.push({ source: file, local: s.local, address, port, recvQ: s.rxQueue, processes: [] })
     }
   }
   return out

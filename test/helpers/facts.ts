@@ -42,7 +42,7 @@ export function census(parts: Partial<SocketCensus> = {}): SocketCensus {
 
 export function listener(local: string, recvQ: number, sendQ: number | undefined, extra: Partial<Listener> = {}): Listener {
   const i = local.lastIndexOf(':')
-  return { local, address: local.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(local.slice(i + 1)), recvQ, sendQ, processes: [], ...extra }
+  return { source: 'ss -ltnmp', local, address: local.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(local.slice(i + 1)), recvQ, sendQ, processes: [], ...extra }
 }
 
 /** What the engine hands a check: only the facts and sysctls its meta declares (any other read throws). */

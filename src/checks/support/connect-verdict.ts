@@ -7,7 +7,7 @@ import type { ConnectAttempt } from '../../probes/connect.js'
 import { formatEndpoint } from '../../parsers/address.js'
 import { SYN_SYSCTLS, synSettings } from '../../derived/syn-retries.js'
 import { formatSeconds } from '../../derived/format.js'
-import { docsFor, sysctlEvidence } from './findings.js'
+import { docsFor, plural, sysctlEvidence } from './findings.js'
 
 export const CONNECT_CHECK = 'connect.result'
 export type ConnectVerdict = 'ok' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error'
@@ -124,8 +124,8 @@ function timeoutMessage(input: ConnectInput, where: string): string {
   const g = synSettings(input.sysctls)
   if (!g) return `${head}; net.ipv4.tcp_syn_retries could not be read, so how long the kernel would keep trying is unknown`
   const settings = `tcp_syn_retries ${g.retries}${g.linear !== undefined ? `, tcp_syn_linear_timeouts ${g.linear}` : ''}`
-  if (a.code === 'ETIMEDOUT') return `${head} (${settings}: ${g.syns} SYNs over ${formatSeconds(g.seconds)})`
-  return `${head}; the kernel would keep trying for ${formatSeconds(g.seconds)} (${g.syns} SYNs with ${settings}) before connect() fails`
+  if (a.code === 'ETIMEDOUT') return `${head} (${settings}: ${plural(g.syns, 'SYN')} over ${formatSeconds(g.seconds)})`
+  return `${head}; the kernel would keep trying for ${formatSeconds(g.seconds)} (${plural(g.syns, 'SYN')} with ${settings}) before connect() fails`
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000

@@ -18,6 +18,8 @@ describe('queues.accept-overflow', () => {
     expect(out[0]).toMatchObject({ status: 'fail', severity: 'critical', subject: { local: '127.0.0.1:8080', pid: 811, process: 'nginx' } })
     expect(out[0].message).toBe('127.0.0.1:8080 (nginx, pid 811) dropped 54 connections in 2.0 s: accept queue 512/511')
     expect(out[0].evidence.find((e) => e.name === 'TcpExtListenOverflows')).toMatchObject({ value: 1234, delta: 54 })
+    // the listener's own numbers name what it was read with
+    expect(out[0].evidence.filter((e) => ['skmem.d', 'Recv-Q', 'Send-Q'].includes(e.name)).map((e) => e.source)).toEqual(['ss -ltnmp', 'ss -ltnmp', 'ss -ltnmp'])
     expect(out[0].remediation!.commands.join('\n')).not.toMatch(/tcp_max_syn_backlog/)
   })
 

@@ -27,7 +27,15 @@ describe('queues.accept-queue-fill', () => {
     expect(out[0].message).toMatch(/11\/10/)
   })
 
-  test('limits unknown (the /proc/net/tcp fallback): skip', () => {
-    expect(run([listener('*:80', 3, undefined)], [listener('*:80', 3, undefined)])[0].status).toBe('skip')
+  test('limits unknown (the /proc/net/tcp fallback): skip, naming the files the listeners came from', () => {
+    const proc = [listener('*:80', 3, undefined, { source: '/proc/net/tcp' }), listener('[::]:80', 0, undefined, { source: '/proc/net/tcp6' })]
+    const [f] = run(proc, proc)
+    expect(f.status).toBe('skip')
+    expect(f.message).toMatch(/read from \/proc\/net\/tcp \+ \/proc\/net\/tcp6\)/)
+  })
+
+  test('the evidence names the command the listener was read with', () => {
+    const full = [listener('*:80', 129, 128)]
+    expect(run(full, full)[0].evidence.map((e) => e.source)).toEqual(['ss -ltnmp', 'ss -ltnmp'])
   })
 })

@@ -11,6 +11,7 @@ describe('queues.backlog-capped', () => {
     expect(out).toHaveLength(1)
     expect(out[0]).toMatchObject({ status: 'fail', severity: 'warning', subject: { local: '*:80', pid: 7, sysctl: 'net.core.somaxconn' } })
     expect(out[0].remediation!.commands).toContain('sysctl -w net.core.somaxconn=4096')
+    expect(out[0].evidence.find((e) => e.name === 'Send-Q')).toMatchObject({ source: 'ss -ltnmp', value: 128 })
   })
   test('backlog equal to somaxconn 4096: not capped in any way that matters', () => {
     expect(run(4096, [listener('*:80', 0, 4096)])[0].status).toBe('pass')

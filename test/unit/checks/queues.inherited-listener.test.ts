@@ -15,6 +15,7 @@ checkTable(inheritedListener, [
     findings: [{ status: 'fail', severity: 'critical', subject: { local: '*:1234', side: 'server', pid: 4242, process: 'sleep' }, message: /held only by sleep \(pid 4242, fd 3\)/ }],
     also: (f) => {
       expect(f[0].remediation!.commands).toContain('kill 4242')
+      expect(f[0].evidence.find((e) => e.name === 'holders')).toMatchObject({ source: 'ss -ltnmp', value: 'sleep/4242' })
       expect(f[0].remediation!.text).toMatch(/SOCK_CLOEXEC.*FD_CLOEXEC.*O_CLOEXEC/)
     },
   },

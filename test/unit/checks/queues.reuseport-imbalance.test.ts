@@ -13,6 +13,7 @@ checkTable(reuseportImbalance, [
     end: { listeners: [member(101, 129), member(102, 0), member(103, 1)], sysctls: sys },
     findings: [{ status: 'fail', severity: 'critical', subject: { local: '*:8080', side: 'server', pid: 101, process: 'worker' }, message: /accept queue 129\/128 \(full\).*2 siblings hold 0–1/ }],
     also: (f) => {
+      expect(new Set(f[0].evidence.filter((e) => e.name !== 'net.ipv4.tcp_migrate_req').map((e) => e.source))).toEqual(new Set(['ss -ltnmp']))
       expect(f[0].remediation!.commands).toContain('sysctl -w net.ipv4.tcp_migrate_req=1')
       expect(f[0].details).toHaveLength(3)
     },
@@ -52,8 +53,8 @@ checkTable(reuseportImbalance, [
   },
   {
     name: 'without ss (from /proc/net/tcp: no limits, no processes): skip, nothing to compare',
-    start: { listeners: [listener('*:8080', 3, undefined), listener('*:8080', 0, undefined)], sysctls: sys },
-    findings: [{ status: 'skip', message: /limits are unknown without ss/ }],
+    start: { listeners: [listener('*:8080', 3, undefined, { source: '/proc/net/tcp' }), listener('*:8080', 0, undefined, { source: '/proc/net/tcp' })], sysctls: sys },
+    findings: [{ status: 'skip', message: /limits are unknown without ss \(read from \/proc\/net\/tcp\)/ }],
   },
   {
     name: 'no listener: skip (nothing examined)',

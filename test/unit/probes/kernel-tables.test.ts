@@ -57,7 +57,7 @@ describe('neighbourStats probe', () => {
 })
 
 describe('listenerHolders probe', () => {
-  const listeners: Listener[] = [{ local: '*:1234', address: '*', port: 1234, recvQ: 0, sendQ: 16, processes: [{ name: 'sleep', pid: 42, fd: 3 }, { name: 'gone', pid: 43, fd: 5 }] }]
+  const listeners: Listener[] = [{ source: 'ss -ltnmp', local: '*:1234', address: '*', port: 1234, recvQ: 0, sendQ: 16, processes: [{ name: 'sleep', pid: 42, fd: 3 }, { name: 'gone', pid: 43, fd: 5 }] }]
   const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => {
     if (id !== 'listeners') throw new Error(`unexpected get(${id})`)
     return listeners as FactTypes[K]
