@@ -5,7 +5,7 @@
 //   node bench/census.mjs real       (1) two real tables in namespaces (40 000 TIME_WAIT + 20 000 ESTAB; then the
 //                                    same with 2000 CLOSE_WAIT of a leaking server, whose owner is looked up):
 //                                    `netdoc timewait` minus its start-up (the same command on an empty namespace),
-//                                    wall and CPU, against ss -tan and ss -tanp on the same table, load average
+//                                    wall and CPU, against ss -tan and ss -tanp on the same table (and ss -tano, the census's own command), load average
 //   node bench/census.mjs synthetic  (2) synthetic snapshots of 250 k, 500 k and 1 M sockets fed to --from: wall
 //                                    time and peak RSS, against wc -l and awk over the same file
 //
@@ -124,11 +124,13 @@ async function realTable(tag, closeWait) {
   console.log(`### ${closeWait ? 'attribution needed: + 2000 CLOSE_WAIT held by a leaking server' : 'nothing fails'} (${tag})`)
   console.log(`set-up in ${ms(performance.now() - t0)}: ${before} sockets (ss -tan), load average ${load()}`)
 
-  const runs = { tan: [], tanp: [], tanEmpty: [], tanpEmpty: [], nd: [], ndEmpty: [], base: [], baseEmpty: [] }
+  const runs = { tan: [], tano: [], tanp: [], tanEmpty: [], tanpEmpty: [], nd: [], ndEmpty: [], base: [], baseEmpty: [] }
   const netdoc = (name, run = RUN) => [process.execPath, run, 'timewait', '--netns', name, '--interval', '0', '--json']
   let report
   for (let i = 0; i < RUNS; i++) {
     runs.tan.push(timeCpu(inNs(ns, ['ss', '-tan'])))
+    // what the census itself runs (its -o timers find the keepalive sockets): netdoc's cost beyond its own ss
+    runs.tano.push(timeCpu(inNs(ns, ['ss', '-tano'])))
     runs.tanp.push(timeCpu(inNs(ns, ['ss', '-tanp'])))
     runs.tanEmpty.push(timeCpu(inNs(empty, ['ss', '-tan'])))
     runs.tanpEmpty.push(timeCpu(inNs(empty, ['ss', '-tanp'])))
@@ -147,6 +149,7 @@ async function realTable(tag, closeWait) {
   console.log(`${RUNS} rounds; sockets ${before} before, ${after} after (TIME_WAIT lasts 60 s); load average now ${load()}`)
   console.log(`netdoc's findings that fail: ${failing.length ? failing.map((f) => `${f.check} ${JSON.stringify(f.subject)}`).join('; ') : 'none'}`)
   console.log(`ss -tan                 ${fmt(runs.tan)}   (empty namespace: ${fmt(runs.tanEmpty)})`)
+  console.log(`ss -tano                ${fmt(runs.tano)}   (the census's own command)`)
   console.log(`ss -tanp                ${fmt(runs.tanp)}   (empty namespace: ${fmt(runs.tanpEmpty)})`)
   console.log(`netdoc timewait --interval 0 --json: ${fmt(runs.nd)}; on the empty namespace ${fmt(runs.ndEmpty)}`)
   // netdoc's added time: the same command on the full table minus on the empty namespace, round by round
@@ -155,6 +158,7 @@ async function realTable(tag, closeWait) {
   console.log(`netdoc added (full - empty): wall median ${ms(medianOf(added, 'ms'))} (min ${ms(minOf(added, 'ms'))}), CPU median ${ms(medianOf(added, 'cpu'))} (min ${ms(minOf(added, 'cpu'))})`)
   console.log(`  / ss -tan:   ${ref('ss -tan', runs.tan)}   (target when nothing fails: 1.5x)`)
   console.log(`  / ss -tanp:  ${ref('ss -tanp', runs.tanp)}   (target when attribution is needed: 1.2x)`)
+  console.log(`  / ss -tano:  ${ref('ss -tano', runs.tano)}   (no target: what netdoc adds to the command it runs)`)
   if (BASELINE) {
     const base = runs.base.map((r, i) => ({ ms: r.ms - runs.baseEmpty[i].ms, cpu: r.cpu - runs.baseEmpty[i].cpu }))
     console.log(`baseline ${BASELINE}: added wall median ${ms(medianOf(base, 'ms'))} (min ${ms(minOf(base, 'ms'))}), CPU median ${ms(medianOf(base, 'cpu'))} (min ${ms(minOf(base, 'cpu'))}); / ss -tan ${(medianOf(base, 'ms') / medianOf(runs.tan, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tan, 'cpu'))).toFixed(2)}x CPU; / ss -tanp ${(medianOf(base, 'ms') / medianOf(runs.tanp, 'ms')).toFixed(2)}x wall, ${(medianOf(base, 'cpu') / Math.max(1, medianOf(runs.tanp, 'cpu'))).toFixed(2)}x CPU`)
