@@ -35,7 +35,7 @@ export const portsEphemeralExhaustion: Check = {
       if (used < ctx.threshold('minSockets') || share < ctx.threshold('warningShare')) continue
       const d = j.end
       const { reusable } = portsUsed(d, sysctls)
-      const reuseNote = reusable ? `; ${reusable} more in TIME_WAIT are reusable (${twReuse(sysctls, d).why})` : ''
+      const reuseNote = reusable ? `; ${reusable} more in TIME_WAIT ${reusable === 1 ? 'is' : 'are'} reusable (${twReuse(sysctls, d).why})` : ''
       findings.push(
         fail(meta, {
           severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',

@@ -25,13 +25,15 @@ const meta: CheckMeta = {
   },
 }
 
+const isAre = (n: number) => (n === 1 ? 'is' : 'are')
+
 const rate = (n: number, s: number) => `${(n / s).toFixed(n / s >= 10 ? 0 : 1)}/s`
 
 function message(c: CauseReading, windowSeconds: number): string {
   const name = c.cause.short
   const counted = windowSeconds > 0 ? `+${c.reading.delta} in ${seconds(windowSeconds)} (${rate(c.reading.delta ?? 0, windowSeconds)})` : `${c.reading.value} since boot`
   const ofWhich =
-    c.explained === 0 ? '' : c.cause.short === 'OutRsts' ? `; ${c.explained} are the RSTs of TCPAbortOn* aborts, ${c.amount} are not` : `; ${c.explained} are this host's own aborts (TCPAbortOn*), ${c.amount} came from peers`
+    c.explained === 0 ? '' : c.cause.short === 'OutRsts' ? `; ${c.explained} ${c.explained === 1 ? 'is the RST of a TCPAbortOn* abort' : 'are the RSTs of TCPAbortOn* aborts'}, ${c.amount} ${isAre(c.amount)} not` : `; ${c.explained} ${isAre(c.explained)} this host's own ${c.explained === 1 ? 'abort' : 'aborts'} (TCPAbortOn*), ${c.amount} came from peers`
   return `${name} ${counted}${ofWhich}: ${c.cause.cause}`
 }
 

@@ -33,6 +33,11 @@ describe('ports.ephemeral-exhaustion', () => {
     expect(failing(evaluate(portsEphemeralExhaustion, sample([remote], { 'net.ipv4.tcp_tw_reuse': 2 })))[0].severity).toBe('critical')
   })
 
+  test('one reusable TIME_WAIT socket: "1 more ... is reusable"', () => {
+    const [f] = failing(evaluate(portsEphemeralExhaustion, sample([dest({ ESTAB: 900, 'TIME-WAIT': 1 }, '127.0.0.1:9000', '127.0.0.1')], { 'net.ipv4.tcp_tw_reuse': 2 })))
+    expect(f.message).toMatch(/; 1 more in TIME_WAIT is reusable \(/)
+  })
+
   test('only the heavy destination is blamed; a handful of sockets never is, even in a tiny range', () => {
     const f = failing(evaluate(portsEphemeralExhaustion, sample([dest({ ESTAB: 900 }), dest({ ESTAB: 20 }, '10.0.0.3:5432')])))
     expect(f.map((x) => x.subject.remote)).toEqual(['10.0.0.2:80'])

@@ -67,6 +67,12 @@ describe('resets.aborts', () => {
     expect(byCounter.TcpExtTCPAbortOnMemory.remediation!.commands.join(' ')).toMatch(/tcp_mem .*tcp_max_orphans/)
   })
 
+  test('one of each: the verb and the noun agree with a count of 1', () => {
+    const byCounter = Object.fromEntries(run(ZERO, { ...ZERO, TcpExtTCPAbortOnMemory: 1, TcpOutRsts: 2, TcpEstabResets: 2 }).map((f) => [f.subject.counter, f]))
+    expect(byCounter.TcpOutRsts.message).toMatch(/; 1 is the RST of a TCPAbortOn\* abort, 1 is not: /)
+    expect(byCounter.TcpEstabResets.message).toMatch(/; 1 is this host's own abort \(TCPAbortOn\*\), 1 came from peers/)
+  })
+
   test('critical at or above the rate threshold, per kind of counter; the threshold is configurable', () => {
     const end = { ...ZERO, TcpExtTCPAbortOnTimeout: 20, TcpOutRsts: 150 }
     const sev = (fs: ReturnType<typeof run>) => Object.fromEntries(fs.map((f) => [f.subject.counter, f.severity]))
