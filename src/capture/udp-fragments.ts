@@ -98,6 +98,11 @@ export class UdpTracker {
   private flowCount = 0
   /** in arrival order of first fragments: the oldest first, for time-outs and eviction */
   private readonly pending = new Map<string, Pending>()
+  /**
+   * IPv6 datagrams whose first fragment showed another protocol than UDP, key → when: their later fragments
+   * (maybeUdpFragment) are dropped, whichever comes first. Bounded and timed out as `pending` is.
+   */
+  private readonly notUdpKeys = new Map<string, number>()
   private now = 0
   private lastExpire = 0
   private datagrams = 0
@@ -114,10 +119,11 @@ export class UdpTracker {
 
   packet(d: IpDatagram): void {
     if (d.proto !== UDP && !maybeUdpFragment(d)) {
-      // the first fragment of another protocol's datagram: fragments held for it (maybeUdpFragment) are not UDP's
-      if (d.fragment && d.fragOffset === 0 && this.pending.size > 0) this.notUdp(`${d.srcId} ${d.dstId} ${d.fragId}`)
+      // the first fragment of another protocol's IPv6 datagram: its later fragments (maybeUdpFragment) are not UDP's
+      if (d.fragment && d.fragOffset === 0 && d.ipVersion === 6) this.notUdp(`${d.srcId} ${d.dstId} ${d.fragId}`)
       return
     }
+    if (maybeUdpFragment(d) && this.notUdpKeys.size > 0 && this.notUdpKeys.has(`${d.srcId} ${d.dstId} ${d.fragId}`)) return
     if (d.ts > this.now) this.now = d.ts
     // a pcapng simple packet block has no timestamp: its packet is taken as at the latest time seen
     const ts = Number.isNaN(d.ts) ? this.now : d.ts
@@ -165,9 +171,12 @@ export class UdpTracker {
 
   private notUdp(key: string): void {
     const p = this.pending.get(key)
-    if (!p) return
-    this.pending.delete(key)
-    this.fragments -= p.offsets.length
+    if (p) {
+      this.pending.delete(key)
+      this.fragments -= p.offsets.length
+    }
+    if (this.notUdpKeys.size >= this.opts.maxPending) this.notUdpKeys.delete(this.notUdpKeys.keys().next().value as string)
+    this.notUdpKeys.set(key, this.now)
   }
 
   /** `endTs`: when the capture ended, if later than its last UDP packet (its last packet of any kind, a live capture's end). */
@@ -220,6 +229,10 @@ export class UdpTracker {
 
   /** Datagrams pending since before `before` lost fragments (Map order is arrival order: the oldest first). */
   private expire(before: number): void {
+    for (const [key, ts] of this.notUdpKeys) {
+      if (ts >= before) break
+      this.notUdpKeys.delete(key)
+    }
     for (const [key, p] of this.pending) {
       if (p.firstTs >= before) return
       this.pending.delete(key)
