@@ -11,6 +11,7 @@ import { DROP_STATS, interfaceDrops } from './buffers.js'
 import { derived } from './cache.js'
 import { conntrackLoaded, cpuCounter } from './conntrack.js'
 import { growth, joinSamples, type Growth } from './counters.js'
+import { plural } from './format.js'
 
 export const STAGES = [
   { id: 'ring', label: 'NIC ring and driver' },
@@ -267,25 +268,32 @@ export function socketRows(facts: Facts, windowSeconds: number): StageRow[] {
   const windowed = windowSeconds > 0
   const rows: StageRow[] = []
   let examined = 0
+  const sources = new Set<string>()
+  const examine = (source: string) => {
+    examined++
+    sources.add(source)
+  }
   const who = (processes: Array<{ name: string; pid: number }>) => (processes[0] ? { process: processes[0].name, pid: processes[0].pid } : {})
   if (facts.has('listeners')) {
     for (const { start, end } of joinSamples(facts.first('listeners'), facts.get('listeners'), (l) => l.local)) {
-      examined++
       const g = growth(start?.drops, end.drops, windowed && start !== undefined)
       const r = row('socket', 'skmem d', end.source, { local: end.local, ...who(end.processes) }, g, windowSeconds, 'connections this listener dropped (accept queue or SYN queue full)')
+      // a listener read without its skmem (from /proc/net/tcp, no ss) was not examined
+      if (r.status !== 'absent') examine(end.source)
       if (r.status === 'dropped') rows.push(r)
     }
   }
   if (facts.has('udpSockets')) {
     for (const { start, end } of joinSamples(facts.first('udpSockets'), facts.get('udpSockets'), (s) => `${s.local} ${s.peer}`)) {
-      examined++
       const g = growth(start?.drops, end.drops, windowed && start !== undefined)
       const r = row('socket', 'skmem d', 'ss -uanmp', { local: end.local, ...who(end.processes) }, g, windowSeconds, `datagrams this UDP socket dropped: its receive buffer${end.rcvbuf !== undefined ? ` (rb ${end.rcvbuf})` : ''} was full`)
+      if (r.status !== 'absent') examine('ss -uanmp')
       if (r.status === 'dropped') rows.push(r)
     }
   }
   if (!facts.has('listeners') && !facts.has('udpSockets')) return [notRead('socket', 'skmem d', 'ss -ltnmp, ss -uanmp', 'the socket tables could not be read')]
-  if (rows.length === 0) rows.push({ stage: 'socket', counter: 'skmem d', source: 'ss -ltnmp, ss -uanmp', subject: {}, value: 0, ...(windowed ? { delta: 0, rate: 0 } : {}), status: 'quiet', cause: `${examined} TCP listeners and UDP sockets, none dropped` })
+  if (examined === 0 && rows.length === 0) return [notRead('socket', 'skmem d', 'ss -ltnmp, ss -uanmp', 'no socket read shows its drop counter (ss -m skmem d; the /proc/net/tcp fallback has none)')]
+  if (rows.length === 0) rows.push({ stage: 'socket', counter: 'skmem d', source: [...sources].join(', '), subject: {}, value: 0, ...(windowed ? { delta: 0, rate: 0 } : {}), status: 'quiet', cause: `${plural(examined, 'TCP listener or UDP socket', 'TCP listeners and UDP sockets')}, none dropped` })
   return rows
 }
 

@@ -63,6 +63,20 @@ checkTable(path, [
     also: ([f]) => expect(f.details!.filter((d: any) => d.stage === 'conntrack').map((d: any) => d.status)).toEqual(['absent', 'absent']),
   },
   {
+    name: 'no ss: listeners from /proc/net/tcp and no UDP table give the socket stage no counter, so it is not read (not quiet)',
+    start: { ...sample(), listeners: [listener('*:8080', 0, undefined, { source: '/proc/net/tcp' })], udpSockets: new Unavailable('skip', 'ss is not installed') },
+    end: { ...sample(), listeners: [listener('*:8080', 0, undefined, { source: '/proc/net/tcp' })], udpSockets: new Unavailable('skip', 'ss is not installed') },
+    findings: [{ status: 'pass', message: /not read: .*socket/ }],
+    also: ([f]) => expect(f.details!.filter((d: any) => d.stage === 'socket')).toEqual([expect.objectContaining({ status: 'not read', value: null })]),
+  },
+  {
+    name: 'one listener read with its counter and no UDP table: quiet, from the source the listeners were read from',
+    start: { ...sample(), udpSockets: new Unavailable('skip', 'no UDP') },
+    end: { ...sample(), udpSockets: new Unavailable('skip', 'no UDP') },
+    findings: [{ status: 'pass' }],
+    also: ([f]) => expect(f.details!.filter((d: any) => d.stage === 'socket')).toEqual([expect.objectContaining({ status: 'quiet', source: 'ss -ltnmp', value: 0 })]),
+  },
+  {
     name: 'conntrack loaded but its statistics unreadable: the stage is not read',
     start: { ...sample(), conntrackStats: new Unavailable('error', 'permission denied') },
     end: { ...sample(), conntrackStats: new Unavailable('error', 'permission denied') },
