@@ -37,10 +37,14 @@ interface Problem {
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 }
 
+/** The endpoint loses enough to say so (the loss problem); its lossy connections then count in the remediation. */
+const losesSegments = (s: ServerPaths, ctx: CheckContext): boolean => s.dataSegments >= ctx.threshold('minSegments') && s.lossShare > ctx.threshold('warningShare')
+const stalledRows = (s: ServerPaths, ctx: CheckContext): ConnectionPath[] => s.rows.filter((r) => r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
+
 function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
   const list: Problem[] = []
   const lost = s.retransmissions - s.spurious
-  if (s.dataSegments >= ctx.threshold('minSegments') && s.lossShare > ctx.threshold('warningShare')) {
+  if (losesSegments(s, ctx)) {
     const how = [s.fastRetransmits && `${s.fastRetransmits} fast`, s.timeoutRetransmits && `${s.timeoutRetransmits} after a timeout`].filter(Boolean).join(', ')
     list.push({
       severity: s.lossShare > ctx.threshold('criticalShare') ? 'critical' : 'warning',
@@ -58,7 +62,7 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
   }
   // the stalled connections among the rows the analysis kept (worst first): with rows left out there may be more,
   // and the seconds are theirs, not the endpoint's sum, which counts short zero windows of other connections too
-  const stalled = s.rows.filter((r) => r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
+  const stalled = stalledRows(s, ctx)
   if (stalled.length > 0) {
     const by = stalled[0].zeroWindowBy
     const seconds = stalled.reduce((sum, r) => sum + r.zeroWindowSeconds, 0)
@@ -79,9 +83,11 @@ const SIDE_TEXT = {
 
 /** What to change, by what limits the connections. */
 function remediation(s: ServerPaths, worst: ConnectionPath | undefined, ctx: CheckContext): { text: string; commands: string[] } {
-  // what limits the connections that show a problem (loss or a stall), not the endpoint's idle majority: one lossy
-  // connection beside many quiet application-limited ones is the network's
-  const troubled = s.rows.filter((r) => r.retransmissions > r.spurious || r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
+  // what limits the connections behind the problems reported (loss, a stall), not the endpoint's idle majority: one
+  // lossy connection beside many quiet application-limited ones is the network's; a retransmission or two where no
+  // loss is reported does not outweigh a stall
+  const lossy = losesSegments(s, ctx) ? s.rows.filter((r) => r.retransmissions > r.spurious) : []
+  const troubled = [...new Set([...lossy, ...stalledRows(s, ctx)])]
   const counts = troubled.length > 0 ? limitsOf(troubled) : s.limitedBy
   const [top, count] = (Object.entries(counts) as Array<[LimitedBy, number]>).sort((a, b) => b[1] - a[1])[0]
   // loss or RTT of the endpoint as a whole with no single connection over the verdict's bar: the network

@@ -110,6 +110,25 @@ checkTable(flows, [
     findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9001' }, message: /: at least 1 connection stalled on a zero window for 4(\.0)? s in all \(advertised by the client\)/ }],
   },
   {
+    name: 'a stall beside two connections with one retransmission each (no loss reported): the receiver’s fix',
+    start: {
+      capture: captureWith({
+        congestion: [
+          server('10.0.0.1:9002', [
+            row('10.0.0.7:1', { dataSegments: 150, zeroWindows: 1, zeroWindowSeconds: 5, zeroWindowBy: 'client', limitedBy: 'receiver' }),
+            row('10.0.0.7:2', { dataSegments: 150, retransmissions: 1, limitedBy: 'network' }),
+            row('10.0.0.7:3', { dataSegments: 150, retransmissions: 1, limitedBy: 'network' }),
+          ]),
+        ],
+      }),
+    },
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9002' }, message: /1 connection stalled on a zero window/ }],
+    also: ([f]) => {
+      expect(f.message).not.toMatch(/retransmitted,/)
+      expect(f.remediation!.text).toMatch(/^The receiver limits these connections/)
+    },
+  },
+  {
     name: 'loss on a bursty sender: slow start after idle, through the remediation helper',
     start: { capture: captureWith({ congestion: [bursty] }) },
     findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:7000' } }],
