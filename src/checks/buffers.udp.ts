@@ -2,7 +2,7 @@ import type { Check, CheckMeta, Where } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { formatBytes } from '../derived/format.js'
-import { counterEvidence, fail, pass, plural, readCounter, seconds, sysctlEvidence, type CounterReading } from './support/findings.js'
+import { agree, counterEvidence, type CounterReading, fail, pass, plural, readCounter, seconds, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -87,7 +87,7 @@ export const udp: Check = {
           fail(meta, {
             severity: 'info',
             title: `${name} small for QUIC`,
-            message: `${name}=${v} (${formatBytes(v)}) is below ${want} bytes, what quic-go's documentation suggests (it asks for 7 MiB = 7340032 bytes); ${plural(udpSockets, 'UDP socket')} ${udpSockets === 1 ? 'is' : 'are'} open, and a larger SO_${name.endsWith('rmem_max') ? 'RCVBUF' : 'SNDBUF'} request is silently capped`,
+            message: `${name}=${v} (${formatBytes(v)}) is below ${want} bytes, what quic-go's documentation suggests (it asks for 7 MiB = 7340032 bytes); ${plural(udpSockets, 'UDP socket')} ${agree(udpSockets, 'is', 'are')} open, and a larger SO_${name.endsWith('rmem_max') ? 'RCVBUF' : 'SNDBUF'} request is silently capped`,
             subject: { sysctl: name },
             evidence: [sysctlEvidence(name, raw), { source: '/proc/net/sockstat', name: 'UDP inuse', value: udpSockets }],
             remediation: remedy(ctx.options.where, 'Raise the cap so UDP applications that ask for large buffers get them (it costs nothing until a socket asks).', [[name, want]]),

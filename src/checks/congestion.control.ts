@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { kernelVersion } from '../derived/congestion.js'
-import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
+import { agree, fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -43,7 +43,7 @@ export const control: Check = {
         fail(meta, {
           severity: 'warning',
           subject: { sysctl: 'net.ipv4.tcp_congestion_control' },
-          message: `${plural(u.sockets, 'established socket')} ${u.sockets === 1 ? 'uses' : 'use'} ${cc} while the configured default is ${configured}, e.g. ${e.local} → ${e.peer}${who}: a connection keeps the algorithm it was made with, and a listener that set its own (TCP_CONGESTION) or a route's congctl passes it on`,
+          message: `${plural(u.sockets, 'established socket')} ${agree(u.sockets, 'uses', 'use')} ${cc} while the configured default is ${configured}, e.g. ${e.local} → ${e.peer}${who}: a connection keeps the algorithm it was made with, and a listener that set its own (TCP_CONGESTION) or a route's congctl passes it on`,
           evidence,
           remediation: {
             text: `Connections made before the change keep ${cc} until they close: long-lived ones need a reconnect (or a restart of their program) to take ${configured}, if ${configured} is what you want for them. A program that sets its own (setsockopt TCP_CONGESTION, inherited by the connections its listener accepts) or a route with congctl keeps ${cc} for every new connection: look there first. Keep ${cc} where it was chosen on purpose (a bulk-transfer service on bbr, a LAN service on cubic).`,

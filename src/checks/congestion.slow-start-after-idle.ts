@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { formatBytes } from '../derived/format.js'
-import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
+import { agree, fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -36,7 +36,7 @@ export const slowStartAfterIdle: Check = {
     return [
       fail(meta, {
         severity: 'info',
-        message: `tcp_slow_start_after_idle is 1 and ${plural(idle.length, 'long-lived connection')}${idle.length === info.idleSenders.length && idle.length >= 100 ? ' (or more)' : ''} ${idle.length === 1 ? 'is' : 'are'} idle now, e.g. ${top.local} → ${top.peer}${top.process ? ` (${top.process}, pid ${top.pid})` : ''} sent ${formatBytes(top.bytesSent ?? 0)}, idle ${((top.lastSndMs ?? 0) / 1000).toFixed(1)} s: their next burst restarts from the initial window`,
+        message: `tcp_slow_start_after_idle is 1 and ${plural(idle.length, 'long-lived connection')}${idle.length === info.idleSenders.length && idle.length >= 100 ? ' (or more)' : ''} ${agree(idle.length, 'is', 'are')} idle now, e.g. ${top.local} → ${top.peer}${top.process ? ` (${top.process}, pid ${top.pid})` : ''} sent ${formatBytes(top.bytesSent ?? 0)}, idle ${((top.lastSndMs ?? 0) / 1000).toFixed(1)} s: their next burst restarts from the initial window`,
         evidence,
         remediation: remedy(
           ctx.options.where,

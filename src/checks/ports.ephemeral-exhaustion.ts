@@ -1,7 +1,7 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
 import { destinationKey, destinationLabel, joinCensus, lingering, pct, portRange, portsUsed, rangeEvidence, reuseEvidence, stateList, twReuse, widenedRange } from '../derived/census.js'
-import { fail, pass } from './support/findings.js'
+import { agree, fail, pass } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -35,7 +35,7 @@ export const portsEphemeralExhaustion: Check = {
       if (used < ctx.threshold('minSockets') || share < ctx.threshold('warningShare')) continue
       const d = j.end
       const { reusable } = portsUsed(d, sysctls)
-      const reuseNote = reusable ? `; ${reusable} more in TIME_WAIT ${reusable === 1 ? 'is' : 'are'} reusable (${twReuse(sysctls, d).why})` : ''
+      const reuseNote = reusable ? `; ${reusable} more in TIME_WAIT ${agree(reusable, 'is', 'are')} reusable (${twReuse(sysctls, d).why})` : ''
       findings.push(
         fail(meta, {
           severity: share >= ctx.threshold('criticalShare') ? 'critical' : 'warning',

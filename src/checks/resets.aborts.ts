@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import type { Finding } from '../model/finding.js'
-import { counterEvidence, fail, pass, rateSeverity, seconds, skip } from './support/findings.js'
+import { agree, counterEvidence, fail, pass, rateSeverity, seconds, skip } from './support/findings.js'
 import { readCauses, type CauseReading } from '../derived/reset-causes.js'
 
 const meta: CheckMeta = {
@@ -25,15 +25,13 @@ const meta: CheckMeta = {
   },
 }
 
-const isAre = (n: number) => (n === 1 ? 'is' : 'are')
-
 const rate = (n: number, s: number) => `${(n / s).toFixed(n / s >= 10 ? 0 : 1)}/s`
 
 function message(c: CauseReading, windowSeconds: number): string {
   const name = c.cause.short
   const counted = windowSeconds > 0 ? `+${c.reading.delta} in ${seconds(windowSeconds)} (${rate(c.reading.delta ?? 0, windowSeconds)})` : `${c.reading.value} since boot`
   const ofWhich =
-    c.explained === 0 ? '' : c.cause.short === 'OutRsts' ? `; ${c.explained} ${c.explained === 1 ? 'is the RST of a TCPAbortOn* abort' : 'are the RSTs of TCPAbortOn* aborts'}, ${c.amount} ${isAre(c.amount)} not` : `; ${c.explained} ${isAre(c.explained)} this host's own ${c.explained === 1 ? 'abort' : 'aborts'} (TCPAbortOn*), ${c.amount} came from peers`
+    c.explained === 0 ? '' : c.cause.short === 'OutRsts' ? `; ${c.explained} ${agree(c.explained, 'is the RST of a TCPAbortOn* abort', 'are the RSTs of TCPAbortOn* aborts')}, ${c.amount} ${agree(c.amount, 'is', 'are')} not` : `; ${c.explained} ${agree(c.explained, 'is', 'are')} this host's own ${agree(c.explained, 'abort', 'aborts')} (TCPAbortOn*), ${c.amount} came from peers`
   return `${name} ${counted}${ofWhich}: ${c.cause.cause}`
 }
 

@@ -1,6 +1,6 @@
 import type { Check, CheckMeta } from '../model/check.js'
 import { meetsExpectation, parseExpectation, type SysctlExpectation } from './support/sysctl-expectation.js'
-import { fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
+import { agree, fail, pass, plural, skip, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -57,6 +57,6 @@ export const sysctlExpected: Check = {
         )
       } else met++
     }
-    return findings.length ? findings : [pass(meta, `${plural(met, 'expected sysctl value')} ${met === 1 ? 'met' : 'all met'}`)]
+    return findings.length ? findings : [pass(meta, `${plural(met, 'expected sysctl value')} ${agree(met, 'met', 'all met')}`)]
   },
 }

@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js'
 import { splitEndpoint } from '../parsers/address.js'
 import { sysctlNumber } from '../parsers/sysctl.js'
 import { clientTimeWait, destinationLabel, joinCensus, lingering, listenerOwner, pct, portRange, rangeEvidence, reuseEvidence, stateCount, twReuse, widenedRange } from '../derived/census.js'
-import { fail, pass, plural, sysctlEvidence } from './support/findings.js'
+import { agree, fail, pass, plural, sysctlEvidence } from './support/findings.js'
 import { remedy } from './support/remediation.js'
 
 const meta: CheckMeta = {
@@ -44,7 +44,7 @@ export const timewaitStorm: Check = {
       if (share < ctx.threshold('warningShare')) continue
       const reuse = twReuse(sysctls, d)
       const severity = reuse.applies ? 'info' : share >= ctx.threshold('criticalShare') ? 'critical' : 'warning'
-      const held = `${plural(tw, 'TIME_WAIT socket')} toward ${destinationLabel(d)} ${tw === 1 ? 'is' : 'are'} ${pct(share)} of the ${plural(range.usable, 'port')} connect() can use for it`
+      const held = `${plural(tw, 'TIME_WAIT socket')} toward ${destinationLabel(d)} ${agree(tw, 'is', 'are')} ${pct(share)} of the ${plural(range.usable, 'port')} connect() can use for it`
       const tail = reuse.applies
         ? `; ${reuse.why} applies, so connect() reuses them (older than 1 s): reusable, not exhausted`
         : ` (${reuse.why}): client side, this host closes first`
@@ -88,7 +88,7 @@ export const timewaitStorm: Check = {
         fail(meta, {
           severity: 'warning',
           title: 'TIME_WAIT near tcp_max_tw_buckets',
-          message: `${plural(hostTw, 'TIME_WAIT socket')} ${hostTw === 1 ? 'is' : 'are'} ${pct(hostTw / buckets)} of net.ipv4.tcp_max_tw_buckets=${buckets}: beyond it the kernel destroys TIME_WAIT sockets early (counted in TCPTimeWaitOverflow; current kernels no longer log it)`,
+          message: `${plural(hostTw, 'TIME_WAIT socket')} ${agree(hostTw, 'is', 'are')} ${pct(hostTw / buckets)} of net.ipv4.tcp_max_tw_buckets=${buckets}: beyond it the kernel destroys TIME_WAIT sockets early (counted in TCPTimeWaitOverflow; current kernels no longer log it)`,
           subject: { sysctl: 'net.ipv4.tcp_max_tw_buckets' },
           evidence: [{ source: '/proc/net/sockstat', name: 'TCP tw', value: hostTw }, sysctlEvidence('net.ipv4.tcp_max_tw_buckets', sysctls.get('net.ipv4.tcp_max_tw_buckets'))],
           remediation: { text: 'Find who holds them (the findings above, or `netdoc timewait`) and remove the cause: pooling for client side, keep-alive for server side. Do not lower tcp_max_tw_buckets; raising it only costs memory.', commands: ['ss -tan state time-wait | wc -l'] },

@@ -57,5 +57,8 @@ export const percent = (share: number, digits = 0): string => (digits === 0 ? `$
 
 export const plural = (n: number, word: string, many = word + 's'): string => `${n} ${n === 1 ? word : many}`
 
+/** The word that agrees with a count: a verb after `plural` ('is' / 'are'), a phrase in its place. */
+export const agree = (n: number, one: string, many: string): string => (n === 1 ? one : many)
+
 /** "3.5/s" — how a rate is written in messages. */
 export const rate = (r: number): string => `${r < 10 ? r.toFixed(1) : Math.round(r)}/s`

@@ -55,4 +55,4 @@ export function rateSeverity(count: number, windowSeconds: number, ctx: CheckCon
 // re-exported here so a check imports its finding builders from one module.
 export { perSecond, readCounter, type CounterReading } from '../../derived/counters.js'
 export { counterEvidence, sysctlEvidence } from '../../derived/evidence.js'
-export { plural, rate, seconds } from '../../derived/format.js'
+export { agree, plural, rate, seconds } from '../../derived/format.js'

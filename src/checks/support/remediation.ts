@@ -9,6 +9,7 @@
 // later wins); procps `sysctl --system` does the same and then applies /etc/sysctl.conf last (procps sysctl.c,
 // PreloadSystem). Debian, Ubuntu and RHEL ship /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf.
 import type { Where } from '../../model/check.js'
+import { agree } from '../../derived/format.js'
 
 export const HOST: Where = { kind: 'host' }
 
@@ -124,7 +125,7 @@ export function sysctlFix(where: Where, settings: readonly Setting[]): SysctlFix
   } else {
     if (global.length) {
       commands.push(...persistSysctls(global))
-      notes.push(`${names(global)} ${global.length === 1 ? 'is' : 'are'} global: one value for the whole host, set from the host (not from inside a container's namespace).`)
+      notes.push(`${names(global)} ${agree(global.length, 'is', 'are')} global: one value for the whole host, set from the host (not from inside a container's namespace).`)
     }
     if (local.length) notes.push(namespacePersistence(where, local))
   }
@@ -137,7 +138,7 @@ const names = (settings: readonly Setting[]) => settings.map(([k]) => k).join(',
 function namespacePersistence(where: Where, settings: readonly Setting[]): string {
   const pairs = settings.map(([k, v]) => `${k}=${shellWord(String(v))}`)
   const unsafe = settings.map(([k]) => k).filter((k) => !KUBERNETES_SAFE.has(k))
-  const k8s = `Kubernetes pod securityContext.sysctls${unsafe.length ? ` (${unsafe.join(', ')} ${unsafe.length === 1 ? 'is' : 'are'} unsafe in Kubernetes' sense: the kubelet must allow ${unsafe.length === 1 ? 'it' : 'them'} with --allowed-unsafe-sysctls)` : ''}`
+  const k8s = `Kubernetes pod securityContext.sysctls${unsafe.length ? ` (${unsafe.join(', ')} ${agree(unsafe.length, 'is', 'are')} unsafe in Kubernetes' sense: the kubelet must allow ${agree(unsafe.length, 'it', 'them')} with --allowed-unsafe-sysctls)` : ''}`
   const start = 'A new network namespace starts from kernel defaults and /etc/sysctl.d never reaches it:'
   if (where.kind === 'netns') {
     const ns = shellWord(where.name)
