@@ -38,12 +38,17 @@ export function ownedStatesWanted(checks: Check[], findings: Finding[], facts: F
 
 /**
  * The full owners pass the sample already read (for fd limits), so that it walks every process's descriptors
- * once: every socket, with timers, so it serves any states (they are filtered by withOwners). One that failed
- * fails this pass too; one without timers (`ss -tanp` of an older snapshot) has no keepalive groups to give.
+ * once: every socket, with timers, so it serves any states (they are filtered by withOwners). One that could not
+ * run (no ss, not allowed) fails this pass too; one that failed otherwise (a time-out on a huge table, a line it
+ * could not read in a state nobody asked for) leaves the narrower pass to try. One without timers (`ss -tanp` of
+ * an older snapshot) has no keepalive groups to give.
  */
 function sampleOwners(sample: SampleValues): SocketCensus | undefined {
   const full = sample.get('ownedCensus')
-  if (full instanceof Unavailable) throw full
+  if (full instanceof Unavailable) {
+    if (full.kind === 'error') return undefined
+    throw full
+  }
   const census = full as SocketCensus | undefined
   return census?.source === ownersCommand([], 'all').join(' ') ? census : undefined
 }

@@ -89,6 +89,16 @@ test('fd limits and an owners pass in one sample share one ss -p walk; over a wi
   expect(window.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
 })
 
+test('a full pass for fd limits that failed (a time-out) leaves the narrower owners pass to try; one that cannot run at all does not', async () => {
+  const closeWait = fixture('ss-tanpo-owners.out').split('\n').filter((l) => l.startsWith('CLOSE-WAIT')).map((l) => l.replace(/^CLOSE-WAIT /, '')).join('\n')
+  const timedOut = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo': new Unavailable('error', 'ss -tanpo timed out after 30 s'), 'ss -tanpo state close-wait': closeWait }, ['ports.fd-limit', 'sockets.close-wait'])
+  expect(timedOut.commands).toEqual(['ss -tano', 'ss -tanpo', 'ss -tanpo state close-wait'])
+  expect(timedOut.failing('sockets.close-wait').map((f) => f.subject)).toEqual([{ ...CW, pid: 308247, process: 'node' }])
+  const noSs = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo': new Unavailable('skip', 'ss is not installed'), 'ss -tanpo state close-wait': closeWait }, ['ports.fd-limit', 'sockets.close-wait'])
+  expect(noSs.commands).not.toContain('ss -tanpo state close-wait')
+  expect(noSs.result.notes).toEqual([expect.stringMatching(/^process owners not read \(/)])
+})
+
 test('nothing that names a process fails: no ss -p pass at all', async () => {
   const { commands, failing, result } = await run({ 'ss -tano': fixture('ss-tano.out') }, ['timewait.storm', 'sockets.fin-wait2', 'ports.ephemeral-exhaustion'])
   expect(commands).toEqual(['ss -tano'])
