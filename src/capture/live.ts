@@ -145,7 +145,7 @@ function newPipeline(req: LiveRequest) {
   const isServer = req.listeners ? { isServer: listenerLookup(req.listeners) } : {}
   const tracker = new FlowTracker(isServer)
   const analyses = attachAnalyses(tracker, req.analyses)
-  // the listeners are TCP's (ss -ltn): a UDP flow's server is guessed by its ports, not by a TCP port it shares
+  // the listeners are TCP's (ss -ltnmp): a UDP flow's server is guessed by its ports, not by a TCP port it shares
   const udp = new UdpTracker()
   const sink = packetSink(tracker, udp)
   return { tracker, analyses, udp, sink }

@@ -6,10 +6,11 @@
  *     udp.packet(d)        // each UDP datagram or IP fragment; copies what it keeps (d is reused by the caller)
  *     udp.finish(endTs)    // end of capture (when it ended, if known) → UdpFragments (src/model/capture.ts)
  *
- * A UDP flow is the pair of endpoints; its server is the endpoint that `isServer` (the local listeners of a live
- * capture) names, else the one with the lower port, as flows.ts does for a TCP flow begun before the capture.
+ * A UDP flow is the pair of endpoints; its server is the endpoint that `isServer` names (no caller passes one: the
+ * live capture has only TCP listeners, ss -ltnmp), else the one with the lower port, as flows.ts does for a TCP
+ * flow begun before the capture.
  *
- * Fragments of UDP datagrams are reassembled by (source, destination, protocol, identification), as the kernel
+ * Fragments of UDP datagrams are reassembled by (source, destination, identification), as the kernel
  * does (net/ipv4/ip_fragment.c, net/ipv6/reassembly.c): a datagram is complete when its fragments cover it from
  * offset 0 to the end that the last fragment (MF clear) gives. One still pending `reassemblySeconds` after its
  * first fragment came (the kernel's ipfrag_time, 30 s) lost fragments; so did one pending at the end of the
@@ -287,8 +288,7 @@ export class UdpTracker {
     }
   }
 
-  /** The flow of a datagram from src:sport to dst:dport, made on first sight; undefined when the table is full. */
-  /** the datagram's flow, made on first sight; undefined when the table is full (`shed`: count the datagram as shed) */
+  /** The flow of a datagram from src:sport to dst:dport, made on first sight; undefined when the table is full (`shed`: count the datagram as shed). */
   private flow(srcId: number, sport: number, dstId: number, dport: number, ts: number, shed = true): FlowState | undefined {
     const a = srcId * 65536 + sport
     const b = dstId * 65536 + dport
