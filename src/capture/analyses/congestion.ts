@@ -470,6 +470,8 @@ export interface CongestionOptions {
   maxRows: number
   /** connections whose state the pools hold before they first grow (tests: any size gives the same result) */
   poolFlows?: number
+  /** tests: every segment through anySegment, to hold onSegment's short path to what the full path does */
+  fullPathOnly?: boolean
 }
 
 export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) {
@@ -480,7 +482,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
 
   const observer: FlowObserver<number> = {
     open: () => slots.take(),
-    segment: (flow, base, seg, info) => onSegment(slots.f, rtt, flow, base, seg, info),
+    segment: opts.fullPathOnly ? (flow, base, seg, info) => anySegment(slots.f, rtt, flow, base, seg, info) : (flow, base, seg, info) => onSegment(slots.f, rtt, flow, base, seg, info),
     close(flow: Flow, base: number) {
       const { row, sketch } = rowOf(slots.f, rtt, flow, base)
       let agg = servers.get(flow.server)
