@@ -76,7 +76,8 @@ export class CensusBuilder implements TimeWaitSink {
   private readonly destinationsBy = new Map<string, Map<string, Destination>>()
   /** server-side groups by listener, in the order they came */
   private readonly listeners = new Map<string, Tally>()
-  private readonly closeWait = new Map<string, CloseWaitGroup>()
+  /** CLOSE_WAIT groups, given the read's source in result() */
+  private readonly closeWait = new Map<string, Omit<CloseWaitGroup, 'source'>>()
   private readonly owners = new Map<number, SocketOwner>()
   /** the process of each listener, from its LISTEN line */
   private readonly listenerOwners = new Map<string, ProcessRef>()
@@ -183,7 +184,7 @@ export class CensusBuilder implements TimeWaitSink {
       g.count++
       return
     }
-    const group: CloseWaitGroup = server ? { side: 'server', local: where, count: 1 } : { side: 'client', remote: where, count: 1 }
+    const group: Omit<CloseWaitGroup, 'source'> = server ? { side: 'server', local: where, count: 1 } : { side: 'client', remote: where, count: 1 }
     if (owner) {
       group.pid = owner.pid
       group.process = owner.name
@@ -212,7 +213,7 @@ export class CensusBuilder implements TimeWaitSink {
       states: this.all.states(names),
       destinations: this.destinations.map((d): DestinationCensus => ({ local: d.local, remote: d.remote, states: d.tally.states(names), total: d.tally.total })),
       listeners,
-      closeWait: [...this.closeWait.values()],
+      closeWait: [...this.closeWait.values()].map((g) => ({ ...g, source })),
       listening,
       owners: [...this.owners.values()],
       ungrouped: this.ungrouped,

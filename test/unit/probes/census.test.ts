@@ -22,7 +22,7 @@ describe('census probe', () => {
     const c = await census.collect(tableSource({ 'ss -tano': fixture('ss-tano.out') }), noGet)
     expect(c.source).toBe('ss -tano')
     expect(c.total).toBe(72)
-    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12 }])
+    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12, source: 'ss -tano' }])
     expect(c.owners).toEqual([])
     expect(c.keepalive!.total).toBe(10)
     // the census counts its own sockets with a timer (the groups may later be the owners pass's)
