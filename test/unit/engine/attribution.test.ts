@@ -14,7 +14,7 @@ const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'c
 const OWNERS = 'ss -tanpo state close-wait state established state listening'
 
 /** A fixture table that remembers every command read through it. */
-function logged(table: Record<string, string | Unavailable>): { source: Source; commands: string[] } {
+function logged(table: Record<string, string | Error>): { source: Source; commands: string[] } {
   const inner = tableSource(table)
   const commands: string[] = []
   const note = (key: ProbeKey) => {
@@ -32,7 +32,7 @@ function logged(table: Record<string, string | Unavailable>): { source: Source; 
   return { source, commands }
 }
 
-async function run(table: Record<string, string | Unavailable>, ids: string[], extra: Partial<RunInput> = {}) {
+async function run(table: Record<string, string | Error>, ids: string[], extra: Partial<RunInput> = {}) {
   const { source, commands } = logged(table)
   const result = await runChecks({ source, checks: await loadChecks(ids), intervalSeconds: 0, options: { maxDetails: 100 }, recordedWindowSeconds: 0, ...extra })
   const failing = (id: string) => result.findings.filter((f) => f.check === id && f.status === 'fail')
@@ -160,4 +160,9 @@ test('an owners pass that prints a line ss never prints leaves the findings as t
   const bad = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': 'BOGUS line\n' }, ['sockets.close-wait'])
   expect(bad.failing('sockets.close-wait').map((f) => f.subject)).toEqual([CW])
   expect(bad.result.notes).toEqual([expect.stringMatching(/^process owners not read \(.+\): findings name no process$/)])
+})
+
+test('an owners pass that fails for a bug (a TypeError in its reader) is not a note: the run stops with it, as any internal error does', async () => {
+  const bug = new TypeError("Cannot read properties of undefined (reading 'pid')")
+  await expect(run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': bug }, ['sockets.close-wait'])).rejects.toBe(bug)
 })
