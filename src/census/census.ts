@@ -245,22 +245,28 @@ export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Ite
 /**
  * censusWithKeepalive straight from ss lines: each socket folded as its line is parsed, without a generator
  * between (a promise per socket was a sixth of the census's time on 60 000 sockets). Lines may come in batches
- * (Source.lineBatches: an await per batch). `keep` filters sockets.
+ * (Source.lineBatches: an await per batch). `keep` filters sockets. `timers: false` for a read without `-o`: no
+ * timer column says nothing of a socket's keepalive (unknown, not off), so that census has no keepalive fact.
  */
-export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, source: string, opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string } = {}): Promise<SocketCensus> {
+export async function censusOfSsLines(
+  lines: AsyncIterable<string | string[]> | Iterable<string | string[]>,
+  source: string,
+  opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string; timers?: boolean } = {},
+): Promise<SocketCensus> {
   const b = new CensusBuilder(opts.listening)
-  const keepalive = new KeepaliveBuilder()
+  const keepalive = opts.timers === false ? undefined : new KeepaliveBuilder()
   const keep = opts.keep
   await eachSs(
     lines,
     (s) => {
       if (keep && !keep(s)) return
       const side = b.add(s)
-      if (side) keepalive.add(s, side === 'server')
+      if (side && keepalive) keepalive.add(s, side === 'server')
     },
     opts.impliedState,
     // TIME-WAIT sockets by their ends alone (no keepalive timer, no owner), unless a filter must see them
     keep ? undefined : b,
   )
-  return { ...b.result(source), keepalive: keepalive.result(source) }
+  const census = b.result(source)
+  return keepalive ? { ...census, keepalive: keepalive.result(source) } : census
 }

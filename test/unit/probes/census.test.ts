@@ -120,5 +120,10 @@ describe('descriptors probe', () => {
     const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => (id === 'census' ? c : await ownedCensus.collect(src, get)) as FactTypes[K]
     const d = await descriptors.collect(src, get)
     expect(d.find((x) => x.pid === 17584)).toMatchObject({ name: 'node', sockets: 13 })
+    // the same code as the full pass, another command; without -o it knows nothing of keepalive: no keepalive fact
+    const owned = await ownedCensus.collect(src, get)
+    expect(owned.source).toBe('ss -tanp')
+    expect(owned.closeWait[0]).toMatchObject({ pid: 17584, count: 12, source: 'ss -tanp' })
+    expect(owned.keepalive).toBeUndefined()
   })
 })
