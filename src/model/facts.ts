@@ -233,7 +233,7 @@ export interface SocketCensus {
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
   ungrouped: number
-  /** keepalive timers of the established sockets, from the same pass (ss -o); absent from /proc/net/tcp */
+  /** keepalive timers of the established sockets, from the same pass (ss -o); absent from /proc/net/tcp and from a read without -o (`ss -tanp`): unknown there, not "without" */
   keepalive?: EstablishedKeepalive
 }
 
