@@ -1,5 +1,6 @@
 // The census joined with an attribution pass (src/probes/owners.ts): the owners of the states that pass read,
-// put where the census had none. Counts stay the census's own; only who holds the sockets is added.
+// put where the census had none. A group the pass replaced carries the pass's counts and names the pass as its
+// `source`; every other group keeps the census's counts and source.
 import type { OwnedState } from '../model/check.js'
 import type { CloseWaitGroup, KeepaliveGroup, SocketCensus } from '../model/facts.js'
 
@@ -37,7 +38,7 @@ export function withOwners(census: SocketCensus, owned: SocketCensus, states: re
   if (states.includes('established') && census.keepalive && owned.keepalive) {
     const byGroup = groupBy(owned.keepalive.groups, keepaliveKey)
     const groups: KeepaliveGroup[] = census.keepalive.groups.flatMap((g) => (g.pid === undefined ? (byGroup.get(keepaliveKey(g)) ?? [g]) : [g]))
-    out.keepalive = { ...census.keepalive, groups, attributed: owned.source }
+    out.keepalive = { ...census.keepalive, groups }
   }
   return out
 }

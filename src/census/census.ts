@@ -76,7 +76,8 @@ export class CensusBuilder implements TimeWaitSink {
   private readonly destinationsBy = new Map<string, Map<string, Destination>>()
   /** server-side groups by listener, in the order they came */
   private readonly listeners = new Map<string, Tally>()
-  private readonly closeWait = new Map<string, CloseWaitGroup>()
+  /** CLOSE_WAIT groups, given the read's source in result() */
+  private readonly closeWait = new Map<string, Omit<CloseWaitGroup, 'source'>>()
   private readonly owners = new Map<number, SocketOwner>()
   /** the process of each listener, from its LISTEN line */
   private readonly listenerOwners = new Map<string, ProcessRef>()
@@ -183,7 +184,7 @@ export class CensusBuilder implements TimeWaitSink {
       g.count++
       return
     }
-    const group: CloseWaitGroup = server ? { side: 'server', local: where, count: 1 } : { side: 'client', remote: where, count: 1 }
+    const group: Omit<CloseWaitGroup, 'source'> = server ? { side: 'server', local: where, count: 1 } : { side: 'client', remote: where, count: 1 }
     if (owner) {
       group.pid = owner.pid
       group.process = owner.name
@@ -212,7 +213,7 @@ export class CensusBuilder implements TimeWaitSink {
       states: this.all.states(names),
       destinations: this.destinations.map((d): DestinationCensus => ({ local: d.local, remote: d.remote, states: d.tally.states(names), total: d.tally.total })),
       listeners,
-      closeWait: [...this.closeWait.values()],
+      closeWait: [...this.closeWait.values()].map((g) => ({ ...g, source })),
       listening,
       owners: [...this.owners.values()],
       ungrouped: this.ungrouped,
@@ -244,22 +245,28 @@ export async function censusWithKeepalive(sockets: AsyncIterable<SsSocket> | Ite
 /**
  * censusWithKeepalive straight from ss lines: each socket folded as its line is parsed, without a generator
  * between (a promise per socket was a sixth of the census's time on 60 000 sockets). Lines may come in batches
- * (Source.lineBatches: an await per batch). `keep` filters sockets.
+ * (Source.lineBatches: an await per batch). `keep` filters sockets. `timers: false` for a read without `-o`: no
+ * timer column says nothing of a socket's keepalive (unknown, not off), so that census has no keepalive fact.
  */
-export async function censusOfSsLines(lines: AsyncIterable<string | string[]> | Iterable<string | string[]>, source: string, opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string } = {}): Promise<SocketCensus> {
+export async function censusOfSsLines(
+  lines: AsyncIterable<string | string[]> | Iterable<string | string[]>,
+  source: string,
+  opts: { listening?: Iterable<string>; keep?: (s: SsSocket) => boolean; impliedState?: string; timers?: boolean } = {},
+): Promise<SocketCensus> {
   const b = new CensusBuilder(opts.listening)
-  const keepalive = new KeepaliveBuilder()
+  const keepalive = opts.timers === false ? undefined : new KeepaliveBuilder()
   const keep = opts.keep
   await eachSs(
     lines,
     (s) => {
       if (keep && !keep(s)) return
       const side = b.add(s)
-      if (side) keepalive.add(s, side === 'server')
+      if (side && keepalive) keepalive.add(s, side === 'server')
     },
     opts.impliedState,
     // TIME-WAIT sockets by their ends alone (no keepalive timer, no owner), unless a filter must see them
     keep ? undefined : b,
   )
-  return { ...b.result(source), keepalive: keepalive.result(source) }
+  const census = b.result(source)
+  return keepalive ? { ...census, keepalive: keepalive.result(source) } : census
 }

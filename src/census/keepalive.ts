@@ -25,13 +25,15 @@ export function socketId(local: string, peer: string): number {
   return (a >>> 0) * 2097152 + (b & 0x1fffff)
 }
 
+type Group = Omit<KeepaliveGroup, 'source'>
+
 /** Aggregates established sockets as they stream by; which side a socket is on is the census's to say (census.ts). */
 export class KeepaliveBuilder {
-  /** the groups in the order their first socket came */
-  private readonly groups: KeepaliveGroup[] = []
+  /** the groups in the order their first socket came (given the read's source in result()) */
+  private readonly groups: Group[] = []
   /** server-side groups by local endpoint (no key built per socket), client-side by process and peer */
-  private readonly serverGroups = new Map<string, KeepaliveGroup>()
-  private readonly clientGroups = new Map<string, KeepaliveGroup>()
+  private readonly serverGroups = new Map<string, Group>()
+  private readonly clientGroups = new Map<string, Group>()
   private readonly ids = new Set<number>()
   private total = 0
   private withTimer = 0
@@ -66,6 +68,6 @@ export class KeepaliveBuilder {
   }
 
   result(source: string): EstablishedKeepalive {
-    return { source, total: this.total, with: this.withTimer, ids: this.ids, groups: [...this.groups] }
+    return { source, total: this.total, with: this.withTimer, ids: this.ids, groups: this.groups.map((g) => ({ ...g, source })) }
   }
 }

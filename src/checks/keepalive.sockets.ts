@@ -23,8 +23,6 @@ export const sockets: Check = {
     const longLived = (g: KeepaliveGroup) => (before ? g.withoutIds.filter((id) => before.has(id)).length : g.without)
     const min = ctx.threshold('minSockets')
     const span = before ? `present for the whole ${seconds(ctx.windowSeconds)} window` : 'established now'
-    // a group's counts are the owners pass's when one named its processes, else the census's
-    const source = end.attributed ?? end.source
     const findings = []
     for (const g of end.groups) {
       const n = longLived(g)
@@ -36,10 +34,11 @@ export const sockets: Check = {
           severity: 'info',
           message: `${what}: ${plural(n, 'connection')} ${span} without keepalive (${g.with} with, ${g.without} without)`,
           subject: g.side === 'server' ? { local: g.local, side: 'server', ...(g.process ? { process: g.process, pid: g.pid } : {}) } : { remote: g.remote, side: 'client', ...(g.process ? { process: g.process, pid: g.pid } : {}) },
+          // each group's own read: the owners pass's for a group it replaced, the census's for one it did not
           evidence: [
-            { source, name: 'withKeepalive', value: g.with },
-            { source, name: 'withoutKeepalive', value: g.without },
-            { source, name: 'longLivedWithoutKeepalive', value: n },
+            { source: g.source, name: 'withKeepalive', value: g.with },
+            { source: g.source, name: 'withoutKeepalive', value: g.without },
+            { source: g.source, name: 'longLivedWithoutKeepalive', value: n },
           ],
           remediation: {
             text: 'Turn keepalive on for these connections in the application (SO_KEEPALIVE with TCP_KEEPIDLE below the idle timeouts on the path), or send an application heartbeat; otherwise a dead peer or a dropped flow is found only at the next write.',

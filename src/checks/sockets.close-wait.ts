@@ -57,7 +57,8 @@ export const socketsCloseWait: Check = {
           message: `${plural(n, 'CLOSE_WAIT socket')} held by ${label(g)} in both samples: the peer closed them but the application never calls close() (a descriptor leak). Confirm with \`ss -tanp state close-wait\` and \`ls -l /proc/${pid}/fd\``,
           subject,
           evidence: [
-            { source: census.attributed?.states.includes('close-wait') ? census.attributed.source : census.source, name: 'CLOSE-WAIT', value: g.count },
+            // the group's own read: the owners pass's when it replaced the census's group, else the census's
+            { source: g.source, name: 'CLOSE-WAIT', value: g.count },
             ...(before !== undefined && ctx.windowSeconds > 0 ? [{ source: `${facts.first('census').source} (start of window)`, name: 'CLOSE-WAIT', value: before }] : []),
           ],
           remediation: {

@@ -10,7 +10,7 @@ import type { SocketCensus } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
 import { withOwners } from '../census/attribution.js'
 import { SS_CENSUS } from '../probes/census.js'
-import { collectOwners, ownersCommand, type OwnersRead } from '../probes/owners.js'
+import { collectOwners, type OwnersRead } from '../probes/owners.js'
 import type { Source } from '../probes/source.js'
 import type { SampleValues } from './sample.js'
 
@@ -38,10 +38,10 @@ export function ownedStatesWanted(checks: Check[], findings: Finding[], facts: F
 
 /**
  * The full owners pass the sample already read (for fd limits), so that it walks every process's descriptors
- * once: every socket, with timers, so it serves any states (they are filtered by withOwners). One that could not
- * run (no ss, not allowed) fails this pass too; one that failed otherwise (a time-out on a huge table, a line it
- * could not read in a state nobody asked for) leaves the narrower pass to try. One without timers (`ss -tanp` of
- * an older snapshot) has no keepalive groups to give.
+ * once: every socket, so it serves any states (they are filtered by withOwners). One that could not run (no ss,
+ * not allowed) fails this pass too; one that failed otherwise (a time-out on a huge table, a line it could not
+ * read in a state nobody asked for) leaves the narrower pass to try. One without timers (`ss -tanp` of an older
+ * snapshot) has no keepalive fact, so withOwners leaves the keepalive groups as the census read them.
  */
 function sampleOwners(sample: SampleValues): SocketCensus | undefined {
   const full = sample.get('ownedCensus')
@@ -49,8 +49,7 @@ function sampleOwners(sample: SampleValues): SocketCensus | undefined {
     if (full.kind === 'error') return undefined
     throw full
   }
-  const census = full as SocketCensus | undefined
-  return census?.source === ownersCommand([], 'all').join(' ') ? census : undefined
+  return full as SocketCensus | undefined
 }
 
 /**

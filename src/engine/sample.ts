@@ -1,15 +1,25 @@
 import type { FactId, FactTypes } from '../model/facts.js'
 import { Unavailable, UsageError } from '../model/errors.js'
+import { ParseError } from '../parsers/parse-error.js'
 import { PROBES, type FactGetter, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 
 export type SampleValues = Map<FactId, unknown>
 
+/**
+ * An input that could not be read (Unavailable: the command is missing, not permitted, timed out, not in the
+ * snapshot) or made sense of (ParseError: a line ss should not print), as Unavailable; undefined for anything
+ * else, which is a bug in netdoc.
+ */
+export function inputFailure(err: unknown): Unavailable | undefined {
+  if (err instanceof Unavailable) return err
+  if (err instanceof ParseError) return new Unavailable('error', err.message)
+  return undefined
+}
+
 /** Anything a probe throws that is not already Unavailable (a parse error, a bug) makes its checks `error`. */
 export function asUnavailable(err: unknown): Unavailable {
-  if (err instanceof Unavailable) return err
-  const msg = err instanceof Error ? err.message : String(err)
-  return new Unavailable('error', msg)
+  return inputFailure(err) ?? new Unavailable('error', err instanceof Error ? err.message : String(err))
 }
 
 /**

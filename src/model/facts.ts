@@ -199,6 +199,8 @@ export interface CloseWaitGroup {
   pid?: number
   process?: string
   count: number
+  /** where this group's count came from: the census's read, or the owners pass that replaced its unowned group */
+  source: string
 }
 
 export interface ListeningSocket {
@@ -231,7 +233,7 @@ export interface SocketCensus {
   owners: SocketOwner[]
   /** client-side sockets not grouped because the destination table hit its cap (counted in states and total) */
   ungrouped: number
-  /** keepalive timers of the established sockets, from the same pass (ss -o); absent from /proc/net/tcp */
+  /** keepalive timers of the established sockets, from the same pass (ss -o); absent from /proc/net/tcp and from a read without -o (`ss -tanp`): unknown there, not "without" */
   keepalive?: EstablishedKeepalive
 }
 
@@ -264,13 +266,13 @@ export interface KeepaliveGroup {
   without: number
   /** ids of the sockets without keepalive (census/keepalive.ts socketId) */
   withoutIds: number[]
+  /** where this group's counts came from: the census's read, or the owners pass that replaced its unowned group */
+  source: string
 }
 
 export interface EstablishedKeepalive {
   /** what the timers were read from: the census's ss (`ss -tano`, or `ss -tanpo` of a netdoc 0.3 snapshot) */
   source: string
-  /** the owners pass whose groups replaced the unowned ones (census/attribution.ts), when one ran */
-  attributed?: string
   /** established sockets, and those of them with a keepalive timer: both of the census's read (groups may be the owners pass's) */
   total: number
   with: number

@@ -1,13 +1,12 @@
 // Every socket with its process: one full `ss -p` pass (ss walks every process's descriptors, whatever the filter).
 // Read only when asked: fd limits (the descriptors probe) need every socket's owner, and the owners pass after the
 // checks takes this one when its sample has it (engine/attribution.ts), so a sample walks the descriptors once.
-import { censusOfSsLines } from '../census/census.js'
 import { Unavailable } from '../model/errors.js'
-import { collectEveryOwner } from './owners.js'
+import { collectEveryOwner, type EveryOwnerRead } from './owners.js'
 import type { Probe } from './probe.js'
 
-/** What snapshots of netdoc 0.4 before the shared pass recorded for fd limits (no timers: no keepalive groups). */
-export const SS_OWNERS_WITHOUT_TIMERS = ['ss', '-tanp']
+/** What snapshots of netdoc 0.4 before the shared pass recorded for fd limits: no timers, so no keepalive fact. */
+export const OWNERS_WITHOUT_TIMERS: EveryOwnerRead = { cmd: ['ss', '-tanp'], timers: false }
 
 export const ownedCensus: Probe<'ownedCensus'> = {
   id: 'ownedCensus',
@@ -20,8 +19,7 @@ export const ownedCensus: Probe<'ownedCensus'> = {
       return await collectEveryOwner(source, listening)
     } catch (err) {
       if (!(err instanceof Unavailable && err.kind === 'skip' && source.kind === 'snapshot')) throw err
-      const cmd = SS_OWNERS_WITHOUT_TIMERS
-      return censusOfSsLines(source.lineBatches({ cmd }), cmd.join(' '), { listening })
+      return collectEveryOwner(source, listening, OWNERS_WITHOUT_TIMERS)
     }
   },
 }

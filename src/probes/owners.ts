@@ -19,10 +19,19 @@ export function ownersCommand(states: readonly OwnedState[], read: OwnersRead): 
   return read === 'all' ? ['ss', '-tanpo'] : ['ss', '-tanpo', ...states.flatMap((s) => ['state', s])]
 }
 
-/** Every socket with its process, unfiltered (`ss -tanpo`): the owners of them all, and every state's groups. */
-export async function collectEveryOwner(source: Source, listening: Iterable<string>): Promise<SocketCensus> {
-  const cmd = ownersCommand([], 'all')
-  return censusOfSsLines(source.lineBatches({ cmd }), cmd.join(' '), { listening })
+/** A read of every socket with its process: its command, and whether that prints timers (`-o`). */
+export interface EveryOwnerRead {
+  cmd: string[]
+  /** without them a socket's keepalive is unknown, and the census of the read has no keepalive fact */
+  timers: boolean
+}
+
+/** The full pass, `ss -tanpo`: what fd limits read, what a snapshot records and what replay reads. */
+export const EVERY_OWNER: EveryOwnerRead = { cmd: ownersCommand([], 'all'), timers: true }
+
+/** Every socket with its process, unfiltered: the owners of them all, and every state's groups. */
+export async function collectEveryOwner(source: Source, listening: Iterable<string>, read: EveryOwnerRead = EVERY_OWNER): Promise<SocketCensus> {
+  return censusOfSsLines(source.lineBatches({ cmd: read.cmd }), read.cmd.join(' '), { listening, timers: read.timers })
 }
 
 /**

@@ -1,14 +1,14 @@
 // A Source answering from a table of key label → text (no I/O), for probe tests: a missing key fails as a
-// missing file does on the host (skip), an Unavailable value as the probe's error.
+// missing file does on the host (skip), an Unavailable value as the probe's error, another Error as a bug would.
 import { Unavailable } from '../../src/model/errors.js'
 import { keyLabel, type ProbeKey, type Source } from '../../src/probes/source.js'
 
 export /** A Source answering from a table of key label → text; anything else (or an Unavailable value) fails like the host would. */
-function tableSource(table: Record<string, string | Unavailable>): Source {
+function tableSource(table: Record<string, string | Error>): Source {
   const read = (key: ProbeKey): string => {
     const v = table[keyLabel(key)]
     if (v === undefined) throw new Unavailable('skip', `${keyLabel(key)} does not exist on this system`)
-    if (v instanceof Unavailable) throw v
+    if (v instanceof Error) throw v
     return v
   }
   const source: Source = {

@@ -42,7 +42,7 @@ describe('census of the captured ss -tanpo (see test/fixtures/census/README.md)'
   })
 
   test('CLOSE_WAIT per (local endpoint, process) and socket owners', () => {
-    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', pid: 17584, process: 'node', count: 12 }])
+    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', pid: 17584, process: 'node', count: 12, source: 'ss -tanpo' }])
     const owners = byKey(c.owners, (o) => String(o.pid))
     expect(owners.get('17584')).toEqual({ pid: 17584, name: 'node', sockets: 13 }) // the listener and its 12 leaked sockets
     expect(owners.get('17644')).toEqual({ pid: 17644, name: 'node', sockets: 12 })
@@ -60,7 +60,7 @@ describe('census of the captured /proc/net/tcp and tcp6 (the fallback without ss
     expect(c.destinations.find((d) => d.remote === '127.0.0.1:9000')?.states['TIME-WAIT']).toBe(30)
     // /proc writes the dual-stack wildcard as [::]:9100; the mapped CLOSE-WAIT sockets still land on it
     expect(c.listeners.find((l) => l.local === '[::]:9100')?.states['CLOSE-WAIT']).toBe(12)
-    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12 }])
+    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12, source: '/proc/net/tcp' }])
     expect(c.owners).toEqual([])
   })
 })
@@ -106,8 +106,8 @@ describe('CensusBuilder', () => {
     for (let i = 0; i < 3; i++) b.add(sock('CLOSE-WAIT', `10.0.0.1:${40000 + i}`, '10.0.0.2:6379', 7))
     b.add(sock('CLOSE-WAIT', '10.0.0.1:41000', '10.0.0.2:6379', 8))
     expect(b.result('t').closeWait).toEqual([
-      { side: 'client', remote: '10.0.0.2:6379', pid: 7, process: 'app', count: 3 },
-      { side: 'client', remote: '10.0.0.2:6379', pid: 8, process: 'app', count: 1 },
+      { side: 'client', remote: '10.0.0.2:6379', pid: 7, process: 'app', count: 3, source: 't' },
+      { side: 'client', remote: '10.0.0.2:6379', pid: 8, process: 'app', count: 1, source: 't' },
     ])
   })
 

@@ -53,7 +53,7 @@ const cases: Record<string, Case> = {
     message: /table full 1 time in 2\.0 s.*; 1 entry,/,
   },
   'ports.range: a range of one port': { check: portsRange, start: { sysctls: censusSysctls({ 'net.ipv4.ip_local_port_range': '40000\t40000' }), census: census() }, message: /has 1 port \(/ },
-  'sockets.close-wait: one socket': { check: socketsCloseWait, start: { census: census({ states: { 'CLOSE-WAIT': 1 }, closeWait: [{ side: 'server', local: '10.0.0.1:8080', count: 1 }] }) }, message: /^1 CLOSE_WAIT socket;/ },
+  'sockets.close-wait: one socket': { check: socketsCloseWait, start: { census: census({ states: { 'CLOSE-WAIT': 1 }, closeWait: [{ side: 'server', local: '10.0.0.1:8080', count: 1, source: 'ss -tano' }] }) }, message: /^1 CLOSE_WAIT socket;/ },
   'sockets.orphans: one orphan': { check: socketsOrphans, start: { sockstat: { TCP: { inuse: 10, orphan: 1, tw: 0 } }, sysctls: censusSysctls({ 'net.ipv4.tcp_max_orphans': 1000 }) }, message: /^1 orphaned socket of/ },
   'timewait.bucket-overflow: one TIME_WAIT at a bucket limit of 1': {
     check: timewaitBucketOverflow,

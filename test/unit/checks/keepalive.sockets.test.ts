@@ -2,7 +2,7 @@ import { sockets } from '../../../src/checks/keepalive.sockets.js'
 import type { EstablishedKeepalive, KeepaliveGroup } from '../../../src/model/facts.js'
 import { ctxOf, factsOf, evaluateDeclared } from '../../helpers/facts.js'
 
-const group = (o: Partial<KeepaliveGroup>, ids: number[]): KeepaliveGroup => ({ side: 'server', local: '127.0.0.1:8080', with: 0, without: ids.length, withoutIds: ids, ...o })
+const group = (o: Partial<KeepaliveGroup>, ids: number[]): KeepaliveGroup => ({ side: 'server', local: '127.0.0.1:8080', with: 0, without: ids.length, withoutIds: ids, source: 'ss -tano', ...o })
 const sample = (groups: KeepaliveGroup[], extraIds: number[] = []): EstablishedKeepalive => ({
   source: 'ss -tano',
   total: groups.reduce((n, g) => n + g.with + g.without, 0),
@@ -46,18 +46,25 @@ test('without a window every established socket counts', () => {
   expect(run(s, undefined, 0)[0]).toMatchObject({ status: 'fail', severity: 'info' })
 })
 
-test('evidence names what the timers were read from: the census (a netdoc 0.3 snapshot: ss -tanpo), or the owners pass that named the group', () => {
-  const g = group({ process: 'nginx', pid: 811 }, range(0, 8))
+test('evidence names each group\'s own read: the census (a netdoc 0.3 snapshot: ss -tanpo), or the owners pass that replaced that group', () => {
+  const g = group({ process: 'nginx', pid: 811, source: 'ss -tanpo' }, range(0, 8))
   const old = { ...sample([g]), source: 'ss -tanpo' }
   expect(run(old, old)[0].evidence.map((e) => e.source)).toEqual(['ss -tanpo', 'ss -tanpo', 'ss -tanpo'])
-  const owned = { ...sample([g]), attributed: 'ss -tanpo state established' }
-  expect(run(owned, owned)[0].evidence.map((e) => e.source)).toEqual(Array(3).fill('ss -tanpo state established'))
+  // one group named by the owners pass, one it did not replace (still the census's)
+  const owned = group({ process: 'nginx', pid: 811, source: 'ss -tanpo state established' }, range(0, 8))
+  const census = group({ local: '127.0.0.1:9000' }, range(8, 16))
+  const both = sample([owned, census])
+  expect(run(both, both).map((f) => [f.subject.local, [...new Set(f.evidence.map((e) => e.source))]])).toEqual([
+    ['127.0.0.1:8080', ['ss -tanpo state established']],
+    ['127.0.0.1:9000', ['ss -tano']],
+  ])
 })
 
 test('the pass counts are the census\'s, which add up, when the groups came from an owners pass read a moment later', () => {
   // the census read 10 established sockets, 2 with keepalive; by the owners pass, connections had come and gone
-  const owned = sample([group({ with: 3, process: 'nginx', pid: 811 }, range(0, 4)), group({ local: '127.0.0.1:9000', with: 6 }, range(4, 8))])
-  const ks: EstablishedKeepalive = { ...owned, total: 10, with: 2, attributed: 'ss -tanpo state established' }
+  const pass = 'ss -tanpo state established'
+  const owned = sample([group({ with: 3, process: 'nginx', pid: 811, source: pass }, range(0, 4)), group({ local: '127.0.0.1:9000', with: 6, source: pass }, range(4, 8))])
+  const ks: EstablishedKeepalive = { ...owned, total: 10, with: 2 }
   const [f] = run(ks, ks)
   expect(f).toMatchObject({ status: 'pass' })
   expect(f.message).toMatch(/^10 established connections: 2 with keepalive, 8 without;/)

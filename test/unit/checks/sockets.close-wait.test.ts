@@ -2,7 +2,7 @@ import { socketsCloseWait } from '../../../src/checks/sockets.close-wait.js'
 import type { CloseWaitGroup } from '../../../src/model/facts.js'
 import { census, evaluate, failing } from '../../helpers/facts.js'
 
-const server = (count: number, pid?: number): CloseWaitGroup => ({ side: 'server', local: '10.0.0.1:8080', count, ...(pid ? { pid, process: 'java' } : {}) })
+const server = (count: number, pid?: number): CloseWaitGroup => ({ side: 'server', local: '10.0.0.1:8080', count, source: 'ss -tano', ...(pid ? { pid, process: 'java' } : {}) })
 const sample = (...closeWait: CloseWaitGroup[]) => ({ census: census({ closeWait }) })
 
 describe('sockets.close-wait', () => {
@@ -28,9 +28,16 @@ describe('sockets.close-wait', () => {
   })
 
   test('client side groups name the remote; without ss -p the process is unknown', () => {
-    const [f] = failing(evaluate(socketsCloseWait, sample({ side: 'client', remote: '10.0.0.2:6379', count: 40 })))
+    const [f] = failing(evaluate(socketsCloseWait, sample({ side: 'client', remote: '10.0.0.2:6379', count: 40, source: 'ss -tano' })))
     expect(f.subject).toEqual({ side: 'client', remote: '10.0.0.2:6379' })
     expect(f.message).toMatch(/unknown process/)
+  })
+
+  test('each group cites its own read: the owners pass for one it named, the census for one it did not replace', () => {
+    const owned = { ...server(30, 2), source: 'ss -tanpo state close-wait' }
+    const unowned = { side: 'client' as const, remote: '10.0.0.2:6379', count: 40, source: 'ss -tano' }
+    const f = failing(evaluate(socketsCloseWait, sample(owned, unowned)))
+    expect(f.map((x) => x.evidence[0].source)).toEqual(['ss -tanpo state close-wait', 'ss -tano'])
   })
 
   test('two processes on one endpoint are judged apart', () => {

@@ -14,7 +14,7 @@ const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'c
 const OWNERS = 'ss -tanpo state close-wait state established state listening'
 
 /** A fixture table that remembers every command read through it. */
-function logged(table: Record<string, string | Unavailable>): { source: Source; commands: string[] } {
+function logged(table: Record<string, string | Error>): { source: Source; commands: string[] } {
   const inner = tableSource(table)
   const commands: string[] = []
   const note = (key: ProbeKey) => {
@@ -32,7 +32,7 @@ function logged(table: Record<string, string | Unavailable>): { source: Source; 
   return { source, commands }
 }
 
-async function run(table: Record<string, string | Unavailable>, ids: string[], extra: Partial<RunInput> = {}) {
+async function run(table: Record<string, string | Error>, ids: string[], extra: Partial<RunInput> = {}) {
   const { source, commands } = logged(table)
   const result = await runChecks({ source, checks: await loadChecks(ids), intervalSeconds: 0, options: { maxDetails: 100 }, recordedWindowSeconds: 0, ...extra })
   const failing = (id: string) => result.findings.filter((f) => f.check === id && f.status === 'fail')
@@ -63,6 +63,25 @@ test('failing findings without a pid get their owners from one targeted pass; th
   const census = result.facts.get('census')
   expect(census.listening.find((l) => l.local === '127.0.0.1:8080')).toMatchObject({ pid: 308239, process: 'node' })
   expect(census.attributed).toEqual({ source: OWNERS, states: ['close-wait', 'established', 'listening'] })
+})
+
+test('each group cites its own read: one the owners pass replaced names the pass, one it did not the census', async () => {
+  // the listener's side of the 5 held connections is not in the pass (they closed between the two reads); the client's is
+  const withoutServerSide = fixture('ss-tanpo-owners.out')
+    .split('\n')
+    .filter((l) => !/^ESTAB +\S+ +\S+ +\[::1\]:9001 /.test(l))
+    .join('\n')
+  const { failing } = await run({ 'ss -tano': fixture('ss-tano.out'), [OWNERS]: withoutServerSide }, ['sockets.close-wait', 'keepalive.sockets'], { viewOwners: () => ['listening'] })
+  const sources = (f: { evidence: { source: string }[] }) => [...new Set(f.evidence.map((e) => e.source))]
+  const ka = failing('keepalive.sockets').map((f) => ({ subject: f.subject, sources: sources(f) }))
+  expect(ka).toEqual(
+    expect.arrayContaining([
+      { subject: { local: '[::1]:9001', side: 'server' }, sources: ['ss -tano'] },
+      { subject: { remote: '[::1]:9001', side: 'client', process: 'node', pid: 308269 }, sources: [OWNERS] },
+    ]),
+  )
+  expect(ka).toHaveLength(2)
+  expect(failing('sockets.close-wait').map(sources)).toEqual([[OWNERS]])
 })
 
 test('a failing finding the configuration ignores wants no owners: no ss -p pass for it', async () => {
@@ -114,7 +133,8 @@ test('one state wanted: `ss state X` without its State column; a snapshot reads 
   const same = (fs: any[]) => fs.map((f) => ({ ...f, evidence: f.evidence.map((e: any) => e.value) }))
   expect(same(replay.result.findings)).toEqual(same(live.result.findings))
   expect(replay.failing('sockets.close-wait')[0].evidence[0].source).toBe('ss -tanpo')
-  expect(replay.result.facts.get('census').closeWait).toEqual(live.result.facts.get('census').closeWait)
+  const groups = (r: typeof live) => r.result.facts.get('census').closeWait.map(({ source: _, ...g }) => g)
+  expect(groups(replay)).toEqual(groups(live))
   // the lines of `ss -tanpo state close-wait` have no State column: cut it from the captured pass
   const onlyCloseWait = fixture('ss-tanpo-owners.out')
     .split('\n')
@@ -140,4 +160,9 @@ test('an owners pass that prints a line ss never prints leaves the findings as t
   const bad = await run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': 'BOGUS line\n' }, ['sockets.close-wait'])
   expect(bad.failing('sockets.close-wait').map((f) => f.subject)).toEqual([CW])
   expect(bad.result.notes).toEqual([expect.stringMatching(/^process owners not read \(.+\): findings name no process$/)])
+})
+
+test('an owners pass that fails for a bug (a TypeError in its reader) is not a note: the run stops with it, as any internal error does', async () => {
+  const bug = new TypeError("Cannot read properties of undefined (reading 'pid')")
+  await expect(run({ 'ss -tano': fixture('ss-tano.out'), 'ss -tanpo state close-wait': bug }, ['sockets.close-wait'])).rejects.toBe(bug)
 })

@@ -22,7 +22,7 @@ describe('census probe', () => {
     const c = await census.collect(tableSource({ 'ss -tano': fixture('ss-tano.out') }), noGet)
     expect(c.source).toBe('ss -tano')
     expect(c.total).toBe(72)
-    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12 }])
+    expect(c.closeWait).toEqual([{ side: 'server', local: '[::ffff:127.0.0.1]:9100', count: 12, source: 'ss -tano' }])
     expect(c.owners).toEqual([])
     expect(c.keepalive!.total).toBe(10)
     // the census counts its own sockets with a timer (the groups may later be the owners pass's)
@@ -120,5 +120,10 @@ describe('descriptors probe', () => {
     const get = async <K extends FactId>(id: K): Promise<FactTypes[K]> => (id === 'census' ? c : await ownedCensus.collect(src, get)) as FactTypes[K]
     const d = await descriptors.collect(src, get)
     expect(d.find((x) => x.pid === 17584)).toMatchObject({ name: 'node', sockets: 13 })
+    // the same code as the full pass, another command; without -o it knows nothing of keepalive: no keepalive fact
+    const owned = await ownedCensus.collect(src, get)
+    expect(owned.source).toBe('ss -tanp')
+    expect(owned.closeWait[0]).toMatchObject({ pid: 17584, count: 12, source: 'ss -tanp' })
+    expect(owned.keepalive).toBeUndefined()
   })
 })

@@ -23,7 +23,7 @@ test('keepalive: the capture line counts packets, segments and connections with 
 })
 
 test('keepalive: one group beyond the 20 shown is "1 more listener or destination"', () => {
-  const groups = Array.from({ length: 21 }, (_, i) => ({ side: 'client' as const, remote: `10.0.0.${i}:443`, with: 0, without: i + 1, withoutIds: [] }))
+  const groups = Array.from({ length: 21 }, (_, i) => ({ side: 'client' as const, remote: `10.0.0.${i}:443`, with: 0, without: i + 1, withoutIds: [], source: 'ss -tano' }))
   const text = keepaliveView(factsOf({ keepaliveSockets: { source: 'ss -tano', total: 231, with: 0, ids: new Set<number>(), groups } }), 100)
   expect(text).toContain('… 1 more listener or destination with fewer sockets without keepalive\n')
 })

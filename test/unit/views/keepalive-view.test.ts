@@ -3,7 +3,7 @@ import { keepaliveView } from '../../../src/report/views/keepalive.js'
 import { factsOf, sysctls } from '../../helpers/facts.js'
 
 const settings = sysctls({ 'net.ipv4.tcp_keepalive_time': 7200, 'net.ipv4.tcp_keepalive_intvl': 75, 'net.ipv4.tcp_keepalive_probes': 9 })
-const group = (i: number): KeepaliveGroup => ({ side: 'client', remote: `10.0.0.${i}:443`, with: 0, without: i, withoutIds: [] })
+const group = (i: number): KeepaliveGroup => ({ side: 'client', remote: `10.0.0.${i}:443`, with: 0, without: i, withoutIds: [], source: 'ss -tano' })
 
 describe('keepalive view', () => {
   test('the settings wrap to the width; many destinations: the worst 20, then a count', () => {
@@ -20,8 +20,8 @@ describe('keepalive view', () => {
 
   test('the totals are of one read: the census\'s, even when the groups came from an owners pass that saw more sockets', () => {
     // the census: 10 established, 2 with keepalive; the owners pass a moment later: 14 with, 3 without
-    const groups: KeepaliveGroup[] = [{ side: 'server', local: '127.0.0.1:8080', process: 'nginx', pid: 811, with: 14, without: 3, withoutIds: [] }]
-    const text = keepaliveView(factsOf({ sysctls: settings, keepaliveSockets: { source: 'ss -tano', attributed: 'ss -tanpo state established', total: 10, with: 2, ids: new Set(), groups } }), 100)
+    const groups: KeepaliveGroup[] = [{ side: 'server', local: '127.0.0.1:8080', process: 'nginx', pid: 811, with: 14, without: 3, withoutIds: [], source: 'ss -tanpo state established' }]
+    const text = keepaliveView(factsOf({ sysctls: settings, keepaliveSockets: { source: 'ss -tano', total: 10, with: 2, ids: new Set(), groups } }), 100)
     expect(text).toContain('Established sockets: 10, 2 with keepalive, 8 without\n')
     expect(text).toMatch(/^server +127\.0\.0\.1:8080 +nginx \(811\) +14 +3$/m)
   })
