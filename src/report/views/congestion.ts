@@ -27,7 +27,7 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
 
   if (!info) return out.concat('Loss and RTT per destination: the established sockets could not be read', '').join('\n')
   const rows = destinationLosses(facts)
-  const { shown, more } = capped(rows, options.maxDetails, (n) => plural(n, 'more destination'))
+  const { shown, more } = capped(rows, options.maxDetails, 'destination')
   const table = new Table({ head: ['Side', 'Destination', 'Conns', 'Segs out', 'Retrans', 'Share', 'Lost', 'RTT ms', 'RTT var', 'Min rate'] })
   for (const r of shown) {
     const d = r.destination
@@ -70,7 +70,7 @@ function connectionsView(servers: ServerPaths[], rowsShown: number): string {
     const zw = s.zeroWindowSeconds > 0 ? `, zero window ${s.zeroWindowSeconds.toFixed(1)} s` : ''
     const summary = `${s.server}: ${plural(s.connections, 'conn')}, ${s.retransmissions} of ${plural(s.dataSegments, 'data segment')} retransmitted (${s.spurious} spurious), ${percent(s.lossShare, 1)} of the bytes lost${rtt}${zw}; ${SIDE[s.captureSide]}`
     lines.push(...wrap(summary, screenWidth(), '', '  '))
-    const { shown, more } = capped(s.rows, rowsShown, (n) => `${plural(n, 'more connection')} in the JSON report (--json, --max-details)`)
+    const { shown, more } = capped(s.rows, rowsShown, 'connection', 'in the JSON report (--json, --max-details)')
     const table = new Table({ head: ['Client', 'RTT p50/p95/max', 'SYN/ACK ms', 'Retr/spur', 'Lost', 'Fast/RTO', 'Zero win', 'Limited by'] })
     for (const r of shown) table.push(connectionRow(r))
     if (shown.length) lines.push(table.toString())

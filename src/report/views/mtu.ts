@@ -46,7 +46,7 @@ function udpFlowsView(udp: UdpFragments): string {
   const lines = [`UDP flows in the capture: ${plural(udp.datagrams, 'datagram')}, ${plural(udp.fragments, 'IP fragment')}; ${mtu}, reassembly time-out ${udp.reassemblySeconds} s`]
   if (udp.flows.length === 0) lines.push('(no UDP flow: no datagram with its ports)')
   else {
-    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, (n) => `${plural(n, 'more UDP flow')} (the fragmented ones are findings in --json, up to --max-details)`)
+    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, 'UDP flow', '(the fragmented ones are findings in --json, up to --max-details)')
     const t = new Table({ head: ['Client', 'Server', 'Datagrams', 'Largest', 'Median', 'Fragmented', 'Frags max', 'Incomplete', 'Missing'] })
     for (const f of shown) {
       t.push([f.client, f.server, String(f.datagrams), String(f.maxBytes), String(f.p50Bytes), f.fragmented ? `${f.fragmented}${f.fragmentedBy ? ` (${f.fragmentedBy})` : ''}` : '0', String(f.maxFragments), String(f.incomplete), String(f.missingFragments)])
