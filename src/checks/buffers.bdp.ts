@@ -85,6 +85,7 @@ export const bdp: Check = {
     }
 
     for (const s of fixed) {
+      const read = facts.get('tcpInfo').source // there: the fixed sockets are its notes
       findings.push(
         fail(meta, {
           severity: 'info',
@@ -92,8 +93,8 @@ export const bdp: Check = {
           message: `${s.local} → ${s.peer}${s.process ? ` (${s.process}, pid ${s.pid})` : ''}: receive buffer ${formatBytes(s.rcvbuf!)} stayed the same over the ${seconds(ctx.windowSeconds)} window while ${formatBytes(s.bytesReceived!)} arrived over its life; autotuning starts at tcp_rmem default ${rmemDefault ? formatBytes(rmemDefault) : '?'} and grows, so the application probably set SO_RCVBUF (inferred from ss skmem rb and bytes_received, not read from the socket)`,
           subject: { local: s.local, remote: s.peer, ...(s.pid !== undefined ? { pid: s.pid, process: s.process } : {}) },
           evidence: [
-            { source: 'ss -tnim', name: 'skmem.rb', value: s.rcvbuf ?? null, unit: 'bytes' },
-            { source: 'ss -tni', name: 'bytes_received', value: s.bytesReceived ?? null, unit: 'bytes' },
+            { source: read, name: 'skmem.rb', value: s.rcvbuf ?? null, unit: 'bytes' },
+            { source: read, name: 'bytes_received', value: s.bytesReceived ?? null, unit: 'bytes' },
           ],
           remediation: {
             text: 'Setting SO_RCVBUF turns autotuning off for the socket and caps its window. Remove the setsockopt call (or the option that makes it, e.g. a "receive buffer" setting) and let the kernel size the buffer.',

@@ -41,6 +41,18 @@ const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 }
 const losesSegments = (s: ServerPaths, ctx: CheckContext): boolean => s.dataSegments >= ctx.threshold('minSegments') && s.lossShare > ctx.threshold('warningShare')
 const stalledRows = (s: ServerPaths, ctx: CheckContext): ConnectionPath[] => s.rows.filter((r) => r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
 
+/**
+ * The stall the message states and the evidence carries: the stalled connections among the rows the analysis kept
+ * (worst first) and their own zero-window seconds, not the endpoint's sum, which counts short zero windows of
+ * other connections too. With rows left out there may be more: both are then at least these.
+ */
+function stallOf(s: ServerPaths, ctx: CheckContext): { rows: ConnectionPath[]; seconds: number; atLeast: boolean } {
+  const rows = stalledRows(s, ctx)
+  // the rows' seconds are whole ms: so is their sum, once the float error of adding them is gone
+  const seconds = Math.round(rows.reduce((sum, r) => sum + r.zeroWindowSeconds, 0) * 1000) / 1000
+  return { rows, seconds, atLeast: s.rowsOmitted > 0 }
+}
+
 function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
   const list: Problem[] = []
   const lost = s.retransmissions - s.spurious
@@ -60,14 +72,11 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
       list.push({ severity: 'info', text: `RTT p50 ${ms(p50)} (min ${ms(min)}, p95 ${ms(p95)}, ${plural(s.rttSamples, 'sample')})` })
     }
   }
-  // the stalled connections among the rows the analysis kept (worst first): with rows left out there may be more,
-  // and the seconds are theirs, not the endpoint's sum, which counts short zero windows of other connections too
-  const stalled = stalledRows(s, ctx)
-  if (stalled.length > 0) {
-    const by = stalled[0].zeroWindowBy
-    const seconds = stalled.reduce((sum, r) => sum + r.zeroWindowSeconds, 0)
-    const count = `${s.rowsOmitted > 0 ? 'at least ' : ''}${plural(stalled.length, 'connection')}`
-    list.push({ severity: 'warning', text: `${count} stalled on a zero window for ${formatSeconds(seconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
+  const stall = stallOf(s, ctx)
+  if (stall.rows.length > 0) {
+    const by = stall.rows[0].zeroWindowBy
+    const count = `${stall.atLeast ? 'at least ' : ''}${plural(stall.rows.length, 'connection')}`
+    list.push({ severity: 'warning', text: `${count} stalled on a zero window for ${formatSeconds(stall.seconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
   }
   return list
 }
@@ -135,12 +144,14 @@ export const flows: Check = {
     if (servers.length === 0) return [pass(meta, 'no TCP connection in the capture')]
     return servers.map((s): Finding => {
       const subject = { server: s.server }
+      const stall = stallOf(s, ctx)
       const evidence: Evidence[] = [
         { source: 'capture', name: 'dataSegments', value: s.dataSegments },
         { source: 'capture', name: 'retransmissions', value: s.retransmissions },
         { source: 'capture', name: 'spurious', value: s.spurious },
         { source: 'capture', name: 'lossShare', value: s.lossShare },
-        { source: 'capture', name: 'zeroWindowSeconds', value: s.zeroWindowSeconds, unit: 's' },
+        // the message's figure; a lower bound when rows were left out, and its name says so
+        { source: 'capture', name: stall.atLeast ? 'zeroWindowSeconds (at least)' : 'zeroWindowSeconds', value: stall.seconds, unit: 's' },
         ...(s.rttMs ? [{ source: 'capture', name: 'rttP50', value: s.rttMs.p50, unit: 'ms' }, { source: 'capture', name: 'rttP95', value: s.rttMs.p95, unit: 'ms' }] : []),
       ]
       const details = detailsOf(s.rows, ctx.options.maxDetails)

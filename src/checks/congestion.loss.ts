@@ -54,10 +54,10 @@ export const loss: Check = {
           subject: row.subject,
           message: `${plural(d.sockets, 'connection')} ${d.side === 'server' ? 'from' : 'toward'} ${destinationLabel(d)}: ${reasons.join('; ')}${d.deliveryRateMinBps !== undefined ? `; lowest delivery rate ${formatBits(d.deliveryRateMinBps)}` : ''}${w ? `; most retransmits: ${w.local} → ${w.peer}${w.process ? ` (${w.process}, pid ${w.pid})` : ''} ${w.retransTotal ?? w.retransNow}` : ''}`,
           evidence: [
-            { source: 'ss -ti', name: 'retrans', value: d.retrans },
-            { source: 'ss -ti', name: 'segs_out', value: d.segsOut },
-            { source: 'ss -ti', name: 'lost', value: d.lost },
-            { source: 'ss -ti', name: 'rttvar max', value: d.rttVarMaxMs, unit: 'ms' },
+            { source: info.source, name: 'retrans', value: d.retrans },
+            { source: info.source, name: 'segs_out', value: d.segsOut },
+            { source: info.source, name: 'lost', value: d.lost },
+            { source: info.source, name: 'rttvar max', value: d.rttVarMaxMs, unit: 'ms' },
           ],
           remediation: {
             text: 'Find where the segments are lost: interface and softnet drops on both hosts (netdoc buffers), a congested or lossy link, a policer or a middlebox on the path (mtr to the destination). On a lossy path (radio, long haul) a congestion control that does not read every loss as congestion (bbr) keeps more throughput; the trade-off is fairness to cubic flows on a shared bottleneck. Jitter alone comes from queues along the path (bufferbloat) or a radio link.',

@@ -83,15 +83,23 @@ function flowFinding(f: UdpFlow, udp: UdpFragments): Finding {
   // the largest UDP payload that fits one packet: MTU − IP header (20 / 40) − UDP header (8)
   const fits = udp.mtu - (v6 ? 48 : 28)
   const serverPort = splitEndpoint(f.server).port
-  // the route that matters is the fragmenting sender's, toward its peer
-  const towards = f.fragmentedBy === 'server' ? 'client' : 'server'
-  const host = splitEndpoint(f[towards]).address
+  // The fix is the sender's: its datagram size, its route and path toward the peer. The capture names both ends,
+  // so each command says on which it runs; when the capture does not tell the sender, on either end.
+  const senders: Array<'client' | 'server'> = f.fragmentedBy === 'client' || f.fragmentedBy === 'server' ? [f.fragmentedBy] : ['client', 'server']
+  const commands = senders.flatMap((side) => {
+    const peer = side === 'client' ? 'server' : 'client'
+    const host = splitEndpoint(f[side]).address
+    const peerHost = splitEndpoint(f[peer]).address
+    const on = `on the ${side}'s host ${host}${f.fragmentedBy ? ', the sender' : ''}`
+    return [`ss -uanp '( sport = :${serverPort} or dport = :${serverPort} )'  # ${on}: the processes of this flow`, `ip route get ${peerHost}  # ${on}: the route's MTU toward the ${peer}`, `tracepath -n ${peerHost}  # ${on}: the path MTU toward the ${peer}`]
+  })
+  const sender = f.fragmentedBy === 'both' ? 'each end' : f.fragmentedBy ? `the ${f.fragmentedBy} (${f[f.fragmentedBy]})` : 'the sender'
   const mtuText = `MTU ${udp.mtu}${udp.mtuFrom === 'default' ? ' (assumed)' : ''}`
   return fail(meta, {
     severity: lost ? 'warning' : 'info',
     title: lost ? 'Fragmented UDP datagrams lost fragments' : 'UDP datagrams above the MTU are fragmented',
     subject: { client: f.client, server: f.server },
-    message: `${f.client} → ${f.server}: ${f.fragmented} of ${plural(f.datagrams, 'datagram')} above the ${mtuText} came in IP fragments (up to ${f.maxBytes} bytes, median ${f.p50Bytes}; up to ${plural(f.maxFragments, 'fragment')} each)${lost ? `; ${f.incomplete} lost ${plural(f.missingFragments, 'fragment')} and with it the whole datagram` : ''}${f.fragmentedBy ? `; sent by the ${f.fragmentedBy}` : ''}`,
+    message: `${f.client} → ${f.server}: ${f.fragmented} of ${plural(f.datagrams, 'datagram')} above the ${mtuText} came in IP fragments (up to ${f.maxBytes} bytes, median ${f.p50Bytes}; up to ${plural(f.maxFragments, 'fragment')} each)${lost ? `; ${f.incomplete} lost ${plural(f.missingFragments, 'fragment')} and with it the whole datagram` : ''}${f.fragmentedBy ? `; sent by ${f.fragmentedBy === 'both' ? 'both ends' : `the ${f.fragmentedBy}`}` : ''}`,
     evidence: [
       { source: 'capture', name: 'datagrams', value: f.datagrams },
       { source: 'capture', name: 'fragmented', value: f.fragmented },
@@ -103,8 +111,8 @@ function flowFinding(f: UdpFlow, udp: UdpFragments): Finding {
       { source: 'capture', name: 'mtu', value: udp.mtu, unit: 'B' },
     ],
     remediation: {
-      text: `Keep this flow's datagrams below the path MTU: at most ${fits} bytes of UDP payload at ${mtuText} over ${v6 ? 'IPv6' : 'IPv4'}. Set the application's datagram size (QUIC: its max datagram / UDP payload size; DNS: an EDNS buffer of 1232), and have the sender set IP_MTU_DISCOVER to IP_PMTUDISC_DO (IPV6_DONTFRAG for IPv6) so a datagram too large fails with EMSGSIZE instead of leaving in fragments, and size its datagrams from IP_MTU. No sysctl fixes this: a larger ipfrag_time or ipfrag_high_thresh does not bring a lost fragment back.`,
-      commands: [`ss -uanp '( sport = :${serverPort} or dport = :${serverPort} )'  # the processes of this flow`, `ip route get ${host}  # the route's MTU toward the ${towards}`, `tracepath -n ${host}  # the path MTU`],
+      text: `Keep this flow's datagrams below the path MTU: at most ${fits} bytes of UDP payload at ${mtuText} over ${v6 ? 'IPv6' : 'IPv4'}. Set the application's datagram size (QUIC: its max datagram / UDP payload size; DNS: an EDNS buffer of 1232), and have ${sender} set IP_MTU_DISCOVER to IP_PMTUDISC_DO (IPV6_DONTFRAG for IPv6) so a datagram too large fails with EMSGSIZE instead of leaving in fragments, and size its datagrams from IP_MTU. No sysctl fixes this: a larger ipfrag_time or ipfrag_high_thresh does not bring a lost fragment back.`,
+      commands,
     },
     details: [{ fragmentedBy: f.fragmentedBy ?? null, serverBy: f.serverBy, firstSeen: f.firstSeen, lastSeen: f.lastSeen }],
   })

@@ -54,7 +54,7 @@ export function bdpInputs(facts: Facts, options: CheckOptions, percentile = 0.9)
       const p = histogramPercentile(info.rttHistogram, percentile)
       if (p !== undefined) {
         out.rttSeconds = p / 1000
-        out.rttFrom = `p${Math.round(percentile * 100)} RTT of ${info.remoteSockets} established sockets to non-loopback peers (ss -ti)`
+        out.rttFrom = `p${Math.round(percentile * 100)} RTT of ${info.remoteSockets} established sockets to non-loopback peers (${info.source})`
       }
     }
     if (out.bandwidthBps !== undefined && out.rttSeconds !== undefined) out.bdpBytes = (out.bandwidthBps / 8) * out.rttSeconds

@@ -1,6 +1,7 @@
-// Loss and RTT per destination from the live sockets (`ss -ti`, summed while streamed by the tcpInfo probe), for
-// congestion.loss and the congestion view. The share is retrans / segs_out: segs_out (tcpi_segs_out) counts every
-// segment sent, retransmissions included, so it is the same share as tcp.retransmits' over one destination.
+// Loss and RTT per destination from the live sockets (the tcpInfo fact, summed while streamed; its `source` is the
+// command it read), for congestion.loss and the congestion view. The share is retrans / segs_out: segs_out
+// (tcpi_segs_out) counts every segment sent, retransmissions included, so it is the same share as tcp.retransmits'
+// over one destination.
 import type { Facts } from '../model/check.js'
 import type { TcpDestination } from '../model/facts.js'
 import type { Subject } from '../model/finding.js'

@@ -112,6 +112,8 @@ export interface TcpSocketNote {
 
 /** Established TCP sockets from `ss -tnimp state established`, aggregated while streamed. */
 export interface TcpInfo {
+  /** the command it was read with, for evidence: the probe's argv joined (a snapshot replays the output it recorded under that command) */
+  source: string
   sockets: number
   /** sockets whose peer is not a loopback address */
   remoteSockets: number

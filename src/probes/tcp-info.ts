@@ -17,6 +17,8 @@ const IDLE_MS = 1000
 /** How many destinations the loss table keeps; sockets toward others are counted as ungrouped. */
 const MAX_DESTINATIONS = 4096
 
+export const SS_TCP_INFO = ['ss', '-tnimp', 'state', 'established']
+
 /** Adds one socket to its destination's sums. */
 function addToDestination(d: TcpDestination, s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined): void {
   d.sockets++
@@ -81,7 +83,7 @@ function note(s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined, drop
 export const tcpInfo: Probe<'tcpInfo'> = {
   id: 'tcpInfo',
   sampled: true,
-  reads: ['ss -tnimp state established'],
+  reads: [SS_TCP_INFO.join(' ')],
   sysctls: ['net.ipv4.tcp_rmem'],
   async collect(source, get) {
     // Autotuning starts every receive buffer at tcp_rmem[1]; a busy socket still below it did not autotune.
@@ -98,9 +100,9 @@ export const tcpInfo: Probe<'tcpInfo'> = {
     } catch {
       listening = new Set() // without listeners every socket is grouped by its remote endpoint
     }
-    const out: TcpInfo = { sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [], topDrops: [] }
+    const out: TcpInfo = { source: SS_TCP_INFO.join(' '), sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [], topDrops: [] }
     const destinations = new Map<string, TcpDestination>()
-    for await (const s of parseSs(source.lines({ cmd: ['ss', '-tnimp', 'state', 'established'] }), 'ESTAB')) {
+    for await (const s of parseSs(source.lines({ cmd: SS_TCP_INFO }), 'ESTAB')) {
       out.sockets++
       const info = parseTcpInfo(s.extra)
       const skmem = parseSkmem(s.extra)

@@ -93,11 +93,14 @@ export function foldZeros<T>(rows: T[], isZero: (row: T) => boolean): { shown: T
 }
 
 /**
- * The first `max` items, and a line that says how many more there are (undefined when none): "… " and `what` of
- * their count, which the view writes with derived/format.ts plural ("1 more listener", "5 more listeners"; this
- * module imports none of netdoc: `netdoc checks` wraps text with it).
+ * The first `max` items, and a line that says how many more there are (undefined when none): "… 1 more listener",
+ * "… 5 more listeners", then `after` when given ("… 2 more connections in the JSON report (--json)"). `noun` is
+ * singular, or [singular, plural] when an s does not make the plural. The count agrees with it as plural() in
+ * derived/format.ts does, written out here: this module imports none of netdoc (`netdoc checks` wraps text with it).
  */
-export function capped<T>(items: T[], max: number, what: (hidden: number) => string): { shown: T[]; more?: string } {
+export function capped<T>(items: T[], max: number, noun: string | readonly [one: string, many: string], after?: string): { shown: T[]; more?: string } {
   if (items.length <= max) return { shown: items }
-  return { shown: items.slice(0, max), more: `… ${what(items.length - max)}` }
+  const hidden = items.length - max
+  const [one, many] = typeof noun === 'string' ? [noun, `${noun}s`] : noun
+  return { shown: items.slice(0, max), more: `… ${hidden} more ${hidden === 1 ? one : many}${after ? ` ${after}` : ''}` }
 }

@@ -3,7 +3,7 @@ import type { TcpDestination, TcpInfo, TcpSocketNote } from '../../src/model/fac
 import { emptyHistogram } from '../../src/parsers/ss-tcp-info.js'
 
 export function tcpInfo(parts: Partial<TcpInfo> = {}): TcpInfo {
-  return { sockets: 1, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [], ...parts }
+  return { source: 'ss -tnimp state established', sockets: 1, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [], byCongestion: {}, destinations: [], destinationsUngrouped: 0, byPmtu: {}, idleSenders: [], ...parts }
 }
 
 export const socketNote = (parts: Partial<TcpSocketNote> = {}): TcpSocketNote => ({ local: '10.0.0.1:40000', peer: '10.0.0.2:443', ...parts })

@@ -5,7 +5,7 @@ import { formatBits, formatBytes, formatMs, percent, plural } from '../../derive
 import { retransmissionShare } from '../../derived/retransmits.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import { sysctlNumber, sysctlNumbers } from '../../parsers/sysctl.js'
-import { foldZeros, Table } from '../layout.js'
+import { capped, foldZeros, Table } from '../layout.js'
 
 const PAGE = 4096
 
@@ -66,16 +66,16 @@ function interfaceTable(facts: Facts, windowed: boolean): string {
   const table = new Table({ head: ['Interface', 'Speed', 'Packets', 'rx_dropped', 'rx_fifo_errors', 'rx_missed_errors', 'Drop share'] })
   // Interfaces that received nothing and dropped nothing are named in one line.
   const { shown: busy, zero } = foldZeros(rows, ({ d }) => d.packets === 0 && d.drops === 0)
-  for (const { end, d } of busy.slice(0, MAX_ROWS)) {
+  const { shown, more } = capped(busy, MAX_ROWS, 'interface', 'with fewer drops and packets')
+  for (const { end, d } of shown) {
     const cell = (k: string) => {
       const g = d.byStat[k]
       return g === undefined ? '-' : String(windowed ? (g.delta ?? '?') : g.value)
     }
     table.push([end.name, end.speedMbps ? formatBits(end.speedMbps * 1e6) : 'unknown', cell('rx_packets'), cell('rx_dropped'), cell('rx_fifo_errors'), cell('rx_missed_errors'), percent(d.share, 3)])
   }
-  const more = busy.length > MAX_ROWS ? `… ${plural(busy.length - MAX_ROWS, 'more interface')} with fewer drops and packets\n` : ''
   const idle = zero.length ? `no packets and no drops: ${zero.map((r) => r.end.name).join(', ')}\n` : ''
-  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${busy.length ? table.toString() + '\n' : ''}${more}${idle}`
+  return `Interfaces (received, ${windowed ? 'in the window' : 'since boot'}; most drops first)\n${busy.length ? table.toString() + '\n' : ''}${more ? more + '\n' : ''}${idle}`
 }
 
 function softnetTable(facts: Facts, windowed: boolean): string {
@@ -85,13 +85,13 @@ function softnetTable(facts: Facts, windowed: boolean): string {
   // CPUs that processed, dropped and squeezed nothing are named in one line.
   const { shown: busy, zero } = foldZeros(rows, (r) => !r.processed && !r.dropped && !r.squeezed)
   // Many CPUs: the ones that dropped or squeezed, then the busiest.
-  const shown = busy.length <= MAX_ROWS ? busy : [...busy].sort((a, b) => (b.dropped ?? 0) - (a.dropped ?? 0) || (b.squeezed ?? 0) - (a.squeezed ?? 0) || (b.processed ?? 0) - (a.processed ?? 0)).slice(0, MAX_ROWS)
+  const ordered = busy.length <= MAX_ROWS ? busy : [...busy].sort((a, b) => (b.dropped ?? 0) - (a.dropped ?? 0) || (b.squeezed ?? 0) - (a.squeezed ?? 0) || (b.processed ?? 0) - (a.processed ?? 0))
+  const { shown, more } = capped(ordered, MAX_ROWS, 'CPU', 'with no more drops')
   const table = new Table({ head: ['CPU', 'Processed', 'Dropped', 'Time squeeze', 'Backlog now'] })
   const text = (v: number | undefined) => (v === undefined ? '?' : String(v))
   for (const r of shown) table.push([String(r.end.cpu), text(r.processed), text(r.dropped), text(r.squeezed), r.end.backlogLength === undefined ? '-' : String(r.end.backlogLength)])
-  const more = busy.length > shown.length ? `… ${plural(busy.length - shown.length, 'more CPU')} with no more drops\n` : ''
   const idle = zero.length ? `nothing processed, dropped or squeezed: cpu ${zero.map((r) => r.end.cpu).join(', ')}\n` : ''
-  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${shown.length ? table.toString() + '\n' : ''}${more}${idle}`
+  return `Softnet per CPU (${windowed ? 'in the window' : 'since boot'})\n${shown.length ? table.toString() + '\n' : ''}${more ? more + '\n' : ''}${idle}`
 }
 
 function retransLine(facts: Facts, windowSeconds: number): string {

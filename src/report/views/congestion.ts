@@ -1,6 +1,6 @@
 // `netdoc congestion`: the congestion control in effect (configured, available, what sockets use), slow start
-// after idle, and loss and RTT per destination from the live sockets (ss -ti), worst first; with a capture, the
-// connections of each server endpoint (congestion.flows analysis), worst first.
+// after idle, and loss and RTT per destination from the live sockets (the tcpInfo fact), worst first; with a
+// capture, the connections of each server endpoint (congestion.flows analysis), worst first.
 import { analysisOf } from '../../model/capture.js'
 import type { CheckOptions, Facts } from '../../model/check.js'
 import type { ConnectionPath, ServerPaths } from '../../model/paths.js'
@@ -25,9 +25,9 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
   settings.push(['tcp_slow_start_after_idle', sysctls.get('net.ipv4.tcp_slow_start_after_idle')?.trim() ?? '?'])
   out.push('Congestion control in effect', settings.toString(), '')
 
-  if (!info) return out.concat('Loss and RTT per destination: ss -ti not available', '').join('\n')
+  if (!info) return out.concat('Loss and RTT per destination: the established sockets could not be read', '').join('\n')
   const rows = destinationLosses(facts)
-  const { shown, more } = capped(rows, options.maxDetails, (n) => plural(n, 'more destination'))
+  const { shown, more } = capped(rows, options.maxDetails, 'destination')
   const table = new Table({ head: ['Side', 'Destination', 'Conns', 'Segs out', 'Retrans', 'Share', 'Lost', 'RTT ms', 'RTT var', 'Min rate'] })
   for (const r of shown) {
     const d = r.destination
@@ -45,7 +45,8 @@ export function congestionView(facts: Facts, options: CheckOptions): string {
     ])
   }
   const ungrouped = info.destinationsUngrouped ? ` (${plural(info.destinationsUngrouped, 'socket')} beyond the table's cap not shown)` : ''
-  out.push(`Loss and RTT per destination over the connections' lives (ss -ti, ${plural(rows.length, 'destination')}, worst first)${ungrouped}`, rows.length ? table.toString() : '(no established socket)')
+  const heading = `Loss and RTT per destination over the connections' lives (${info.source}, ${plural(rows.length, 'destination')}, worst first)${ungrouped}`
+  out.push(...wrap(heading, screenWidth(), '', '  '), rows.length ? table.toString() : '(no established socket)')
   if (more) out.push(more)
   out.push('')
   return out.join('\n')
@@ -69,7 +70,7 @@ function connectionsView(servers: ServerPaths[], rowsShown: number): string {
     const zw = s.zeroWindowSeconds > 0 ? `, zero window ${s.zeroWindowSeconds.toFixed(1)} s` : ''
     const summary = `${s.server}: ${plural(s.connections, 'conn')}, ${s.retransmissions} of ${plural(s.dataSegments, 'data segment')} retransmitted (${s.spurious} spurious), ${percent(s.lossShare, 1)} of the bytes lost${rtt}${zw}; ${SIDE[s.captureSide]}`
     lines.push(...wrap(summary, screenWidth(), '', '  '))
-    const { shown, more } = capped(s.rows, rowsShown, (n) => `${plural(n, 'more connection')} in the JSON report (--json, --max-details)`)
+    const { shown, more } = capped(s.rows, rowsShown, 'connection', 'in the JSON report (--json, --max-details)')
     const table = new Table({ head: ['Client', 'RTT p50/p95/max', 'SYN/ACK ms', 'Retr/spur', 'Lost', 'Fast/RTO', 'Zero win', 'Limited by'] })
     for (const r of shown) table.push(connectionRow(r))
     if (shown.length) lines.push(table.toString())

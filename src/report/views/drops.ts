@@ -34,7 +34,7 @@ export async function dropsView(facts: Facts, windowSeconds: number, color = fal
     const notRead = mine.filter((r) => r.status === 'not read')
     const quiet = mine.filter((r) => r.status === 'quiet')
     if (dropped.length) {
-      const { shown, more } = capped(dropped, MAX_ROWS, (n) => `${plural(n, `more ${stage.label} counter`)} that dropped`)
+      const { shown, more } = capped(dropped, MAX_ROWS, `${stage.label} counter`, 'that dropped')
       shown.forEach((r, i) => {
         table.push([i === 0 ? chalk.bold.red('▶') : '', i === 0 ? chalk.bold(stage.label) : '', r.counter, subjectText(r), String(windowed ? (r.delta ?? '?') : (r.value ?? '?')), windowed ? (r.rate === undefined ? '?' : String(+r.rate.toFixed(1))) : '', r.partOf ? 'included' : 'dropped'])
         causes.push(...wrap(`${r.counter}${subjectText(r) ? ` (${subjectText(r)})` : ''}: ${r.cause}`, width, `  ${stage.label}: `, '    '))

@@ -20,7 +20,7 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
   } else out.push('Keepalive settings: not available')
   if (facts.has('keepaliveSockets')) {
     const ks = facts.get('keepaliveSockets')
-    const { shown: groups, more } = capped([...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with), ROWS_SHOWN, (n) => `${plural(n, 'more listener or destination', 'more listeners and destinations')} with fewer sockets without keepalive`)
+    const { shown: groups, more } = capped([...ks.groups].sort((a, b) => b.without - a.without || b.with - a.with), ROWS_SHOWN, ['listener or destination', 'listeners and destinations'], 'with fewer sockets without keepalive')
     // the census's own counts: the groups below may come from the owners pass, read a moment later
     out.push(`Established sockets: ${ks.total}, ${ks.with} with keepalive, ${ks.total - ks.with} without`)
     if (groups.length) {
@@ -43,7 +43,7 @@ export function keepaliveView(facts: Facts, width = screenWidth()): string {
       rows.set(key, row)
     }
     const table = new Table({ head: ['Client', 'Server', 'Probes', 'Interval', 'Answered', 'Unanswered', 'Heartbeat'] })
-    const { shown, more } = capped([...rows.values()], ROWS_SHOWN, (n) => `${plural(n, 'more connection')} in the JSON report (--json)`)
+    const { shown, more } = capped([...rows.values()], ROWS_SHOWN, 'connection', 'in the JSON report (--json)')
     for (const r of shown) table.push(r)
     out.push(`Capture: ${plural(cap.packets, 'packet')}, ${plural(cap.tcpSegments, 'TCP segment')}, ${plural(cap.connections, 'connection')}; ${rows.size} with keepalive probes or a heartbeat`)
     if (rows.size) out.push(table.toString())

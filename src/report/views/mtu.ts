@@ -1,5 +1,5 @@
 // `netdoc mtu`: fragmentation and reassembly counters over the window, interface MTUs, and the path MTUs the
-// sockets use (ss -ti pmtu); with a capture, its UDP flows (sizes, fragments, fragments missing).
+// sockets use (pmtu in the tcpInfo fact); with a capture, its UDP flows (sizes, fragments, fragments missing).
 import type { Facts } from '../../model/check.js'
 import type { UdpFragments } from '../../model/capture.js'
 import { readCounter } from '../../derived/counters.js'
@@ -29,11 +29,12 @@ export function mtuView(facts: Facts, windowSeconds: number): string {
   out.push('Settings', s.toString(), '')
 
   const ifaces = facts.optional('interfaces') ?? []
-  const pmtus = Object.entries(facts.optional('tcpInfo')?.byPmtu ?? {}).sort((a, b) => Number(a[0]) - Number(b[0]))
+  const sockets = facts.optional('tcpInfo')
+  const pmtus = Object.entries(sockets?.byPmtu ?? {}).sort((a, b) => Number(a[0]) - Number(b[0]))
   const t = new Table({ head: ['MTU of', 'Bytes', 'Sockets'] })
   for (const i of ifaces) if (i.mtu !== undefined) t.push([`interface ${i.name}`, String(i.mtu), ''])
   for (const [p, v] of pmtus) t.push([`path (e.g. ${v.example.peer})`, p, String(v.sockets)])
-  out.push('Interface and path MTUs (ss -ti pmtu)', t.length ? t.toString() : '(none readable)', '')
+  out.push(`Interface and path MTUs${sockets ? ` (path: pmtu of ${sockets.source})` : ''}`, t.length ? t.toString() : '(none readable)', '')
   const udp = facts.optional('capture')?.udp
   if (udp) out.push(udpFlowsView(udp), '')
   return out.join('\n')
@@ -45,7 +46,7 @@ function udpFlowsView(udp: UdpFragments): string {
   const lines = [`UDP flows in the capture: ${plural(udp.datagrams, 'datagram')}, ${plural(udp.fragments, 'IP fragment')}; ${mtu}, reassembly time-out ${udp.reassemblySeconds} s`]
   if (udp.flows.length === 0) lines.push('(no UDP flow: no datagram with its ports)')
   else {
-    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, (n) => `${plural(n, 'more UDP flow')} (the fragmented ones are findings in --json, up to --max-details)`)
+    const { shown, more } = capped(udp.flows, UDP_ROWS_SHOWN, 'UDP flow', '(the fragmented ones are findings in --json, up to --max-details)')
     const t = new Table({ head: ['Client', 'Server', 'Datagrams', 'Largest', 'Median', 'Fragmented', 'Frags max', 'Incomplete', 'Missing'] })
     for (const f of shown) {
       t.push([f.client, f.server, String(f.datagrams), String(f.maxBytes), String(f.p50Bytes), f.fragmented ? `${f.fragmented}${f.fragmentedBy ? ` (${f.fragmentedBy})` : ''}` : '0', String(f.maxFragments), String(f.incomplete), String(f.missingFragments)])

@@ -1,7 +1,6 @@
 // `netdoc queues`: one row per listener with its accept queue at both samples and its drops; SO_REUSEPORT groups
 // member by member; who holds each listener (every holder, close-on-exec, age).
 import type { Facts } from '../../model/check.js'
-import { plural } from '../../derived/format.js'
 import { joinListeners } from '../../derived/listeners.js'
 import { heldListeners, reuseportGroups, type HeldListener } from '../../derived/listener-topology.js'
 import { capped, Table } from '../layout.js'
@@ -46,7 +45,7 @@ export function queuesView(facts: Facts): string {
   if (held.length) {
     // Listeners with something to see first: a leaked holder, then several holders.
     const rank = (h: HeldListener) => (h.holders.some((x) => x.role === 'leaked') ? 0 : h.handover ? 1 : h.holders.length > 1 ? 2 : 3)
-    const { shown, more } = capped([...held].sort((a, b) => rank(a) - rank(b) || a.listener.port - b.listener.port), MAX_HOLDER_ROWS, (n) => plural(n, 'more listener'))
+    const { shown, more } = capped([...held].sort((a, b) => rank(a) - rank(b) || a.listener.port - b.listener.port), MAX_HOLDER_ROWS, 'listener')
     const ht = new Table({ head: ['Listener', 'Holders (name pid/fd role)', 'Close-on-exec', 'Oldest'] })
     for (const h of shown) {
       const names = h.holders.map((x) => `${x.info?.name ?? x.name} ${x.pid}/${x.fd ?? '?'}${x.role === 'server' ? '' : ` ${x.role}`}`)

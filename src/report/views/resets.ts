@@ -46,7 +46,7 @@ function connectionsView(servers: ServerCloses[]): string {
   for (const s of servers) lines.push(`  ${s.server}: ${CONNECTION_ENDS.filter((e) => s.counts[e] > 0).map((e) => `${e} ${s.counts[e]}`).join(', ')}`)
   const abnormal = servers.flatMap((s) => s.rows.filter((r) => isAbnormal(r.end)).map((r) => ({ server: s.server, r })))
   if (abnormal.length) {
-    const { shown, more } = capped(abnormal, ROWS_SHOWN, (n) => `${plural(n, 'more abnormal connection')} in the JSON report (--json, --max-details)`)
+    const { shown, more } = capped(abnormal, ROWS_SHOWN, 'abnormal connection', 'in the JSON report (--json, --max-details)')
     const table = new Table({ head: ['Server', 'Client', 'End', 'By', 'Unanswered', 'When (UTC)', 'Packets'] })
     for (const { server, r } of shown) {
       const when = r.end === 'timeout' && r.synRetransmissions ? `${clock(r.firstSeen)} (${plural(r.synRetransmissions + 1, 'SYN')})` : clock(r.lastSeen)

@@ -9,7 +9,7 @@ const eth = (speedMbps?: number): NetInterface[] => [{ name: 'lo', stats: {} }, 
 const tcpInfo = (rttsMs: number[], smallRcvbuf: TcpSocketNote[] = []): TcpInfo => {
   const h = emptyHistogram()
   for (const r of rttsMs) h[rttBucket(r)]++
-  return { sockets: rttsMs.length, remoteSockets: rttsMs.length, rttHistogram: h, byPeer: {}, topRetrans: [], smallRcvbuf }
+  return { source: 'ss -tnimp state established', sockets: rttsMs.length, remoteSockets: rttsMs.length, rttHistogram: h, byPeer: {}, topRetrans: [], smallRcvbuf }
 }
 const MiB = 1048576
 
@@ -51,6 +51,8 @@ describe('buffers.bdp', () => {
     expect(findings.map((f) => f.status)).toEqual(['fail', 'fail'])
     expect(findings[0].message).toMatch(/eth0 link speed/)
     expect(findings[0].message).toMatch(/p90 RTT of 10 established sockets/)
+    // the RTT is cited with the command the tcpInfo fact was read with
+    expect(findings[0].evidence.find((e) => e.name === 'rtt')?.source).toBe('p90 RTT of 10 established sockets to non-loopback peers (ss -tnimp state established)')
   })
 
   test('with a measured RTT, the slowest peers are the details', () => {
@@ -85,6 +87,10 @@ describe('buffers.bdp', () => {
       ['info', { local: '10.0.0.1:5000', remote: '10.0.0.2:40000', pid: 77, process: 'legacyd' }],
     ])
     expect(findings[2].message).toMatch(/inferred/)
+    expect(findings[2].evidence.map((e) => [e.name, e.source])).toEqual([
+      ['skmem.rb', end.source],
+      ['bytes_received', end.source],
+    ])
   })
 
   test('a small buffer that did not stay fixed, or saw no data in the window, is not reported', () => {

@@ -108,6 +108,27 @@ checkTable(flows, [
       }),
     },
     findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9001' }, message: /: at least 1 connection stalled on a zero window for 4(\.0)? s in all \(advertised by the client\)/ }],
+    // the evidence is the message's figure, and no more precise: a lower bound by name
+    also: ([f]) => expect(f.evidence.filter((e) => e.name.startsWith('zeroWindowSeconds'))).toEqual([{ source: 'capture', name: 'zeroWindowSeconds (at least)', value: 4, unit: 's' }]),
+  },
+  {
+    name: 'two stalls beside a short zero window, every row kept: message and evidence give the stalled ones’ seconds',
+    start: {
+      capture: captureWith({
+        congestion: [
+          server('10.0.0.1:9003', [
+            row('10.0.0.7:1', { zeroWindows: 1, zeroWindowSeconds: 2.2, zeroWindowBy: 'client', limitedBy: 'receiver' }),
+            row('10.0.0.7:2', { zeroWindows: 1, zeroWindowSeconds: 1.1, zeroWindowBy: 'client', limitedBy: 'receiver' }),
+            row('10.0.0.7:3', { zeroWindows: 2, zeroWindowSeconds: 0.3, zeroWindowBy: 'client' }),
+          ]),
+        ],
+      }),
+    },
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9003' }, message: /: 2 connections stalled on a zero window for 3\.3 s in all/ }],
+    also: ([f]) => {
+      const stated = Number(/stalled on a zero window for ([\d.]+) s/.exec(f.message)![1])
+      expect(f.evidence.filter((e) => e.name.startsWith('zeroWindowSeconds'))).toEqual([{ source: 'capture', name: 'zeroWindowSeconds', value: stated, unit: 's' }])
+    },
   },
   {
     name: 'a stall beside two connections with one retransmission each (no loss reported): the receiver’s fix',

@@ -2,7 +2,7 @@ import { tcp } from '../../../src/checks/drops.tcp.js'
 import type { TcpInfo, TcpSocketNote } from '../../../src/model/facts.js'
 import { checkTable } from '../../helpers/check-table.js'
 
-const tcpInfo = (topDrops: TcpSocketNote[]): TcpInfo => ({ sockets: topDrops.length, remoteSockets: 0, rttHistogram: [], byPeer: {}, topRetrans: [], smallRcvbuf: [], topDrops })
+const tcpInfo = (topDrops: TcpSocketNote[]): TcpInfo => ({ source: 'ss -tnimp state established', sockets: topDrops.length, remoteSockets: 0, rttHistogram: [], byPeer: {}, topRetrans: [], smallRcvbuf: [], topDrops })
 const base = { TcpExtTCPBacklogDrop: 5, TcpExtTCPRcvQDrop: 0, TcpExtTCPZeroWindowDrop: 0, TcpExtPAWSEstab: 2, TcpExtPAWSActive: 0, TcpExtTCPMinTTLDrop: 0, TcpExtRcvPruned: 0, TcpExtOfoPruned: 0 }
 
 checkTable(tcp, [

@@ -49,6 +49,36 @@ checkTable(fragmentation, [
       expect(f.remediation!.text).toMatch(/at most 1472 bytes of UDP payload .*IP_PMTUDISC_DO.*No sysctl fixes this/)
       expect(f.remediation!.commands.join('\n')).not.toMatch(/sysctl -w/)
       expect(f.remediation!.commands[0]).toMatch(/sport = :9200 or dport = :9200/)
+      // the client fragments: every command runs on its host, toward the server
+      expect(f.remediation!.commands).toEqual([
+        "ss -uanp '( sport = :9200 or dport = :9200 )'  # on the client's host 127.0.0.1, the sender: the processes of this flow",
+        "ip route get 127.0.0.1  # on the client's host 127.0.0.1, the sender: the route's MTU toward the server",
+        'tracepath -n 127.0.0.1  # on the client\'s host 127.0.0.1, the sender: the path MTU toward the server',
+      ])
+      expect(f.remediation!.text).toMatch(/have the client \(127\.0\.0\.1:41000\) set IP_MTU_DISCOVER/)
+    },
+  },
+  {
+    name: 'two hosts, the server fragments: its host runs the commands, toward the client; both ends: each runs them',
+    start: { ...quiet, capture: withUdp(udp([flow({ client: '10.0.0.2:41000', server: '10.0.0.1:9200', fragmentedBy: 'server' }), flow({ client: '[fd00::2]:5000', server: '[fd00::1]:443', fragmentedBy: 'both' })])) },
+    end: { ...quiet, capture: withUdp(udp([flow({ client: '10.0.0.2:41000', server: '10.0.0.1:9200', fragmentedBy: 'server' }), flow({ client: '[fd00::2]:5000', server: '[fd00::1]:443', fragmentedBy: 'both' })])) },
+    findings: [
+      { status: 'pass' },
+      { status: 'fail', severity: 'info', subject: { client: '10.0.0.2:41000', server: '10.0.0.1:9200' }, message: /; sent by the server$/ },
+      { status: 'fail', severity: 'info', subject: { client: '[fd00::2]:5000', server: '[fd00::1]:443' }, message: /; sent by both ends$/ },
+    ],
+    also: ([, byServer, byBoth]) => {
+      expect(byServer.remediation!.commands.slice(1)).toEqual([
+        "ip route get 10.0.0.2  # on the server's host 10.0.0.1, the sender: the route's MTU toward the client",
+        "tracepath -n 10.0.0.2  # on the server's host 10.0.0.1, the sender: the path MTU toward the client",
+      ])
+      expect(byServer.remediation!.commands[0]).toMatch(/# on the server's host 10\.0\.0\.1, the sender: /)
+      expect(byServer.remediation!.text).toMatch(/have the server \(10\.0\.0\.1:9200\) set/)
+      expect(byBoth.remediation!.commands.filter((c) => c.startsWith('ip route get'))).toEqual([
+        "ip route get fd00::1  # on the client's host fd00::2, the sender: the route's MTU toward the server",
+        "ip route get fd00::2  # on the server's host fd00::1, the sender: the route's MTU toward the client",
+      ])
+      expect(byBoth.remediation!.text).toMatch(/have each end set/)
     },
   },
   {

@@ -6,6 +6,7 @@ import { ctxOf, factsOf, outcome, sysctls, evaluateDeclared } from '../../helper
 const seg = (out: number, retrans: number): Counters => ({ TcpOutSegs: out, TcpRetransSegs: retrans, TcpExtTCPSynRetrans: 0, TcpExtTCPTimeouts: 0 })
 const cubic = sysctls({ 'net.ipv4.tcp_congestion_control': 'cubic', 'net.ipv4.tcp_available_congestion_control': 'reno cubic' })
 const info: TcpInfo = {
+  source: 'ss -tnimp state established',
   sockets: 2,
   remoteSockets: 2,
   rttHistogram: emptyHistogram(),

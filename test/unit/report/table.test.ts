@@ -1,6 +1,5 @@
 // The table format and its layout helpers: findings grouped under their subject, text wrapped to the width with
 // commands whole, passes in one line and skips by reason; compact tables.
-import { plural } from '../../../src/derived/format.js'
 import type { Finding } from '../../../src/model/finding.js'
 import { capped, foldZeros, screenWidth, Table, wrap } from '../../../src/report/layout.js'
 import { renderFindings } from '../../../src/report/table.js'
@@ -84,10 +83,12 @@ describe('layout', () => {
 
   test('zero rows folded, long lists capped with a count', () => {
     expect(foldZeros([0, 3, 0, 4], (n) => n === 0)).toEqual({ shown: [3, 4], zero: [0, 0] })
-    const more = (n: number) => plural(n, 'more number')
-    expect(capped([1, 2, 3], 2, more)).toEqual({ shown: [1, 2], more: '… 1 more number' })
-    expect(capped([1, 2, 3, 4], 2, more)).toEqual({ shown: [1, 2], more: '… 2 more numbers' })
-    expect(capped([1, 2], 2, more)).toEqual({ shown: [1, 2] })
+    expect(capped([1, 2, 3], 2, 'number')).toEqual({ shown: [1, 2], more: '… 1 more number' })
+    expect(capped([1, 2, 3, 4], 2, 'number')).toEqual({ shown: [1, 2], more: '… 2 more numbers' })
+    expect(capped([1, 2], 2, 'number')).toEqual({ shown: [1, 2] })
+    // a plural that is not the singular and an s, and what follows the count
+    expect(capped([1, 2, 3], 2, ['index', 'indices'], 'in the JSON')).toEqual({ shown: [1, 2], more: '… 1 more index in the JSON' })
+    expect(capped([1, 2, 3, 4], 2, ['index', 'indices'], 'in the JSON')).toEqual({ shown: [1, 2], more: '… 2 more indices in the JSON' })
   })
 
   test('the width: COLUMNS, else the terminal, else 80', () => {

@@ -4,7 +4,7 @@ import { buffersView } from '../../../src/report/views/buffers.js'
 import { factsOf, sysctls } from '../../helpers/facts.js'
 
 const settings = sysctls({ 'net.ipv4.tcp_rmem': '4096\t131072\t6291456', 'net.ipv4.tcp_wmem': '4096\t16384\t4194304', 'net.ipv4.tcp_mem': '1000 2000 3000', 'net.core.rmem_max': '212992' })
-const info = { sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [] }
+const info = { source: 'ss -tnimp state established', sockets: 0, remoteSockets: 0, rttHistogram: emptyHistogram(), byPeer: {}, topRetrans: [], smallRcvbuf: [] }
 const cpus = (n: number, dropOn = -1): SoftnetCpu[] => Array.from({ length: n }, (_, cpu) => ({ cpu, processed: 100, dropped: cpu === dropOn ? 5 : 0, timeSqueeze: 0 }))
 const ifaces = (n: number): NetInterface[] => Array.from({ length: n }, (_, i) => ({ name: `veth${i}`, stats: { rx_packets: i, rx_dropped: 0, rx_fifo_errors: 0, rx_missed_errors: 0 } }))
 
