@@ -48,7 +48,7 @@ async function main(path: string): Promise<void> {
     },
   }
   const sink = packetSink(toBatch, udp)
-  const reader = new CaptureReader(sink.onPacket)
+  const reader = new CaptureReader(sink.onPacket, sink.scanner)
   for await (const chunk of fileChunks(path)) {
     bytes += chunk.length
     reader.push(chunk)

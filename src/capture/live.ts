@@ -243,7 +243,7 @@ async function tcpdumpCapture(tcpdump: string, req: LiveRequest, progress?: (tex
     }
   }
   const { tracker, analyses, udp, sink } = newPipeline(req)
-  const reader = new CaptureReader(sink.onPacket)
+  const reader = new CaptureReader(sink.onPacket, sink.scanner)
   // Under coreutils' timeout, tcpdump cannot outlive the capture by long even if netdoc itself is killed (SIGKILL
   // leaves no chance to stop it); timeout passes a SIGTERM on to it, and tcpdump exits 0 on it.
   const timeout = onPath('timeout')

@@ -3,6 +3,7 @@
 import { CaptureReader, type CapturedPacket, type ReadSummary } from './reader.js'
 import { decodeDatagramAt, decodeTcpInto, IpDatagram, KNOWN_LINKTYPES, Segment } from './decode.js'
 import type { FlowTracker } from './flows.js'
+import { nativePcapScanner, type PcapScanner } from './native-scan.js'
 import type { UdpTracker } from './udp-fragments.js'
 
 export interface PipelineSummary extends ReadSummary {
@@ -28,7 +29,7 @@ export type SinkCounts = { tcpSegments: number; udpPackets: number; firstTs?: nu
  * first; only a packet that is not a TCP segment goes to the UDP/fragment decoder (into one reused IpDatagram)
  * and the UdpTracker, when there is one.
  */
-export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: (p: CapturedPacket) => void; counts: SinkCounts } {
+export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: (p: CapturedPacket) => void; counts: SinkCounts; scanner?: PcapScanner } {
   // first and last time as numbers that are always numbers: a field that may be undefined would take a new heap
   // number with every packet's time
   const span = { first: Infinity, last: -Infinity }
@@ -44,30 +45,33 @@ export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: 
   }
   const seg = new Segment()
   const datagram = new IpDatagram()
-  return {
-    counts,
-    onPacket(p) {
-      seg.ts = p.ts
-      if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) {
-        if (!udp || !decodeDatagramAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen, datagram)) return
-        counts.udpPackets++
-        if (p.ts < span.first) span.first = p.ts
-        if (p.ts > span.last) span.last = p.ts
-        udp.packet(datagram)
-        return
-      }
-      counts.tcpSegments++
+  const decoded = (s: Segment) => {
+    counts.tcpSegments++
+    if (s.ts < span.first) span.first = s.ts
+    if (s.ts > span.last) span.last = s.ts
+    tracker.segment(s)
+  }
+  const onPacket = (p: CapturedPacket) => {
+    seg.ts = p.ts
+    if (!decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) {
+      if (!udp || !decodeDatagramAt(p.linkType, p.bytes, p.start, p.end, p.ts, p.origLen, datagram)) return
+      counts.udpPackets++
       if (p.ts < span.first) span.first = p.ts
       if (p.ts > span.last) span.last = p.ts
-      tracker.segment(seg)
-    },
+      udp.packet(datagram)
+      return
+    }
+    decoded(seg)
   }
+  // the native scanner decodes the common segment itself and gives the rest of the records to onPacket
+  const scanner = nativePcapScanner(seg, decoded, onPacket)
+  return scanner ? { counts, onPacket, scanner } : { counts, onPacket }
 }
 
 /** Feeds a whole capture stream through the tracker (and the UDP tracker) and finishes it. `onBytes` reports progress. */
 export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void, udp?: UdpTracker): Promise<PipelineSummary> {
   const sink = packetSink(tracker, udp)
-  const reader = new CaptureReader(sink.onPacket)
+  const reader = new CaptureReader(sink.onPacket, sink.scanner)
   let bytes = 0
   for await (const chunk of stream) {
     reader.push(chunk)

@@ -16,6 +16,8 @@
  * `readCapture(stream)` is the same as an async iterator of records (copies each record; for tests and small tools).
  */
 
+import type { PcapScanner } from './native-scan.js'
+
 /**
  * One captured packet: bytes[start, end). Only valid during the callback: the reader reuses one object and its
  * buffer (copy what you keep). `data` is the same bytes as a view, made only when asked for.
@@ -119,7 +121,11 @@ export class CaptureReader {
   private bytes = 0
   private readonly view = new PacketView()
 
-  constructor(private readonly onPacket: (p: CapturedPacket) => void) {}
+  /** `scanner` frames (and decodes) classic pcap records natively when it can (native-scan.ts); the loop below does the rest */
+  constructor(
+    private readonly onPacket: (p: CapturedPacket) => void,
+    private readonly scanner?: PcapScanner,
+  ) {}
 
   /** packets read so far (for progress while a stream is still coming) */
   get packetsRead(): number {
@@ -294,6 +300,11 @@ export class CaptureReader {
     v.interfaceId = 0
     v.section = 0
     const len = b.length
+    if (this.scanner) {
+      pos = this.scanner.scan(b, pos, little, div === 1e9, this.pcapLink, v)
+      this.packets += this.scanner.records
+      this.bytes += this.scanner.bytes
+    }
     // The record header read byte by byte (no bounds-checked readUInt32 call per field): this loop runs per packet.
     while (len - pos >= 16) {
       const sec = little ? le32(b, pos) : be32(b, pos)

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 
 export type Tool = 'tcpdump' | 'nft' | 'iptables' | 'conntrack' | 'ethtool' | 'chromium' | 'tshark' | 'ss' | 'ip' | 'script'
-export type Module = 'cap'
+export type Module = 'cap' | 'native'
 
 export interface Needs {
   root?: boolean
@@ -26,6 +26,7 @@ const INSTALL: Record<Tool | Module, string> = {
   ip: 'apt-get install -y iproute2',
   script: 'apt-get install -y bsdutils',
   cap: 'apt-get install -y libpcap-dev && npm ci',
+  native: 'apt-get install -y g++ make python3 && npm run build:native',
 }
 
 const TOOL_BINARY: Partial<Record<Tool, string>> = { chromium: 'chromium' }
@@ -47,7 +48,8 @@ export function hasModule(name: Module): boolean {
   let ok = found.get(`module:${name}`)
   if (ok === undefined) {
     try {
-      createRequire(import.meta.url)(name)
+      // netdoc's own native capture decoder is built into build/Release (scripts/native.mjs), not installed
+      createRequire(import.meta.url)(name === 'native' ? '../../build/Release/netdoc_native.node' : name)
       ok = true
     } catch {
       ok = false

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "netdoc_native",
+      "sources": ["src/native/pcap-scan.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

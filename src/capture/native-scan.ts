@@ -1,0 +1,136 @@
+// The native fast path for classic pcap files (src/native/pcap-scan.c, built by `npm run build:native` into
+// build/Release): it frames the records of a chunk and decodes the common packet, an IPv4 TCP segment, into a
+// batch of numbers, in C, where the JavaScript reader and decoder cost ~0.5 s of a 3.7 M-packet capture
+// (docs/performance.md, "A native decoder"). Every other record (IPv6, UDP, fragments, anything it does not take
+// whole) comes back as a record for the JavaScript decoder, in file order, so results are the JavaScript path's.
+// Without the built module (no compiler when installed) or with NETDOC_NATIVE=0, the reader does it all in JavaScript.
+import { createRequire } from 'node:module'
+
+import type { CapturedPacket, PacketView } from './reader.js'
+import type { Segment } from './decode.js'
+
+/** `0` turns the native decoder off (tests hold the two paths to the same results; benchmarks compare them). */
+export const NATIVE_ENV = 'NETDOC_NATIVE'
+
+interface NativeModule {
+  scan(bytes: Uint8Array, pos: number, little: number, nanos: number, linkType: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
+  bytesPerSlot: number
+}
+
+let loaded: NativeModule | null | undefined
+
+/** The built module, or undefined when it is not there (or turned off): loaded once per thread. */
+export function nativeModule(): NativeModule | undefined {
+  if (process.env[NATIVE_ENV] === '0') return undefined
+  if (loaded === undefined) {
+    try {
+      // two levels below the package root from both src/capture (jest) and dist/capture
+      loaded = createRequire(import.meta.url)('../../build/Release/netdoc_native.node') as NativeModule
+    } catch {
+      loaded = null
+    }
+  }
+  return loaded ?? undefined
+}
+
+/** Slots per native call: a 1 MiB chunk of the smallest records (~70 bytes) takes one call or two. */
+const SLOTS = 8192
+
+/** The batch the C code fills, one array per field (the layout of pcap-scan.c's batch_at). */
+class NativeBatch {
+  readonly buffer: ArrayBuffer
+  readonly ts: Float64Array
+  readonly src: Uint32Array
+  readonly dst: Uint32Array
+  /** a segment's sequence number; a record's start in the chunk */
+  readonly seq: Uint32Array
+  /** a segment's acknowledgment number; a record's end */
+  readonly ack: Uint32Array
+  /** a segment's payload length; a record's length on the wire */
+  readonly len: Uint32Array
+  readonly sport: Uint16Array
+  readonly dport: Uint16Array
+  readonly window: Uint16Array
+  readonly flags: Uint8Array
+  /** 1: a decoded segment; 0: a record for the JavaScript decoder */
+  readonly kind: Uint8Array
+  readonly wscale: Int8Array
+
+  constructor(n: number, bytesPerSlot: number) {
+    const b = (this.buffer = new ArrayBuffer(n * bytesPerSlot))
+    this.ts = new Float64Array(b, 0, n)
+    this.src = new Uint32Array(b, 8 * n, n)
+    this.dst = new Uint32Array(b, 12 * n, n)
+    this.seq = new Uint32Array(b, 16 * n, n)
+    this.ack = new Uint32Array(b, 20 * n, n)
+    this.len = new Uint32Array(b, 24 * n, n)
+    this.sport = new Uint16Array(b, 28 * n, n)
+    this.dport = new Uint16Array(b, 30 * n, n)
+    this.window = new Uint16Array(b, 32 * n, n)
+    this.flags = new Uint8Array(b, 34 * n, n)
+    this.kind = new Uint8Array(b, 35 * n, n)
+    this.wscale = new Int8Array(b, 36 * n, n)
+  }
+}
+
+/**
+ * Frames pcap records for the reader (CaptureReader's pcapRecords hands it the chunk first): records and bytes
+ * are what the last call framed, for the reader's counts.
+ */
+export interface PcapScanner {
+  scan(b: Uint8Array, pos: number, little: boolean, nanos: boolean, linkType: number, view: PacketView): number
+  records: number
+  bytes: number
+}
+
+/**
+ * A scanner that gives the decoded segments to `segment` (in the reused `seg`) and every other record to
+ * `packet`, as the reader would; undefined without the native module.
+ */
+export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void, packet: (p: CapturedPacket) => void): PcapScanner | undefined {
+  const native = nativeModule()
+  if (!native) return undefined
+  const batch = new NativeBatch(SLOTS, native.bytesPerSlot)
+  const out = new Float64Array(3)
+  const { ts, src, dst, seq, ack, len, sport, dport, window, flags, kind, wscale } = batch
+  const scanner: PcapScanner = {
+    records: 0,
+    bytes: 0,
+    scan(b, pos, little, nanos, linkType, view) {
+      scanner.records = 0
+      scanner.bytes = 0
+      for (;;) {
+        const next = native.scan(b, pos, little ? 1 : 0, nanos ? 1 : 0, linkType, batch.buffer, SLOTS, out)
+        const n = out[0]
+        scanner.records += out[1]
+        scanner.bytes += out[2]
+        for (let i = 0; i < n; i++) {
+          if (kind[i] === 1) {
+            seg.ts = ts[i]
+            seg.srcId = src[i]
+            seg.dstId = dst[i]
+            seg.sport = sport[i]
+            seg.dport = dport[i]
+            seg.seq = seq[i]
+            seg.ack = ack[i]
+            seg.flags = flags[i]
+            seg.window = window[i]
+            seg.payloadLen = len[i]
+            seg.ipVersion = 4
+            seg.windowScale = wscale[i]
+            segment(seg)
+          } else {
+            view.ts = ts[i]
+            view.start = seq[i]
+            view.end = ack[i]
+            view.origLen = len[i]
+            packet(view)
+          }
+        }
+        pos = next
+        if (n < SLOTS) return pos
+      }
+    },
+  }
+  return scanner
+}

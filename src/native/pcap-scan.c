@@ -1,0 +1,236 @@
+// The native fast path of the capture reader (src/capture/native-scan.ts loads it; the JavaScript path is the
+// reference, reader.ts pcapRecords and decode.ts decodeTcpInto). It frames classic pcap records and decodes the
+// common packet, an IPv4 TCP segment, into a batch of numbers; every other record (IPv6, UDP, fragments, any
+// frame it does not take whole) is handed back to the JavaScript decoder untouched, in file order. So what it
+// claims must be decoded exactly as decode.ts does, and what it leaves costs one pass more: the differential
+// tests (test/unit/capture/native-scan.test.ts) hold the two paths to the same segments.
+//
+// Plain C on Node-API (stable ABI), no allocation: the caller owns every buffer.
+#include <node_api.h>
+#include <stdint.h>
+#include <string.h>
+
+// must match src/capture/native-scan.ts
+#define MAX_RECORD (16u * 1024u * 1024u)
+
+static inline uint32_t rd32(const uint8_t *b, int little) {
+  return little ? ((uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24))
+                : (((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | (uint32_t)b[3]);
+}
+static inline uint32_t be16(const uint8_t *d, int64_t o) { return ((uint32_t)d[o] << 8) | d[o + 1]; }
+static inline uint32_t be32at(const uint8_t *d, int64_t o) {
+  return ((uint32_t)d[o] << 24) | ((uint32_t)d[o + 1] << 16) | ((uint32_t)d[o + 2] << 8) | (uint32_t)d[o + 3];
+}
+
+// decode.ts ipHeaderAt: the offset of the IP header, -1 when the link layer carries no IPv4/IPv6
+static int64_t ip_header_at(uint32_t link, const uint8_t *d, int64_t start, int64_t end) {
+  uint32_t proto;
+  int64_t off;
+  switch (link) {
+    case 1:
+      if (end - start < 14) return -1;
+      off = start + 12;
+      proto = be16(d, off);
+      while ((proto == 0x8100 || proto == 0x88a8 || proto == 0x9100) && off + 6 <= end) {
+        off += 4;
+        proto = be16(d, off);
+      }
+      return proto == 0x0800 || proto == 0x86dd ? off + 2 : -1;
+    case 113:
+      if (end - start < 16) return -1;
+      proto = be16(d, start + 14);
+      return proto == 0x0800 || proto == 0x86dd ? start + 16 : -1;
+    case 276:
+      if (end - start < 20) return -1;
+      proto = be16(d, start);
+      return proto == 0x0800 || proto == 0x86dd ? start + 20 : -1;
+    case 0:
+    case 108: {
+      if (end - start < 4) return -1;
+      uint32_t be = be32at(d, start);
+      uint32_t le = ((uint32_t)d[start + 3] << 24) | ((uint32_t)d[start + 2] << 16) | ((uint32_t)d[start + 1] << 8) | d[start];
+      uint32_t af = link == 108 ? be : be < 256 ? be : le;
+      return af == 2 || af == 10 || af == 24 || af == 28 || af == 30 ? start + 4 : -1;
+    }
+    case 101:
+    case 12:
+    case 14:
+    case 228:
+    case 229:
+      return end - start < 1 ? -1 : start;
+    default:
+      return -1;
+  }
+}
+
+// decode.ts windowScaleOption
+static int32_t window_scale(const uint8_t *d, int64_t p, int64_t end) {
+  while (p < end) {
+    uint32_t kind = d[p];
+    if (kind == 0) return -1;
+    if (kind == 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) return -1;
+    uint32_t len = d[p + 1];
+    if (len < 2) return -1;
+    if (kind == 3) return len == 3 && p + 2 < end ? (d[p + 2] < 14 ? d[p + 2] : 14) : -1;
+    p += len;
+  }
+  return -1;
+}
+
+// The batch: one ArrayBuffer of N slots, one array per field (native-scan.ts NativeBatch has the same layout).
+typedef struct {
+  double *ts;
+  uint32_t *src, *dst, *seq, *ack, *len;
+  uint16_t *sport, *dport, *window;
+  uint8_t *flags, *kind;
+  int8_t *wscale;
+} batch_t;
+
+#define BYTES_PER_SLOT 37 /* ts 8, five uint32 fields, three uint16, flags, kind, wscale: each array aligned to its width */
+
+static void batch_at(batch_t *b, uint8_t *base, uint32_t n) {
+  b->ts = (double *)base;
+  b->src = (uint32_t *)(base + 8 * (size_t)n);
+  b->dst = (uint32_t *)(base + 12 * (size_t)n);
+  b->seq = (uint32_t *)(base + 16 * (size_t)n);
+  b->ack = (uint32_t *)(base + 20 * (size_t)n);
+  b->len = (uint32_t *)(base + 24 * (size_t)n);
+  b->sport = (uint16_t *)(base + 28 * (size_t)n);
+  b->dport = (uint16_t *)(base + 30 * (size_t)n);
+  b->window = (uint16_t *)(base + 32 * (size_t)n);
+  b->flags = base + 34 * (size_t)n;
+  b->kind = base + 35 * (size_t)n;
+  b->wscale = (int8_t *)(base + 36 * (size_t)n);
+}
+
+// decode.ts decodeTcpInto for IPv4 only: 1 when slot i holds the segment, 0 when the JavaScript decoder must
+// look at the frame (it is something else, or IPv6: its addresses are interned there).
+static int decode_v4_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t end, int64_t orig, batch_t *b, uint32_t i) {
+  int64_t off = ip_header_at(link, d, start, end);
+  if (off < 0 || off >= end) return 0;
+  if ((d[off] >> 4) != 4) return 0;
+  int64_t wire = orig - (off - start);
+  if (end < off + 20) return 0;
+  int64_t ihl = (int64_t)(d[off] & 0x0f) * 4;
+  if (ihl < 20 || d[off + 9] != 6) return 0;
+  if ((((uint32_t)(d[off + 6] & 0x1f) << 8) | d[off + 7]) != 0) return 0;
+  int64_t total = be16(d, off + 2);
+  if (total == 0) total = wire;
+  int64_t t = off + ihl;
+  if (end < t + 20) return 0;
+  int64_t hlen = (int64_t)(d[t + 12] >> 4) * 4;
+  if (hlen < 20) return 0;
+  int64_t payload = total - ihl - hlen;
+  uint32_t flags = d[t + 13];
+  b->src[i] = be32at(d, off + 12);
+  b->dst[i] = be32at(d, off + 16);
+  b->sport[i] = (uint16_t)be16(d, t);
+  b->dport[i] = (uint16_t)be16(d, t + 2);
+  b->seq[i] = be32at(d, t + 4);
+  b->ack[i] = be32at(d, t + 8);
+  b->flags[i] = (uint8_t)flags;
+  b->window[i] = (uint16_t)be16(d, t + 14);
+  b->len[i] = payload > 0 ? (uint32_t)payload : 0;
+  b->wscale[i] = (int8_t)((flags & 0x02) && hlen > 20 ? window_scale(d, t + 20, t + hlen < end ? t + hlen : end) : -1);
+  return 1;
+}
+
+#define CHECK(call) \
+  if ((call) != napi_ok) return NULL
+
+/**
+ * scan(bytes: Uint8Array, pos, little, nanos, linkType, batch: ArrayBuffer, slots, out: Float64Array(3)) → pos
+ * Frames pcap records from bytes[pos..] into the batch's slots until the batch is full, the next record is cut
+ * short, or it claims more than MAX_RECORD (the JavaScript loop reports that). Slot kind 1 is a decoded segment;
+ * kind 0 is a record for the JavaScript decoder, with its start, end and wire length in seq, ack and len. out:
+ * slots filled, records framed, their captured bytes.
+ */
+static napi_value scan(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) {
+    napi_throw_type_error(env, NULL, "scan: 8 arguments");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  size_t length, offset;
+  void *data;
+  napi_value ab;
+  CHECK(napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset));
+  if (type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "scan: bytes must be a Uint8Array");
+    return NULL;
+  }
+  const uint8_t *bytes = (const uint8_t *)data;
+  double posd;
+  int32_t little, nanos;
+  uint32_t link, slots;
+  CHECK(napi_get_value_double(env, argv[1], &posd));
+  CHECK(napi_get_value_int32(env, argv[2], &little));
+  CHECK(napi_get_value_int32(env, argv[3], &nanos));
+  CHECK(napi_get_value_uint32(env, argv[4], &link));
+  void *bdata;
+  size_t blen;
+  CHECK(napi_get_arraybuffer_info(env, argv[5], &bdata, &blen));
+  CHECK(napi_get_value_uint32(env, argv[6], &slots));
+  napi_typedarray_type otype;
+  size_t olen;
+  void *odata;
+  CHECK(napi_get_typedarray_info(env, argv[7], &otype, &olen, &odata, &ab, &offset));
+  if (otype != napi_float64_array || olen < 3 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
+    napi_throw_range_error(env, NULL, "scan: bad batch, out or position");
+    return NULL;
+  }
+  batch_t b;
+  batch_at(&b, (uint8_t *)bdata, slots);
+  double *out = (double *)odata;
+  const double div = nanos ? 1e9 : 1e6;
+  int64_t len = (int64_t)length;
+  int64_t pos = (int64_t)posd;
+  uint32_t n = 0;
+  double records = 0, captured = 0;
+  while (n < slots && len - pos >= 16) {
+    const uint8_t *h = bytes + pos;
+    uint32_t sec = rd32(h, little), frac = rd32(h + 4, little), incl = rd32(h + 8, little), orig = rd32(h + 12, little);
+    if (incl > MAX_RECORD || len - pos - 16 < (int64_t)incl) break;
+    int64_t start = pos + 16;
+    int64_t end = start + incl;
+    int64_t wire = orig > incl ? orig : incl;
+    b.ts[n] = (double)sec + (double)frac / div;
+    if (decode_v4_tcp(link, bytes, start, end, wire, &b, n)) {
+      b.kind[n] = 1;
+    } else {
+      b.kind[n] = 0;
+      b.seq[n] = (uint32_t)start;
+      b.ack[n] = (uint32_t)end;
+      b.len[n] = (uint32_t)wire;
+    }
+    n++;
+    records++;
+    captured += incl;
+    pos = end;
+  }
+  out[0] = n;
+  out[1] = records;
+  out[2] = captured;
+  napi_value result;
+  CHECK(napi_create_double(env, (double)pos, &result));
+  return result;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn;
+  CHECK(napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "scan", fn));
+  napi_value bytes;
+  CHECK(napi_create_uint32(env, BYTES_PER_SLOT, &bytes));
+  CHECK(napi_set_named_property(env, exports, "bytesPerSlot", bytes));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,223 @@
+// The native pcap scanner (src/native/pcap-scan.c) against the JavaScript reader and decoder it stands in for:
+// on every committed capture, on the same packets in every link type, byte order and timestamp unit the reader
+// knows, and on mutated captures cut into random chunks, both paths give the same records and segments in the
+// same order, the same summary and the same error. And the native path does the work: the IPv4 segments come
+// decoded from C, not handed back.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import fc from 'fast-check'
+
+import { captureFact } from '../../../src/capture/fact.js'
+import { decodeTcpInto, Segment } from '../../../src/capture/decode.js'
+import { NATIVE_ENV, nativePcapScanner } from '../../../src/capture/native-scan.js'
+import { CaptureReader, type CapturedPacket } from '../../../src/capture/reader.js'
+import { parsePcapLE, writePcap, withVlan, type PcapFile } from '../../helpers/capture-files.js'
+import { captureCorpus, mutate, mutationArb, runs, SEED } from '../../helpers/fuzz.js'
+import { ROOT } from '../../helpers/netns.js'
+import { describeWith } from '../../helpers/requires.js'
+
+const fixture = (...p: string[]) => readFileSync(join(ROOT, 'test', 'fixtures', ...p))
+
+const segLine = (s: Segment) => `seg ${s.ts} ${s.srcId} ${s.dstId} ${s.sport} ${s.dport} ${s.seq} ${s.ack} ${s.flags} ${s.window} ${s.payloadLen} ${s.ipVersion} ${s.windowScale}`
+
+interface Run {
+  events: string[]
+  summary?: unknown
+  error?: string
+  /** segments the C code decoded itself */
+  byNative: number
+}
+
+/** Every record the reader gives, as a line: a TCP segment's fields, or any other record's bytes. */
+function read(bytes: Buffer, native: boolean, cuts: number[] = []): Run {
+  const events: string[] = []
+  const seg = new Segment()
+  const run: Run = { events, byNative: 0 }
+  const onPacket = (p: CapturedPacket) => {
+    seg.ts = p.ts
+    if (decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) events.push(segLine(seg))
+    else events.push(`other ${p.ts} ${p.linkType} ${p.origLen} ${Buffer.from(p.bytes.subarray(p.start, p.end)).toString('hex')}`)
+  }
+  const scanner = native
+    ? nativePcapScanner(
+        seg,
+        (s) => {
+          run.byNative++
+          events.push(segLine(s))
+        },
+        onPacket,
+      )
+    : undefined
+  if (native && !scanner) throw new Error('the native module did not load')
+  const reader = new CaptureReader(onPacket, scanner)
+  try {
+    let at = 0
+    for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length]) {
+      // a copy per chunk, reused nowhere: the reader keeps only what it copies itself
+      reader.push(Buffer.from(bytes.subarray(at, cut)))
+      at = cut
+    }
+    run.summary = reader.end()
+  } catch (err) {
+    run.error = (err as Error).message
+  }
+  return run
+}
+
+const same = (bytes: Buffer, cuts: number[] = []) => {
+  const js = read(bytes, false, cuts)
+  const native = read(bytes, true, cuts)
+  expect({ ...native, byNative: 0 }).toEqual({ ...js, byNative: 0 })
+  return native
+}
+
+/** The Ethernet fixture's IP packets under another link layer (the prefix each link type puts before IP). */
+function relinked(f: PcapFile, linkType: number, opts: { bigEndianFamily?: boolean } = {}): PcapFile {
+  const prefix = (ip: Buffer): Buffer => {
+    const v6 = ip[0] >> 4 === 6
+    switch (linkType) {
+      case 0: {
+        const b = Buffer.alloc(4)
+        if (opts.bigEndianFamily) b.writeUInt32BE(v6 ? 30 : 2)
+        else b.writeUInt32LE(v6 ? 10 : 2)
+        return b
+      }
+      case 108: {
+        const b = Buffer.alloc(4)
+        b.writeUInt32BE(v6 ? 24 : 2)
+        return b
+      }
+      case 113: {
+        const b = Buffer.alloc(16)
+        b.writeUInt16BE(v6 ? 0x86dd : 0x0800, 14)
+        return b
+      }
+      case 276: {
+        const b = Buffer.alloc(20)
+        b.writeUInt16BE(v6 ? 0x86dd : 0x0800, 0)
+        return b
+      }
+      default:
+        return Buffer.alloc(0)
+    }
+  }
+  return {
+    ...f,
+    linkType,
+    records: f.records.map((r) => {
+      const ip = r.data.subarray(14)
+      const data = Buffer.concat([prefix(ip), ip])
+      return { ...r, data, origLen: r.origLen - 14 + data.length - ip.length }
+    }),
+  }
+}
+
+/** IPv4 total length 0 in every packet (TSO/GRO captures): the payload comes from the wire length then. */
+function zeroTotalLength(f: PcapFile): PcapFile {
+  return {
+    ...f,
+    records: f.records.map((r) => {
+      const data = Buffer.from(r.data)
+      if (data.length >= 14 + 4 && data.readUInt16BE(12) === 0x0800) data.writeUInt16BE(0, 14 + 2)
+      return { ...r, data }
+    }),
+  }
+}
+
+describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
+  const eth = parsePcapLE(fixture('capture', 'lo-eth.pcap'))
+
+  test.each(captureCorpus().map((c) => [c.name, c.bytes] as const))('%s: the same records as the JavaScript reader', (_name, bytes) => {
+    same(bytes)
+  })
+
+  test('the native path decodes the IPv4 segments itself', () => {
+    const run = same(fixture('capture', 'lo-eth.pcap'))
+    // the fixture has both families: every IPv4 segment is the C code's, every IPv6 one the JavaScript decoder's
+    const segments = run.events.filter((e) => e.startsWith('seg ')).map((e) => e.split(' ')[11])
+    expect(segments.filter((v) => v === '6').length).toBeGreaterThan(20)
+    expect(segments.filter((v) => v === '4').length).toBeGreaterThan(20)
+    expect(run.byNative).toBe(segments.filter((v) => v === '4').length)
+    // the IPv6 and UDP records go back to the JavaScript decoder, in their place
+    const frag = same(fixture('capture', 'udp-frag.pcap'))
+    expect(frag.events.some((e) => e.startsWith('other '))).toBe(true)
+  })
+
+  const shapes: Array<[string, PcapFile, boolean]> = [
+    ['big-endian pcap', eth, true],
+    ['nanosecond pcap', parsePcapLE(fixture('capture', 'any-sll2-ns.pcap')), false],
+    ['nanosecond big-endian pcap', parsePcapLE(fixture('capture', 'any-sll2-ns.pcap')), true],
+    ['802.1Q-tagged Ethernet', withVlan(eth, 42), false],
+    ['802.1Q in 802.1Q', withVlan(withVlan(eth, 7), 42), false],
+    ['NULL, family in host order', relinked(eth, 0), false],
+    ['NULL, family in network order', relinked(eth, 0, { bigEndianFamily: true }), false],
+    ['LOOP', relinked(eth, 108), false],
+    ['LINUX_SLL', relinked(eth, 113), false],
+    ['LINUX_SLL2', relinked(eth, 276), false],
+    ['raw IP (101)', relinked(eth, 101), false],
+    ['raw IP (12)', relinked(eth, 12), false],
+    ['raw IP (14)', relinked(eth, 14), false],
+    ['raw IPv4 (228)', relinked(eth, 228), false],
+    ['raw IPv6 (229) given IPv4', relinked(eth, 229), false],
+    ['an unknown link type', relinked(eth, 147), false],
+    ['IPv4 total length 0', zeroTotalLength(eth), false],
+    ['snaplen 54 (TCP options cut)', { ...eth, records: eth.records.map((r) => ({ ...r, data: r.data.subarray(0, 54) })) }, false],
+    ['snaplen 40 (TCP header cut)', { ...eth, records: eth.records.map((r) => ({ ...r, data: r.data.subarray(0, 40) })) }, false],
+  ]
+  test.each(shapes)('%s: the same records', (_name, f, bigEndian) => {
+    same(writePcap(f, bigEndian))
+  })
+
+  test('a record that claims more than the reader takes: the same error at the same place', () => {
+    const bytes = Buffer.from(fixture('capture', 'lo-eth.pcap'))
+    // the third record's captured length
+    let p = 24
+    for (let i = 0; i < 2; i++) p += 16 + bytes.readUInt32LE(p + 8)
+    bytes.writeUInt32LE(0x7fffffff, p + 8)
+    const run = same(bytes)
+    expect(run.error).toMatch(/claims/)
+    expect(run.events.length).toBe(2)
+  })
+
+  test('a record above the limit with its bytes all there (a chunk of 17 MiB): the same error', () => {
+    const file = fixture('capture', 'lo-eth.pcap')
+    const head = file.subarray(0, 24 + 16 + file.readUInt32LE(24 + 8))
+    const big = Buffer.alloc(16 + 17 * 1024 * 1024)
+    big.writeUInt32LE(16 * 1024 * 1024 + 1, 8)
+    const run = same(Buffer.concat([head, big]))
+    expect(run.error).toMatch(/claims/)
+    expect(run.events.length).toBe(1)
+  })
+
+  test('mutated captures, cut into random chunks: the same records, summary or error', () => {
+    const corpus = captureCorpus().filter((c) => c.bytes.readUInt32BE(0) !== 0x0a0d0d0a)
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: corpus.length - 1 }).chain((i) => fc.tuple(fc.constant(i), mutationArb(corpus[i].bytes), fc.array(fc.nat({ max: corpus[i].bytes.length }), { maxLength: 8 }))),
+        ([i, mutations, cuts]) => {
+          same(mutate(corpus[i].bytes, mutations), cuts)
+        },
+      ),
+      { numRuns: runs(150), seed: SEED },
+    )
+  })
+
+  test('the capture fact is the same with the native decoder and without', async () => {
+    const factOf = async (bytes: Buffer) => {
+      async function* one() {
+        yield bytes
+      }
+      return captureFact(one(), { kind: 'file', path: 'x.pcap' })
+    }
+    for (const bytes of [fixture('capture', 'lo-eth.pcap'), fixture('capture', 'udp-frag.pcap'), fixture('resets', 'closes-lo.pcap')]) {
+      const native = await factOf(bytes)
+      process.env[NATIVE_ENV] = '0'
+      try {
+        expect(await factOf(bytes)).toEqual(native)
+      } finally {
+        delete process.env[NATIVE_ENV]
+      }
+    }
+  })
+})
