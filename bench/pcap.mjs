@@ -127,6 +127,8 @@ const size = statSync(pcap).size
 const packets = Number(spawnSync('sh', ['-c', 'tcpdump -r "$1" -nn 2>/dev/null | wc -l', 'sh', pcap]).stdout.toString().trim())
 console.log(`file: ${pcap}, ${(size / 1e6).toFixed(0)} MB, ${packets} packets (snaplen 96)`)
 const netdoc = join(ROOT, 'bin', 'run.js')
+// without the built native decoder the default runs and the NETDOC_NATIVE=0 ones are the same JavaScript path
+console.log(`native pcap decoder: ${existsSync(join(ROOT, 'build', 'Release', 'netdoc_native.node')) ? 'built' : 'NOT built (npm run build:native): every run decodes in JavaScript'}`)
 const times = numArg('--times', 3)
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
 /** `n` runs of a command: the median and the minimum of wall and CPU time, the largest peak RSS */
@@ -151,10 +153,12 @@ const everyAnalysis = (file) => [process.execPath, netdoc, 'check', '--pcap', fi
 const one = ['NETDOC_CAPTURE_THREADS=1']
 runs.push(...interleaved([
   ['netdoc resets --pcap (whole CLI, connection ends; one thread, the default for one group of analyses)', resets(pcap)],
+  ['netdoc resets --pcap, NETDOC_NATIVE=0 (the JavaScript decoder, as without a C compiler at install)', resets(pcap), ['NETDOC_NATIVE=0']],
   ['netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), ['NETDOC_CAPTURE_THREADS=2']],
 ], times))
 runs.push(...interleaved([
   ['netdoc check --pcap, the four capture checks (every analysis), NETDOC_CAPTURE_THREADS=1 (one thread)', everyAnalysis(pcap), one],
+  ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE=0 (the JavaScript decoder)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE=0']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread; the default from 3 cores)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=2']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=split (analyses split across two threads)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=split']],
 ], times))
