@@ -84,13 +84,13 @@ function v6Id(text: string): number {
 const V6_SLOTS = 256
 const v6SlotWords = new Int32Array(V6_SLOTS * 4)
 /** 0: an empty slot (ids are ≥ 2^32) */
-const v6SlotIds = new Float64Array(V6_SLOTS)
+export const v6SlotIds = new Float64Array(V6_SLOTS)
 
 /**
  * The slot of v6SlotIds that holds the id of the address at d[off..off+16). A slot, not the id: a number above
  * 2^31 returned from a call is a new heap number, an element read by the caller is not.
  */
-function v6Slot(d: Uint8Array, off: number): number {
+export function v6Slot(d: Uint8Array, off: number): number {
   const w0 = (d[off] << 24) | (d[off + 1] << 16) | (d[off + 2] << 8) | d[off + 3]
   const w1 = (d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]
   const w2 = (d[off + 8] << 24) | (d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]

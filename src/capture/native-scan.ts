@@ -1,13 +1,13 @@
 // The native fast path for classic pcap files (src/native/pcap-scan.c, built by `npm run build:native` into
-// build/Release): it frames the records of a chunk and decodes the common packet, an IPv4 TCP segment, into a
-// batch of numbers, in C, where the JavaScript reader and decoder cost ~0.5 s of a 3.7 M-packet capture
-// (docs/performance.md, "A native decoder"). Every other record (IPv6, UDP, fragments, anything it does not take
-// whole) comes back as a record for the JavaScript decoder, in file order, so results are the JavaScript path's.
+// build/Release): it frames the records of a chunk and decodes the common packet, a TCP segment, into a
+// batch of numbers, in C (docs/performance.md, "A native decoder"). IPv6 addresses come as offsets into the chunk and
+// are interned here, as decode.ts does. Every other record (UDP, fragments, anything it does not take whole) comes
+// back as a record for the JavaScript decoder, in file order, so results are the JavaScript path's.
 // Without the built module (no compiler when installed) or with NETDOC_NATIVE=0, the reader does it all in JavaScript.
 import { createRequire } from 'node:module'
 
 import type { CapturedPacket, PacketView } from './reader.js'
-import type { Segment } from './decode.js'
+import { v6Slot, v6SlotIds, type Segment } from './decode.js'
 
 /** `0` turns the native decoder off (tests hold the two paths to the same results; benchmarks compare them). */
 export const NATIVE_ENV = 'NETDOC_NATIVE'
@@ -40,6 +40,7 @@ const SLOTS = 8192
 class NativeBatch {
   readonly buffer: ArrayBuffer
   readonly ts: Float64Array
+  /** an IPv4 address; an IPv6 address's offset in the chunk */
   readonly src: Uint32Array
   readonly dst: Uint32Array
   /** a segment's sequence number; a record's start in the chunk */
@@ -52,7 +53,7 @@ class NativeBatch {
   readonly dport: Uint16Array
   readonly window: Uint16Array
   readonly flags: Uint8Array
-  /** 1: a decoded segment; 0: a record for the JavaScript decoder */
+  /** 4 or 6: a decoded segment over IPv4 or IPv6; 0: a record for the JavaScript decoder */
   readonly kind: Uint8Array
   readonly wscale: Int8Array
 
@@ -105,10 +106,18 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
         scanner.records += out[1]
         scanner.bytes += out[2]
         for (let i = 0; i < n; i++) {
-          if (kind[i] === 1) {
+          const k = kind[i]
+          if (k !== 0) {
             seg.ts = ts[i]
-            seg.srcId = src[i]
-            seg.dstId = dst[i]
+            if (k === 4) {
+              seg.srcId = src[i]
+              seg.dstId = dst[i]
+              seg.ipVersion = 4
+            } else {
+              seg.srcId = v6SlotIds[v6Slot(b, src[i])]
+              seg.dstId = v6SlotIds[v6Slot(b, dst[i])]
+              seg.ipVersion = 6
+            }
             seg.sport = sport[i]
             seg.dport = dport[i]
             seg.seq = seq[i]
@@ -116,7 +125,6 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
             seg.flags = flags[i]
             seg.window = window[i]
             seg.payloadLen = len[i]
-            seg.ipVersion = 4
             seg.windowScale = wscale[i]
             segment(seg)
           } else {

@@ -1,7 +1,7 @@
 // The native fast path of the capture reader (src/capture/native-scan.ts loads it; the JavaScript path is the
 // reference, reader.ts pcapRecords and decode.ts decodeTcpInto). It frames classic pcap records and decodes the
-// common packet, an IPv4 TCP segment, into a batch of numbers; every other record (IPv6, UDP, fragments, any
-// frame it does not take whole) is handed back to the JavaScript decoder untouched, in file order. So what it
+// common packet, a TCP segment over IPv4 or IPv6, into a batch of numbers; every other record (UDP, fragments,
+// any frame it does not take whole) is handed back to the JavaScript decoder untouched, in file order. So what it
 // claims must be decoded exactly as decode.ts does, and what it leaves costs one pass more: the differential
 // tests (test/unit/capture/native-scan.test.ts) hold the two paths to the same segments.
 //
@@ -107,27 +107,13 @@ static void batch_at(batch_t *b, uint8_t *base, uint32_t n) {
   b->wscale = (int8_t *)(base + 36 * (size_t)n);
 }
 
-// decode.ts decodeTcpInto for IPv4 only: 1 when slot i holds the segment, 0 when the JavaScript decoder must
-// look at the frame (it is something else, or IPv6: its addresses are interned there).
-static int decode_v4_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t end, int64_t orig, batch_t *b, uint32_t i) {
-  int64_t off = ip_header_at(link, d, start, end);
-  if (off < 0 || off >= end) return 0;
-  if ((d[off] >> 4) != 4) return 0;
-  int64_t wire = orig - (off - start);
-  if (end < off + 20) return 0;
-  int64_t ihl = (int64_t)(d[off] & 0x0f) * 4;
-  if (ihl < 20 || d[off + 9] != 6) return 0;
-  if ((((uint32_t)(d[off + 6] & 0x1f) << 8) | d[off + 7]) != 0) return 0;
-  int64_t total = be16(d, off + 2);
-  if (total == 0) total = wire;
-  int64_t t = off + ihl;
+// decode.ts tcp(): the TCP header at t, its IP payload `ip_payload` bytes long; 0 when it is cut or malformed
+static int tcp_fields(const uint8_t *d, int64_t t, int64_t end, int64_t ip_payload, batch_t *b, uint32_t i) {
   if (end < t + 20) return 0;
   int64_t hlen = (int64_t)(d[t + 12] >> 4) * 4;
   if (hlen < 20) return 0;
-  int64_t payload = total - ihl - hlen;
+  int64_t payload = ip_payload - hlen;
   uint32_t flags = d[t + 13];
-  b->src[i] = be32at(d, off + 12);
-  b->dst[i] = be32at(d, off + 16);
   b->sport[i] = (uint16_t)be16(d, t);
   b->dport[i] = (uint16_t)be16(d, t + 2);
   b->seq[i] = be32at(d, t + 4);
@@ -139,14 +125,69 @@ static int decode_v4_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t
   return 1;
 }
 
+// decode.ts ipv4(); the addresses go into src/dst as numbers
+static int ipv4_tcp(const uint8_t *d, int64_t off, int64_t end, int64_t wire, batch_t *b, uint32_t i) {
+  if (end < off + 20) return 0;
+  int64_t ihl = (int64_t)(d[off] & 0x0f) * 4;
+  if (ihl < 20 || d[off + 9] != 6) return 0;
+  if ((((uint32_t)(d[off + 6] & 0x1f) << 8) | d[off + 7]) != 0) return 0;
+  int64_t total = be16(d, off + 2);
+  if (total == 0) total = wire;
+  if (!tcp_fields(d, off + ihl, end, total - ihl, b, i)) return 0;
+  b->src[i] = be32at(d, off + 12);
+  b->dst[i] = be32at(d, off + 16);
+  return 1;
+}
+
+// decode.ts ipv6(), extension headers walked the same way; src/dst get the addresses' offsets in the chunk (the
+// JavaScript side interns IPv6 addresses: native-scan.ts)
+static int ipv6_tcp(const uint8_t *d, int64_t off, int64_t end, int64_t wire, batch_t *b, uint32_t i) {
+  if (end < off + 40) return 0;
+  int64_t plen = be16(d, off + 4);
+  if (plen == 0) plen = wire - 40;
+  uint32_t next = d[off + 6];
+  int64_t p = off + 40;
+  while (next != 6) {
+    if (p + 8 > end) return 0;
+    int64_t hlen;
+    if (next == 0 || next == 43 || next == 60 || next == 135 || next == 139 || next == 140) hlen = ((int64_t)d[p + 1] + 1) * 8;
+    else if (next == 51) hlen = ((int64_t)d[p + 1] + 2) * 4;
+    else if (next == 44) {
+      if ((be16(d, p + 2) & 0xfff8) != 0) return 0;
+      hlen = 8;
+    } else return 0;
+    next = d[p];
+    p += hlen;
+    plen -= hlen;
+  }
+  if (end < p + 20) return 0;
+  if (!tcp_fields(d, p, end, plen, b, i)) return 0;
+  b->src[i] = (uint32_t)(off + 8);
+  b->dst[i] = (uint32_t)(off + 24);
+  return 1;
+}
+
+// decode.ts decodeTcpInto: 4 or 6 when slot i holds an IPv4 or IPv6 segment, 0 when the JavaScript decoder must
+// look at the frame (it is not a TCP segment it can take)
+static int decode_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t end, int64_t orig, batch_t *b, uint32_t i) {
+  int64_t off = ip_header_at(link, d, start, end);
+  if (off < 0 || off >= end) return 0;
+  uint32_t version = d[off] >> 4;
+  int64_t wire = orig - (off - start);
+  if (version == 4) return ipv4_tcp(d, off, end, wire, b, i) ? 4 : 0;
+  if (version == 6) return ipv6_tcp(d, off, end, wire, b, i) ? 6 : 0;
+  return 0;
+}
+
 #define CHECK(call) \
   if ((call) != napi_ok) return NULL
 
 /**
  * scan(bytes: Uint8Array, pos, little, nanos, linkType, batch: ArrayBuffer, slots, out: Float64Array(3)) → pos
  * Frames pcap records from bytes[pos..] into the batch's slots until the batch is full, the next record is cut
- * short, or it claims more than MAX_RECORD (the JavaScript loop reports that). Slot kind 1 is a decoded segment;
- * kind 0 is a record for the JavaScript decoder, with its start, end and wire length in seq, ack and len. out:
+ * short, or it claims more than MAX_RECORD (the JavaScript loop reports that). Slot kind 4 or 6 is a decoded
+ * segment (6: src and dst are the offsets of its addresses); kind 0 is a record for the JavaScript decoder, with
+ * its start, end and wire length in seq, ack and len. out:
  * slots filled, records framed, their captured bytes.
  */
 static napi_value scan(napi_env env, napi_callback_info info) {
@@ -202,8 +243,9 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     int64_t end = start + incl;
     int64_t wire = orig > incl ? orig : incl;
     b.ts[n] = (double)sec + (double)frac / div;
-    if (decode_v4_tcp(link, bytes, start, end, wire, &b, n)) {
-      b.kind[n] = 1;
+    uint8_t kind = (uint8_t)decode_tcp(link, bytes, start, end, wire, &b, n);
+    if (kind) {
+      b.kind[n] = kind;
     } else {
       b.kind[n] = 0;
       b.seq[n] = (uint32_t)start;

@@ -14,6 +14,7 @@ import { NATIVE_ENV, nativePcapScanner } from '../../../src/capture/native-scan.
 import { CaptureReader, type CapturedPacket } from '../../../src/capture/reader.js'
 import { parsePcapLE, writePcap, withVlan, type PcapFile } from '../../helpers/capture-files.js'
 import { captureCorpus, mutate, mutationArb, runs, SEED } from '../../helpers/fuzz.js'
+import { ethernet, ipPcap, ipv4Packets, ipv6Packets } from '../../helpers/ip-packets.js'
 import { ROOT } from '../../helpers/netns.js'
 import { describeWith } from '../../helpers/requires.js'
 
@@ -132,13 +133,13 @@ describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
     same(bytes)
   })
 
-  test('the native path decodes the IPv4 segments itself', () => {
+  test('the native path decodes the IPv4 and IPv6 segments itself', () => {
     const run = same(fixture('capture', 'lo-eth.pcap'))
-    // the fixture has both families: every IPv4 segment is the C code's, every IPv6 one the JavaScript decoder's
+    // the fixture has both families, and every segment of both is the C code's
     const segments = run.events.filter((e) => e.startsWith('seg ')).map((e) => e.split(' ')[11])
     expect(segments.filter((v) => v === '6').length).toBeGreaterThan(20)
     expect(segments.filter((v) => v === '4').length).toBeGreaterThan(20)
-    expect(run.byNative).toBe(segments.filter((v) => v === '4').length)
+    expect(run.byNative).toBe(segments.length)
     // the IPv6 and UDP records go back to the JavaScript decoder, in their place
     const frag = same(fixture('capture', 'udp-frag.pcap'))
     expect(frag.events.some((e) => e.startsWith('other '))).toBe(true)
@@ -167,6 +168,47 @@ describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
   ]
   test.each(shapes)('%s: the same records', (_name, f, bigEndian) => {
     same(writePcap(f, bigEndian))
+  })
+
+  test('TCP behind IPv6 extension headers, in one fragment or several, and IPv4 options: the same records', () => {
+    // a TCP header with a window scale option (a SYN) and one without (data), each behind each header chain
+    const tcp = (flags: number, payload: number) => {
+      const opts = flags & 0x02 ? Buffer.from([1, 3, 3, 9, 0, 0, 0, 0]) : Buffer.alloc(0)
+      // the payload is not zeros: a later fragment's bytes read as a TCP header must look like one
+      const h = Buffer.alloc(20 + opts.length + payload, 0x55)
+      h.writeUInt16BE(40000, 0)
+      h.writeUInt16BE(443, 2)
+      h.writeUInt32BE(0xfffffff0, 4)
+      h.writeUInt32BE(7, 8)
+      h[12] = ((20 + opts.length) / 4) << 4
+      h[13] = flags
+      h.writeUInt16BE(512, 14)
+      opts.copy(h, 20)
+      return h
+    }
+    const packets: Buffer[] = []
+    for (const upper of [tcp(0x02, 0), tcp(0x18, 300)]) {
+      for (const before of [[], [0], [60], [0, 60]]) packets.push(...ipv6Packets('fd00::1', 'fd00::2', upper, { proto: 6, before }))
+      // a first fragment carries the TCP header (the tracker gets it), a later one does not
+      packets.push(...ipv6Packets('fd00::1', 'fd00::2', upper, { proto: 6, mtu: 200, before: [0] }))
+      packets.push(...ipv4Packets('10.0.0.1', '10.0.0.2', upper, { proto: 6 }), ...ipv4Packets('10.0.0.1', '10.0.0.2', upper, { proto: 6, mtu: 200 }))
+    }
+    // a 16-byte destination options header (its length field 1)
+    const one = ipv6Packets('fd00::1', 'fd00::2', tcp(0x18, 40), { proto: 6, before: [60] })[0]
+    const long = Buffer.concat([one.subarray(0, 48), Buffer.from([1, 6, 0, 0, 0, 0, 0, 0]), one.subarray(48)])
+    long[41] = 1
+    long.writeUInt16BE(long.length - 40, 4)
+    packets.push(long)
+    // IPv4 with options (IHL 6): the TCP header after them
+    const v4 = ipv4Packets('10.0.0.1', '10.0.0.2', tcp(0x18, 10), { proto: 6 })[0]
+    const withOptions = Buffer.concat([v4.subarray(0, 20), Buffer.from([1, 1, 1, 0]), v4.subarray(20)])
+    withOptions[0] = 0x46
+    withOptions.writeUInt16BE(withOptions.length, 2)
+    packets.push(withOptions)
+    const run = same(ipPcap(packets.map((data, i) => ({ ts: 1000 + i / 8, data: ethernet(data) })), 1))
+    const segments = run.events.filter((e) => e.startsWith('seg ')).length
+    expect(segments).toBeGreaterThanOrEqual(15)
+    expect(run.byNative).toBe(segments)
   })
 
   test('a record that claims more than the reader takes: the same error at the same place', () => {
