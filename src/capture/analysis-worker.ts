@@ -5,7 +5,7 @@
 // UDP datagrams and IP fragments stay on the main thread: here only TCP is decoded.
 import { parentPort, workerData } from 'node:worker_threads'
 
-import type { AnalysisName, AnalysisOptions } from '../model/capture.js'
+import type { AnalysisName } from '../model/capture.js'
 import { attachAnalyses } from './analyses/index.js'
 import { fileChunks } from './file-chunks.js'
 import { FlowTracker } from './flows.js'
@@ -14,11 +14,11 @@ import { CaptureFormatError } from './reader.js'
 import type { AnalysisWorkerMessage } from './threaded.js'
 
 const port = parentPort!
-const { path, names, options } = workerData as { path: string; names: AnalysisName[]; options: AnalysisOptions }
+const { path, names } = workerData as { path: string; names: AnalysisName[] }
 
 async function main(): Promise<void> {
   const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker, names, options)
+  const analyses = attachAnalyses(tracker, names)
   await analyseStream(fileChunks(path), tracker)
   const m: AnalysisWorkerMessage = { kind: 'results', analyses: analyses.results() }
   port.postMessage(m)

@@ -1,6 +1,6 @@
 // A capture → the `capture` fact: the pipeline (pipeline.ts) with the requested analyses attached (every one by default), plus the notes the report
 // shows (truncation, link types the decoder skips, what was read).
-import type { AnalysisName, AnalysisOptions, CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
+import type { AnalysisName, CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { ALL_ANALYSES, attachAnalyses } from './analyses/index.js'
 import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
@@ -12,9 +12,9 @@ export function originText(o: CaptureOrigin): string {
 }
 
 /** Reads a whole capture stream into the fact. Throws CaptureFormatError for a file that is not a capture. */
-export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[], options?: AnalysisOptions): Promise<CaptureFact> {
+export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[]): Promise<CaptureFact> {
   const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker, names, options)
+  const analyses = attachAnalyses(tracker, names)
   const udp = new UdpTracker()
   const summary = await analyseStream(stream, tracker, onBytes, udp)
   return toFact(origin, summary, tracker, analyses.results(), udp.finish(summary.lastTs))
@@ -24,9 +24,9 @@ export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: Cap
  * The same fact from a capture file decoded on a worker thread (threaded.ts): the same segments in the same order;
  * the UDP/fragment tracker runs on the worker, beside the decoder, and its result comes back with the summary.
  */
-export async function captureFileFact(path: string, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[], options?: AnalysisOptions): Promise<CaptureFact> {
+export async function captureFileFact(path: string, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[]): Promise<CaptureFact> {
   const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker, names, options)
+  const analyses = attachAnalyses(tracker, names)
   const { summary, udp } = await analyseFileThreaded(path, tracker, onBytes)
   return toFact(origin, summary, tracker, analyses.results(), udp)
 }
@@ -37,10 +37,10 @@ export async function captureFileFact(path: string, origin: CaptureOrigin, onByt
  * `stream` (the same file). Each thread's tracker sees the same segments, so the flows, and each result, are the
  * one-thread pipeline's; the fact's counts and notes come from this thread's tracker.
  */
-export async function captureFactSplit(stream: AsyncIterable<Uint8Array>, path: string, origin: CaptureOrigin, onWorker: readonly AnalysisName[], onBytes?: (bytes: number) => void, names: readonly AnalysisName[] = ALL_ANALYSES, options: AnalysisOptions = {}): Promise<CaptureFact> {
+export async function captureFactSplit(stream: AsyncIterable<Uint8Array>, path: string, origin: CaptureOrigin, onWorker: readonly AnalysisName[], onBytes?: (bytes: number) => void, names: readonly AnalysisName[] = ALL_ANALYSES): Promise<CaptureFact> {
   const there = names.filter((n) => onWorker.includes(n))
-  if (there.length === 0) return captureFact(stream, origin, onBytes, [...names], options)
-  const worker = analysesOnWorker(path, there, options)
+  if (there.length === 0) return captureFact(stream, origin, onBytes, [...names])
+  const worker = analysesOnWorker(path, there)
   // a failed worker stops this thread's read at its next chunk
   let workerFailed: unknown
   worker.results.catch((err: unknown) => (workerFailed = err ?? new Error('the capture analysis worker failed')))
@@ -51,7 +51,7 @@ export async function captureFactSplit(stream: AsyncIterable<Uint8Array>, path: 
     }
   }
   const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker, names.filter((n) => !onWorker.includes(n)), options)
+  const analyses = attachAnalyses(tracker, names.filter((n) => !onWorker.includes(n)))
   const udp = new UdpTracker()
   let summary: PipelineSummary
   try {

@@ -13,7 +13,7 @@ import { isWildcard, unmapAddress } from '../parsers/address.js'
 import { startCommand } from '../probes/exec.js'
 import { packetSink } from './pipeline.js'
 import { attachAnalyses } from './analyses/index.js'
-import type { AnalysisName, AnalysisOptions } from '../model/capture.js'
+import type { AnalysisName } from '../model/capture.js'
 import { toFact } from './fact.js'
 import { FlowTracker } from './flows.js'
 import { UdpTracker } from './udp-fragments.js'
@@ -33,8 +33,6 @@ export interface LiveRequest {
   listeners?: Array<{ address: string; port: number }>
   /** the analyses to attach (every one when absent) */
   analyses?: AnalysisName[]
-  /** what the run's configuration tells them */
-  analysisOptions?: AnalysisOptions
 }
 
 const NEITHER = '--capture needs libpcap through the optional module `cap` (apt-get install -y libpcap-dev && npm ci) or tcpdump (apt-get install -y tcpdump); or capture with tcpdump -w FILE and give --pcap FILE'
@@ -146,7 +144,7 @@ export async function liveCapture(req: LiveRequest, progress?: (text: string) =>
 function newPipeline(req: LiveRequest) {
   const isServer = req.listeners ? { isServer: listenerLookup(req.listeners) } : {}
   const tracker = new FlowTracker(isServer)
-  const analyses = attachAnalyses(tracker, req.analyses, req.analysisOptions)
+  const analyses = attachAnalyses(tracker, req.analyses)
   // the listeners are TCP's (ss -ltnmp): a UDP flow's server is guessed by its ports, not by a TCP port it shares
   const udp = new UdpTracker()
   const sink = packetSink(tracker, udp)

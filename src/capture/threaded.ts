@@ -13,7 +13,7 @@ import type { FlowTracker } from './flows.js'
 import type { PipelineSummary } from './pipeline.js'
 import { setCaptureHeapFlags } from './heap-flags.js'
 import { CaptureFormatError } from './reader.js'
-import type { AnalysisName, AnalysisOptions, CaptureAnalyses, UdpFragments } from '../model/capture.js'
+import type { AnalysisName, CaptureAnalyses, UdpFragments } from '../model/capture.js'
 
 /**
  * The analyses the analysis worker runs when a capture file is split across two threads (NETDOC_CAPTURE_THREADS=split);
@@ -141,8 +141,8 @@ export interface WorkerAnalyses {
  * itself (analysis-worker.ts): the same flows as this thread's tracker, so its results are what this thread would
  * have computed. `resourceLimits` bounds the worker's heap (memory: two heaps now).
  */
-export function analysesOnWorker(path: string, names: readonly AnalysisName[], options: AnalysisOptions = {}, resourceLimits = WORKER_RESOURCE_LIMITS): WorkerAnalyses {
-  const worker = new Worker(workerUrl('analysis-worker.js'), { workerData: { path, names, options }, resourceLimits })
+export function analysesOnWorker(path: string, names: readonly AnalysisName[], resourceLimits = WORKER_RESOURCE_LIMITS): WorkerAnalyses {
+  const worker = new Worker(workerUrl('analysis-worker.js'), { workerData: { path, names }, resourceLimits })
   worker.on('online', setCaptureHeapFlags)
   let settled = false
   const results = new Promise<Partial<CaptureAnalyses>>((resolve, reject) => {

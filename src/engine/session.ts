@@ -4,9 +4,8 @@ import { hostname } from 'node:os'
 
 import type { CheckOptions, Facts, OwnedState, Where } from '../model/check.js'
 import { UsageError } from '../model/errors.js'
-import type { AnalysisName, AnalysisOptions } from '../model/capture.js'
+import type { AnalysisName } from '../model/capture.js'
 import type { FactId } from '../model/facts.js'
-import type { LimitedByBars } from '../model/paths.js'
 import type { Report } from '../model/report.js'
 import type { ProbeContext } from '../probes/index.js'
 import { loadAllChecks, loadChecks } from '../checks/registry.js'
@@ -84,23 +83,8 @@ export function analysesRead(checks: Array<{ meta: { captureAnalyses?: AnalysisN
   return [...new Set([...checks.flatMap((c) => c.meta.captureAnalyses ?? []), ...view])]
 }
 
-/** congestion.flows' thresholds that are also bars of a connection's limitedBy: the same name and quantity */
-const LIMITED_BY_THRESHOLDS = ['zeroWindowSeconds', 'rttMs'] as const satisfies ReadonlyArray<keyof LimitedByBars>
-
-/**
- * What the configuration tells the capture analyses: a congestion.flows threshold it sets that is also a bar of
- * the limitedBy label moves that bar, so the label and the check's judgement use the user's number. Only a set one:
- * the check's defaults (a stall from 1 s of zero window) are not the label's (receiver-limited from 0.1 s).
- */
-export function analysisOptions(config: Config): AnalysisOptions | undefined {
-  const thresholds = config.checks?.['congestion.flows']?.thresholds
-  const limitedBy: Partial<LimitedByBars> = {}
-  for (const name of LIMITED_BY_THRESHOLDS) if (thresholds?.[name] !== undefined) limitedBy[name] = thresholds[name]
-  return Object.keys(limitedBy).length > 0 ? { limitedBy } : undefined
-}
-
-function withAnalyses(req: ProbeContext['capture'], analyses: AnalysisName[], options: AnalysisOptions | undefined): ProbeContext['capture'] {
-  return req && { ...req, analyses, ...(options ? { analysisOptions: options } : {}) }
+function withAnalyses(req: ProbeContext['capture'], analyses: AnalysisName[]): ProbeContext['capture'] {
+  return req && { ...req, analyses }
 }
 
 /** Which way a live capture of this run captured, when it ran. */
@@ -143,7 +127,7 @@ export async function runSession(input: SessionInput): Promise<Session> {
   const inspected = await inspectedNamespace(flags)
   const source = await resolveSource(flags, inspected)
   const checks = await loadChecks(selected.map((c) => c.meta.id))
-  const capture = withAnalyses(request, analysesRead(checks, input.view?.captureAnalyses), analysisOptions(config))
+  const capture = withAnalyses(request, analysesRead(checks, input.view?.captureAnalyses))
   const snapshot = source instanceof SnapshotSource ? source : undefined
   // Remediations act where the facts came from: a snapshot's recorded namespace, else --netns/--pid/--container.
   const options = { ...checkOptions(flags, config, configLabel), where: snapshot ? whereOf(snapshot.manifest.netns) : inspected }

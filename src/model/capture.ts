@@ -3,7 +3,7 @@
 // the connections it reports, not with packets.
 
 import type { ServerCloses } from './closes.js'
-import type { LimitedByBars, ServerPaths } from './paths.js'
+import type { ServerPaths } from './paths.js'
 
 /** Keepalive probes seen on one connection (tracker rule: 0/1 byte at next − 1, no SYN/FIN/RST). */
 export interface KeepaliveConnection {
@@ -131,12 +131,6 @@ export interface CaptureFact {
 
 /** The name of one capture analysis (a key of CaptureAnalyses). */
 export type AnalysisName = keyof CaptureAnalyses
-
-/** Numbers a run's configuration gives the analyses (each absent one keeps the analysis's default). */
-export interface AnalysisOptions {
-  /** congestion: the bars of a connection's limitedBy that congestion.flows' configured thresholds of the same name set */
-  limitedBy?: Partial<LimitedByBars>
-}
 
 /**
  * One analysis's result. A run attaches only the analyses its checks and views declare (CheckMeta.captureAnalyses,

@@ -3,20 +3,6 @@
 
 export type LimitedBy = 'receiver' | 'network' | 'sender'
 
-/** The bars of a connection's `limitedBy` (src/capture/analyses/congestion.ts, verdictOf), tried in this order. */
-export interface LimitedByBars {
-  /** seconds on a zero window (summed) from which the receiver limits it */
-  zeroWindowSeconds: number
-  /** loss share (retransmitted, not spurious, / data bytes) from which the network limits it */
-  lossShare: number
-  /** share of its data segments that filled the receiver's window from which the receiver limits it */
-  windowFullShare: number
-  /** RTT p50 (ms) from which the network limits it */
-  rttMs: number
-  /** share of its time the sender spent idle from which the sender limits it */
-  idleShare: number
-}
-
 /**
  * Where the capture seems taken, from the halves of the RTT it sees: near the client SYN→SYN-ACK (out to the
  * server and back) is long and SYN-ACK→ACK (the client's own turnaround) short; near the server the opposite;

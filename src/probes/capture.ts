@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 
 import { isDenied, Unavailable, unreadableFile, UsageError } from '../model/errors.js'
-import type { AnalysisName, AnalysisOptions, CaptureFact } from '../model/capture.js'
+import type { AnalysisName, CaptureFact } from '../model/capture.js'
 import { fileChunks } from '../capture/file-chunks.js'
 import { setCaptureHeapFlags } from '../capture/heap-flags.js'
 import type { Probe } from './probe.js'
@@ -20,7 +20,7 @@ export const CAPTURE_THREADS_ENV = 'NETDOC_CAPTURE_THREADS'
 
 export const NO_CAPTURE = 'needs a capture: add --pcap FILE, or --capture IFACE --duration SECONDS'
 
-async function readFile(path: string, analyses: AnalysisName[] | undefined, options: AnalysisOptions | undefined, progress?: (text: string) => void): Promise<CaptureFact> {
+async function readFile(path: string, analyses: AnalysisName[] | undefined, progress?: (text: string) => void): Promise<CaptureFact> {
   let size: number
   try {
     const st = await stat(path)
@@ -46,9 +46,9 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, opti
     const origin = { kind: 'file' as const, path }
     const names = analyses ?? ALL_ANALYSES
     const threads = captureThreads(size, availableParallelism(), names, process.env[CAPTURE_THREADS_ENV])
-    if (threads === 'split') return await captureFactSplit(fileChunks(path), path, origin, WORKER_ANALYSES, onBytes, names, options)
-    if (threads === 'decode') return await captureFileFact(path, origin, onBytes, names, options)
-    return await captureFact(fileChunks(path), origin, onBytes, names, options)
+    if (threads === 'split') return await captureFactSplit(fileChunks(path), path, origin, WORKER_ANALYSES, onBytes, names)
+    if (threads === 'decode') return await captureFileFact(path, origin, onBytes, names)
+    return await captureFact(fileChunks(path), origin, onBytes, names)
   } catch (err) {
     if (err instanceof CaptureFormatError) throw new UsageError(`--pcap ${path}: ${err.message}; give a pcap or pcapng file (tcpdump -w FILE)`)
     // an errno (ENOENT, EACCES, EISDIR) is the file's; Node's own ERR_* codes (a worker out of memory) are not
@@ -69,11 +69,11 @@ export const capture: Probe<'capture'> = {
   async collect(_source, get, ctx) {
     const req = ctx?.capture
     if (req?.pcap || req?.capture) setCaptureHeapFlags()
-    if (req?.pcap) return readFile(req.pcap, req.analyses, req.analysisOptions, ctx?.progress)
+    if (req?.pcap) return readFile(req.pcap, req.analyses, ctx?.progress)
     if (req?.capture) {
       // the listening sockets of this run tell which end of a connection begun before the capture is the server
       const listeners = await get('listeners').catch(() => undefined)
-      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}), ...(req.analyses ? { analyses: req.analyses } : {}), ...(req.analysisOptions ? { analysisOptions: req.analysisOptions } : {}) }, ctx?.progress)
+      return (await import('../capture/live.js')).liveCapture({ ...req.capture, ...(listeners ? { listeners } : {}), ...(req.analyses ? { analyses: req.analyses } : {}) }, ctx?.progress)
     }
     throw new Unavailable('skip', NO_CAPTURE)
   },

@@ -1,4 +1,4 @@
-import type { AnalysisName, AnalysisOptions } from '../model/capture.js'
+import type { AnalysisName } from '../model/capture.js'
 import type { FactId, FactTypes } from '../model/facts.js'
 import type { Source } from './source.js'
 
@@ -10,8 +10,6 @@ export interface CaptureRequest {
   capture?: { interface: string; seconds: number; filter?: string; write?: string; with?: 'auto' | 'cap' | 'tcpdump' }
   /** the analyses to attach: those the selected checks and views read (every one when absent) */
   analyses?: AnalysisName[]
-  /** what the configuration tells the analyses (congestion.flows' thresholds that set the limitedBy bars) */
-  analysisOptions?: AnalysisOptions
 }
 
 /** Inputs of a run that come from flags or the configuration rather than from the Source. */

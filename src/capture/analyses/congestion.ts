@@ -9,7 +9,7 @@
 // RTT (Karn, RFC 6298 §3): one segment per direction is timed at a time, from the capture to the first ACK that
 // covers it; a timed segment whose range is sent again is not sampled. So a sample measures the path beyond the
 // capture point and back (the receiver's side of it), about one sample per round trip.
-import type { CaptureSide, ConnectionPath, LimitedBy, LimitedByBars, ServerPaths } from '../../model/paths.js'
+import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
 import { BlockPool } from '../block-pool.js'
 import { RttPool, RttSketch } from '../rtt-sketch.js'
@@ -20,11 +20,8 @@ import { midstreamOf } from './index.js'
 const RTO_MIN = 0.2
 /** a segment filling a gap this soon after the gap opened was reordered, not re-sent (Wireshark's 3 ms) */
 const REORDER_SECONDS = 0.003
-/**
- * What makes a connection's verdict (its limitedBy) unless the run says otherwise (CongestionOptions.limitedBy); the
- * check's thresholds judge whether it is a problem.
- */
-export const LIMITED_BY_BARS: Readonly<LimitedByBars> = { zeroWindowSeconds: 0.1, lossShare: 0.01, windowFullShare: 0.1, rttMs: 200, idleShare: 0.5 }
+/** what makes a connection's verdict (the check's thresholds judge whether it is a problem); shares of bytes */
+const VERDICT = { zeroWindowSeconds: 0.1, lossShare: 0.01, windowFullShare: 0.1, rttMs: 200, idleShare: 0.5 }
 
 // Per-connection state: a block of FLOW numbers in one shared Float64Array (a BlockPool), at the flow's base offset
 // (what `open` returns): the client's side, the server's side (SIDE numbers each, at base + dir × SIDE), then the
@@ -343,13 +340,13 @@ export function sideOf(towardServer: number, towardClient: number): CaptureSide 
 }
 
 /** What limits a connection, from its figures (the check's thresholds say whether that is a problem). */
-export function verdictOf(r: Omit<ConnectionPath, 'limitedBy'>, bars: Readonly<LimitedByBars> = LIMITED_BY_BARS): LimitedBy | undefined {
+export function verdictOf(r: Omit<ConnectionPath, 'limitedBy'>): LimitedBy | undefined {
   const duration = r.lastSeen - r.firstSeen
-  if (r.zeroWindowSeconds >= bars.zeroWindowSeconds) return 'receiver'
-  if (r.retransmissions > r.spurious && r.lossShare >= bars.lossShare) return 'network'
-  if (r.dataSegments > 0 && r.windowFull / r.dataSegments >= bars.windowFullShare) return 'receiver'
-  if (r.rttMs && r.rttMs.p50 >= bars.rttMs) return 'network'
-  if (r.idleGaps > 0 && duration > 0 && r.idleSeconds / duration >= bars.idleShare) return 'sender'
+  if (r.zeroWindowSeconds >= VERDICT.zeroWindowSeconds) return 'receiver'
+  if (r.retransmissions > r.spurious && r.lossShare >= VERDICT.lossShare) return 'network'
+  if (r.dataSegments > 0 && r.windowFull / r.dataSegments >= VERDICT.windowFullShare) return 'receiver'
+  if (r.rttMs && r.rttMs.p50 >= VERDICT.rttMs) return 'network'
+  if (r.idleGaps > 0 && duration > 0 && r.idleSeconds / duration >= VERDICT.idleShare) return 'sender'
   return undefined
 }
 
@@ -362,7 +359,7 @@ function endZeroWindow(F: Float64Array, side: number, lastSeen: number): void {
 
 /** The connection's row (built once, at its end; TurboFan compiles it for all 12 000 rows of a big capture, so
  * it stays plain: no closures, no arrays). */
-function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number, bars: Readonly<LimitedByBars>): { row: ConnectionPath; sketch: number } {
+function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: ConnectionPath; sketch: number } {
   const c = b
   const s = b + SIDE
   endZeroWindow(F, c, flow.lastSeen)
@@ -419,7 +416,7 @@ function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number, bars: Reado
     idleSeconds: round3(F[c + IDLE_SECONDS] + F[s + IDLE_SECONDS]),
     limitedBy: undefined,
   }
-  row.limitedBy = verdictOf(row, bars)
+  row.limitedBy = verdictOf(row)
   if (flow.midstream) Object.assign(row, midstreamOf(flow))
   return { row, sketch }
 }
@@ -445,29 +442,25 @@ interface Aggregate {
 }
 
 export interface CongestionOptions {
-  /** rows kept per server endpoint (worst first; 1000 by default); the rest are counted only */
-  maxRows?: number
-  /** the bars of a connection's limitedBy that differ from LIMITED_BY_BARS (the run's configuration) */
-  limitedBy?: Partial<LimitedByBars>
+  /** rows kept per server endpoint (worst first); the rest are counted only */
+  maxRows: number
   /** connections whose state the pools hold before they first grow (tests: any size gives the same result) */
   poolFlows?: number
   /** tests: every segment through anySegment, to hold onSegment's short path to what the full path does */
   fullPathOnly?: boolean
 }
 
-export function congestionAnalysis(opts: CongestionOptions = {}) {
-  const maxRows = opts.maxRows ?? 1000
-  const bars: Readonly<LimitedByBars> = { ...LIMITED_BY_BARS, ...opts.limitedBy }
+export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) {
   const servers = new Map<string, Aggregate>()
   const slots = new BlockPool(FRESH, opts.poolFlows)
   const rtt = new RttPool(opts.poolFlows === undefined ? undefined : 2 * opts.poolFlows)
-  const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, maxRows)
+  const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
   const observer: FlowObserver<number> = {
     open: () => slots.take(),
     segment: opts.fullPathOnly ? (flow, base, seg, info) => anySegment(slots.f, rtt, flow, base, seg, info) : (flow, base, seg, info) => onSegment(slots.f, rtt, flow, base, seg, info),
     close(flow: Flow, base: number) {
-      const { row, sketch } = rowOf(slots.f, rtt, flow, base, bars)
+      const { row, sketch } = rowOf(slots.f, rtt, flow, base)
       let agg = servers.get(flow.server)
       if (!agg) {
         const out: ServerPaths = {
@@ -503,7 +496,7 @@ export function congestionAnalysis(opts: CongestionOptions = {}) {
       // cut goes after it)
       if (agg.cut === undefined || worstFirst(agg.cut, row) > 0) {
         agg.rows.push(row)
-        if (agg.rows.length >= 2 * maxRows) {
+        if (agg.rows.length >= 2 * opts.maxRows) {
           agg.rows = trim(agg.rows)
           agg.cut = agg.rows[agg.rows.length - 1]
         }

@@ -1,6 +1,6 @@
 // Every analysis that a capture feeds, by the name of its result in CaptureAnalyses (src/model/capture.ts).
 // Adding one: a file here exporting an AnalysisFactory, its type line in CaptureAnalyses, one line below.
-import type { AnalysisName, AnalysisOptions, CaptureAnalyses } from '../../model/capture.js'
+import type { AnalysisName, CaptureAnalyses } from '../../model/capture.js'
 import type { Flow, FlowObserver, FlowTracker } from '../flows.js'
 import { closesAnalysis } from './closes.js'
 import { congestionAnalysis } from './congestion.js'
@@ -13,28 +13,26 @@ export interface AnalysisRun<T> {
   result(): T
 }
 
-/** makes one run of an analysis, given the run's options (AnalysisOptions: those it reads) */
-export type AnalysisFactory<T> = (options?: AnalysisOptions) => AnalysisRun<T>
+export type AnalysisFactory<T> = () => AnalysisRun<T>
 
 export const ANALYSES: { [K in keyof CaptureAnalyses]: AnalysisFactory<CaptureAnalyses[K]> } = {
   heartbeat: heartbeatAnalysis,
   keepalive: keepaliveAnalysis,
   closes: () => closesAnalysis(),
-  congestion: (o) => congestionAnalysis({ limitedBy: o?.limitedBy }),
+  congestion: () => congestionAnalysis(),
 }
 
 /** Every analysis, for a run that does not say which it needs. */
 export const ALL_ANALYSES = Object.keys(ANALYSES) as AnalysisName[]
 
 /**
- * Registers the named analyses (every one by default) on the tracker, made with the run's options; `results()`
- * after tracker.finish(). An analysis no check reads is not attached: each costs per-segment work (congestion.flows
- * most).
+ * Registers the named analyses (every one by default) on the tracker; `results()` after tracker.finish(). An
+ * analysis no check reads is not attached: each costs per-segment work (congestion.flows most).
  */
-export function attachAnalyses(tracker: FlowTracker, names: readonly AnalysisName[] = ALL_ANALYSES, options: AnalysisOptions = {}): { results(): Partial<CaptureAnalyses> } {
+export function attachAnalyses(tracker: FlowTracker, names: readonly AnalysisName[] = ALL_ANALYSES): { results(): Partial<CaptureAnalyses> } {
   const wanted = new Set(names)
   const runs = Object.entries(ANALYSES).filter(([name]) => wanted.has(name as AnalysisName)).map(([name, make]) => {
-    const run = make(options)
+    const run = make()
     tracker.observe(run.observer)
     return [name, run] as const
   })

@@ -50,19 +50,6 @@ function zeroWindow(): TcpScript {
   return t
 }
 
-/** Stop-and-wait from the client, every round trip `rtt` seconds, nothing lost: limited by the network from an RTT p50 of 200 ms. */
-function slowPath(rtt: number): TcpScript {
-  const t = new TcpScript({ client: '10.20.0.3', clientPort: 53000, server: '198.51.100.8', serverPort: 443 }).handshake(T0, rtt, 0.0002, [7, 7])
-  let ts = T0 + rtt + 0.01
-  for (let i = 0; i < 30; i++) {
-    t.data(0, ts, 1200)
-    ts += rtt
-    t.ack(1, ts)
-    ts += 0.001
-  }
-  return t
-}
-
 describe('congestion.flows on written captures', () => {
   let dir: string
   beforeAll(() => {
@@ -108,39 +95,6 @@ describe('congestion.flows on written captures', () => {
     expect(row.zeroWindowSeconds).toBeCloseTo(3, 2)
     expect(row).toMatchObject({ zeroWindows: 1, zeroWindowBy: 'client', limitedBy: 'receiver', retransmissions: 0 })
     expect(f.remediation.text).toMatch(/The receiver limits these connections/)
-  })
-
-  describe("a configured threshold of the same name moves the bar of a connection's limitedBy", () => {
-    const configWith = (name: string, thresholds: Record<string, number>) => {
-      const file = join(dir, name)
-      writeFileSync(file, JSON.stringify({ checks: { 'congestion.flows': { thresholds } } }))
-      return file
-    }
-    const rowOf = async (capture: string, extra: string[], env?: Record<string, string>) => {
-      const { report } = await runJson(['congestion', '--pcap', capture, '--interval', '0', '--only', 'congestion.flows', ...extra], env ? { env } : undefined)
-      return findingsOf(report, 'congestion.flows')[0].details[0]
-    }
-
-    test('zeroWindowSeconds: a 3 s zero window is the receiver by default; with 5 s the next bar decides (the idle sender)', async () => {
-      const capture = write('zero-window-bar.pcap', zeroWindow())
-      expect((await rowOf(capture, [])).limitedBy).toBe('receiver')
-      const row = await rowOf(capture, ['--config', configWith('zw.json', { zeroWindowSeconds: 5 })])
-      expect(row.zeroWindowSeconds).toBeCloseTo(3, 2)
-      expect(row.limitedBy).toBe('sender')
-    })
-
-    test('rttMs: an RTT of 250 ms is the network by default, nothing with 400 ms; so on every thread layout', async () => {
-      const capture = write('slow-path.pcap', slowPath(0.25))
-      const byDefault = await rowOf(capture, [])
-      expect(byDefault).toMatchObject({ retransmissions: 0, limitedBy: 'network' })
-      expect(byDefault.rttMs.p50).toBeCloseTo(250, -1)
-      const config = configWith('rtt.json', { rttMs: 400 })
-      for (const threads of ['1', '2', 'split']) {
-        expect((await rowOf(capture, ['--config', config], { NETDOC_CAPTURE_THREADS: threads })).limitedBy).toBeUndefined()
-      }
-      // a threshold that is no bar (minSegments) leaves the label alone
-      expect((await rowOf(capture, ['--config', configWith('other.json', { minSegments: 5 })])).limitedBy).toBe('network')
-    })
   })
 
   test('the table view names the server, its worst connection and what limits it', async () => {

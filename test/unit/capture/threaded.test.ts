@@ -116,7 +116,7 @@ test('an error on the analysis worker fails the run, with its code, while this t
   // the main thread reads `good` (several chunks) while the worker fails to open `missing`
   await expect(captureFactSplit(chunks(readFileSync(good)), missing, origin, WORKER_ANALYSES)).rejects.toMatchObject({ code: 'ENOENT' })
   // a worker that runs out of its heap: an error naming it, not a hang or a partial fact
-  await expect(analysesOnWorker(good, WORKER_ANALYSES, {}, { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 }).results).rejects.toThrow(/memory|worker/i)
+  await expect(analysesOnWorker(good, WORKER_ANALYSES, { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 }).results).rejects.toThrow(/memory|worker/i)
 })
 
 describe('the policy: one thread or two (captureThreads)', () => {
