@@ -1,10 +1,11 @@
 // A bounded sketch of RTT samples: a log-scale histogram of fixed size (4 buckets per doubling, 10 µs to ~168 s),
 // with the exact minimum and maximum. Quantiles are read at a bucket's geometric middle, so they are within
 // ±9 % of the true sample; memory is the same for 10 samples or 10 million. `RttSketch` is one sketch (per server
-// endpoint); `RttPool` holds many in shared typed arrays (one per connection and direction, taken at the first
+// endpoint); `RttPool` holds many as blocks of one pool (one per connection and direction, taken at the first
 // sample and given back at the connection's end), so a connection costs no typed array of its own.
 
 import type { RttMs } from '../model/paths.js'
+import { BlockPool } from './block-pool.js'
 
 const PER_DOUBLING = 4
 const BUCKETS = 24 * PER_DOUBLING
@@ -57,7 +58,7 @@ export class RttSketch {
 
   /** adds a pooled sketch's samples */
   mergeSlot(pool: RttPool, slot: number): void {
-    const at = slot * BUCKETS
+    const at = pool.bucketsAt(slot)
     for (let i = 0; i < BUCKETS; i++) this.counts[i] += pool.counts[at + i]
     const count = pool.count(slot)
     if (count === 0) return
@@ -71,68 +72,70 @@ export class RttSketch {
   }
 }
 
+// A pooled sketch is a block of the pool (block-pool.ts): its count, min and max, then its 96 bucket counts as
+// Uint32 pairs in 48 doubles (read through a Uint32Array over the pool's buffer), the 408 bytes a sketch of its own
+// would take.
+const COUNT = 0
+const MIN = 1
+const MAX = 2
+const BUCKETS_AT = 3
+const SKETCH = BUCKETS_AT + BUCKETS / 2
+const FRESH = new Float64Array(SKETCH)
+FRESH[MIN] = Infinity
+
 /**
- * Many sketches in shared typed arrays: slot i's buckets are counts[i × 96 ..], its count, min and max
- * stats[i × 3 ..]. A slot given back is zeroed when taken again; the arrays double when every slot is in use.
+ * Many sketches in one block pool. A slot is its block's base offset; given back, it is reset when taken again.
  */
 export class RttPool {
+  private readonly pool: BlockPool
+  /** the pool's buffer as bucket counts: a slot's buckets at counts[(slot + 3) × 2 ..] */
   counts: Uint32Array
-  private stats: Float64Array
-  private readonly free: number[] = []
-  private used = 0
 
   constructor(slots = 256) {
-    this.counts = new Uint32Array(Math.max(1, slots) * BUCKETS)
-    this.stats = new Float64Array(Math.max(1, slots) * 3)
+    this.pool = new BlockPool(FRESH, slots)
+    this.counts = new Uint32Array(this.pool.f.buffer)
   }
 
   take(): number {
-    let slot = this.free.pop()
-    if (slot === undefined) {
-      slot = this.used++
-      if (slot * 3 >= this.stats.length) this.grow()
-    }
-    this.counts.fill(0, slot * BUCKETS, (slot + 1) * BUCKETS)
-    this.stats[slot * 3] = 0
-    this.stats[slot * 3 + 1] = Infinity
-    this.stats[slot * 3 + 2] = 0
+    const slot = this.pool.take()
+    // the pool grew: a new buffer
+    if (this.counts.buffer !== this.pool.f.buffer) this.counts = new Uint32Array(this.pool.f.buffer)
     return slot
   }
 
+  /** gives a slot back; one given back already throws (BlockPool) */
   give(slot: number): void {
-    this.free.push(slot)
+    this.pool.give(slot)
   }
 
   add(slot: number, ms: number): void {
     const i = bucketOf(ms)
     if (i < 0) return
-    this.counts[slot * BUCKETS + i]++
-    const at = slot * 3
-    this.stats[at]++
-    if (ms < this.stats[at + 1]) this.stats[at + 1] = ms
-    if (ms > this.stats[at + 2]) this.stats[at + 2] = ms
+    this.counts[bucketsAt(slot) + i]++
+    const f = this.pool.f
+    f[slot + COUNT]++
+    if (ms < f[slot + MIN]) f[slot + MIN] = ms
+    if (ms > f[slot + MAX]) f[slot + MAX] = ms
   }
 
   count(slot: number): number {
-    return this.stats[slot * 3]
+    return this.pool.f[slot + COUNT]
   }
   min(slot: number): number {
-    return this.stats[slot * 3 + 1]
+    return this.pool.f[slot + MIN]
   }
   max(slot: number): number {
-    return this.stats[slot * 3 + 2]
+    return this.pool.f[slot + MAX]
+  }
+
+  /** where a slot's bucket counts start in `counts` */
+  bucketsAt(slot: number): number {
+    return bucketsAt(slot)
   }
 
   summary(slot: number): RttSummary | undefined {
-    return summaryOf(this.counts, slot * BUCKETS, this.count(slot), this.min(slot), this.max(slot))
-  }
-
-  private grow(): void {
-    const counts = new Uint32Array(this.counts.length * 2)
-    counts.set(this.counts)
-    this.counts = counts
-    const stats = new Float64Array(this.stats.length * 2)
-    stats.set(this.stats)
-    this.stats = stats
+    return summaryOf(this.counts, bucketsAt(slot), this.count(slot), this.min(slot), this.max(slot))
   }
 }
+
+const bucketsAt = (slot: number) => (slot + BUCKETS_AT) * 2

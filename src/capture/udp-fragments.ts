@@ -2,13 +2,12 @@
  * UDP flows and IP fragment reassembly from a capture: pure and bounded, fed the IpDatagrams of decode.ts
  * (decodeDatagramAt) in capture order, beside the TCP FlowTracker.
  *
- *     const udp = new UdpTracker({ reassemblySeconds, maxPending, maxFlows, isServer })
+ *     const udp = new UdpTracker({ reassemblySeconds, maxPending, maxFlows })
  *     udp.packet(d)        // each UDP datagram or IP fragment; copies what it keeps (d is reused by the caller)
  *     udp.finish(endTs)    // end of capture (when it ended, if known) → UdpFragments (src/model/capture.ts)
  *
- * A UDP flow is the pair of endpoints; its server is the endpoint that `isServer` names (no caller passes one: the
- * live capture has only TCP listeners, ss -ltnmp), else the one with the lower port, as flows.ts does for a TCP
- * flow begun before the capture.
+ * A UDP flow is the pair of endpoints; its server is the endpoint with the lower port (ephemeral ports are high),
+ * as flows.ts does for a TCP flow begun before the capture without a listener to tell.
  *
  * Fragments of UDP datagrams are reassembled by (source, destination, identification), as the kernel
  * does (net/ipv4/ip_fragment.c, net/ipv6/reassembly.c): a datagram is complete when its fragments cover it from
@@ -37,7 +36,6 @@ export interface UdpTrackerOptions {
   maxFlows: number
   /** most fragments one datagram may have before further ones are ignored (a datagram is at most 64 KiB) */
   maxFragmentsPerDatagram: number
-  isServer?: (addr: string, port: number) => boolean
 }
 
 export const DEFAULT_UDP_OPTIONS: UdpTrackerOptions = { reassemblySeconds: 30, endGraceSeconds: 1, maxPending: 4096, maxFlows: 10_000, maxFragmentsPerDatagram: 1024 }
@@ -58,7 +56,6 @@ const DEFAULT_MTU = 1500
 interface FlowState {
   client: string
   server: string
-  serverBy: 'listener' | 'port'
   /** client endpoint as a number, for the direction of a datagram */
   clientKey: number
   datagrams: number
@@ -195,7 +192,7 @@ export class UdpTracker {
         const flow: UdpFlow = {
           client: f.client,
           server: f.server,
-          serverBy: f.serverBy,
+          serverBy: 'port',
           datagrams: f.datagrams,
           maxBytes: f.maxBytes,
           p50Bytes: median(f.sizes) ?? 0,
@@ -304,16 +301,12 @@ export class UdpTracker {
       }
       const src = addressText(srcId)
       const dst = addressText(dstId)
-      const isServer = this.opts.isServer
-      const dstListens = isServer?.(dst, dport) ?? false
-      const byListener = dstListens || (isServer?.(src, sport) ?? false)
-      // the server: a local listener, else the lower port (ephemeral ports are high)
-      const srcIsClient = byListener ? dstListens : !aFirst
+      // the server: the lower port
+      const srcIsClient = !aFirst
       const [ca, cp, sa, sp] = srcIsClient ? [src, sport, dst, dport] : [dst, dport, src, sport]
       f = {
         client: formatEndpoint(ca, cp),
         server: formatEndpoint(sa, sp),
-        serverBy: byListener ? 'listener' : 'port',
         clientKey: srcIsClient ? a : b,
         datagrams: 0,
         maxBytes: 0,

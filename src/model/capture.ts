@@ -61,7 +61,7 @@ export interface CaptureAnalyses {
 export interface UdpFlow {
   client: string
   server: string
-  /** how the server was told: a local listening socket (live capture), else the lower port */
+  /** how the server was told: always the lower port (no UDP listeners are given to the UDP tracker); 'listener' is TCP's */
   serverBy: 'listener' | 'port'
   datagrams: number
   /** UDP datagram sizes (header and payload), bytes: the largest, and the median of the latest 1024 */

@@ -1,6 +1,7 @@
-// Crafted IPv4/IPv6 packets for the UDP and fragment tests: a UDP datagram cut into fragments the way the kernel
-// cuts it (IPv4: offsets in 8-byte units, MF on all but the last; IPv6: a Fragment header after any other
-// extension headers), written independently of src/capture/decode.ts. Raw IP (link type 101) or Ethernet frames.
+// Crafted IPv4/IPv6 packets for the UDP and fragment tests and tcp-script.ts's TCP segments: a UDP datagram cut
+// into fragments the way the kernel cuts it (IPv4: offsets in 8-byte units, MF on all but the last; IPv6: a
+// Fragment header after any other extension headers), written independently of src/capture/decode.ts. Raw IP
+// (link type 101) or Ethernet frames.
 import { writePcap } from './capture-files.js'
 
 const bytes = (n: number, fill = 0) => Buffer.alloc(n, fill)
@@ -14,25 +15,42 @@ export function udpDatagram(sport: number, dport: number, payload: number): Buff
   return b
 }
 
-function ipv4Header(src: string, dst: string, proto: number, id: number, offset: number, more: boolean, payloadLen: number): Buffer {
+function ipv4Header(src: string, dst: string, proto: number, id: number, offset: number, more: boolean, payloadLen: number, df = false): Buffer {
   const h = bytes(20)
   h[0] = 0x45
   h.writeUInt16BE(20 + payloadLen, 2)
   h.writeUInt16BE(id, 4)
-  h.writeUInt16BE((more ? 0x2000 : 0) | (offset / 8), 6)
+  h.writeUInt16BE((df ? 0x4000 : 0) | (more ? 0x2000 : 0) | (offset / 8), 6)
   h[8] = 64
   h[9] = proto
   src.split('.').forEach((o, i) => (h[12 + i] = Number(o)))
   dst.split('.').forEach((o, i) => (h[16 + i] = Number(o)))
+  let sum = 0
+  for (let i = 0; i < 20; i += 2) sum += h.readUInt16BE(i)
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16)
+  h.writeUInt16BE(~sum & 0xffff, 10)
   return h
 }
 
-/** An IPv4 packet of `upper` (protocol `proto`), cut into fragments of at most `mtu` bytes (1 when mtu is 0). */
-export function ipv4Packets(src: string, dst: string, upper: Buffer, opts: { mtu?: number; id?: number; proto?: number } = {}): Buffer[] {
+/**
+ * Options of one IP packet: `notCaptured`, bytes after `upper` that the IP length counts but the packet does not
+ * carry (a payload cut by the snaplen: tcp-script.ts writes headers only); an unfragmented packet only.
+ */
+interface Unfragmented {
+  notCaptured?: number
+}
+
+/**
+ * An IPv4 packet of `upper` (protocol `proto`), cut into fragments of at most `mtu` bytes (1 when mtu is 0); `df`
+ * sets Don't Fragment (what Linux sends on TCP: path MTU discovery).
+ */
+export function ipv4Packets(src: string, dst: string, upper: Buffer, opts: { mtu?: number; id?: number; proto?: number; df?: boolean } & Unfragmented = {}): Buffer[] {
   const proto = opts.proto ?? 17
   const id = opts.id ?? 0x1234
   const mtu = opts.mtu ?? 0
-  if (!mtu || upper.length + 20 <= mtu) return [Buffer.concat([ipv4Header(src, dst, proto, id, 0, false, upper.length), upper])]
+  const length = upper.length + (opts.notCaptured ?? 0)
+  if (!mtu || length + 20 <= mtu) return [Buffer.concat([ipv4Header(src, dst, proto, id, 0, false, length, opts.df), upper])]
+  if (opts.notCaptured) throw new Error('ipv4Packets: notCaptured is for an unfragmented packet')
   const step = Math.floor((mtu - 20) / 8) * 8
   const out: Buffer[] = []
   for (let at = 0; at < upper.length; at += step) {
@@ -66,7 +84,7 @@ export function extensionHeader(next: number): Buffer {
  * An IPv6 packet of `upper`, cut into fragments of at most `mtu` bytes (none when mtu is 0), with `before`
  * extension headers (types, each 8 bytes) ahead of the Fragment header in every fragment (the unfragmentable part).
  */
-export function ipv6Packets(src: string, dst: string, upper: Buffer, opts: { mtu?: number; id?: number; proto?: number; before?: number[] } = {}): Buffer[] {
+export function ipv6Packets(src: string, dst: string, upper: Buffer, opts: { mtu?: number; id?: number; proto?: number; before?: number[] } & Unfragmented = {}): Buffer[] {
   const proto = opts.proto ?? 17
   const before = opts.before ?? []
   const mtu = opts.mtu ?? 0
@@ -84,7 +102,8 @@ export function ipv6Packets(src: string, dst: string, upper: Buffer, opts: { mtu
     return h
   }
   const unfrag = Buffer.concat(exts)
-  if (!mtu) return [Buffer.concat([fixed(unfrag.length + upper.length), unfrag, upper])]
+  if (!mtu) return [Buffer.concat([fixed(unfrag.length + upper.length + (opts.notCaptured ?? 0)), unfrag, upper])]
+  if (opts.notCaptured) throw new Error('ipv6Packets: notCaptured is for an unfragmented packet')
   const step = Math.floor((mtu - 40 - unfrag.length - 8) / 8) * 8
   const out: Buffer[] = []
   for (let at = 0; at < upper.length; at += step) {

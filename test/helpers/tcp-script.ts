@@ -1,9 +1,13 @@
 // Scripted TCP connections with chosen timestamps, for the path analysis (congestion.flows): a connection is a
 // list of segments written step by step (handshake, data, ACKs, window updates), fed to the tracker as they are or
 // written as a pcap (Ethernet + IPv4/IPv6 + TCP with the window-scale option on SYNs; headers only, the payload
-// counted by the IP length as a snaplen would). tcpdump -r reads the files, so they are valid captures.
+// counted by the IP length as a snaplen would; the IP and Ethernet headers are ip-packets.ts's). tcpdump -r reads
+// the files, so they are valid captures.
 import { ACK, SYN, type TcpSegment } from '../../src/capture/decode.js'
 import { writePcap, type RawRecord } from './capture-files.js'
+import { ethernet, ipv4Packets, ipv6Packets } from './ip-packets.js'
+
+const TCP = 6
 
 export interface Endpoints {
   client: string
@@ -75,16 +79,6 @@ export class TcpScript {
   }
 }
 
-const ipBytes = (text: string): number[] => {
-  if (!text.includes(':')) return text.split('.').map(Number)
-  const [head, tail] = text.split('::')
-  const groups = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : [])
-  const h = groups(head)
-  const t = groups(tail)
-  const all = [...h, ...Array(8 - h.length - t.length).fill(0), ...t]
-  return all.flatMap((g) => [g >> 8, g & 255])
-}
-
 /** One Ethernet frame of a segment: headers only (the payload is counted by the IP length, as with a snaplen). */
 export function frameOf(s: ScriptedSegment): { data: Buffer; origLen: number } {
   const opts = s.flags & SYN ? Buffer.from([2, 4, 0x05, 0xb4, 1, ...(s.windowScale !== undefined && s.windowScale >= 0 ? [3, 3, s.windowScale] : [1, 1, 1])]) : Buffer.alloc(0)
@@ -98,35 +92,9 @@ export function frameOf(s: ScriptedSegment): { data: Buffer; origLen: number } {
   tcp[13] = s.flags
   tcp.writeUInt16BE(s.window, 14)
   opts.copy(tcp, 20)
-  let ip: Buffer
-  let ethertype: number
-  if (s.ipVersion === 4) {
-    ethertype = 0x0800
-    ip = Buffer.alloc(20)
-    ip[0] = 0x45
-    ip.writeUInt16BE(20 + tcpLen + s.payloadLen, 2)
-    ip[6] = 0x40 // DF
-    ip[8] = 64
-    ip[9] = 6
-    Buffer.from(ipBytes(s.src)).copy(ip, 12)
-    Buffer.from(ipBytes(s.dst)).copy(ip, 16)
-    let sum = 0
-    for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i)
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16)
-    ip.writeUInt16BE(~sum & 0xffff, 10)
-  } else {
-    ethertype = 0x86dd
-    ip = Buffer.alloc(40)
-    ip[0] = 0x60
-    ip.writeUInt16BE(tcpLen + s.payloadLen, 4)
-    ip[6] = 6
-    ip[7] = 64
-    Buffer.from(ipBytes(s.src)).copy(ip, 8)
-    Buffer.from(ipBytes(s.dst)).copy(ip, 24)
-  }
-  const eth = Buffer.alloc(14)
-  eth.writeUInt16BE(ethertype, 12)
-  const data = Buffer.concat([eth, ip, tcp])
+  // Linux sends TCP with Don't Fragment and IP id 0 (path MTU discovery)
+  const [ip] = s.ipVersion === 4 ? ipv4Packets(s.src, s.dst, tcp, { proto: TCP, id: 0, df: true, notCaptured: s.payloadLen }) : ipv6Packets(s.src, s.dst, tcp, { proto: TCP, notCaptured: s.payloadLen })
+  const data = ethernet(ip)
   return { data, origLen: data.length + s.payloadLen }
 }
 

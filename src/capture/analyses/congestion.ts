@@ -11,6 +11,7 @@
 // capture point and back (the receiver's side of it), about one sample per round trip.
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
+import { BlockPool } from '../block-pool.js'
 import { RttPool, RttSketch } from '../rtt-sketch.js'
 import { seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
@@ -22,7 +23,7 @@ const REORDER_SECONDS = 0.003
 /** what makes a connection's verdict (the check's thresholds judge whether it is a problem); shares of bytes */
 const VERDICT = { zeroWindowSeconds: 0.1, lossShare: 0.01, windowFullShare: 0.1, rttMs: 200, idleShare: 0.5 }
 
-// Per-connection state: a block of FLOW numbers in one shared Float64Array (`Slots`), at the flow's base offset
+// Per-connection state: a block of FLOW numbers in one shared Float64Array (a BlockPool), at the flow's base offset
 // (what `open` returns): the client's side, the server's side (SIDE numbers each, at base + dir × SIDE), then the
 // connection's own. Flags are 0/1; a field that can be "none" says so. A block is given back at the flow's end
 // and reused: no object per connection for the old generation to collect, and a flow's state in adjacent cache
@@ -55,7 +56,7 @@ const DATA = 14
 const BYTES = 15
 /** the smallest RTT sample so far, seconds; -1 before the first (0 is a sample: both stamps in one clock tick) */
 const RTT_MIN = 16
-/** its RTT sketch's slot in the pool (RttPool); -1 before the first sample */
+/** its RTT sketch's slot in the pool (RttPool: a base offset); -1 before the first sample */
 const SKETCH = 17
 /** the last gap in its sequence (a segment beyond the next expected): [HOLE_START, HOLE_END) since HOLE_TS */
 const HOLE = 18
@@ -105,36 +106,6 @@ const FLOW = TS + 15
 /** a new flow's block: zeros but for the "none" fields */
 const FRESH = new Float64Array(FLOW)
 for (const side of [0, SIDE]) for (const field of [LAST_TS, LAST_DATA_TS, RWND, SKETCH, ZW_START, WS_OPTION, RTT_MIN]) FRESH[side + field] = -1
-
-/** Flow blocks in one Float64Array that doubles when full; a block given back is reused by the next flow. */
-class Slots {
-  f: Float64Array
-  private readonly free: number[] = []
-  private used = 0
-
-  constructor(blocks = 256) {
-    this.f = new Float64Array(Math.max(1, blocks) * FLOW)
-  }
-
-  /** a fresh block's base offset */
-  take(): number {
-    let base = this.free.pop()
-    if (base === undefined) {
-      base = this.used++ * FLOW
-      if (base + FLOW > this.f.length) {
-        const f = new Float64Array(this.f.length * 2)
-        f.set(this.f)
-        this.f = f
-      }
-    }
-    this.f.set(FRESH, base)
-    return base
-  }
-
-  give(base: number): void {
-    this.free.push(base)
-  }
-}
 
 /**
  * Updates one flow's state (its block at c) with one segment (the observer's `segment`). The common case, an ACK
@@ -481,7 +452,7 @@ export interface CongestionOptions {
 
 export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) {
   const servers = new Map<string, Aggregate>()
-  const slots = new Slots(opts.poolFlows)
+  const slots = new BlockPool(FRESH, opts.poolFlows)
   const rtt = new RttPool(opts.poolFlows === undefined ? undefined : 2 * opts.poolFlows)
   const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
 
