@@ -3,7 +3,8 @@
     {
       "target_name": "netdoc_native",
       "sources": ["src/native/pcap-scan.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-ffp-contract=off"],
+      "libraries": ["-lm"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -1,5 +1,5 @@
-// The native fast path for classic pcap files (src/native/pcap-scan.c, built by `npm run build:native` into
-// build/Release): it frames the records of a chunk and decodes the common packet, a TCP segment, into a
+// The native fast path for pcap and pcapng files (src/native/pcap-scan.c, built by `npm run build:native` into
+// build/Release): it frames the records (pcapng: enhanced packet blocks) of a chunk and decodes the common packet, a TCP segment, into a
 // batch of numbers, in C (docs/performance.md, "A native decoder"). IPv6 addresses come as offsets into the chunk and
 // are interned here, as decode.ts does. Every other record (UDP, fragments, anything it does not take whole) comes
 // back as a record for the JavaScript decoder, in file order, so results are the JavaScript path's.
@@ -14,6 +14,7 @@ export const NATIVE_ENV = 'NETDOC_NATIVE'
 
 interface NativeModule {
   scan(bytes: Uint8Array, pos: number, little: number, nanos: number, linkType: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
+  scanNg(bytes: Uint8Array, pos: number, little: number, ifaces: Float64Array, count: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
   bytesPerSlot: number
 }
 
@@ -32,6 +33,9 @@ export function nativeModule(): NativeModule | undefined {
   }
   return loaded ?? undefined
 }
+
+/** pcap-scan.c's NG_MAX_IFACES */
+const MAX_NG_INTERFACES = 1024
 
 /** Slots per native call: a 1 MiB chunk of the smallest records (~70 bytes) takes one call or two. */
 const SLOTS = 8192
@@ -74,12 +78,21 @@ class NativeBatch {
   }
 }
 
+/** A pcapng section's interfaces as scanNg reads them: link type, units per second, seconds per unit, offset. */
+export interface NgInterfaces {
+  table: Float64Array
+  count: number
+  linkTypes: number[]
+  section: number
+}
+
 /**
- * Frames pcap records for the reader (CaptureReader's pcapRecords hands it the chunk first): records and bytes
- * are what the last call framed, for the reader's counts.
+ * Frames pcap records (CaptureReader's pcapRecords hands it the chunk first) and pcapng enhanced packet blocks
+ * (pcapngBlocks does): records and bytes are what the last call framed, for the reader's counts.
  */
 export interface PcapScanner {
   scan(b: Uint8Array, pos: number, little: boolean, nanos: boolean, linkType: number, view: PacketView): number
+  scanNg(b: Uint8Array, pos: number, little: boolean, ifaces: NgInterfaces, view: PacketView): number
   records: number
   bytes: number
 }
@@ -94,6 +107,44 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
   const batch = new NativeBatch(SLOTS, native.bytesPerSlot)
   const out = new Float64Array(3)
   const { ts, src, dst, seq, ack, len, sport, dport, window, flags, kind, wscale } = batch
+  /** gives the batch's n slots to segment() or packet(); an ng record's interface is in sport */
+  const deliver = (b: Uint8Array, n: number, view: PacketView, ng: NgInterfaces | undefined) => {
+    for (let i = 0; i < n; i++) {
+      const k = kind[i]
+      if (k !== 0) {
+        seg.ts = ts[i]
+        if (k === 4) {
+          seg.srcId = src[i]
+          seg.dstId = dst[i]
+          seg.ipVersion = 4
+        } else {
+          seg.srcId = v6SlotIds[v6Slot(b, src[i])]
+          seg.dstId = v6SlotIds[v6Slot(b, dst[i])]
+          seg.ipVersion = 6
+        }
+        seg.sport = sport[i]
+        seg.dport = dport[i]
+        seg.seq = seq[i]
+        seg.ack = ack[i]
+        seg.flags = flags[i]
+        seg.window = window[i]
+        seg.payloadLen = len[i]
+        seg.windowScale = wscale[i]
+        segment(seg)
+      } else {
+        view.ts = ts[i]
+        view.start = seq[i]
+        view.end = ack[i]
+        view.origLen = len[i]
+        if (ng) {
+          view.interfaceId = sport[i]
+          view.linkType = ng.linkTypes[sport[i]]
+          view.section = ng.section
+        }
+        packet(view)
+      }
+    }
+  }
   const scanner: PcapScanner = {
     records: 0,
     bytes: 0,
@@ -105,36 +156,23 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
         const n = out[0]
         scanner.records += out[1]
         scanner.bytes += out[2]
-        for (let i = 0; i < n; i++) {
-          const k = kind[i]
-          if (k !== 0) {
-            seg.ts = ts[i]
-            if (k === 4) {
-              seg.srcId = src[i]
-              seg.dstId = dst[i]
-              seg.ipVersion = 4
-            } else {
-              seg.srcId = v6SlotIds[v6Slot(b, src[i])]
-              seg.dstId = v6SlotIds[v6Slot(b, dst[i])]
-              seg.ipVersion = 6
-            }
-            seg.sport = sport[i]
-            seg.dport = dport[i]
-            seg.seq = seq[i]
-            seg.ack = ack[i]
-            seg.flags = flags[i]
-            seg.window = window[i]
-            seg.payloadLen = len[i]
-            seg.windowScale = wscale[i]
-            segment(seg)
-          } else {
-            view.ts = ts[i]
-            view.start = seq[i]
-            view.end = ack[i]
-            view.origLen = len[i]
-            packet(view)
-          }
-        }
+        deliver(b, n, view, undefined)
+        pos = next
+        if (n < SLOTS) return pos
+      }
+    },
+    scanNg(b, pos, little, ifaces, view) {
+      scanner.records = 0
+      scanner.bytes = 0
+      // more interfaces than the C code keeps a time cache for: the reader reads the section itself
+      if (ifaces.count > MAX_NG_INTERFACES) return pos
+      view.bytes = b
+      for (;;) {
+        const next = native.scanNg(b, pos, little ? 1 : 0, ifaces.table, ifaces.count, batch.buffer, SLOTS, out)
+        const n = out[0]
+        scanner.records += out[1]
+        scanner.bytes += out[2]
+        deliver(b, n, view, ifaces)
         pos = next
         if (n < SLOTS) return pos
       }

@@ -16,7 +16,7 @@
  * `readCapture(stream)` is the same as an async iterator of records (copies each record; for tests and small tools).
  */
 
-import type { PcapScanner } from './native-scan.js'
+import type { NgInterfaces, PcapScanner } from './native-scan.js'
 
 /**
  * One captured packet: bytes[start, end). Only valid during the callback: the reader reuses one object and its
@@ -115,6 +115,8 @@ export class CaptureReader {
   // pcapng
   private section = -1
   private interfaces: Interface[] = []
+  /** the section's interfaces as the scanner reads them; made again after an interface or section block */
+  private ngInterfaces?: NgInterfaces
   private readonly linkTypes: number[] = []
   private format: 'pcap' | 'pcapng' = 'pcap'
   private packets = 0
@@ -329,6 +331,13 @@ export class CaptureReader {
   private pcapngBlocks(pos: number): number {
     let b = this.buf
     while (b.length - pos >= 12) {
+      // the scanner takes a run of packet blocks; it stops before any other block, which the code below reads
+      if (this.scanner && this.section >= 0 && this.interfaces.length > 0) {
+        pos = this.scanner.scanNg(b, pos, this.little, (this.ngInterfaces ??= this.interfaceTable()), this.view)
+        this.packets += this.scanner.records
+        this.bytes += this.scanner.bytes
+        if (b.length - pos < 12) break
+      }
       const at = this.base + pos
       if (b.readUInt32BE(pos) === PCAPNG_SHB) {
         // The byte order of a section is read from its own header before its length can be.
@@ -366,6 +375,7 @@ export class CaptureReader {
       if (len < 28) throw new CaptureFormatError(`section header at byte ${at} is too short (corrupt file)`, at)
       this.section++
       this.interfaces = []
+      this.ngInterfaces = undefined
       return
     }
     if (this.section < 0) throw new CaptureFormatError('pcapng file does not start with a section header', 0)
@@ -374,6 +384,7 @@ export class CaptureReader {
       const iface: Interface = { linkType: this.u16(b, body), snaplen: this.u32(b, body + 4), perSecond: 1e6, unit: 1e-6, offset: 0, hi: -1, hiSec: 0, hiRem: 0 }
       this.interfaceOptions(iface, b, body + 8, bodyEnd)
       this.interfaces.push(iface)
+      this.ngInterfaces = undefined
       this.seenLink(iface.linkType)
       return
     }
@@ -433,6 +444,12 @@ export class CaptureReader {
     const rem = iface.hiRem + lo
     const whole = Math.floor(rem / per)
     return iface.hiSec + whole + (rem - whole * per) / per + iface.offset
+  }
+
+  private interfaceTable(): NgInterfaces {
+    const table = new Float64Array(4 * this.interfaces.length)
+    this.interfaces.forEach((f, i) => table.set([f.linkType, f.perSecond, f.unit, f.offset], 4 * i))
+    return { table, count: this.interfaces.length, linkTypes: this.interfaces.map((f) => f.linkType), section: this.section }
   }
 
   /** if_tsresol (9) and if_tsoffset (14); other options are skipped. */

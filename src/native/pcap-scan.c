@@ -1,11 +1,13 @@
 // The native fast path of the capture reader (src/capture/native-scan.ts loads it; the JavaScript path is the
-// reference, reader.ts pcapRecords and decode.ts decodeTcpInto). It frames classic pcap records and decodes the
+// reference, reader.ts pcapRecords/pcapngBlocks and decode.ts decodeTcpInto). It frames pcap records and pcapng
+// enhanced packet blocks (every other block, and anything it would reject, is left to reader.ts) and decodes the
 // common packet, a TCP segment over IPv4 or IPv6, into a batch of numbers; every other record (UDP, fragments,
 // any frame it does not take whole) is handed back to the JavaScript decoder untouched, in file order. So what it
 // claims must be decoded exactly as decode.ts does, and what it leaves costs one pass more: the differential
 // tests (test/unit/capture/native-scan.test.ts) hold the two paths to the same segments.
 //
 // Plain C on Node-API (stable ABI), no allocation: the caller owns every buffer.
+#include <math.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
@@ -265,10 +267,127 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   return result;
 }
 
+
+// reader.ts timestamp(): a pcapng 64-bit timestamp in the interface's units, to seconds, with the same operations in
+// the same order (so the same double). The high word's whole seconds and remainder are exact in 64 bits.
+typedef struct {
+  int valid;
+  uint32_t hi;
+  double hi_sec, hi_rem;
+} hi_cache_t;
+
+static double ng_timestamp(const double *iface, hi_cache_t *cache, uint32_t hi, uint32_t lo) {
+  const double per = iface[1], unit = iface[2], offset = iface[3];
+  if (per == 0 || per > 1e15) return ((double)hi * 4294967296.0 + (double)lo) * unit + offset;
+  if (!cache->valid || cache->hi != hi) {
+    uint64_t units = (uint64_t)hi << 32, p = (uint64_t)per;
+    cache->valid = 1;
+    cache->hi = hi;
+    cache->hi_sec = (double)(units / p);
+    cache->hi_rem = (double)(units % p);
+  }
+  double rem = cache->hi_rem + (double)lo;
+  double whole = floor(rem / per);
+  return cache->hi_sec + whole + (rem - whole * per) / per + offset;
+}
+
+#define PCAPNG_SHB 0x0a0d0d0au
+#define NG_MAX_IFACES 1024
+
+/**
+ * scanNg(bytes, pos, little, ifaces: Float64Array (4 per interface: link type, units per second, seconds per unit,
+ * offset), interfaces, batch, slots, out) → pos
+ * Frames the enhanced packet blocks of a pcapng section from bytes[pos..] into the batch, as scan() does pcap
+ * records, until a block of another type, one it would have to reject (reader.ts reports it), one cut short, or a
+ * full batch. A record for the JavaScript decoder has its interface in sport.
+ */
+static napi_value scan_ng(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) {
+    napi_throw_type_error(env, NULL, "scanNg: 8 arguments");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  size_t length, offset, ilen, olen;
+  void *data, *idata, *odata, *bdata;
+  napi_value ab;
+  CHECK(napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset));
+  napi_typedarray_type itype, otype;
+  CHECK(napi_get_typedarray_info(env, argv[3], &itype, &ilen, &idata, &ab, &offset));
+  double posd;
+  int32_t little;
+  uint32_t nifaces, slots;
+  CHECK(napi_get_value_double(env, argv[1], &posd));
+  CHECK(napi_get_value_int32(env, argv[2], &little));
+  CHECK(napi_get_value_uint32(env, argv[4], &nifaces));
+  size_t blen;
+  CHECK(napi_get_arraybuffer_info(env, argv[5], &bdata, &blen));
+  CHECK(napi_get_value_uint32(env, argv[6], &slots));
+  CHECK(napi_get_typedarray_info(env, argv[7], &otype, &olen, &odata, &ab, &offset));
+  if (type != napi_uint8_array || itype != napi_float64_array || otype != napi_float64_array || olen < 3 || nifaces > NG_MAX_IFACES ||
+      ilen < (size_t)nifaces * 4 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
+    napi_throw_range_error(env, NULL, "scanNg: bad arguments");
+    return NULL;
+  }
+  const uint8_t *bytes = (const uint8_t *)data;
+  const double *ifaces = (const double *)idata;
+  batch_t b;
+  batch_at(&b, (uint8_t *)bdata, slots);
+  double *out = (double *)odata;
+  hi_cache_t cache[NG_MAX_IFACES];
+  for (uint32_t k = 0; k < nifaces; k++) cache[k].valid = 0;
+  int64_t len = (int64_t)length;
+  int64_t pos = (int64_t)posd;
+  uint32_t n = 0;
+  double records = 0, captured = 0;
+  while (n < slots && len - pos >= 12) {
+    const uint8_t *h = bytes + pos;
+    if (rd32(h, 0) == PCAPNG_SHB) break;
+    uint32_t btype = rd32(h, little), blk = rd32(h + 4, little);
+    if (btype != 6 || blk < 32 || blk % 4 != 0 || blk > MAX_RECORD || len - pos < (int64_t)blk) break;
+    if (rd32(h + blk - 4, little) != blk) break;
+    int64_t body = pos + 8, body_end = pos + blk - 4;
+    uint32_t id = rd32(bytes + body, little);
+    if (id >= nifaces) break;
+    uint32_t hi = rd32(bytes + body + 4, little), lo = rd32(bytes + body + 8, little);
+    uint32_t caplen = rd32(bytes + body + 12, little), orig = rd32(bytes + body + 16, little);
+    int64_t start = body + 20;
+    if (start + (int64_t)caplen > body_end) break;
+    int64_t end = start + caplen;
+    int64_t wire = orig > caplen ? orig : caplen;
+    const double *iface = ifaces + 4 * (size_t)id;
+    b.ts[n] = ng_timestamp(iface, &cache[id], hi, lo);
+    uint8_t kind = (uint8_t)decode_tcp((uint32_t)iface[0], bytes, start, end, wire, &b, n);
+    if (kind) {
+      b.kind[n] = kind;
+    } else {
+      b.kind[n] = 0;
+      b.seq[n] = (uint32_t)start;
+      b.ack[n] = (uint32_t)end;
+      b.len[n] = (uint32_t)wire;
+      b.sport[n] = (uint16_t)id;
+    }
+    n++;
+    records++;
+    captured += caplen;
+    pos += blk;
+  }
+  out[0] = n;
+  out[1] = records;
+  out[2] = captured;
+  napi_value result;
+  CHECK(napi_create_double(env, (double)pos, &result));
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   CHECK(napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "scan", fn));
+  CHECK(napi_create_function(env, "scanNg", NAPI_AUTO_LENGTH, scan_ng, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "scanNg", fn));
   napi_value bytes;
   CHECK(napi_create_uint32(env, BYTES_PER_SLOT, &bytes));
   CHECK(napi_set_named_property(env, exports, "bytesPerSlot", bytes));

@@ -126,6 +126,92 @@ function zeroTotalLength(f: PcapFile): PcapFile {
   }
 }
 
+/** A pcapng block (type, body padded to 4) in either byte order. */
+function ngBlock(type: number, body: Buffer, be: boolean): Buffer {
+  const padded = Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)])
+  const b = Buffer.alloc(12 + padded.length)
+  const w = (v: number, o: number) => (be ? b.writeUInt32BE(v, o) : b.writeUInt32LE(v, o))
+  w(type, 0)
+  w(b.length, 4)
+  padded.copy(b, 8)
+  w(b.length, b.length - 4)
+  return b
+}
+
+/**
+ * pcapng sections made of the fixtures' packets: two interfaces of different link types in one section, each
+ * timestamp resolution the reader handles (decimal, binary, beyond 10^15), if_tsoffset, statistics blocks between
+ * the packets, a big-endian section, and a packet naming an interface never described.
+ */
+function ngShapes(): Array<[string, Buffer]> {
+  const eth = parsePcapLE(fixture('capture', 'lo-eth.pcap'))
+  const sll2 = parsePcapLE(fixture('capture', 'any-sll2-ns.pcap'))
+  // UDP and fragments (Ethernet too): records the C code hands back, with their interface
+  const udp = parsePcapLE(fixture('capture', 'udp-frag.pcap'))
+  const section = (be: boolean, ifaces: Array<{ link: number; tsresol?: number; tsoffset?: bigint }>, packets: Array<{ iface: number; data: Buffer; orig: number; hi: number; lo: number }>, between?: Buffer) => {
+    const w32 = (b: Buffer, v: number, o: number) => (be ? b.writeUInt32BE(v, o) : b.writeUInt32LE(v, o))
+    const w16 = (b: Buffer, v: number, o: number) => (be ? b.writeUInt16BE(v, o) : b.writeUInt16LE(v, o))
+    const shb = Buffer.alloc(16)
+    w32(shb, 0x1a2b3c4d, 0)
+    w16(shb, 1, 4)
+    shb.writeInt32LE(-1, 8)
+    shb.writeInt32LE(-1, 12)
+    const out = [ngBlock(0x0a0d0d0a, shb, be)]
+    for (const f of ifaces) {
+      const opts: Buffer[] = []
+      if (f.tsresol !== undefined) {
+        const o = Buffer.alloc(8)
+        w16(o, 9, 0)
+        w16(o, 1, 2)
+        o[4] = f.tsresol
+        opts.push(o)
+      }
+      if (f.tsoffset !== undefined) {
+        const o = Buffer.alloc(12)
+        w16(o, 14, 0)
+        w16(o, 8, 2)
+        if (be) o.writeBigInt64BE(f.tsoffset, 4)
+        else o.writeBigInt64LE(f.tsoffset, 4)
+        opts.push(o)
+      }
+      const head = Buffer.alloc(8)
+      w16(head, f.link, 0)
+      w32(head, 65535, 4)
+      out.push(ngBlock(1, Buffer.concat([head, ...opts, Buffer.alloc(4)]), be))
+    }
+    packets.forEach((p, i) => {
+      const body = Buffer.alloc(20 + p.data.length)
+      w32(body, p.iface, 0)
+      w32(body, p.hi, 4)
+      w32(body, p.lo, 8)
+      w32(body, p.data.length, 12)
+      w32(body, p.orig, 16)
+      p.data.copy(body, 20)
+      out.push(ngBlock(6, body, be))
+      if (between && i % 7 === 3) out.push(between)
+    })
+    return Buffer.concat(out)
+  }
+  // timestamps as a 64-bit count of units from the records' own times; what they mean depends on the resolution
+  const packets = (ifaceOf: (i: number) => number, n = 40) =>
+    Array.from({ length: n }, (_, i) => {
+      const r = i % 2 ? sll2.records[i % sll2.records.length] : i % 4 === 0 ? udp.records[(i * 7) % udp.records.length] : eth.records[i % eth.records.length]
+      const units = BigInt(r.sec) * 1_000_000_000n + BigInt(r.frac) + BigInt(i) * 3_000_000_007n
+      return { iface: ifaceOf(i), data: r.data, orig: r.origLen, hi: Number(units >> 32n), lo: Number(units & 0xffffffffn) }
+    })
+  const isb = ngBlock(5, Buffer.alloc(20, 1), false)
+  const twoLinks = (i: number) => i % 2
+  return [
+    ['pcapng: two interfaces of two link types in one section, ns', section(false, [{ link: 1, tsresol: 9 }, { link: 276, tsresol: 9 }], packets(twoLinks))],
+    ['pcapng: µs (no if_tsresol) and ms', section(false, [{ link: 1 }, { link: 276, tsresol: 3 }], packets(twoLinks))],
+    ['pcapng: binary resolutions 2^-20 and 2^-30', section(false, [{ link: 1, tsresol: 0x80 | 20 }, { link: 276, tsresol: 0x80 | 30 }], packets(twoLinks))],
+    ['pcapng: 10^-16 (beyond 10^15) and 10^0', section(false, [{ link: 1, tsresol: 16 }, { link: 276, tsresol: 0 }], packets(twoLinks))],
+    ['pcapng: if_tsoffset, statistics blocks between packets', section(false, [{ link: 1, tsresol: 9, tsoffset: -3600n }, { link: 276, tsoffset: 1234567n }], packets(twoLinks), isb)],
+    ['pcapng: a big-endian section after a little-endian one', Buffer.concat([section(false, [{ link: 1 }, { link: 276 }], packets(twoLinks, 12)), section(true, [{ link: 276, tsresol: 9 }, { link: 1, tsresol: 9 }], packets((i) => 1 - (i % 2)), ngBlock(5, Buffer.alloc(20, 1), true))])],
+    ['pcapng: a packet naming an interface never described', section(false, [{ link: 1 }, { link: 276 }], packets((i) => (i === 17 ? 2 : i % 2)))],
+  ]
+}
+
 describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
   const eth = parsePcapLE(fixture('capture', 'lo-eth.pcap'))
 
@@ -211,6 +297,19 @@ describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
     expect(run.byNative).toBe(segments)
   })
 
+  test.each(ngShapes())('%s: the same records', (name, bytes) => {
+    const run = same(bytes)
+    if (name.includes('never described')) {
+      expect(run.error).toMatch(/never described/)
+      expect(run.events.length).toBe(17)
+    } else {
+      expect(run.error).toBeUndefined()
+      // the C code framed and decoded the packet blocks itself
+      expect(run.byNative).toBeGreaterThan(0)
+      expect(run.byNative).toBe(run.events.filter((e) => e.startsWith('seg ')).length)
+    }
+  })
+
   test('a record that claims more than the reader takes: the same error at the same place', () => {
     const bytes = Buffer.from(fixture('capture', 'lo-eth.pcap'))
     // the third record's captured length
@@ -233,7 +332,7 @@ describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
   })
 
   test('mutated captures, cut into random chunks: the same records, summary or error', () => {
-    const corpus = captureCorpus().filter((c) => c.bytes.readUInt32BE(0) !== 0x0a0d0d0a)
+    const corpus = [...captureCorpus(), ...ngShapes().map(([name, bytes]) => ({ name, bytes }))]
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: corpus.length - 1 }).chain((i) => fc.tuple(fc.constant(i), mutationArb(corpus[i].bytes), fc.array(fc.nat({ max: corpus[i].bytes.length }), { maxLength: 8 }))),
