@@ -26,9 +26,9 @@ function replacement<G extends { pid?: number }>(group: G, passGroups: G[] | und
 
 /**
  * `listening`: each listener's process. `close-wait`: a CLOSE_WAIT group without a process becomes the owned
- * pass's groups of its endpoint, one per process (their counts are the pass's, read a moment later; the check
- * bounds them by the census's). `established`: keepalive groups without a process likewise (per listener
- * endpoint, or per process and destination).
+ * pass's groups of its endpoint, one per process, when the pass names one (their counts are the pass's, read a
+ * moment later; the check bounds them by the census's). `established`: keepalive groups without a process
+ * likewise (per listener endpoint, or per process and destination).
  */
 export function withOwners(census: SocketCensus, owned: SocketCensus, states: readonly OwnedState[]): SocketCensus {
   const out: SocketCensus = { ...census, attributed: { source: owned.source, states: [...states] } }
