@@ -90,7 +90,7 @@ export const bdp: Check = {
         fail(meta, {
           severity: 'info',
           title: 'Receive buffer fixed by the application',
-          message: `${s.local} → ${s.peer}${s.process ? ` (${s.process}, pid ${s.pid})` : ''}: receive buffer ${formatBytes(s.rcvbuf!)} stayed the same over the ${seconds(ctx.windowSeconds)} window while ${formatBytes(s.bytesReceived!)} arrived over its life; autotuning starts at tcp_rmem default ${rmemDefault ? formatBytes(rmemDefault) : '?'} and grows, so the application probably set SO_RCVBUF (inferred from ss skmem rb and bytes_received, not read from the socket)`,
+          message: `${s.local} → ${s.peer}${s.process ? ` (${s.process}, pid ${s.pid})` : ''}: receive buffer ${formatBytes(s.rcvbuf!)} stayed the same over the ${seconds(ctx.windowSeconds)} window while ${formatBytes(s.bytesReceived!)} arrived over its life; autotuning starts at tcp_rmem default ${rmemDefault ? formatBytes(rmemDefault) : '?'} and grows, so the application probably set SO_RCVBUF (inferred from skmem rb and bytes_received in ${read}, not read from the socket)`,
           subject: { local: s.local, remote: s.peer, ...(s.pid !== undefined ? { pid: s.pid, process: s.process } : {}) },
           evidence: [
             { source: read, name: 'skmem.rb', value: s.rcvbuf ?? null, unit: 'bytes' },

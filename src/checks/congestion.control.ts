@@ -10,7 +10,7 @@ const meta: CheckMeta = {
   title: 'Congestion control in effect',
   failureTitle: 'Congestion control not the configured one',
   description:
-    'net.ipv4.tcp_congestion_control is the default for new sockets only: established sockets (ss -ti) on another algorithm were made before a change, or their program chose one (TCP_CONGESTION, on the socket or its listener), or their route did (congctl). Before Linux 4.13 bbr needs the fq qdisc to pace.',
+    'net.ipv4.tcp_congestion_control is the default for new sockets only: established sockets (ss -tnimp state established) on another algorithm were made before a change, or their program chose one (TCP_CONGESTION, on the socket or its listener), or their route did (congctl). Before Linux 4.13 bbr needs the fq qdisc to pace.',
   facts: ['sysctls'],
   optionalFacts: ['tcpInfo', 'host'],
   sysctls: ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_available_congestion_control', 'net.core.default_qdisc'],

@@ -11,7 +11,7 @@ const meta: CheckMeta = {
   title: 'Loss and RTT per destination',
   failureTitle: 'Connections toward a destination lose segments or jitter',
   description:
-    'The established sockets toward one destination (ss -ti, summed over their lives) retransmitted a high share of the segments they sent (retrans / segs_out), or their RTT variance (rttvar) is high against their RTT: loss halves the congestion window (an RTO drops it to one segment), jitter inflates the RTO.',
+    'The established sockets toward one destination (ss -tnimp state established, summed over their lives) retransmitted a high share of the segments they sent (retrans / segs_out), or their RTT variance (rttvar) is high against their RTT: loss halves the congestion window (an RTO drops it to one segment), jitter inflates the RTO.',
   facts: ['tcpInfo'],
   thresholds: {
     warningShare: { value: 0.02, description: 'retransmitted / sent segments toward a destination above which it is a warning (2 %)' },

@@ -9,7 +9,7 @@ const meta: CheckMeta = {
   title: 'Slow start after idle',
   failureTitle: 'Idle connections restart in slow start',
   description:
-    'net.ipv4.tcp_slow_start_after_idle is 1 (the default) while established connections that sent much are idle now (ss -ti lastsnd): after an idle RTO the kernel resets their congestion window, so the next burst (an RPC, an HTTP/2 response, a push) starts slow again.',
+    'net.ipv4.tcp_slow_start_after_idle is 1 (the default) while established connections that sent much are idle now (lastsnd in ss -tnimp state established): after an idle RTO the kernel resets their congestion window, so the next burst (an RPC, an HTTP/2 response, a push) starts slow again.',
   facts: ['sysctls', 'tcpInfo'],
   sysctls: ['net.ipv4.tcp_slow_start_after_idle'],
   thresholds: {

@@ -8,7 +8,7 @@ const meta: CheckMeta = {
   title: 'Keepalive on long-lived connections',
   failureTitle: 'Long-lived connections without keepalive',
   description:
-    'Established sockets present at both ends of the window that have no keepalive timer (`ss -tno`), per local listener or per process and destination. Without keepalive (or an application heartbeat) a dead peer or a middlebox that dropped the flow goes unnoticed until the next write.',
+    'Established sockets present at both ends of the window that have no keepalive timer (the timer column of the census pass, `ss -tano`), per local listener or per process and destination. Without keepalive (or an application heartbeat) a dead peer or a middlebox that dropped the flow goes unnoticed until the next write.',
   facts: ['keepaliveSockets'],
   attribution: { server: 'established', client: 'established' },
   thresholds: { minSockets: { value: 5, description: 'long-lived sockets without keepalive in one group that make it a finding' } },

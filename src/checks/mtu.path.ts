@@ -11,7 +11,7 @@ const meta: CheckMeta = {
   title: 'Path MTU',
   failureTitle: 'Path MTU below the interface MTU without MTU probing',
   description:
-    "Established sockets whose path MTU (ss -ti pmtu) is below every interface's MTU, so below their own interface's: a smaller hop on the path (a tunnel, a VPN) that ICMP told about. With net.ipv4.tcp_mtu_probing 0 a path whose ICMP is filtered becomes a black hole for large segments.",
+    "Established sockets whose path MTU (pmtu in ss -tnimp state established) is below every interface's MTU, so below their own interface's: a smaller hop on the path (a tunnel, a VPN) that ICMP told about. With net.ipv4.tcp_mtu_probing 0 a path whose ICMP is filtered becomes a black hole for large segments.",
   facts: ['tcpInfo', 'interfaces', 'sysctls'],
   sysctls: ['net.ipv4.tcp_mtu_probing'],
 }

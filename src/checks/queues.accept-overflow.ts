@@ -10,7 +10,7 @@ const meta: CheckMeta = {
   title: 'Accept queues',
   failureTitle: 'Accept queue overflowing',
   description:
-    'ListenOverflows/ListenDrops grew faster than the thresholds: the accept queue was full, so the kernel dropped a SYN (tcp_conn_request: the client retransmits it) or the final ACK of a handshake (tcp_v4_syn_recv_sock: the client believes it is connected and stalls). Attributed to the listeners whose own drop count (ss -m skmem d) grew or whose queue was full.',
+    'ListenOverflows/ListenDrops grew faster than the thresholds: the accept queue was full, so the kernel dropped a SYN (tcp_conn_request: the client retransmits it) or the final ACK of a handshake (tcp_v4_syn_recv_sock: the client believes it is connected and stalls). Attributed to the listeners whose own drop count (skmem d in ss -ltnmp) grew or whose queue was full.',
   facts: ['counters', 'listeners'],
   optionalFacts: ['sysctls'],
   sysctls: ['net.core.somaxconn'],

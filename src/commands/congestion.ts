@@ -2,7 +2,7 @@ import { NetdocCommand } from '../cli/base.js'
 import type { Report } from '../model/report.js'
 
 export default class Congestion extends NetdocCommand {
-  static summary = 'Weak networks: the congestion control in effect, slow start after idle, loss and RTT per destination (ss -ti), and with --pcap/--capture per connection'
+  static summary = 'Weak networks: the congestion control in effect, slow start after idle, loss and RTT per destination (ss -tnimp state established), and with --pcap/--capture per connection'
   static examples = [
     '<%= config.bin %> congestion',
     '<%= config.bin %> congestion --interval 10 --json',

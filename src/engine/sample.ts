@@ -17,14 +17,24 @@ export function inputFailure(err: unknown): Unavailable | undefined {
   return undefined
 }
 
-/** Anything a probe throws that is not already Unavailable (a parse error, a bug) makes its checks `error`. */
+/**
+ * A mistake in netdoc's own code (a TypeError, a ReferenceError), not something the host lacks: a probe that
+ * throws one stops the run as an internal error (exit 2, "this is a bug"), as the owners pass does, instead of
+ * making its checks `error` with a message that reads as the host's fault.
+ */
+export function isProgrammingError(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof ReferenceError
+}
+
+/** What else a probe throws (Unavailable, a parse error, a worker that ran out of memory) makes its checks `error`. */
 export function asUnavailable(err: unknown): Unavailable {
   return inputFailure(err) ?? new Unavailable('error', err instanceof Error ? err.message : String(err))
 }
 
 /**
  * Runs the probes of one sample, each once, concurrently. A probe may ask for another fact of the same sample
- * (through `get`); failures are kept as Unavailable values so the rest of the run goes on.
+ * (through `get`); failures are kept as Unavailable values so the rest of the run goes on. A programming error
+ * is thrown once every probe has ended (none left reading in the background).
  */
 export async function collectSample(source: Source, ids: FactId[], ctx: ProbeContext = {}): Promise<SampleValues> {
   const pending = new Map<FactId, Promise<unknown>>()
@@ -37,6 +47,11 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
     return p as Promise<FactTypes[K]>
   }
   const values: SampleValues = new Map()
+  let bug: unknown
+  const failed = (err: unknown): Unavailable => {
+    if (isProgrammingError(err)) bug ??= err
+    return asUnavailable(err)
+  }
   await Promise.all(
     ids.map(async (id) => {
       try {
@@ -44,7 +59,7 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
       } catch (err) {
         // A user's own input that is wrong (--pcap of a non-capture) stops the run with exit 2.
         if (err instanceof UsageError) throw err
-        values.set(id, asUnavailable(err))
+        values.set(id, failed(err))
       }
     }),
   )
@@ -52,7 +67,8 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
   // after the checks joins them (engine/attribution.ts). Checks still see only what they declare.
   for (const [id, p] of pending) {
     if (values.has(id)) continue
-    values.set(id, await p.catch(asUnavailable))
+    values.set(id, await p.catch(failed))
   }
+  if (bug !== undefined) throw bug
   return values
 }

@@ -112,21 +112,26 @@ export async function* commandLineBatches(argv: string[], opts: CommandOptions =
   if (end.exitCode !== 0) throw failure(argv, end, describe, timeoutMs)
 }
 
-/** Text chunks (a pipe's, a file stream's) → batches of whole lines, a line cut between chunks joined; CRLF read as LF. */
-export async function* chunkLines(chunks: AsyncIterable<string>): AsyncIterable<string[]> {
+/**
+ * Text chunks (a pipe's, a file stream's) → batches of whole lines, a line cut between chunks joined. `crlf`
+ * (a command's output): CRLF read as LF, one CR dropped. `lf`: split at LF alone, every CR kept: how a snapshot
+ * replays the lines a live read made (a line that kept a CR of its own, from `\r\r\n`, ends in it there too).
+ */
+export async function* chunkLines(chunks: AsyncIterable<string>, eol: 'crlf' | 'lf' = 'crlf'): AsyncIterable<string[]> {
+  const dropCr = eol === 'crlf'
   let rest = ''
   for await (const chunk of chunks) {
     const text = rest + chunk
     const batch: string[] = []
     let start = 0
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      batch.push(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl))
+      batch.push(dropCr && text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl))
       start = nl + 1
     }
     rest = text.slice(start)
     if (batch.length) yield batch
   }
-  if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest]
+  if (rest !== '') yield [dropCr && rest.endsWith('\r') ? rest.slice(0, -1) : rest]
 }
 
 export async function commandText(argv: string[], opts: CommandOptions = {}): Promise<string> {

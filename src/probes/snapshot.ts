@@ -96,14 +96,15 @@ export class SnapshotSource implements Source {
   }
 
   /**
-   * Split as the live run split what was recorded (LiveSource): a command's output as its pipe was read (at LF,
-   * a CR before it dropped: exec.ts chunkLines), a file whole at LF. Never at a lone CR, as readline would: a
-   * process name may hold one, and the replay would then read another name than the live run.
+   * The lines the live run read, as it read them. A command's output was recorded as the live reader's lines
+   * (CRLF already read as LF: exec.ts chunkLines) joined at LF, so it is split at LF alone: dropping a CR again
+   * would cut the one a line kept of its own (`\r\r\n` from ss: a process name ending in CR). A file, whole at
+   * LF. Never at a lone CR, as readline would: a process name may hold one.
    */
   async *lineBatches(key: ProbeKey): AsyncIterable<string[]> {
     const path = join(sampleDir(this.root, this.sample), keyPath(key))
     if (!existsSync(path)) throw this.unavailable(key)
-    if ('cmd' in key) yield* chunkLines(createReadStream(path, { encoding: 'utf8' }))
+    if ('cmd' in key) yield* chunkLines(createReadStream(path, { encoding: 'utf8' }), 'lf')
     else yield [...splitLines(await this.text(key))]
   }
 

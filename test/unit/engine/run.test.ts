@@ -7,9 +7,10 @@ import { loadAllChecks } from '../../../src/checks/registry.js'
 import { validateConfig } from '../../../src/engine/config.js'
 import { runChecks } from '../../../src/engine/run.js'
 import { selectChecks } from '../../../src/engine/select.js'
-import { UsageError } from '../../../src/model/errors.js'
+import { Unavailable, UsageError } from '../../../src/model/errors.js'
 import { SnapshotSource } from '../../../src/probes/snapshot.js'
 import { ROOT } from '../../helpers/netns.js'
+import { tableSource } from '../../helpers/table-source.js'
 
 const CHECKS = await loadAllChecks()
 
@@ -80,4 +81,27 @@ test('selection by topic, id and prefix; unknown names are usage errors', () => 
   expect(kept).not.toContain('queues.syncookies')
   expect(kept).toContain('queues.accept-overflow')
   expect(() => selectChecks(CHECKS, { only: ['qeues'] })).toThrow(UsageError)
+})
+
+describe('a probe that fails', () => {
+  const census = () => selectChecks(CHECKS, { only: ['sockets.close-wait', 'timewait.storm'] })
+  const runOver = (read: string | Error) => runChecks({ source: tableSource({ 'ss -tano': read }), checks: census(), intervalSeconds: 0, options: { maxDetails: 100 }, recordedWindowSeconds: 0 })
+
+  test.each([
+    ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'state')")],
+    ['a ReferenceError', new ReferenceError('socketId is not defined')],
+  ])('for %s (a bug in netdoc) stops the run as an internal error, not a finding that blames the host', async (_name, bug) => {
+    await expect(runOver(bug)).rejects.toBe(bug)
+  })
+
+  test('for its input (unreadable, or a line ss never prints) makes its checks error, and the run goes on', async () => {
+    const denied = await runOver(new Unavailable('error', 'ss -tano failed: Operation not permitted'))
+    expect(denied.findings.map((f) => [f.check, f.status, f.message])).toEqual([
+      ['sockets.close-wait', 'error', 'ss -tano failed: Operation not permitted'],
+      ['timewait.storm', 'error', 'ss -tano failed: Operation not permitted'],
+    ])
+    const malformed = await runOver('BOGUS line\n')
+    expect(malformed.findings.map((f) => f.status)).toEqual(['error', 'error'])
+    expect(malformed.findings[0].message).toMatch(/not a socket line: BOGUS line/)
+  })
 })

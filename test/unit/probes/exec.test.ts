@@ -95,7 +95,7 @@ async function* chunksOf(parts: string[]): AsyncIterable<string> {
 }
 
 describe('line batches', () => {
-  test('whatever the chunk boundaries, the batches are the lines of the whole text (CRLF read as LF)', async () => {
+  test('whatever the chunk boundaries, the batches are the lines of the whole text (CRLF read as LF; at LF alone, every CR kept)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n'), { maxLength: 60 }), fc.array(fc.nat(60), { maxLength: 8 }), async (pieces, cuts) => {
         const text = pieces.join('')
@@ -106,6 +106,9 @@ describe('line batches', () => {
         const lines = text.split('\n')
         if (lines[lines.length - 1] === '') lines.pop()
         expect(got).toEqual(lines.map((l) => l.replace(/\r$/, ''))) // one CR before each line end
+        const atLf: string[] = []
+        for await (const batch of chunkLines(chunksOf(parts), 'lf')) atLf.push(...batch)
+        expect(atLf).toEqual(lines)
       }),
       { numRuns: 300 },
     )

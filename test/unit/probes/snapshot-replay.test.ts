@@ -84,21 +84,20 @@ test('a process name with a CR: the replay reads the census and its owners as th
   expect(replay.facts.get('keepaliveSockets').groups).toEqual(live.facts.get('keepaliveSockets').groups)
 })
 
-test('a recorded command output replays line for line as its pipe was read: CRLF as LF, a lone CR kept', async () => {
+test('a recorded command output replays line for line as its pipe was read: CRLF as LF, a lone CR kept, a line ending in CR kept', async () => {
   const root = join(dir, 'snapshot')
-  const text = 'a\rb\r\n\r\nc\rd\ne\r\n'
+  // `\r\r\n`: the live reader reads CRLF as LF, so that line keeps one CR of its own (ss wrote it)
+  const text = 'a\rb\r\n\r\nc\rd\ne\r\r\nf\r\n'
   const out = new OutputDir(root, '-o')
   out.prepare()
   const read: string[] = []
   for await (const line of new RecordingSource(piped({ 'ss -tano': text }), out).lines({ cmd: ['ss', '-tano'] })) read.push(line)
   manifest(root)
-  expect(read).toEqual(['a\rb', '', 'c\rd', 'e'])
+  expect(read).toEqual(['a\rb', '', 'c\rd', 'e\r', 'f'])
   const replayed: string[] = []
   for await (const line of new SnapshotSource(root).lines({ cmd: ['ss', '-tano'] })) replayed.push(line)
   expect(replayed).toEqual(read)
-  // and as the pipe reader would have read the recorded bytes themselves, if a snapshot holds CRLF
-  writeFileSync(join(root, 'sample-0', 'commands', 'ss -tanpo.out'), text)
-  const crlf: string[] = []
-  for await (const batch of new SnapshotSource(root).lineBatches({ cmd: ['ss', '-tanpo'] })) crlf.push(...batch)
-  expect(crlf).toEqual(read)
+  const batches: string[] = []
+  for await (const batch of new SnapshotSource(root).lineBatches({ cmd: ['ss', '-tano'] })) batches.push(...batch)
+  expect(batches).toEqual(read)
 })
