@@ -42,15 +42,20 @@ const losesSegments = (s: ServerPaths, ctx: CheckContext): boolean => s.dataSegm
 const stalledRows = (s: ServerPaths, ctx: CheckContext): ConnectionPath[] => s.rows.filter((r) => r.zeroWindowSeconds >= ctx.threshold('zeroWindowSeconds'))
 
 /**
- * The stall the message states and the evidence carries: the stalled connections among the rows the analysis kept
- * (worst first) and their own zero-window seconds, not the endpoint's sum, which counts short zero windows of
- * other connections too. With rows left out there may be more: both are then at least these.
+ * The stall the message states and the evidence carries: the stalled connections, among the rows the analysis kept
+ * (worst first) and among those it left out (their zero-window seconds), and their own seconds, not the endpoint's
+ * sum, which counts short zero windows of other connections too. Only when the left-out list was capped with every
+ * value in it a stall may there be more: both are then at least these.
  */
-function stallOf(s: ServerPaths, ctx: CheckContext): { rows: ConnectionPath[]; seconds: number; atLeast: boolean } {
+function stallOf(s: ServerPaths, ctx: CheckContext): { rows: ConnectionPath[]; count: number; omitted: number; seconds: number; atLeast: boolean } {
+  const bar = ctx.threshold('zeroWindowSeconds')
   const rows = stalledRows(s, ctx)
+  const omittedList = s.omittedZeroWindows ?? []
+  const omitted = omittedList.filter((v) => v >= bar)
   // the rows' seconds are whole ms: so is their sum, once the float error of adding them is gone
-  const seconds = Math.round(rows.reduce((sum, r) => sum + r.zeroWindowSeconds, 0) * 1000) / 1000
-  return { rows, seconds, atLeast: s.rowsOmitted > 0 }
+  const seconds = Math.round([...rows.map((r) => r.zeroWindowSeconds), ...omitted].reduce((sum, v) => sum + v, 0) * 1000) / 1000
+  const atLeast = s.omittedZeroWindowsCapped === true && omitted.length === omittedList.length
+  return { rows, count: rows.length + omitted.length, omitted: omitted.length, seconds, atLeast }
 }
 
 function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
@@ -73,10 +78,11 @@ function problems(s: ServerPaths, ctx: CheckContext): Problem[] {
     }
   }
   const stall = stallOf(s, ctx)
-  if (stall.rows.length > 0) {
-    const by = stall.rows[0].zeroWindowBy
-    const count = `${stall.atLeast ? 'at least ' : ''}${plural(stall.rows.length, 'connection')}`
-    list.push({ severity: 'warning', text: `${count} stalled on a zero window for ${formatSeconds(stall.seconds)} in all${by ? ` (advertised by the ${by})` : ''}` })
+  if (stall.count > 0) {
+    const by = stall.rows[0]?.zeroWindowBy
+    const count = `${stall.atLeast ? 'at least ' : ''}${plural(stall.count, 'connection')}`
+    const beyond = stall.omitted > 0 ? `; ${stall.omitted} of them not among the rows shown` : ''
+    list.push({ severity: 'warning', text: `${count} stalled on a zero window for ${formatSeconds(stall.seconds)} in all${by ? ` (advertised by the ${by})` : ''}${beyond}` })
   }
   return list
 }

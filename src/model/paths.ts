@@ -99,4 +99,11 @@ export interface ServerPaths {
   /** worst first (by loss share, zero-window time, a verdict, RTT p95), capped */
   rows: ConnectionPath[]
   rowsOmitted: number
+  /**
+   * The zero-window seconds of the connections left out of `rows` that had a zero window, largest first: rows are
+   * kept by loss first, so a stall on a connection with less loss than the kept ones is only here. Capped at as
+   * many as rows are (`omittedZeroWindowsCapped`: the smallest were dropped). Absent when there are none.
+   */
+  omittedZeroWindows?: number[]
+  omittedZeroWindowsCapped?: true
 }

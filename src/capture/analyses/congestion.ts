@@ -439,6 +439,9 @@ interface Aggregate {
   rows: ConnectionPath[]
   /** after the first trim, the last row kept: a later row that does not sort before it can never be kept */
   cut?: ConnectionPath
+  /** the zero-window seconds of the rows left out that had a zero window (ServerPaths.omittedZeroWindows) */
+  omittedZw: number[]
+  omittedZwCapped: boolean
 }
 
 export interface CongestionOptions {
@@ -454,7 +457,20 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   const servers = new Map<string, Aggregate>()
   const slots = new BlockPool(FRESH, opts.poolFlows)
   const rtt = new RttPool(opts.poolFlows === undefined ? undefined : 2 * opts.poolFlows)
-  const trim = (rows: ConnectionPath[]) => rows.sort(worstFirst).slice(0, opts.maxRows)
+  /** the maxRows worst rows; what a zero window the others had goes to the aggregate's omitted list */
+  const trim = (agg: Aggregate): ConnectionPath[] => {
+    const sorted = agg.rows.sort(worstFirst)
+    for (let i = opts.maxRows; i < sorted.length; i++) leftOut(agg, sorted[i])
+    return sorted.slice(0, opts.maxRows)
+  }
+  const leftOut = (agg: Aggregate, row: ConnectionPath) => {
+    if (row.zeroWindowSeconds <= 0) return
+    agg.omittedZw.push(row.zeroWindowSeconds)
+    if (agg.omittedZw.length >= 2 * opts.maxRows) {
+      agg.omittedZw = agg.omittedZw.sort((a, b) => b - a).slice(0, opts.maxRows)
+      agg.omittedZwCapped = true
+    }
+  }
 
   const observer: FlowObserver<number> = {
     open: () => slots.take(),
@@ -468,7 +484,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
           lossShare: 0, zeroWindowSeconds: 0, zeroWindowConnections: 0, windowFull: 0, rttSamples: 0, limitedBy: { receiver: 0, network: 0, sender: 0 },
           captureSide: 'unknown', rows: [], rowsOmitted: 0,
         }
-        agg = { out, sketch: new RttSketch(), sides: { client: 0, server: 0, between: 0, unknown: 0 }, rows: [] }
+        agg = { out, sketch: new RttSketch(), sides: { client: 0, server: 0, between: 0, unknown: 0 }, rows: [], omittedZw: [], omittedZwCapped: false }
         servers.set(flow.server, agg)
       }
       const o = agg.out
@@ -497,18 +513,23 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
       if (agg.cut === undefined || worstFirst(agg.cut, row) > 0) {
         agg.rows.push(row)
         if (agg.rows.length >= 2 * opts.maxRows) {
-          agg.rows = trim(agg.rows)
+          agg.rows = trim(agg)
           agg.cut = agg.rows[agg.rows.length - 1]
         }
-      }
+      } else leftOut(agg, row)
     },
   }
   return {
     observer,
     /** per server endpoint, the worst first (by loss share, then zero-window time, then RTT) */
     result(): ServerPaths[] {
-      const list = [...servers.values()].map(({ out, sketch, sides, rows }): ServerPaths => {
-        const kept = trim(rows)
+      const list = [...servers.values()].map((agg): ServerPaths => {
+        const { out, sketch, sides } = agg
+        // as trim() does, without changing the aggregate (result() may be asked twice)
+        const sorted = [...agg.rows].sort(worstFirst)
+        const kept = sorted.slice(0, opts.maxRows)
+        const allOmittedZw = [...agg.omittedZw, ...sorted.slice(opts.maxRows).filter((r) => r.zeroWindowSeconds > 0).map((r) => r.zeroWindowSeconds)].sort((a, b) => b - a)
+        const omittedZw = allOmittedZw.slice(0, opts.maxRows)
         const rttMs = sketch.summary()
         const known = (['client', 'server', 'between'] as const).filter((s) => sides[s] > 0).sort((a, b) => sides[b] - sides[a])
         return {
@@ -520,6 +541,8 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
           captureSide: known[0] ?? 'unknown',
           rows: kept,
           rowsOmitted: out.connections - kept.length,
+          ...(omittedZw.length > 0 ? { omittedZeroWindows: omittedZw } : {}),
+          ...(agg.omittedZwCapped || allOmittedZw.length > opts.maxRows ? { omittedZeroWindowsCapped: true as const } : {}),
         }
       })
       return list.sort((a, b) => b.lossShare - a.lossShare || b.zeroWindowSeconds - a.zeroWindowSeconds || (b.rttMs?.p95 ?? 0) - (a.rttMs?.p95 ?? 0) || a.server.localeCompare(b.server))

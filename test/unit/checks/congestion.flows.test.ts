@@ -91,7 +91,7 @@ checkTable(flows, [
     also: ([f]) => expect(f.remediation!.text).toMatch(/the client side advertised a zero \(or full\) window.*do not fix SO_RCVBUF/),
   },
   {
-    name: 'a stall beside short zero windows, rows left out: the stalled ones, their seconds, at least',
+    name: 'a stall beside short zero windows, rows left out: the stalled ones, kept or left out, their seconds',
     start: {
       capture: captureWith({
         congestion: [
@@ -102,14 +102,36 @@ checkTable(flows, [
               row('10.0.0.7:2', { zeroWindows: 3, zeroWindowSeconds: 0.5, zeroWindowBy: 'client' }),
               row('10.0.0.7:3', { zeroWindows: 2, zeroWindowSeconds: 0.75, zeroWindowBy: 'client' }),
             ],
-            { rowsOmitted: 5 },
+            // left out for less loss: one stalled (3.5 s), one short zero window
+            { rowsOmitted: 5, omittedZeroWindows: [3.5, 0.2] },
           ),
         ],
       }),
     },
-    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9001' }, message: /: at least 1 connection stalled on a zero window for 4(\.0)? s in all \(advertised by the client\)/ }],
-    // the evidence is the message's figure, and no more precise: a lower bound by name
-    also: ([f]) => expect(f.evidence.filter((e) => e.name.startsWith('zeroWindowSeconds'))).toEqual([{ source: 'capture', name: 'zeroWindowSeconds (at least)', value: 4, unit: 's' }]),
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9001' }, message: /: 2 connections stalled on a zero window for 7\.5 s in all \(advertised by the client\); 1 of them not among the rows shown/ }],
+    // the evidence is the message's figure: exact, since the left-out list is whole
+    also: ([f]) => expect(f.evidence.filter((e) => e.name.startsWith('zeroWindowSeconds'))).toEqual([{ source: 'capture', name: 'zeroWindowSeconds', value: 7.5, unit: 's' }]),
+  },
+  {
+    name: 'a stall only among the rows left out (rows are kept by loss first): still reported',
+    start: {
+      capture: captureWith({
+        congestion: [server('10.0.0.1:9002', [row('10.0.0.7:1', { retransmissions: 1, zeroWindows: 1, zeroWindowSeconds: 0.2 })], { rowsOmitted: 3, omittedZeroWindows: [5] })],
+      }),
+    },
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9002' }, message: /1 connection stalled on a zero window for 5(\.0)? s in all; 1 of them not among the rows shown/ }],
+  },
+  {
+    name: 'the left-out list capped with every value in it a stall: at least, in the message and the evidence',
+    start: {
+      capture: captureWith({
+        congestion: [
+          server('10.0.0.1:9004', [row('10.0.0.7:1', { zeroWindows: 1, zeroWindowSeconds: 4, zeroWindowBy: 'client', limitedBy: 'receiver' })], { rowsOmitted: 9, omittedZeroWindows: [2, 1.5], omittedZeroWindowsCapped: true }),
+        ],
+      }),
+    },
+    findings: [{ status: 'fail', severity: 'warning', subject: { server: '10.0.0.1:9004' }, message: /: at least 3 connections stalled on a zero window for 7\.5 s in all/ }],
+    also: ([f]) => expect(f.evidence.filter((e) => e.name.startsWith('zeroWindowSeconds'))).toEqual([{ source: 'capture', name: 'zeroWindowSeconds (at least)', value: 7.5, unit: 's' }]),
   },
   {
     name: 'two stalls beside a short zero window, every row kept: message and evidence give the stalled ones’ seconds',
