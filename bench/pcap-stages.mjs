@@ -4,7 +4,11 @@
 // and wall); the first pass of a process is the cold one (JIT warm-up), the next ones warm.
 //
 //     npm run build && node bench/pcap-stages.mjs FILE [STAGE=track] [PASSES=3]
-//     STAGE: read | records | decode | track | ANALYSES (comma-separated: closes | keepalive,heartbeat | ...)
+//     STAGE: read | records | decode | native | track | ANALYSES (comma-separated: closes | keepalive,heartbeat | ...)
+//
+// `native`: the records framed and decoded by the native scanner (src/native/pcap-scan.c), segments counted, the
+// counterpart of records + decode. From `track` on the pipeline takes the native scanner when it is built, as the
+// CLI does; NETDOC_NATIVE=0 times the JavaScript path instead.
 //
 // With `node --trace-gc` the scavenges per pass show a per-segment allocation at once (docs/performance.md).
 import { closeSync, openSync, readSync } from 'node:fs'
@@ -22,9 +26,11 @@ const { packetSink } = await import(join(DIST, 'capture', 'pipeline.js'))
 const { decodeTcpInto, Segment } = await import(join(DIST, 'capture', 'decode.js'))
 const { FlowTracker } = await import(join(DIST, 'capture', 'flows.js'))
 const { attachAnalyses } = await import(join(DIST, 'capture', 'analyses', 'index.js'))
+const { nativePcapScanner } = await import(join(DIST, 'capture', 'native-scan.js'))
 
 function pass() {
   let onPacket
+  let scanner
   let tracker
   let n = 0
   if (stage === 'records') onPacket = (p) => (n += p.end - p.start)
@@ -34,12 +40,25 @@ function pass() {
       seg.ts = p.ts
       if (decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) n++
     }
+  } else if (stage === 'native') {
+    const seg = new Segment()
+    onPacket = (p) => {
+      seg.ts = p.ts
+      if (decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) n++
+    }
+    scanner = nativePcapScanner(seg, () => n++, onPacket)
+    if (!scanner) {
+      console.error('the native decoder is not built (npm run build:native), or NETDOC_NATIVE=0')
+      process.exit(2)
+    }
   } else if (stage !== 'read') {
     tracker = new FlowTracker()
     if (stage !== 'track') attachAnalyses(tracker, stage.split(','))
-    onPacket = packetSink(tracker).onPacket
+    const sink = packetSink(tracker)
+    onPacket = sink.onPacket
+    scanner = sink.scanner
   }
-  const reader = onPacket && new CaptureReader(onPacket)
+  const reader = onPacket && new CaptureReader(onPacket, scanner)
   const fd = openSync(file, 'r')
   const buf = Buffer.allocUnsafe(1 << 20)
   for (;;) {
