@@ -4,14 +4,15 @@
 // and wall); the first pass of a process is the cold one (JIT warm-up), the next ones warm.
 //
 //     npm run build && node bench/pcap-stages.mjs FILE [STAGE=track] [PASSES=3]
-//     STAGE: read | records | decode | native | track | ANALYSES (comma-separated: closes | keepalive,heartbeat | ...)
+//     STAGE: read | records | decode | native | scan | track | ANALYSES (comma-separated: closes | keepalive,heartbeat | ...)
 //
 // `native`: the records framed and decoded by the native scanner (src/native/pcap-scan.c), segments counted, the
-// counterpart of records + decode. From `track` on the pipeline takes the native scanner when it is built, as the
+// counterpart of records + decode. `scan`: the C code alone over the file read into memory first (a classic pcap),
+// nothing handed to JavaScript: what the hand-over to the tracker costs is `native` minus `scan` minus `read`. From `track` on the pipeline takes the native scanner when it is built, as the
 // CLI does; NETDOC_NATIVE=0 times the JavaScript path instead.
 //
 // With `node --trace-gc` the scavenges per pass show a per-segment allocation at once (docs/performance.md).
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -26,7 +27,25 @@ const { packetSink } = await import(join(DIST, 'capture', 'pipeline.js'))
 const { decodeTcpInto, Segment } = await import(join(DIST, 'capture', 'decode.js'))
 const { FlowTracker } = await import(join(DIST, 'capture', 'flows.js'))
 const { attachAnalyses } = await import(join(DIST, 'capture', 'analyses', 'index.js'))
-const { nativePcapScanner } = await import(join(DIST, 'capture', 'native-scan.js'))
+const { nativeModule, nativePcapScanner } = await import(join(DIST, 'capture', 'native-scan.js'))
+
+/** the C scanner alone over a classic pcap held in memory: records framed and decoded, none handed over */
+function scanOnly(bytes) {
+  const native = nativeModule()
+  if (!native || bytes.readUInt32LE(0) !== 0xa1b2c3d4) {
+    console.error('scan: needs the native decoder built and a little-endian µs pcap')
+    process.exit(2)
+  }
+  const slots = 8192
+  const batch = new ArrayBuffer(slots * native.bytesPerSlot)
+  const out = new Float64Array(3)
+  let records = 0
+  for (let pos = 24; ; ) {
+    pos = native.scan(bytes, pos, 1, 0, bytes.readUInt32LE(20) & 0xffff, batch, slots, out)
+    records += out[1]
+    if (out[0] < slots) return records
+  }
+}
 
 function pass() {
   let onPacket
@@ -71,10 +90,11 @@ function pass() {
   return reader ? reader.end().packets : 0
 }
 
+const whole = stage === 'scan' ? readFileSync(file) : undefined
 for (let i = 0; i < Number(passes); i++) {
   const cpu = process.cpuUsage()
   const t0 = performance.now()
-  const packets = pass()
+  const packets = whole ? scanOnly(whole) : pass()
   const used = process.cpuUsage(cpu)
   console.log(`${stage} pass ${i}${i === 0 ? ' (cold)' : ''}: ${((used.user + used.system) / 1e6).toFixed(3)} s CPU, ${((performance.now() - t0) / 1000).toFixed(3)} s wall, ${packets} packets`)
 }
