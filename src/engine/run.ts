@@ -10,7 +10,7 @@ import { attributable, attributeWindow, ownedStatesWanted } from './attribution.
 import type { Source } from '../probes/source.js'
 import type { Config } from './config.js'
 import { DeclaredFacts, sysctlsOf, WindowFacts } from './facts.js'
-import { collectSample, inputFailure, type SampleValues } from './sample.js'
+import { asUnavailable, collectSample, type SampleValues } from './sample.js'
 
 export interface RunInput {
   source: Source
@@ -105,11 +105,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
         perCheck = input.checks.map((check, i) => (check.meta.attribution ? evaluate(check, new DeclaredFacts(facts, check, expected), measured, input) : perCheck[i]))
       }
     } catch (err) {
-      // an optional second read whose input failed (ss missing, not permitted, timed out, a line ss should not
-      // print) leaves the findings as the census made them, as a probe's failure would; anything else is a bug,
-      // and stops the run like any other (exit 2, "this is a bug"), never a note
-      const failed = inputFailure(err)
-      if (!failed) throw err
+      // an optional second read: when its input failed (ss missing, not permitted, timed out, a line ss should not
+      // print), or netdoc failed reading it (a bug, said as one), the findings stay as the census made them and the
+      // rest of the run stands (CONTRACT), as after a probe's failure
+      const failed = asUnavailable(err, 'the process owners')
       notes.push(`process owners not read (${failed.reason}): findings name no process`)
     }
   }

@@ -17,24 +17,32 @@ export function inputFailure(err: unknown): Unavailable | undefined {
   return undefined
 }
 
-/**
- * A mistake in netdoc's own code (a TypeError, a ReferenceError), not something the host lacks: a probe that
- * throws one stops the run as an internal error (exit 2, "this is a bug"), as the owners pass does, instead of
- * making its checks `error` with a message that reads as the host's fault.
- */
+/** A mistake in netdoc's own code (a TypeError, a ReferenceError), not something the host lacks. */
 export function isProgrammingError(err: unknown): boolean {
   return err instanceof TypeError || err instanceof ReferenceError
 }
 
-/** What else a probe throws (Unavailable, a parse error, a worker that ran out of memory) makes its checks `error`. */
-export function asUnavailable(err: unknown): Unavailable {
-  return inputFailure(err) ?? new Unavailable('error', err instanceof Error ? err.message : String(err))
+/**
+ * What a probe throws, as its checks' `error` (CONTRACT: the rest of the run goes on). A programming error says it
+ * is netdoc's bug, not the host's (DEBUG=netdoc prints the stack); anything else (a worker that ran out of memory)
+ * keeps its own message.
+ */
+export function asUnavailable(err: unknown, what = 'an input'): Unavailable {
+  const input = inputFailure(err)
+  if (input) return input
+  if (!isProgrammingError(err)) return new Unavailable('error', err instanceof Error ? err.message : String(err))
+  if (process.env.DEBUG?.includes('netdoc')) console.error(err)
+  return new Unavailable('error', internalError(err, what))
+}
+
+/** The text of a bug in netdoc met while reading `what`. */
+export function internalError(err: unknown, what: string): string {
+  return `internal error reading ${what}: ${err instanceof Error ? err.message : String(err)} (a bug in netdoc, not the host's fault; DEBUG=netdoc prints the stack)`
 }
 
 /**
  * Runs the probes of one sample, each once, concurrently. A probe may ask for another fact of the same sample
- * (through `get`); failures are kept as Unavailable values so the rest of the run goes on. A programming error
- * is thrown once every probe has ended (none left reading in the background).
+ * (through `get`); failures are kept as Unavailable values so the rest of the run goes on.
  */
 export async function collectSample(source: Source, ids: FactId[], ctx: ProbeContext = {}): Promise<SampleValues> {
   const pending = new Map<FactId, Promise<unknown>>()
@@ -47,11 +55,7 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
     return p as Promise<FactTypes[K]>
   }
   const values: SampleValues = new Map()
-  let bug: unknown
-  const failed = (err: unknown): Unavailable => {
-    if (isProgrammingError(err)) bug ??= err
-    return asUnavailable(err)
-  }
+  const failed = (id: FactId) => (err: unknown): Unavailable => asUnavailable(err, `the ${id} fact`)
   await Promise.all(
     ids.map(async (id) => {
       try {
@@ -59,7 +63,7 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
       } catch (err) {
         // A user's own input that is wrong (--pcap of a non-capture) stops the run with exit 2.
         if (err instanceof UsageError) throw err
-        values.set(id, failed(err))
+        values.set(id, failed(id)(err))
       }
     }),
   )
@@ -67,8 +71,7 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
   // after the checks joins them (engine/attribution.ts). Checks still see only what they declare.
   for (const [id, p] of pending) {
     if (values.has(id)) continue
-    values.set(id, await p.catch(failed))
+    values.set(id, await p.catch(failed(id)))
   }
-  if (bug !== undefined) throw bug
   return values
 }

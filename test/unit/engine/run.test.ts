@@ -90,8 +90,18 @@ describe('a probe that fails', () => {
   test.each([
     ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'state')")],
     ['a ReferenceError', new ReferenceError('socketId is not defined')],
-  ])('for %s (a bug in netdoc) stops the run as an internal error, not a finding that blames the host', async (_name, bug) => {
-    await expect(runOver(bug)).rejects.toBe(bug)
+  ])('for %s (a bug in netdoc) makes its checks error with a message that says it is netdoc’s bug, and the run goes on', async (_name, bug) => {
+    const r = await runOver(bug)
+    expect(r.findings.map((f) => [f.check, f.status])).toEqual([
+      ['sockets.close-wait', 'error'],
+      ['timewait.storm', 'error'],
+    ])
+    for (const f of r.findings) expect(f.message).toBe(`internal error reading the census fact: ${bug.message} (a bug in netdoc, not the host's fault; DEBUG=netdoc prints the stack)`)
+  })
+
+  test('for anything else (a worker that stopped) keeps its own message', async () => {
+    const r = await runOver(new Error('the capture decode worker stopped (exit code 1) before the end of x.pcap'))
+    expect(r.findings.map((f) => f.message)).toEqual(['the capture decode worker stopped (exit code 1) before the end of x.pcap', 'the capture decode worker stopped (exit code 1) before the end of x.pcap'])
   })
 
   test('for its input (unreadable, or a line ss never prints) makes its checks error, and the run goes on', async () => {
