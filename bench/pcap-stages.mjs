@@ -65,7 +65,7 @@ function pass() {
       seg.ts = p.ts
       if (decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) n++
     }
-    scanner = nativePcapScanner(seg, () => n++, onPacket)
+    scanner = nativePcapScanner(seg, { segment: () => n++ }, onPacket)
     if (!scanner) {
       console.error('the native decoder is not built (npm run build:native), or NETDOC_NATIVE=0')
       process.exit(2)

@@ -98,14 +98,15 @@ export interface PcapScanner {
 }
 
 /**
- * A scanner that gives the decoded segments to `segment` (in the reused `seg`) and every other record to
- * `packet`, as the reader would; undefined without the native module.
+ * A scanner that gives the decoded segments to `sink.segment` (in the reused `seg`) and every other record to
+ * `packet`, as the reader would, and after each batch tells `counted` how many segments it decoded and their first
+ * and last time; undefined without the native module.
  */
-export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void, packet: (p: CapturedPacket) => void): PcapScanner | undefined {
+export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): void }, packet: (p: CapturedPacket) => void, counted?: (segments: number, first: number, last: number) => void): PcapScanner | undefined {
   const native = nativeModule()
   if (!native) return undefined
   const batch = new NativeBatch(SLOTS, native.bytesPerSlot)
-  const out = new Float64Array(3)
+  const out = new Float64Array(6)
   const { ts, src, dst, seq, ack, len, sport, dport, window, flags, kind, wscale } = batch
   /** gives the batch's n slots to segment() or packet(); an ng record's interface is in sport */
   const deliver = (b: Uint8Array, n: number, view: PacketView, ng: NgInterfaces | undefined) => {
@@ -130,7 +131,7 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
         seg.window = window[i]
         seg.payloadLen = len[i]
         seg.windowScale = wscale[i]
-        segment(seg)
+        sink.segment(seg)
       } else {
         view.ts = ts[i]
         view.start = seq[i]
@@ -156,6 +157,8 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
         const n = out[0]
         scanner.records += out[1]
         scanner.bytes += out[2]
+        // counted per batch (the C code counts them), not per segment
+        if (out[3] > 0) counted?.(out[3], out[4], out[5])
         deliver(b, n, view, undefined)
         pos = next
         if (n < SLOTS) return pos
@@ -172,6 +175,8 @@ export function nativePcapScanner(seg: Segment, segment: (seg: Segment) => void,
         const n = out[0]
         scanner.records += out[1]
         scanner.bytes += out[2]
+        // counted per batch (the C code counts them), not per segment
+        if (out[3] > 0) counted?.(out[3], out[4], out[5])
         deliver(b, n, view, ifaces)
         pos = next
         if (n < SLOTS) return pos

@@ -63,8 +63,13 @@ export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: 
     }
     decoded(seg)
   }
-  // the native scanner decodes the common segment itself and gives the rest of the records to onPacket
-  const scanner = nativePcapScanner(seg, decoded, onPacket)
+  // the native scanner decodes the common segment itself, gives it straight to the tracker and counts a batch at
+  // a time; the rest of the records go to onPacket
+  const scanner = nativePcapScanner(seg, tracker, onPacket, (n, first, last) => {
+    counts.tcpSegments += n
+    if (first < span.first) span.first = first
+    if (last > span.last) span.last = last
+  })
   return scanner ? { counts, onPacket, scanner } : { counts, onPacket }
 }
 

@@ -189,8 +189,8 @@ static int decode_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t en
  * Frames pcap records from bytes[pos..] into the batch's slots until the batch is full, the next record is cut
  * short, or it claims more than MAX_RECORD (the JavaScript loop reports that). Slot kind 4 or 6 is a decoded
  * segment (6: src and dst are the offsets of its addresses); kind 0 is a record for the JavaScript decoder, with
- * its start, end and wire length in seq, ack and len. out:
- * slots filled, records framed, their captured bytes.
+ * its start, end and wire length in seq, ack and len. out: slots filled, records framed, their captured bytes,
+ * segments decoded, their first and last time.
  */
 static napi_value scan(napi_env env, napi_callback_info info) {
   size_t argc = 8;
@@ -225,7 +225,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   size_t olen;
   void *odata;
   CHECK(napi_get_typedarray_info(env, argv[7], &otype, &olen, &odata, &ab, &offset));
-  if (otype != napi_float64_array || olen < 3 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
+  if (otype != napi_float64_array || olen < 6 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
     napi_throw_range_error(env, NULL, "scan: bad batch, out or position");
     return NULL;
   }
@@ -237,6 +237,8 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   int64_t pos = (int64_t)posd;
   uint32_t n = 0;
   double records = 0, captured = 0;
+  // the decoded segments and their first and last time, for the pipeline's counts (pipeline.ts packetSink)
+  double segments = 0, first = INFINITY, last = -INFINITY;
   while (n < slots && len - pos >= 16) {
     const uint8_t *h = bytes + pos;
     uint32_t sec = rd32(h, little), frac = rd32(h + 4, little), incl = rd32(h + 8, little), orig = rd32(h + 12, little);
@@ -248,6 +250,9 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     uint8_t kind = (uint8_t)decode_tcp(link, bytes, start, end, wire, &b, n);
     if (kind) {
       b.kind[n] = kind;
+      segments++;
+      if (b.ts[n] < first) first = b.ts[n];
+      if (b.ts[n] > last) last = b.ts[n];
     } else {
       b.kind[n] = 0;
       b.seq[n] = (uint32_t)start;
@@ -262,6 +267,9 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   out[0] = n;
   out[1] = records;
   out[2] = captured;
+  out[3] = segments;
+  out[4] = first;
+  out[5] = last;
   napi_value result;
   CHECK(napi_create_double(env, (double)pos, &result));
   return result;
@@ -326,7 +334,7 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
   CHECK(napi_get_arraybuffer_info(env, argv[5], &bdata, &blen));
   CHECK(napi_get_value_uint32(env, argv[6], &slots));
   CHECK(napi_get_typedarray_info(env, argv[7], &otype, &olen, &odata, &ab, &offset));
-  if (type != napi_uint8_array || itype != napi_float64_array || otype != napi_float64_array || olen < 3 || nifaces > NG_MAX_IFACES ||
+  if (type != napi_uint8_array || itype != napi_float64_array || otype != napi_float64_array || olen < 6 || nifaces > NG_MAX_IFACES ||
       ilen < (size_t)nifaces * 4 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
     napi_throw_range_error(env, NULL, "scanNg: bad arguments");
     return NULL;
@@ -342,6 +350,8 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
   int64_t pos = (int64_t)posd;
   uint32_t n = 0;
   double records = 0, captured = 0;
+  // the decoded segments and their first and last time, for the pipeline's counts (pipeline.ts packetSink)
+  double segments = 0, first = INFINITY, last = -INFINITY;
   while (n < slots && len - pos >= 12) {
     const uint8_t *h = bytes + pos;
     if (rd32(h, 0) == PCAPNG_SHB) break;
@@ -362,6 +372,9 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
     uint8_t kind = (uint8_t)decode_tcp((uint32_t)iface[0], bytes, start, end, wire, &b, n);
     if (kind) {
       b.kind[n] = kind;
+      segments++;
+      if (b.ts[n] < first) first = b.ts[n];
+      if (b.ts[n] > last) last = b.ts[n];
     } else {
       b.kind[n] = 0;
       b.seq[n] = (uint32_t)start;
@@ -377,6 +390,9 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
   out[0] = n;
   out[1] = records;
   out[2] = captured;
+  out[3] = segments;
+  out[4] = first;
+  out[5] = last;
   napi_value result;
   CHECK(napi_create_double(env, (double)pos, &result));
   return result;

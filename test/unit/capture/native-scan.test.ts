@@ -40,14 +40,26 @@ function read(bytes: Buffer, native: boolean, cuts: number[] = []): Run {
     if (decodeTcpInto(seg, p.linkType, p.bytes, p.start, p.end, p.origLen)) events.push(segLine(seg))
     else events.push(`other ${p.ts} ${p.linkType} ${p.origLen} ${Buffer.from(p.bytes.subarray(p.start, p.end)).toString('hex')}`)
   }
+  // what the batches' counts say, against what was handed over
+  const counted = { segments: 0, first: Infinity, last: -Infinity }
+  const seen = { first: Infinity, last: -Infinity }
   const scanner = native
     ? nativePcapScanner(
         seg,
-        (s) => {
-          run.byNative++
-          events.push(segLine(s))
+        {
+          segment(s) {
+            run.byNative++
+            seen.first = Math.min(seen.first, s.ts)
+            seen.last = Math.max(seen.last, s.ts)
+            events.push(segLine(s))
+          },
         },
         onPacket,
+        (n, first, last) => {
+          counted.segments += n
+          counted.first = Math.min(counted.first, first)
+          counted.last = Math.max(counted.last, last)
+        },
       )
     : undefined
   if (native && !scanner) throw new Error('the native module did not load')
@@ -63,6 +75,7 @@ function read(bytes: Buffer, native: boolean, cuts: number[] = []): Run {
   } catch (err) {
     run.error = (err as Error).message
   }
+  if (native) expect(counted).toEqual({ segments: run.byNative, ...seen })
   return run
 }
 
