@@ -45,7 +45,8 @@ const cell = (v: unknown): string => (v === undefined || v === null ? '' : h(typ
 function detailsTable(f: Finding): string {
   const rows = f.details ?? []
   if (rows.length === 0) return ''
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+  // a field a row holds as undefined (JSON leaves it out) is no column of its own
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== undefined)))]
   const body = rows.map((r) => `<tr>${keys.map((k) => `<td>${cell(r[k])}</td>`).join('')}</tr>`).join('')
   return `<details class="rows"><summary>${plural(rows.length, 'row')}</summary><table><thead><tr>${keys.map((k) => `<th>${h(k)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></details>`
 }

@@ -96,6 +96,16 @@ describe('html', () => {
     expect(ka.series.map((s) => s.values)).toEqual([[6], [2]])
   })
 
+  test('details: a field every row holds as undefined is no column (as JSON leaves it out)', () => {
+    const rows = [
+      { client: '127.0.0.1:1', handshakeMs: undefined, retransmissions: 3, limitedBy: undefined },
+      { client: '127.0.0.1:2', handshakeMs: undefined, retransmissions: 0, limitedBy: 'network' },
+    ]
+    const page = renderHtml({ ...sampleReport(), findings: [closes('127.0.0.1:80', rows)] }, { assets })
+    const head = page.match(/<details class="rows">.*?<thead><tr>(.*?)<\/tr><\/thead>/s)![1]
+    expect([...head.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['client', 'retransmissions', 'limitedBy'])
+  })
+
   test('the hooks of later analyses draw once their details exist', () => {
     const flows: Finding = { check: 'congestion.flows', status: 'fail', severity: 'warning', title: 't', message: 'm', subject: { server: '127.0.0.1:80' }, evidence: [], details: [{ client: '127.0.0.1:1', server: '127.0.0.1:80', rttMs: { min: 1, p50: 2, p95: 9, max: 12 }, retransmissions: 3 }] }
     const path: Finding = { check: 'drops.path', status: 'fail', severity: 'warning', title: 't', message: 'm', subject: {}, evidence: [], details: [{ stage: 'nic', counter: 'rx_missed', delta: 4, rate: 2 }, { stage: 'softnet', counter: 'dropped', delta: 0, rate: 0 }] }
