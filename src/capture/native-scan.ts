@@ -1,9 +1,10 @@
 // The native fast path for pcap and pcapng files (src/native/pcap-scan.c, built by `npm run build:native` into
-// build/Release): it frames the records (pcapng: enhanced packet blocks) of a chunk and decodes the common packet, a TCP segment, into a
-// batch of numbers, in C (docs/performance.md, "A native decoder"). IPv6 addresses come as offsets into the chunk and
-// are interned here, as decode.ts does. Every other record (UDP, fragments, anything it does not take whole) comes
-// back as a record for the JavaScript decoder, in file order, so results are the JavaScript path's.
-// Without the built module (no compiler when installed) or with NETDOC_NATIVE=0, the reader does it all in JavaScript.
+// build/Release): in C, it frames the records of a chunk (pcapng: its enhanced packet blocks) and decodes the
+// common packet, a TCP segment, into a batch of numbers (docs/performance.md, "a sixth round: a native decoder").
+// IPv6 addresses come as offsets into the chunk and are interned here, as decode.ts does. Every other record (UDP,
+// fragments, anything it does not take whole) comes back for the JavaScript decoder, in file order, so results are
+// the JavaScript path's. Without the built module (no compiler at install), with one of another version, or with
+// NETDOC_NATIVE=0, the reader does it all in JavaScript.
 import { createRequire } from 'node:module'
 
 import type { CapturedPacket, PacketView } from './reader.js'
@@ -12,13 +13,22 @@ import { v6Slot, v6SlotIds, type Segment } from './decode.js'
 /** `0` turns the native decoder off (tests hold the two paths to the same results; benchmarks compare them). */
 export const NATIVE_ENV = 'NETDOC_NATIVE'
 
+/** pcap-scan.c's NATIVE_ABI: the arguments, batch layout and out fields this file expects */
+const NATIVE_ABI = 2
+
 interface NativeModule {
   scan(bytes: Uint8Array, pos: number, little: number, nanos: number, linkType: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
   scanNg(bytes: Uint8Array, pos: number, little: number, ifaces: Float64Array, count: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
   bytesPerSlot: number
+  abi?: number
 }
 
 let loaded: NativeModule | null | undefined
+
+/** A module of another version (left from an older build) is not used: its batch would be read wrong. */
+export function ownVersion(m: { abi?: unknown }): boolean {
+  return m.abi === NATIVE_ABI
+}
 
 /** The built module, or undefined when it is not there (or turned off): loaded once per thread. */
 export function nativeModule(): NativeModule | undefined {
@@ -26,7 +36,8 @@ export function nativeModule(): NativeModule | undefined {
   if (loaded === undefined) {
     try {
       // two levels below the package root from both src/capture (jest) and dist/capture
-      loaded = createRequire(import.meta.url)('../../build/Release/netdoc_native.node') as NativeModule
+      const m = createRequire(import.meta.url)('../../build/Release/netdoc_native.node') as NativeModule
+      loaded = ownVersion(m) ? m : null
     } catch {
       loaded = null
     }

@@ -14,6 +14,9 @@
 
 // must match src/capture/native-scan.ts
 #define MAX_RECORD (16u * 1024u * 1024u)
+// the interface's version (arguments, batch layout, out fields): native-scan.ts loads only a module of its own
+// version, so a module left from an older build (sources pulled, npm run build:native not run) is never used
+#define NATIVE_ABI 2
 
 static inline uint32_t rd32(const uint8_t *b, int little) {
   return little ? ((uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24))
@@ -404,9 +407,11 @@ static napi_value init(napi_env env, napi_value exports) {
   CHECK(napi_set_named_property(env, exports, "scan", fn));
   CHECK(napi_create_function(env, "scanNg", NAPI_AUTO_LENGTH, scan_ng, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "scanNg", fn));
-  napi_value bytes;
+  napi_value bytes, abi;
   CHECK(napi_create_uint32(env, BYTES_PER_SLOT, &bytes));
   CHECK(napi_set_named_property(env, exports, "bytesPerSlot", bytes));
+  CHECK(napi_create_uint32(env, NATIVE_ABI, &abi));
+  CHECK(napi_set_named_property(env, exports, "abi", abi));
   return exports;
 }
 

@@ -4,13 +4,14 @@
 // same order, the same summary and the same error. And the native path does the work: the IPv4 segments come
 // decoded from C, not handed back.
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
 import fc from 'fast-check'
 
 import { captureFact } from '../../../src/capture/fact.js'
 import { decodeTcpInto, Segment } from '../../../src/capture/decode.js'
-import { NATIVE_ENV, nativePcapScanner } from '../../../src/capture/native-scan.js'
+import { NATIVE_ENV, nativeModule, nativePcapScanner, ownVersion } from '../../../src/capture/native-scan.js'
 import { CaptureReader, type CapturedPacket } from '../../../src/capture/reader.js'
 import { parsePcapLE, writePcap, withVlan, type PcapFile } from '../../helpers/capture-files.js'
 import { captureCorpus, mutate, mutationArb, runs, SEED } from '../../helpers/fuzz.js'
@@ -227,6 +228,14 @@ function ngShapes(): Array<[string, Buffer]> {
 
 describeWith({ modules: ['native'] }, 'the native pcap scanner', () => {
   const eth = parsePcapLE(fixture('capture', 'lo-eth.pcap'))
+
+  test('the built module is of the version this code reads; one of another version (an older build) is not used', () => {
+    const built = createRequire(import.meta.url)('../../../build/Release/netdoc_native.node') as { abi?: unknown }
+    expect(ownVersion(built)).toBe(true)
+    expect(nativeModule()).toBe(built)
+    expect(ownVersion({ ...built, abi: Number(built.abi) - 1 })).toBe(false)
+    expect(ownVersion({})).toBe(false)
+  })
 
   test.each(captureCorpus().map((c) => [c.name, c.bytes] as const))('%s: the same records as the JavaScript reader', (_name, bytes) => {
     same(bytes)
