@@ -157,41 +157,35 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
       }
     }
   }
+  /** calls the C code until a batch comes back short (it stopped before a record it does not take), delivering each */
+  const drain = (b: Uint8Array, pos: number, view: PacketView, ng: NgInterfaces | undefined, call: (pos: number) => number): number => {
+    scanner.records = 0
+    scanner.bytes = 0
+    for (;;) {
+      const next = call(pos)
+      const n = out[0]
+      scanner.records += out[1]
+      scanner.bytes += out[2]
+      // counted per batch (the C code counts them), not per segment
+      if (out[3] > 0) counted?.(out[3], out[4], out[5])
+      deliver(b, n, view, ng)
+      pos = next
+      if (n < SLOTS) return pos
+    }
+  }
   const scanner: PcapScanner = {
     records: 0,
     bytes: 0,
-    scan(b, pos, little, nanos, linkType, view) {
-      scanner.records = 0
-      scanner.bytes = 0
-      for (;;) {
-        const next = native.scan(b, pos, little ? 1 : 0, nanos ? 1 : 0, linkType, batch.buffer, SLOTS, out)
-        const n = out[0]
-        scanner.records += out[1]
-        scanner.bytes += out[2]
-        // counted per batch (the C code counts them), not per segment
-        if (out[3] > 0) counted?.(out[3], out[4], out[5])
-        deliver(b, n, view, undefined)
-        pos = next
-        if (n < SLOTS) return pos
-      }
-    },
+    scan: (b, pos, little, nanos, linkType, view) => drain(b, pos, view, undefined, (at) => native.scan(b, at, little ? 1 : 0, nanos ? 1 : 0, linkType, batch.buffer, SLOTS, out)),
     scanNg(b, pos, little, ifaces, view) {
-      scanner.records = 0
-      scanner.bytes = 0
       // more interfaces than the C code keeps a time cache for: the reader reads the section itself
-      if (ifaces.count > MAX_NG_INTERFACES) return pos
-      view.bytes = b
-      for (;;) {
-        const next = native.scanNg(b, pos, little ? 1 : 0, ifaces.table, ifaces.count, batch.buffer, SLOTS, out)
-        const n = out[0]
-        scanner.records += out[1]
-        scanner.bytes += out[2]
-        // counted per batch (the C code counts them), not per segment
-        if (out[3] > 0) counted?.(out[3], out[4], out[5])
-        deliver(b, n, view, ifaces)
-        pos = next
-        if (n < SLOTS) return pos
+      if (ifaces.count > MAX_NG_INTERFACES) {
+        scanner.records = 0
+        scanner.bytes = 0
+        return pos
       }
+      view.bytes = b
+      return drain(b, pos, view, ifaces, (at) => native.scanNg(b, at, little ? 1 : 0, ifaces.table, ifaces.count, batch.buffer, SLOTS, out))
     },
   }
   return scanner

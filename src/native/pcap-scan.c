@@ -187,6 +187,54 @@ static int decode_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t en
 #define CHECK(call) \
   if ((call) != napi_ok) return NULL
 
+// What a scan framed, for out[]: slots filled, records, their captured bytes, and the decoded segments with their
+// first and last time (the pipeline's counts, pipeline.ts packetSink)
+typedef struct {
+  uint32_t n;
+  double records, captured, segments, first, last;
+} tally_t;
+
+static void tally_init(tally_t *t) {
+  t->n = 0;
+  t->records = t->captured = t->segments = 0;
+  t->first = INFINITY;
+  t->last = -INFINITY;
+}
+
+// One framed record into slot t->n: a decoded segment (kind 4 or 6), or one for the JavaScript decoder (kind 0) with
+// its start, end and wire length in seq, ack and len, and its pcapng interface in sport
+static void put_record(batch_t *b, tally_t *t, uint32_t link, const uint8_t *bytes, int64_t start, int64_t end, int64_t wire, double ts, uint16_t iface) {
+  uint32_t n = t->n;
+  b->ts[n] = ts;
+  uint8_t kind = (uint8_t)decode_tcp(link, bytes, start, end, wire, b, n);
+  b->kind[n] = kind;
+  if (kind) {
+    t->segments++;
+    if (ts < t->first) t->first = ts;
+    if (ts > t->last) t->last = ts;
+  } else {
+    b->seq[n] = (uint32_t)start;
+    b->ack[n] = (uint32_t)end;
+    b->len[n] = (uint32_t)wire;
+    b->sport[n] = iface;
+  }
+  t->n++;
+  t->records++;
+  t->captured += (double)(end - start);
+}
+
+static napi_value tally_out(napi_env env, const tally_t *t, double *out, int64_t pos) {
+  out[0] = t->n;
+  out[1] = t->records;
+  out[2] = t->captured;
+  out[3] = t->segments;
+  out[4] = t->first;
+  out[5] = t->last;
+  napi_value result;
+  CHECK(napi_create_double(env, (double)pos, &result));
+  return result;
+}
+
 /**
  * scan(bytes: Uint8Array, pos, little, nanos, linkType, batch: ArrayBuffer, slots, out: Float64Array(3)) → pos
  * Frames pcap records from bytes[pos..] into the batch's slots until the batch is full, the next record is cut
@@ -238,44 +286,18 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   const double div = nanos ? 1e9 : 1e6;
   int64_t len = (int64_t)length;
   int64_t pos = (int64_t)posd;
-  uint32_t n = 0;
-  double records = 0, captured = 0;
-  // the decoded segments and their first and last time, for the pipeline's counts (pipeline.ts packetSink)
-  double segments = 0, first = INFINITY, last = -INFINITY;
-  while (n < slots && len - pos >= 16) {
+  tally_t t;
+  tally_init(&t);
+  while (t.n < slots && len - pos >= 16) {
     const uint8_t *h = bytes + pos;
     uint32_t sec = rd32(h, little), frac = rd32(h + 4, little), incl = rd32(h + 8, little), orig = rd32(h + 12, little);
     if (incl > MAX_RECORD || len - pos - 16 < (int64_t)incl) break;
     int64_t start = pos + 16;
     int64_t end = start + incl;
-    int64_t wire = orig > incl ? orig : incl;
-    b.ts[n] = (double)sec + (double)frac / div;
-    uint8_t kind = (uint8_t)decode_tcp(link, bytes, start, end, wire, &b, n);
-    if (kind) {
-      b.kind[n] = kind;
-      segments++;
-      if (b.ts[n] < first) first = b.ts[n];
-      if (b.ts[n] > last) last = b.ts[n];
-    } else {
-      b.kind[n] = 0;
-      b.seq[n] = (uint32_t)start;
-      b.ack[n] = (uint32_t)end;
-      b.len[n] = (uint32_t)wire;
-    }
-    n++;
-    records++;
-    captured += incl;
+    put_record(&b, &t, link, bytes, start, end, orig > incl ? orig : incl, (double)sec + (double)frac / div, 0);
     pos = end;
   }
-  out[0] = n;
-  out[1] = records;
-  out[2] = captured;
-  out[3] = segments;
-  out[4] = first;
-  out[5] = last;
-  napi_value result;
-  CHECK(napi_create_double(env, (double)pos, &result));
-  return result;
+  return tally_out(env, &t, out, pos);
 }
 
 
@@ -351,11 +373,9 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
   for (uint32_t k = 0; k < nifaces; k++) cache[k].valid = 0;
   int64_t len = (int64_t)length;
   int64_t pos = (int64_t)posd;
-  uint32_t n = 0;
-  double records = 0, captured = 0;
-  // the decoded segments and their first and last time, for the pipeline's counts (pipeline.ts packetSink)
-  double segments = 0, first = INFINITY, last = -INFINITY;
-  while (n < slots && len - pos >= 12) {
+  tally_t t;
+  tally_init(&t);
+  while (t.n < slots && len - pos >= 12) {
     const uint8_t *h = bytes + pos;
     if (rd32(h, 0) == PCAPNG_SHB) break;
     uint32_t btype = rd32(h, little), blk = rd32(h + 4, little);
@@ -368,37 +388,11 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
     uint32_t caplen = rd32(bytes + body + 12, little), orig = rd32(bytes + body + 16, little);
     int64_t start = body + 20;
     if (start + (int64_t)caplen > body_end) break;
-    int64_t end = start + caplen;
-    int64_t wire = orig > caplen ? orig : caplen;
     const double *iface = ifaces + 4 * (size_t)id;
-    b.ts[n] = ng_timestamp(iface, &cache[id], hi, lo);
-    uint8_t kind = (uint8_t)decode_tcp((uint32_t)iface[0], bytes, start, end, wire, &b, n);
-    if (kind) {
-      b.kind[n] = kind;
-      segments++;
-      if (b.ts[n] < first) first = b.ts[n];
-      if (b.ts[n] > last) last = b.ts[n];
-    } else {
-      b.kind[n] = 0;
-      b.seq[n] = (uint32_t)start;
-      b.ack[n] = (uint32_t)end;
-      b.len[n] = (uint32_t)wire;
-      b.sport[n] = (uint16_t)id;
-    }
-    n++;
-    records++;
-    captured += caplen;
+    put_record(&b, &t, (uint32_t)iface[0], bytes, start, start + caplen, orig > caplen ? orig : caplen, ng_timestamp(iface, &cache[id], hi, lo), (uint16_t)id);
     pos += blk;
   }
-  out[0] = n;
-  out[1] = records;
-  out[2] = captured;
-  out[3] = segments;
-  out[4] = first;
-  out[5] = last;
-  napi_value result;
-  CHECK(napi_create_double(env, (double)pos, &result));
-  return result;
+  return tally_out(env, &t, out, pos);
 }
 
 static napi_value init(napi_env env, napi_value exports) {
