@@ -1,6 +1,12 @@
 // Turns real tcpdump captures into the other shapes a reader must handle: big-endian pcap, pcapng (sections of
 // either byte order, if_tsresol, EPB/SPB, unknown blocks), VLAN-tagged Ethernet. A small independent writer, used
 // only by tests; tcpdump -r reads its output, which is how the tests know the files are valid.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { copySegment, decodeTcp, type TcpSegment } from '../../src/capture/decode.js'
+import { CaptureReader } from '../../src/capture/reader.js'
+import { ROOT } from './netns.js'
 
 export interface RawRecord {
   sec: number
@@ -138,4 +144,19 @@ export function withVlan(f: PcapFile, vlan: number): PcapFile {
       return { ...r, origLen: r.origLen + 4, data: Buffer.concat([r.data.subarray(0, 12), tag, r.data.subarray(12)]) }
     }),
   }
+}
+
+/** The committed captures with TCP in them (udp-frag.pcap has none), as paths. */
+export const TCP_FIXTURE_CAPTURES = ['capture/lo-snap96.pcap', 'capture/lo-eth.pcap', 'capture/any-sll2-ns.pcap', 'resets/closes-lo.pcap', 'snapshots/busy-host/traffic.pcap'].map((f) => join(ROOT, 'test', 'fixtures', f))
+
+/** A capture file's TCP segments, each a plain copy (a decoded Segment's addresses are getters, which a spread leaves behind). */
+export function tcpSegmentsOf(path: string): TcpSegment[] {
+  const out: TcpSegment[] = []
+  const reader = new CaptureReader((p) => {
+    const seg = decodeTcp(p.linkType, p.bytes.subarray(p.start, p.end), p.ts, p.origLen)
+    if (seg) out.push(copySegment(seg))
+  })
+  reader.push(readFileSync(path))
+  reader.end()
+  return out
 }

@@ -29,3 +29,19 @@ function tableSource(table: Record<string, string | Error>): Source {
   return source
 }
 
+
+/** Wraps a source (and the source of every sample of it) and tells `note` each command read through it. */
+export function notingCommands(inner: Source, note: (key: Extract<ProbeKey, { cmd: string[] }>) => void): Source {
+  const noted = (key: ProbeKey) => {
+    if ('cmd' in key) note(key)
+  }
+  return {
+    description: inner.description,
+    kind: inner.kind,
+    text: (key) => (noted(key), inner.text(key)),
+    lines: (key) => (noted(key), inner.lines(key)),
+    lineBatches: (key) => (noted(key), inner.lineBatches(key)),
+    textMany: (paths) => inner.textMany(paths),
+    forSample: (sample) => notingCommands(inner.forSample(sample), note),
+  }
+}

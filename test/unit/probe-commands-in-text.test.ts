@@ -7,24 +7,8 @@ import { join } from 'node:path'
 import { loadAllChecks } from '../../src/checks/registry.js'
 import { runChecks } from '../../src/engine/run.js'
 import { SnapshotSource } from '../../src/probes/snapshot.js'
-import type { ProbeKey, Source } from '../../src/probes/source.js'
 import { ROOT } from '../helpers/netns.js'
-
-/** Wraps a source and notes the command line of every command read through it (any sample). */
-function commandsOf(inner: Source, seen: Set<string>): Source {
-  const note = (key: ProbeKey) => {
-    if ('cmd' in key) seen.add(key.cmd.join(' '))
-  }
-  return {
-    description: inner.description,
-    kind: inner.kind,
-    text: (key) => (note(key), inner.text(key)),
-    lines: (key) => (note(key), inner.lines(key)),
-    lineBatches: (key) => (note(key), inner.lineBatches(key)),
-    textMany: (paths) => inner.textMany(paths),
-    forSample: (sample) => commandsOf(inner.forSample(sample), seen),
-  }
-}
+import { notingCommands } from '../helpers/table-source.js'
 
 /** `ss` with its flags and any `state X` filters, as a text names a command (`ss Recv-Q` names a column, not a command). */
 const SS_COMMAND = /\bss -[A-Za-z]+(?: state [a-z-]+)*/g
@@ -47,7 +31,7 @@ describe('commands named in the static text are the ones the probes run', () => 
   const run = new Set<string>()
   beforeAll(async () => {
     const source = new SnapshotSource(join(ROOT, 'test', 'fixtures', 'snapshots', 'busy-host'))
-    await runChecks({ source: commandsOf(source, run), checks: CHECKS, intervalSeconds: 0, options: { maxDetails: 100 }, recordedWindowSeconds: source.manifest.windowSeconds, owners: 'all', viewOwners: () => ['close-wait', 'established', 'listening'] })
+    await runChecks({ source: notingCommands(source, (key) => run.add(key.cmd.join(' '))), checks: CHECKS, intervalSeconds: 0, options: { maxDetails: 100 }, recordedWindowSeconds: source.manifest.windowSeconds, owners: 'all', viewOwners: () => ['close-wait', 'established', 'listening'] })
   })
 
   /** The mentions of `ss -...` in a text that no probe ran: equal to a command run, or its flags before its filters. */

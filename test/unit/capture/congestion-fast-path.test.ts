@@ -1,27 +1,10 @@
 // congestion.flows' short path for the common segment (onSegment) repeats part of the full path (anySegment): the
 // two must give the same rows. Every committed capture, as it is and with segments dropped (every 7th, every 3rd:
 // holes, duplicate ACKs, retransmissions, zero windows read mid-flow), through both.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-
 import { congestionAnalysis } from '../../../src/capture/analyses/congestion.js'
-import { copySegment, decodeTcp, type TcpSegment } from '../../../src/capture/decode.js'
+import type { TcpSegment } from '../../../src/capture/decode.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
-import { CaptureReader } from '../../../src/capture/reader.js'
-import { ROOT } from '../../helpers/netns.js'
-
-const FILES = ['capture/lo-snap96.pcap', 'capture/lo-eth.pcap', 'capture/any-sll2-ns.pcap', 'resets/closes-lo.pcap', 'snapshots/busy-host/traffic.pcap'].map((f) => join(ROOT, 'test', 'fixtures', f))
-
-function segmentsOf(path: string): TcpSegment[] {
-  const out: TcpSegment[] = []
-  const reader = new CaptureReader((p) => {
-    const seg = decodeTcp(p.linkType, p.bytes.subarray(p.start, p.end), p.ts, p.origLen)
-    if (seg) out.push(copySegment(seg))
-  })
-  reader.push(readFileSync(path))
-  reader.end()
-  return out
-}
+import { TCP_FIXTURE_CAPTURES, tcpSegmentsOf } from '../../helpers/capture-files.js'
 
 function rows(segs: TcpSegment[], fullPathOnly: boolean) {
   const tracker = new FlowTracker()
@@ -32,8 +15,8 @@ function rows(segs: TcpSegment[], fullPathOnly: boolean) {
   return run.result()
 }
 
-test.each(FILES.map((f) => [f.split('/fixtures/')[1], f] as const))('%s: the short path gives the full path’s rows, also with segments dropped', (_name, path) => {
-  const segs = segmentsOf(path)
+test.each(TCP_FIXTURE_CAPTURES.map((f) => [f.split('/fixtures/')[1], f] as const))('%s: the short path gives the full path’s rows, also with segments dropped', (_name, path) => {
+  const segs = tcpSegmentsOf(path)
   for (const every of [0, 7, 3]) {
     const kept = every ? segs.filter((_, i) => i % every !== every - 1) : segs
     const full = rows(kept, true)

@@ -2,30 +2,12 @@
 // first few kilobytes, and every comparison in the tracker and the analyses must be modular. Property: shifting
 // every sequence and acknowledgment number of real captures by one constant (mod 2^32) changes no analysis result,
 // for shifts that put connections across the wrap at their start, in the middle of a bulk transfer and at 2^31.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-
 import fc from 'fast-check'
 
 import { attachAnalyses } from '../../../src/capture/analyses/index.js'
-import { copySegment, decodeTcp, SYN, type TcpSegment } from '../../../src/capture/decode.js'
+import { SYN, type TcpSegment } from '../../../src/capture/decode.js'
 import { FlowTracker } from '../../../src/capture/flows.js'
-import { CaptureReader } from '../../../src/capture/reader.js'
-import { ROOT } from '../../helpers/netns.js'
-
-const FILES = ['capture/lo-snap96.pcap', 'capture/lo-eth.pcap', 'capture/any-sll2-ns.pcap', 'resets/closes-lo.pcap', 'snapshots/busy-host/traffic.pcap'].map((f) => join(ROOT, 'test', 'fixtures', f))
-
-function segmentsOf(path: string): TcpSegment[] {
-  const out: TcpSegment[] = []
-  const reader = new CaptureReader((p) => {
-    const seg = decodeTcp(p.linkType, p.bytes.subarray(p.start, p.end), p.ts, p.origLen)
-    // a plain copy (a Segment's addresses are getters, which a spread leaves behind)
-    if (seg) out.push(copySegment(seg))
-  })
-  reader.push(readFileSync(path))
-  reader.end()
-  return out
-}
+import { TCP_FIXTURE_CAPTURES, tcpSegmentsOf } from '../../helpers/capture-files.js'
 
 function analyse(segs: TcpSegment[]) {
   const tracker = new FlowTracker()
@@ -38,7 +20,7 @@ function analyse(segs: TcpSegment[]) {
 /** every seq and ack + k, mod 2^32 (an ACK field of a segment without ACK shifts too: it means nothing either way) */
 const shifted = (segs: TcpSegment[], k: number) => segs.map((s) => ({ ...s, seq: (s.seq + k) >>> 0, ack: (s.ack + k) >>> 0 }))
 
-const CAPTURES = FILES.map((path) => ({ path, segs: segmentsOf(path) }))
+const CAPTURES = TCP_FIXTURE_CAPTURES.map((path) => ({ path, segs: tcpSegmentsOf(path) }))
 
 test.each(CAPTURES.map((c) => [c.path.split('/fixtures/')[1], c] as const))('%s: shifted sequence numbers give the same results', (_name, { segs }) => {
   expect(segs.length).toBeGreaterThan(0)

@@ -6,30 +6,17 @@ import { join } from 'node:path'
 import { loadChecks } from '../../../src/checks/registry.js'
 import { runChecks, type RunInput } from '../../../src/engine/run.js'
 import { Unavailable } from '../../../src/model/errors.js'
-import { keyLabel, type ProbeKey, type Source } from '../../../src/probes/source.js'
+import { keyLabel, type Source } from '../../../src/probes/source.js'
 import { ROOT } from '../../helpers/netns.js'
-import { tableSource } from '../../helpers/table-source.js'
+import { notingCommands, tableSource } from '../../helpers/table-source.js'
 
 const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'census', name), 'utf8')
 const OWNERS = 'ss -tanpo state close-wait state established state listening'
 
 /** A fixture table that remembers every command read through it. */
 function logged(table: Record<string, string | Error>): { source: Source; commands: string[] } {
-  const inner = tableSource(table)
   const commands: string[] = []
-  const note = (key: ProbeKey) => {
-    if ('cmd' in key) commands.push(keyLabel(key))
-  }
-  const source: Source = {
-    description: inner.description,
-    kind: inner.kind,
-    text: (key) => (note(key), inner.text(key)),
-    lines: (key) => (note(key), inner.lines(key)),
-    lineBatches: (key) => (note(key), inner.lineBatches(key)),
-    textMany: (paths) => inner.textMany(paths),
-    forSample: () => source,
-  }
-  return { source, commands }
+  return { source: notingCommands(tableSource(table), (key) => commands.push(keyLabel(key))), commands }
 }
 
 async function run(table: Record<string, string | Error>, ids: string[], extra: Partial<RunInput> = {}) {
