@@ -35,14 +35,18 @@ interface Runs {
   congestion?: AnalysisRun<CaptureAnalyses['congestion']> & { native: CongestionNative }
 }
 
+/** Whether the engine can track a capture with these analyses: the module built (and not turned off), each with a C part. */
+export function nativeFlowsFor(names: readonly AnalysisName[] = ALL_ANALYSES): boolean {
+  return nativeModule()?.flowLayout !== undefined && process.env[NATIVE_FLOWS_ENV] !== '0' && names.every((n) => (NATIVE_ORDER as readonly string[]).includes(n))
+}
+
 /**
  * The native tracker with the named analyses attached (every one by default), or undefined when the engine is not
  * there (no module, NETDOC_NATIVE=0 or NETDOC_NATIVE_FLOWS=0) or an analysis has no C part.
  */
 export function nativeTrackerWithAnalyses(names: readonly AnalysisName[] = ALL_ANALYSES, opts: Partial<TrackerOptions> = {}): { tracker: NativeFlowTracker; results(): Partial<CaptureAnalyses> } | undefined {
   const native = nativeModule()
-  if (!native?.flowLayout || process.env[NATIVE_FLOWS_ENV] === '0' || opts.isServer) return undefined
-  if (names.some((n) => !(NATIVE_ORDER as readonly string[]).includes(n))) return undefined
+  if (!native || !nativeFlowsFor(names) || opts.isServer) return undefined
   const wanted = new Set(names)
   const runs: Runs = {}
   if (wanted.has('heartbeat')) runs.heartbeat = heartbeatAnalysis()
@@ -64,29 +68,72 @@ export function nativeTrackerWithAnalyses(names: readonly AnalysisName[] = ALL_A
   }
 }
 
-/** A flow's side as the JavaScript tracker has it, from a record (at the flow's end). */
-function sideOf(R: Float64Array, at: number, L: Layout): FlowSide {
-  const has = R[at + L.sideHas]
-  return {
-    isn: has & 1 ? R[at + L.sideIsn] : undefined,
-    nextSeq: has & 2 ? R[at + L.sideNext] : undefined,
-    lastAck: has & 4 ? R[at + L.sideAck] : undefined,
-    nextValue: R[at + L.sideNext],
-    ackValue: R[at + L.sideAck],
-    has,
-    window: R[at + L.sideWindow],
-    packets: R[at + L.sidePackets],
-    payloadBytes: R[at + L.sidePayloadBytes],
-    syn: R[at + L.sideSyn] !== 0,
-    fin: R[at + L.sideFin] !== 0,
-    rst: R[at + L.sideRst] !== 0,
-    firstSeen: R[at + L.sideFirstSeen],
-    lastSeen: R[at + L.sideLastSeen],
-    probeOutstanding: R[at + L.sideProbeOutstanding] !== 0,
-    seqKnown: R[at + L.sideSeqKnown] !== 0,
-    unjudged: R[at + L.sideUnjudged] !== 0,
-    unjudgedSeq: R[at + L.sideUnjudgedSeq],
-    unjudgedTs: R[at + L.sideUnjudgedTs],
+/**
+ * A flow's side as the JavaScript tracker has it, read from its record at the flow's end: valid while the analyses'
+ * close() runs (the record is freed at the next call), which is all they read it for; no copy per flow.
+ */
+class RecordSide implements FlowSide {
+  constructor(
+    private readonly R: Float64Array,
+    private readonly at: number,
+    private readonly L: Layout,
+  ) {}
+  get has(): number {
+    return this.R[this.at + this.L.sideHas]
+  }
+  get isn(): number | undefined {
+    return this.has & 1 ? this.R[this.at + this.L.sideIsn] : undefined
+  }
+  get nextSeq(): number | undefined {
+    return this.has & 2 ? this.R[this.at + this.L.sideNext] : undefined
+  }
+  get lastAck(): number | undefined {
+    return this.has & 4 ? this.R[this.at + this.L.sideAck] : undefined
+  }
+  get nextValue(): number {
+    return this.R[this.at + this.L.sideNext]
+  }
+  get ackValue(): number {
+    return this.R[this.at + this.L.sideAck]
+  }
+  get window(): number {
+    return this.R[this.at + this.L.sideWindow]
+  }
+  get packets(): number {
+    return this.R[this.at + this.L.sidePackets]
+  }
+  get payloadBytes(): number {
+    return this.R[this.at + this.L.sidePayloadBytes]
+  }
+  get syn(): boolean {
+    return this.R[this.at + this.L.sideSyn] !== 0
+  }
+  get fin(): boolean {
+    return this.R[this.at + this.L.sideFin] !== 0
+  }
+  get rst(): boolean {
+    return this.R[this.at + this.L.sideRst] !== 0
+  }
+  get firstSeen(): number {
+    return this.R[this.at + this.L.sideFirstSeen]
+  }
+  get lastSeen(): number {
+    return this.R[this.at + this.L.sideLastSeen]
+  }
+  get probeOutstanding(): boolean {
+    return this.R[this.at + this.L.sideProbeOutstanding] !== 0
+  }
+  get seqKnown(): boolean {
+    return this.R[this.at + this.L.sideSeqKnown] !== 0
+  }
+  get unjudged(): boolean {
+    return this.R[this.at + this.L.sideUnjudged] !== 0
+  }
+  get unjudgedSeq(): number {
+    return this.R[this.at + this.L.sideUnjudgedSeq]
+  }
+  get unjudgedTs(): number {
+    return this.R[this.at + this.L.sideUnjudgedTs]
   }
 }
 
@@ -112,6 +159,8 @@ export class NativeFlowTracker implements BatchSink {
   private events: Float64Array
   private readonly out: Float64Array
   private readonly bySlot: (Live | undefined)[] = []
+  private readonly texts = new Map<number, string>()
+  private readonly servers = new Map<number, string>()
   private readonly runs: Runs
   /** one segment from the JavaScript decoder, outside a batch */
   private readonly one: NativeBatch
@@ -230,13 +279,15 @@ export class NativeFlowTracker implements BatchSink {
     const n = this.out[0]
     for (let k = 0; k < n; k++) {
       const p = k * L.eventSize
-      const kind = ev[p]
-      const slot = ev[p + 1]
-      if (kind === L.evRtt) this.runs.congestion!.native.rtt(this.R, slot * L.stride + L.congestion + ev[p + 2] * L.congestionSide, ev[p + 3])
-      else if (kind === L.evMessage) this.runs.heartbeat!.native.message(this.bySlot[slot]!.heartbeat as never, ev[p + 3] as 0 | 1, ev[p + 2], ev[p + 4])
-      else if (kind === L.evKeepalive) this.keepaliveEvent(slot, ev[p + 2], ev[p + 3], ev[p + 4])
+      // small integers as such (| 0): a double handed to a call is a heap number
+      const kind = ev[p] | 0
+      const slot = ev[p + 1] | 0
+      // the events' numbers read where they are used, not passed: a double argument is a heap number
+      if (kind === L.evRtt) this.runs.congestion!.native.rtt(this.R, slot * L.stride + L.congestion + (ev[p + 2] | 0) * L.congestionSide, ev, p + 3)
+      else if (kind === L.evMessage) this.runs.heartbeat!.native.message(this.bySlot[slot]!.heartbeat as never, (ev[p + 3] | 0) as 0 | 1, ev, p + 2)
+      else if (kind === L.evKeepalive) this.keepaliveEvent(slot, p)
       else if (kind === L.evOpen) this.opened(slot)
-      else if (kind === L.evClose) this.closed(slot, REASONS[ev[p + 2]])
+      else if (kind === L.evClose) this.closed(slot, REASONS[ev[p + 2] | 0])
     }
   }
 
@@ -244,15 +295,15 @@ export class NativeFlowTracker implements BatchSink {
     const R = this.R
     const L = this.L
     const at = slot * L.stride
-    const clientAddr = addressText(R[at + L.clientId])
-    const serverAddr = addressText(R[at + L.serverId])
+    const clientAddr = this.textOf(R[at + L.clientId])
+    const serverAddr = this.textOf(R[at + L.serverId])
     const clientPort = R[at + L.clientPort]
     const serverPort = R[at + L.serverPort]
     const ts = R[at + L.firstSeen]
     const flow: Live['flow'] = {
       id: R[at + L.id],
       client: formatEndpoint(clientAddr, clientPort),
-      server: formatEndpoint(serverAddr, serverPort),
+      server: this.serverText(serverAddr, R[at + L.serverId], serverPort),
       clientAddr,
       clientPort,
       serverAddr,
@@ -271,16 +322,39 @@ export class NativeFlowTracker implements BatchSink {
     this.bySlot[slot] = { flow, heartbeat: heartbeat?.observer.open(flow), keepalive: keepalive?.observer.open(flow) }
   }
 
-  private keepaliveEvent(slot: number, ts: number, bits: number, lateTs: number): void {
+  /** an address's text, made once per address (flows share a few: a server's, a client host's) */
+  private textOf(id: number): string {
+    let text = this.texts.get(id)
+    if (text === undefined) {
+      text = addressText(id)
+      if (this.texts.size < 65536) this.texts.set(id, text)
+    }
+    return text
+  }
+
+  /** a server endpoint's text, made once per endpoint */
+  private serverText(addr: string, id: number, port: number): string {
+    const key = id * 65536 + port
+    let text = this.servers.get(key)
+    if (text === undefined) {
+      text = formatEndpoint(addr, port)
+      if (this.servers.size < 65536) this.servers.set(key, text)
+    }
+    return text
+  }
+
+  private keepaliveEvent(slot: number, p: number): void {
     const live = this.bySlot[slot]!
     const seg = this.kaSeg
     const info = this.kaInfo
-    seg.ts = ts
+    const ev = this.events
+    const bits = ev[p + 3]
+    seg.ts = ev[p + 2]
     seg.flags = bits >>> 8
     info.dir = (bits & 1) as 0 | 1
     info.keepalive = (bits & 2) !== 0
     info.keepaliveAck = (bits & 4) !== 0
-    info.lateProbe = bits & 8 ? { dir: ((bits >> 4) & 1) as 0 | 1, ts: lateTs, answered: (bits & 32) !== 0 } : undefined
+    info.lateProbe = bits & 8 ? { dir: ((bits >> 4) & 1) as 0 | 1, ts: ev[p + 4], answered: (bits & 32) !== 0 } : undefined
     this.runs.keepalive!.observer.segment(live.flow, live.keepalive, seg, info)
   }
 
@@ -294,7 +368,7 @@ export class NativeFlowTracker implements BatchSink {
     flow.lastSeen = R[at + L.lastSeen]
     flow.packets = R[at + L.packets]
     flow.guessing = R[at + L.guessing] !== 0
-    flow.sides = [sideOf(R, at + L.sides, L), sideOf(R, at + L.sides + L.side, L)]
+    flow.sides = [new RecordSide(R, at + L.sides, L), new RecordSide(R, at + L.sides + L.side, L)]
     const { heartbeat, keepalive, closes, congestion } = this.runs
     // the observers' close in registration order (ANALYSES)
     if (heartbeat) heartbeat.native.close(flow, live.heartbeat as never, R[at + L.hbSides] !== 0, R[at + L.hbCurrent], R[at + L.hbCurrent + 1])

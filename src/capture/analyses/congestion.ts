@@ -433,8 +433,8 @@ export function worstFirst(a: ConnectionPath, b: ConnectionPath): number {
 }
 
 export interface CongestionNative {
-  /** an RTT sample (ms) for the side whose block starts at F[side] */
-  rtt(F: Float64Array, side: number, sample: number): void
+  /** an RTT sample (ms, samples[at]) for the side whose block starts at F[side] */
+  rtt(F: Float64Array, side: number, samples: Float64Array, at: number): void
   close(flow: Flow, F: Float64Array, base: number): void
 }
 
@@ -531,9 +531,9 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   // The native flow engine (native-flows.ts) does segment() in C on a block of this layout in its own records: an
   // RTT sample goes to the side's sketch here (taken at its first), and the flow's end to closeBlock
   const native: CongestionNative = {
-    rtt(F, side, sample) {
+    rtt(F, side, samples, at) {
       if (F[side + SKETCH] < 0) F[side + SKETCH] = rtt.take()
-      rtt.add(F[side + SKETCH] | 0, sample)
+      rtt.add(F[side + SKETCH] | 0, samples[at])
     },
     close: closeBlock,
   }

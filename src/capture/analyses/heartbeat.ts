@@ -116,7 +116,7 @@ export const heartbeatAnalysis = (): AnalysisRun<HeartbeatConnection[]> & { nati
   // The native flow engine (native-flows.ts) does segment() in C: it tells each message's start, with the bytes
   // it ends, and at the flow's end the bytes of the last messages, then close() runs here.
   const native: HeartbeatNative = {
-    message: messageStart,
+    message: (state, dir, event, at) => messageStart(state, dir, event[at], event[at + 2]),
     close(flow, state, made, current0, current1) {
       if (made) {
         const st = (state.sides ??= [newSide(), newSide()])
@@ -130,7 +130,8 @@ export const heartbeatAnalysis = (): AnalysisRun<HeartbeatConnection[]> & { nati
 }
 
 export interface HeartbeatNative {
-  message(state: State, dir: 0 | 1, ts: number, current: number): void
+  /** a message's start: its time at event[at], the bytes of the message it ends at event[at + 2] */
+  message(state: State, dir: 0 | 1, event: Float64Array, at: number): void
   /** `made`: a data segment was seen (the sides exist), with each side's bytes since its last message start */
   close(flow: Flow, state: State, made: boolean, current0: number, current1: number): void
 }
