@@ -41,9 +41,14 @@ static inline int32_t js_int32(double d) {
   if (m < 0) m += 4294967296.0;
   return (int32_t)(uint32_t)m;
 }
-static inline double js_u32(double d) { return (double)(uint32_t)js_int32(d); }
-/** flows.ts seqAfter, on the doubles the JavaScript holds */
-static inline int seq_after(double a, double b) { return js_int32(a - b) > 0; }
+// Sequence numbers (a segment's, and every field that only ever holds one: a side's next, ack, ISN, unjudged
+// sequence; congestion.ts's HI, ACK_PREV, TIMED_END, HOLE_START, HOLE_END, SYN_ACK_SEQ) are integers in
+// [0, 2^32) held as doubles: their `>>> 0` sums and `| 0` differences are exact in uint32 arithmetic, without
+// js_int32's range tests.
+static inline uint32_t u32(double d) { return (uint32_t)(int64_t)d; }
+/** seqAfter on two sequence numbers */
+static inline int after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+
 /** Math.max of two numbers, NaN as JavaScript has it */
 static inline double js_max(double a, double b) {
   if (isnan(a) || isnan(b)) return NAN;
@@ -387,7 +392,7 @@ static inline int is_pure_ack(const seg_t *g) { return g->len == 0 && (g->flags 
 static void judge_midstream(int dir, side_t *me, side_t *peer, const seg_t *g, double ts, info_t *in) {
   if (!peer->seq_known && (g->flags & ACK)) {
     if (peer->unjudged) {
-      if ((double)g->ack == js_u32(peer->unjudged_seq + 1)) {
+      if (g->ack == u32(peer->unjudged_seq) + 1u) {
         in->late = 1;
         in->late_dir = dir ^ 1;
         in->late_ts = peer->unjudged_ts;
@@ -395,7 +400,7 @@ static void judge_midstream(int dir, side_t *me, side_t *peer, const seg_t *g, d
       }
       if (in->late || (double)g->ack == peer->unjudged_seq) peer->unjudged = 0;
     }
-    if (((int)peer->has & 2) && !seq_after(peer->next, g->ack)) {
+    if (((int)peer->has & 2) && !after(u32(peer->next), g->ack)) {
       peer->next = g->ack;
       peer->seq_known = 1;
     }
@@ -406,7 +411,7 @@ static void judge_midstream(int dir, side_t *me, side_t *peer, const seg_t *g, d
     in->late_dir = dir;
     in->late_ts = me->unjudged_ts;
     in->late_answered = 0;
-    me->next = js_u32((double)g->seq + 1);
+    me->next = (uint32_t)(g->seq + 1u);
     me->has = (double)((int)me->has | 2);
     me->seq_known = 1;
     me->unjudged = 0;
@@ -437,9 +442,9 @@ static void update(engine_t *e, flow_t *flow, int dir, const seg_t *g, info_t *i
   int has_next = ((int)me->has & 2) != 0;
   double next = me->next;
   int peer_shut = peer->packets > 0 && peer->window == 0;
-  int keepalive = !control && len <= 1 && has_next && (double)g->seq == js_u32(next - 1) && !peer_shut;
+  int keepalive = !control && len <= 1 && has_next && g->seq == u32(next) - 1u && !peer_shut;
   int keepalive_ack = !control && len == 0 && (f & ACK) != 0 && (peer->probe_out || (in->late && in->late_answered));
-  int retransmission = !keepalive && len > 0 && has_next && !seq_after(js_u32((double)g->seq + len), next);
+  int retransmission = !keepalive && len > 0 && has_next && !after(g->seq + len, u32(next));
   if (keepalive) me->probe_out = 1;
   else if (len > 0 || control) me->probe_out = 0;
   if (keepalive_ack || control) peer->probe_out = 0;
@@ -453,8 +458,8 @@ static void update(engine_t *e, flow_t *flow, int dir, const seg_t *g, info_t *i
   if (f & FIN) me->fin = 1;
   if (f & RST) me->rst = 1;
   if (!(f & RST)) {
-    double end = js_u32((double)g->seq + len + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0));
-    if (!has_next || seq_after(end, next)) {
+    uint32_t end = g->seq + len + (f & SYN ? 1u : 0u) + (f & FIN ? 1u : 0u);
+    if (!has_next || after(end, u32(next))) {
       me->next = end;
       me->has = (double)((int)me->has | 2);
     }
@@ -492,7 +497,7 @@ static void closes_segment(flow_t *fl, const seg_t *g, const info_t *in) {
       fl->rst_by = dir;
       const side_t *me = &fl->side[dir], *peer = &fl->side[dir ^ 1];
       int peer_spoke = fl->last_data[dir ^ 1] > fl->last_data[dir];
-      int acked = ((int)me->has & 4) && ((int)peer->has & 2) && !seq_after(peer->next, me->ack);
+      int acked = ((int)me->has & 4) && ((int)peer->has & 2) && !after(u32(peer->next), u32(me->ack));
       fl->unanswered = peer_spoke && acked;
     }
   } else if (g->len > 0 && !in->keepalive) fl->last_data[dir] = i;
@@ -556,14 +561,14 @@ static void handshake_syn(double *F, int c, int dir, const seg_t *g) {
 static void resent(double *F, int c, int me, const side_t *tpeer, const seg_t *g) {
   double ts = F[c + C_TS];
   double len = g->len, seq = g->seq;
-  double end = js_u32(seq + len);
+  double end = (uint32_t)(g->seq + g->len);
   F[me + C_DATA]++;
   F[me + C_BYTES] += len;
   double rtts = F[me + C_RTT_MIN];
-  int in_hole = F[me + C_HOLE] != 0 && !seq_after(F[me + C_HOLE_START], seq) && seq_after(F[me + C_HOLE_END], seq);
+  int in_hole = F[me + C_HOLE] != 0 && !after(u32(F[me + C_HOLE_START]), g->seq) && after(u32(F[me + C_HOLE_END]), g->seq);
   if (in_hole) {
     if (seq == F[me + C_HOLE_START]) F[me + C_HOLE_START] = end;
-    if (!seq_after(F[me + C_HOLE_END], F[me + C_HOLE_START])) F[me + C_HOLE] = 0;
+    if (!after(u32(F[me + C_HOLE_END]), u32(F[me + C_HOLE_START]))) F[me + C_HOLE] = 0;
   }
   if (in_hole && ts - F[me + C_HOLE_TS] < js_max(REORDER_SECONDS, rtts / 2)) {
     F[me + C_OOO]++;
@@ -572,26 +577,26 @@ static void resent(double *F, int c, int me, const side_t *tpeer, const seg_t *g
   F[me + C_RETRANS]++;
   F[me + C_RETRANS_BYTES] += len;
   double dup_run = F[me + C_DUP_RUN];
-  if (((int)tpeer->has & 4) && !seq_after(end, tpeer->ack)) {
+  if (((int)tpeer->has & 4) && !after((uint32_t)end, u32(tpeer->ack))) {
     F[me + C_SPURIOUS]++;
     F[me + C_SPURIOUS_BYTES] += len;
   } else if (dup_run >= 3 || (dup_run > 0 && ts - F[me + C_LAST_DUP_TS] <= js_max(0.01, 2 * (rtts >= 0 ? rtts : RTO_MIN))))
     F[me + C_FAST]++;
   else if (F[me + C_LAST_TS] >= 0 && ts - F[me + C_LAST_TS] >= RTO_MIN)
     F[me + C_TIMEOUT]++;
-  if (F[me + C_TIMING] != 0 && seq_after(F[me + C_TIMED_END], seq)) F[me + C_TIMING] = 0;
+  if (F[me + C_TIMING] != 0 && after(u32(F[me + C_TIMED_END]), g->seq)) F[me + C_TIMING] = 0;
 }
 
 static void new_data(double *F, int c, int me, int peer, const side_t *tpeer, const seg_t *g) {
   double ts = F[c + C_TS];
   int acked = ((int)tpeer->has & 4) != 0;
   double len = g->len, seq = g->seq;
-  double end = js_u32(seq + len);
+  double end = (uint32_t)(g->seq + g->len);
   F[me + C_DATA]++;
   F[me + C_BYTES] += len;
   if (F[me + C_HI_KNOWN] != 0) {
     double hi = F[me + C_HI];
-    if (js_int32(seq - hi) > 0) {
+    if (after(g->seq, u32(hi))) {
       F[me + C_HOLE] = 1;
       F[me + C_HOLE_START] = hi;
       F[me + C_HOLE_END] = seq;
@@ -612,7 +617,7 @@ static void new_data(double *F, int c, int me, int peer, const side_t *tpeer, co
   }
   double rwnd = F[peer + C_RWND];
   if (F[c + C_SCALE_KNOWN] != 0 && acked && rwnd > 0) {
-    double in_flight = js_u32(end - tpeer->ack);
+    double in_flight = (uint32_t)((uint32_t)end - u32(tpeer->ack));
     if (in_flight < 0x40000000 && in_flight >= rwnd) F[me + C_WINDOW_FULL]++;
   }
 }
@@ -631,7 +636,7 @@ static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *
   if (f & SYN) handshake_syn(F, c, dir, g);
   else if (dir == 0 && F[c + C_HANDSHAKE_DONE] == 0 && F[c + C_SYN_ACKS] > 0 && (f & ACK)) {
     F[c + C_HANDSHAKE_DONE] = 1;
-    if (F[c + C_SYNS] == 1 && F[c + C_SYN_ACKS] == 1 && (double)g->ack == js_u32(F[c + C_SYN_ACK_SEQ] + 1)) {
+    if (F[c + C_SYNS] == 1 && F[c + C_SYN_ACKS] == 1 && g->ack == u32(F[c + C_SYN_ACK_SEQ]) + 1u) {
       F[c + C_HANDSHAKE] = 1;
       F[c + C_SYN_TO_SYN_ACK] = ms_of(F[c + C_SYN_ACK_TS] - F[c + C_SYN_TS]);
       F[c + C_SYN_ACK_TO_ACK] = ms_of(ts - F[c + C_SYN_ACK_TS]);
@@ -639,13 +644,13 @@ static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *
   }
   if ((f & ACK) && !(f & RST)) {
     double ack = g->ack;
-    if (F[peer + C_TIMING] != 0 && !seq_after(F[peer + C_TIMED_END], ack)) rtt_sample(e, s, F, c, peer, dir ^ 1);
+    if (F[peer + C_TIMING] != 0 && !after(u32(F[peer + C_TIMED_END]), g->ack)) rtt_sample(e, s, F, c, peer, dir ^ 1);
     int pure = len == 0 && !(f & (SYN | FIN));
-    if (pure && F[me + C_ACK_KNOWN] != 0 && ack == F[me + C_ACK_PREV] && g->window != 0 && !in->keepalive_ack && ((int)tpeer->has & 2) && seq_after(tpeer->next, ack)) {
+    if (pure && F[me + C_ACK_KNOWN] != 0 && ack == F[me + C_ACK_PREV] && g->window != 0 && !in->keepalive_ack && ((int)tpeer->has & 2) && after(u32(tpeer->next), g->ack)) {
       if (g->window == F[me + C_WIN_PREV]) F[me + C_DUP_ACKS_SENT]++;
       F[peer + C_DUP_RUN]++;
       F[peer + C_LAST_DUP_TS] = ts;
-    } else if (F[me + C_ACK_KNOWN] == 0 || seq_after(ack, F[me + C_ACK_PREV]))
+    } else if (F[me + C_ACK_KNOWN] == 0 || after(g->ack, u32(F[me + C_ACK_PREV])))
       F[peer + C_DUP_RUN] = 0;
     F[me + C_ACK_PREV] = ack;
     F[me + C_WIN_PREV] = g->window;
