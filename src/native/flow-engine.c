@@ -622,8 +622,8 @@ static void new_data(double *F, int c, int me, int peer, const side_t *tpeer, co
   }
 }
 
-/** congestion.ts anySegment (its onSegment is a shortcut of this one, with the same results) */
-static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
+/** congestion.ts anySegment */
+static void congestion_any(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
   double *F = fl->cong;
   const int c = 0;
   int dir = in->dir;
@@ -680,6 +680,44 @@ static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *
     F[c + C_SETTLED] = fl->guessing ? 0 : 1;
   }
   F[c + C_COMMON] = F[c + C_SETTLED] != 0 && (F[c + C_HANDSHAKE_DONE] != 0 || F[c + C_SYN_ACKS] == 0) ? 1 : 0;
+}
+
+/** congestion.ts onSegment: the common case in one short sequence, every other segment through congestion_any */
+static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
+  double *F = fl->cong;
+  const int c = 0;
+  int dir = in->dir;
+  int me = dir * C_SIDE;
+  double window = g->window;
+  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || F[c + C_COMMON] == 0 || window == 0 || F[me + C_ZW_START] >= 0 || in->keepalive || in->keepalive_ack || in->retransmission) {
+    congestion_any(e, s, fl, g, in);
+    return;
+  }
+  int peer = (dir ^ 1) * C_SIDE;
+  const side_t *tpeer = &fl->side[dir ^ 1];
+  double ts = isnan(g->ts) ? fl->last_seen : g->ts;
+  F[c + C_TS] = ts;
+  uint32_t ack = g->ack;
+  if (F[peer + C_TIMING] != 0 && !after(u32(F[peer + C_TIMED_END]), ack)) rtt_sample(e, s, F, c, peer, dir ^ 1);
+  double ack_prev = F[me + C_ACK_PREV];
+  if (g->len == 0 && (double)ack == ack_prev && F[me + C_ACK_KNOWN] != 0 && ((int)tpeer->has & 2) && after(u32(tpeer->next), ack)) {
+    if (window == F[me + C_WIN_PREV]) F[me + C_DUP_ACKS_SENT]++;
+    F[peer + C_DUP_RUN]++;
+    F[peer + C_LAST_DUP_TS] = ts;
+  } else if (F[me + C_ACK_KNOWN] == 0 || after(ack, u32(ack_prev)))
+    F[peer + C_DUP_RUN] = 0;
+  F[me + C_ACK_PREV] = ack;
+  F[me + C_WIN_PREV] = window;
+  F[me + C_ACK_KNOWN] = 1;
+  F[me + C_RWND] = F[c + C_SCALE_KNOWN] != 0 ? window * F[c + C_SCALE + dir] : -1;
+  F[me + C_LAST_TS] = ts;
+  if (g->len > 0) {
+    new_data(F, c, me, peer, tpeer, g);
+    F[me + C_LAST_DATA_TS] = ts;
+    // settled stays so: the tracker never guesses again
+    sync_next(F, me, &fl->side[dir]);
+    sync_next(F, peer, tpeer);
+  }
 }
 
 /** flows.ts segment(), then the observers in registration order (analyses/index.ts ANALYSES) */
