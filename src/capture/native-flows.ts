@@ -175,7 +175,8 @@ export class NativeFlowTracker implements BatchSink {
 
   constructor(native: NativeModule, opts: TrackerOptions, runs: Runs) {
     this.native = native
-    this.L = native.flowLayout!
+    // a copy: the module's object, its 60 properties set one by one from C, is a dictionary (a hash lookup per read)
+    this.L = { ...native.flowLayout! }
     const L = this.L
     if (REASONS.length === 0) {
       REASONS[L.reasonClosed] = 'closed'
