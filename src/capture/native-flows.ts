@@ -25,6 +25,9 @@ type Layout = NonNullable<NativeModule['flowLayout']>
 
 const REASONS: FlowEndReason[] = []
 
+/** the slots of the batch for segments outside the scanner's */
+const OWN_SLOTS = 1024
+
 /** The analyses the engine has a C part for, in ANALYSES' order (analyses/index.ts): the order observers run in. */
 const NATIVE_ORDER = ['heartbeat', 'keepalive', 'closes', 'congestion'] as const satisfies readonly AnalysisName[]
 
@@ -162,9 +165,14 @@ export class NativeFlowTracker implements BatchSink {
   private readonly texts = new Map<number, string>()
   private readonly servers = new Map<number, string>()
   private readonly runs: Runs
-  /** one segment from the JavaScript decoder, outside a batch */
-  private readonly one: NativeBatch
-  private readonly oneIds = new Float64Array(2)
+  /**
+   * Segments from the JavaScript decoder outside the scanner's batches (a capture the scanner does not frame, a
+   * pcapng simple packet block), gathered into a batch of their own: tracked when it is full, before the scanner's
+   * next batch and at the end, so the order stays the file's.
+   */
+  private readonly own: NativeBatch
+  private readonly ownIds = new Float64Array(2 * OWN_SLOTS)
+  private owned = 0
   /** while the scanner hands the JavaScript decoder a batch's record: where its segment goes */
   private slotBatch: NativeBatch | undefined
   private slotIds: Float64Array | undefined
@@ -191,19 +199,19 @@ export class NativeFlowTracker implements BatchSink {
     this.R = new Float64Array(this.records)
     this.events = new Float64Array(16384 * L.eventSize)
     this.out = new Float64Array(L.outFields)
-    this.one = new NativeBatch(1, native.bytesPerSlot)
+    this.own = new NativeBatch(OWN_SLOTS, native.bytesPerSlot)
   }
 
   get liveFlows(): number {
     return this.live
   }
 
-  /** A segment from the JavaScript decoder: into the batch slot the scanner is handing over, else tracked alone. */
+  /** A segment from the JavaScript decoder: into the batch slot the scanner is handing over, else into its own. */
   segment(seg: TcpSegment): void {
     const inBatch = this.slot >= 0
-    const b = inBatch ? this.slotBatch! : this.one
-    const ids = inBatch ? this.slotIds! : this.oneIds
-    const i = inBatch ? this.slot : 0
+    const b = inBatch ? this.slotBatch! : this.own
+    const ids = inBatch ? this.slotIds! : this.ownIds
+    const i = inBatch ? this.slot : this.owned++
     b.ts[i] = seg.ts
     ids[2 * i] = seg.srcId ?? addressId(seg.src)
     ids[2 * i + 1] = seg.dstId ?? addressId(seg.dst)
@@ -217,7 +225,13 @@ export class NativeFlowTracker implements BatchSink {
     b.wscale[i] = seg.windowScale ?? -1
     // any kind but 4 and 0: the addresses are the ids
     b.kind[i] = 7
-    if (!inBatch) this.trackBatch(this.one, 1, this.oneIds)
+    if (!inBatch && this.owned === OWN_SLOTS) this.flushOwn()
+  }
+
+  private flushOwn(): void {
+    const n = this.owned
+    this.owned = 0
+    if (n > 0) this.track(this.own, n, this.ownIds)
   }
 
   /** The scanner is handing slot i of its batch to the JavaScript decoder (-1: done): a segment from it goes there. */
@@ -229,6 +243,11 @@ export class NativeFlowTracker implements BatchSink {
 
   /** Tracks the batch's n slots (native-scan.ts: IPv6 and JavaScript-decoded ones with their ids in `ids`). */
   trackBatch(batch: NativeBatch, n: number, ids: Float64Array): void {
+    this.flushOwn()
+    this.track(batch, n, ids)
+  }
+
+  private track(batch: NativeBatch, n: number, ids: Float64Array): void {
     const native = this.native
     const L = this.L
     let from = 0
@@ -249,6 +268,7 @@ export class NativeFlowTracker implements BatchSink {
   }
 
   finish(): void {
+    this.flushOwn()
     const L = this.L
     while (this.events.length / L.eventSize < this.live + 16) this.events = new Float64Array(this.events.length * 2)
     this.native.finish!(this.engine, this.records, this.events, this.out)

@@ -15,7 +15,7 @@ import { attachAnalyses } from '../../../src/capture/analyses/index.js'
 import { NATIVE_FLOWS_ENV, NativeFlowTracker, nativeTrackerWithAnalyses } from '../../../src/capture/native-flows.js'
 import { nativeModule } from '../../../src/capture/native-scan.js'
 import type { AnalysisName } from '../../../src/model/capture.js'
-import { TCP_FIXTURE_CAPTURES } from '../../helpers/capture-files.js'
+import { parsePcapLE, TCP_FIXTURE_CAPTURES, writePcapng } from '../../helpers/capture-files.js'
 import { captureCorpus, mutate, mutationArb, runs, SEED } from '../../helpers/fuzz.js'
 import { pcapOf, TcpScript, type ScriptedSegment } from '../../helpers/tcp-script.js'
 import { describeWith } from '../../helpers/requires.js'
@@ -176,6 +176,28 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
       }),
       { seed: SEED, numRuns: runs(100) },
     )
+  })
+
+  it('tracks the segments the scanner leaves to JavaScript (simple packet blocks) in file order, beyond a batch of them', async () => {
+    // 2 500 connections' handshakes and data, in timed blocks, then as simple packet blocks (no time: the reader
+    // decodes those in JavaScript), then timed again: three runs the engine must keep in order
+    const segments: ScriptedSegment[] = []
+    for (let i = 0; i < 2500; i++) {
+      const script = new TcpScript({ client: `10.2.${i >> 8}.${i & 255}`, clientPort: 41000, server: '10.0.0.1', serverPort: 443 })
+      script.handshake(200 + i * 0.001, 0.0005, 0.0005)
+      script.data(0, 200 + i * 0.001 + 0.0002, 100)
+      segments.push(...script.segments)
+    }
+    const records = parsePcapLE(pcapOf(segments)).records
+    const third = Math.floor(records.length / 3)
+    const bytes = writePcapng([
+      { linkType: 1, snaplen: 262144, nano: false, records: records.slice(0, third) },
+      { linkType: 1, snaplen: 262144, nano: false, simple: true, records: records.slice(third, 2 * third) },
+      { linkType: 1, snaplen: 262144, nano: false, records: records.slice(2 * third) },
+    ])
+    const engine = await factJson(bytes, true)
+    expect(engine).toEqual(await factJson(bytes, false))
+    expect(JSON.parse(engine).tcpSegments).toBe(records.length)
   })
 
   it('tells the roles of a same-port flow begun mid-connection by the addresses’ text, IPv4 and IPv6', () => {
