@@ -25,6 +25,15 @@ type Layout = NonNullable<NativeModule['flowLayout']>
 
 const REASONS: FlowEndReason[] = []
 
+/** a call's events and its out fields (flow-engine.h OUT_FIELDS) */
+interface Job {
+  events: Float64Array
+  out: Float64Array
+}
+
+/** runSync's status for a batch not tracked yet */
+const START = -1
+
 /** the slots of the batch for segments outside the scanner's */
 const OWN_SLOTS = 1024
 
@@ -159,8 +168,14 @@ export class NativeFlowTracker implements BatchSink {
   private readonly engine: unknown
   private records: ArrayBuffer
   private R: Float64Array
+  /** two calls' events and out: the engine fills one while this reads the other (trackAsync) */
+  private readonly jobs: [Job, Job]
+  /** the events being read (drain) */
   private events: Float64Array
-  private readonly out: Float64Array
+  /** the call on the engine's own thread, joined before the next */
+  private flight: { job: Job; batch: NativeBatch; n: number; ids: Float64Array } | undefined
+  /** NETDOC_NATIVE_FLOWS=sync: every call on this thread (benchmarks compare) */
+  private readonly sync = process.env[NATIVE_FLOWS_ENV] === 'sync'
   private readonly bySlot: (Live | undefined)[] = []
   private readonly texts = new Map<number, string>()
   private readonly servers = new Map<number, string>()
@@ -197,8 +212,9 @@ export class NativeFlowTracker implements BatchSink {
     this.engine = native.createEngine!(opts.closedQuietSeconds, opts.handshakeQuietSeconds, opts.idleSeconds, opts.maxLiveFlows, parts)
     this.records = new ArrayBuffer(1024 * L.stride * 8)
     this.R = new Float64Array(this.records)
-    this.events = new Float64Array(16384 * L.eventSize)
-    this.out = new Float64Array(L.outFields)
+    const job = (): Job => ({ events: new Float64Array(16384 * L.eventSize), out: new Float64Array(L.outFields) })
+    this.jobs = [job(), job()]
+    this.events = this.jobs[0].events
     this.own = new NativeBatch(OWN_SLOTS, native.bytesPerSlot)
   }
 
@@ -231,7 +247,9 @@ export class NativeFlowTracker implements BatchSink {
   private flushOwn(): void {
     const n = this.owned
     this.owned = 0
-    if (n > 0) this.track(this.own, n, this.ownIds)
+    if (n === 0) return
+    this.settle()
+    this.runSync(this.jobs[0], this.own, n, this.ownIds, 0, START)
   }
 
   /** The scanner is handing slot i of its batch to the JavaScript decoder (-1: done): a segment from it goes there. */
@@ -241,43 +259,74 @@ export class NativeFlowTracker implements BatchSink {
     this.slot = i
   }
 
-  /** Tracks the batch's n slots (native-scan.ts: IPv6 and JavaScript-decoded ones with their ids in `ids`). */
+  /**
+   * Tracks the batch's n slots (native-scan.ts: IPv6 and JavaScript-decoded ones with their ids in `ids`; the
+   * scanner fills its other batch next, so this one stays as it is until the call after the next). On the
+   * engine's own thread: while it tracks this batch, this thread reads the last batch's events (the analyses'
+   * per-flow work) and the scanner frames the next. A call that stopped early (a record to add, the events full,
+   * roles to tell) is finished here before the next starts, so the order stays the file's.
+   */
   trackBatch(batch: NativeBatch, n: number, ids: Float64Array): void {
     this.flushOwn()
-    this.track(batch, n, ids)
+    if (this.sync) return this.runSync(this.jobs[0], batch, n, ids, 0, START)
+    const f = this.flight
+    this.flight = undefined
+    if (f) {
+      const next = this.native.join!(this.engine)
+      if (f.job.out[1] === this.L.statusDone) {
+        this.start(f.job === this.jobs[0] ? this.jobs[1] : this.jobs[0], batch, n, ids)
+        this.drain(f.job)
+        return
+      }
+      this.drain(f.job)
+      this.runSync(f.job, f.batch, f.n, f.ids, next, f.job.out[1])
+    }
+    this.start(this.jobs[0], batch, n, ids)
   }
 
-  private track(batch: NativeBatch, n: number, ids: Float64Array): void {
-    const native = this.native
+  private start(job: Job, batch: NativeBatch, n: number, ids: Float64Array): void {
+    this.native.trackAsync!(this.engine, this.records, job.events, job.out, batch.buffer, batch.slots, 0, n, ids, -1)
+    this.flight = { job, batch, n, ids }
+  }
+
+  /** The call in flight joined, its events read, and finished here if it stopped early. */
+  private settle(): void {
+    const f = this.flight
+    if (!f) return
+    this.flight = undefined
+    const next = this.native.join!(this.engine)
+    this.drain(f.job)
+    this.runSync(f.job, f.batch, f.n, f.ids, next, f.job.out[1])
+  }
+
+  /** Tracks batch [from, n) here, after what stopped the last call (`status`; START for a new batch). */
+  private runSync(job: Job, batch: NativeBatch, n: number, ids: Float64Array, from: number, status: number): void {
     const L = this.L
-    let from = 0
     let order = -1
     for (;;) {
-      const next = native.track!(this.engine, this.records, this.events, this.out, batch.buffer, batch.slots, from, n, ids, order)
-      this.drain()
-      const status = this.out[1]
-      order = -1
-      if (status === L.statusDone) break
+      if (status === L.statusDone) return
       if (status === L.statusNeedRoom) this.growRecords()
       else if (status === L.statusNeedEvents) {
-        if (this.out[0] < this.events.length / L.eventSize / 2) this.events = new Float64Array(this.events.length * 2)
-      } else if (status === L.statusNeedOrder) order = addressText(this.out[9]) > addressText(this.out[10]) ? 1 : 0
-      from = next
+        if (job.out[0] < job.events.length / L.eventSize / 2) job.events = new Float64Array(job.events.length * 2)
+      } else if (status === L.statusNeedOrder) order = addressText(job.out[9]) > addressText(job.out[10]) ? 1 : 0
+      from = this.native.track!(this.engine, this.records, job.events, job.out, batch.buffer, batch.slots, from, n, ids, order)
+      order = -1
+      this.drain(job)
+      status = job.out[1]
     }
-    this.readStats()
   }
 
   finish(): void {
     this.flushOwn()
+    this.settle()
     const L = this.L
-    while (this.events.length / L.eventSize < this.live + 16) this.events = new Float64Array(this.events.length * 2)
-    this.native.finish!(this.engine, this.records, this.events, this.out)
-    this.drain()
-    this.readStats()
+    const job = this.jobs[0]
+    while (job.events.length / L.eventSize < this.live + 16) job.events = new Float64Array(job.events.length * 2)
+    this.native.finish!(this.engine, this.records, job.events, job.out)
+    this.drain(job)
   }
 
-  private readStats(): void {
-    const o = this.out
+  private readStats(o: Float64Array): void {
     this.stats.segments = o[2]
     this.stats.flows = o[3]
     this.stats.peakLiveFlows = o[4]
@@ -293,11 +342,11 @@ export class NativeFlowTracker implements BatchSink {
     this.R = new Float64Array(bigger)
   }
 
-  /** The events of the last call, in order. */
-  private drain(): void {
+  /** The events of a call, in order; then the counts it ended with. */
+  private drain(job: Job): void {
     const L = this.L
-    const ev = this.events
-    const n = this.out[0]
+    const ev = (this.events = job.events)
+    const n = job.out[0]
     for (let k = 0; k < n; k++) {
       const p = k * L.eventSize
       // small integers as such (| 0): a double handed to a call is a heap number
@@ -310,6 +359,7 @@ export class NativeFlowTracker implements BatchSink {
       else if (kind === L.evOpen) this.opened(slot)
       else if (kind === L.evClose) this.closed(slot, REASONS[ev[p + 2] | 0])
     }
+    this.readStats(job.out)
   }
 
   private opened(slot: number): void {

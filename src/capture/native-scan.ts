@@ -25,6 +25,8 @@ export interface NativeModule {
   createEngine?(closedQuietSeconds: number, handshakeQuietSeconds: number, idleSeconds: number, maxLiveFlows: number, parts: number): unknown
   track?(engine: unknown, records: ArrayBuffer, events: Float64Array, out: Float64Array, batch: ArrayBuffer, slots: number, from: number, to: number, ids: Float64Array, order: number): number
   finish?(engine: unknown, records: ArrayBuffer, events: Float64Array, out: Float64Array): number
+  trackAsync?(engine: unknown, records: ArrayBuffer, events: Float64Array, out: Float64Array, batch: ArrayBuffer, slots: number, from: number, to: number, ids: Float64Array, order: number): void
+  join?(engine: unknown): number
   /** offsets in a flow record (doubles) and the interface's numbers: flow-engine.h */
   flowLayout?: Record<FlowLayoutKey, number>
 }
@@ -188,35 +190,44 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
       }
     }
   }
-  // A sink that takes batches whole: IPv6 ids and the JavaScript decoder's records first, then the batch to it
+  // A sink that takes batches whole: IPv6 ids and the JavaScript decoder's records first, then the batch to it.
+  // Two batches in turn: the sink may still be tracking the last while the next is framed (native-flows.ts).
   const batchSink = isBatchSink(sink) ? sink : undefined
-  const ids = batchSink ? new Float64Array(2 * SLOTS) : undefined
+  const batches = batchSink ? [batch, new NativeBatch(SLOTS, native.bytesPerSlot)] : [batch]
+  const idsOf = batches.map(() => new Float64Array(2 * SLOTS))
+  let active = 0
+  /** the batch the C code fills next */
+  let current = batch
   const handOver = (b: Uint8Array, n: number, view: PacketView, ng: NgInterfaces | undefined) => {
     const to = batchSink!
+    const B = current
+    const ids = idsOf[active]
     // every slot an IPv4 segment (out[6]): nothing to do here
     if (out[6] !== n) {
       for (let i = 0; i < n; i++) {
-        const k = kind[i]
+        const k = B.kind[i]
         if (k === 6) {
-          ids![2 * i] = v6SlotIds[v6Slot(b, src[i])]
-          ids![2 * i + 1] = v6SlotIds[v6Slot(b, dst[i])]
+          ids[2 * i] = v6SlotIds[v6Slot(b, B.src[i])]
+          ids[2 * i + 1] = v6SlotIds[v6Slot(b, B.dst[i])]
         } else if (k === 0) {
-          view.ts = ts[i]
-          view.start = seq[i]
-          view.end = ack[i]
-          view.origLen = len[i]
+          view.ts = B.ts[i]
+          view.start = B.seq[i]
+          view.end = B.ack[i]
+          view.origLen = B.len[i]
           if (ng) {
-            view.interfaceId = sport[i]
-            view.linkType = ng.linkTypes[sport[i]]
+            view.interfaceId = B.sport[i]
+            view.linkType = ng.linkTypes[B.sport[i]]
             view.section = ng.section
           }
-          to.handOver(batch, ids!, i)
+          to.handOver(B, ids, i)
           packet(view)
-          to.handOver(batch, ids!, -1)
+          to.handOver(B, ids, -1)
         }
       }
     }
-    to.trackBatch(batch, n, ids!)
+    to.trackBatch(B, n, ids)
+    active = (active + 1) % batches.length
+    current = batches[active]
   }
   /** calls the C code until a batch comes back short (it stopped before a record it does not take), delivering each */
   const drain = (b: Uint8Array, pos: number, view: PacketView, ng: NgInterfaces | undefined, call: (pos: number) => number): number => {
@@ -238,7 +249,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
   const scanner: PcapScanner = {
     records: 0,
     bytes: 0,
-    scan: (b, pos, little, nanos, linkType, view) => drain(b, pos, view, undefined, (at) => native.scan(b, at, little ? 1 : 0, nanos ? 1 : 0, linkType, batch.buffer, SLOTS, out)),
+    scan: (b, pos, little, nanos, linkType, view) => drain(b, pos, view, undefined, (at) => native.scan(b, at, little ? 1 : 0, nanos ? 1 : 0, linkType, current.buffer, SLOTS, out)),
     scanNg(b, pos, little, ifaces, view) {
       // more interfaces than the C code keeps a time cache for: the reader reads the section itself
       if (ifaces.count > MAX_NG_INTERFACES) {
@@ -247,7 +258,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
         return pos
       }
       view.bytes = b
-      return drain(b, pos, view, ifaces, (at) => native.scanNg(b, at, little ? 1 : 0, ifaces.table, ifaces.count, batch.buffer, SLOTS, out))
+      return drain(b, pos, view, ifaces, (at) => native.scanNg(b, at, little ? 1 : 0, ifaces.table, ifaces.count, current.buffer, SLOTS, out))
     },
   }
   return scanner

@@ -14,6 +14,7 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,7 +78,9 @@ typedef struct {
   int32_t cap, used;
   int32_t *fprev, *fnext, *fhnext, *fgroup;
   int32_t *free_list, nfree;
-  int32_t *pending, npending;
+  // closed since the caller's last two calls: a flow closed in call N is freed at the start of call N + 2, so its
+  // record stays readable while the caller reads N's events, even with call N + 1 running (trackAsync)
+  int32_t *pending, npending, *pending_old, npending_old;
   // hash of (lo, hi) → slot, chained through fhnext
   int32_t *fheads;
   uint32_t fmask;
@@ -93,6 +96,17 @@ typedef struct {
   int64_t nev, evcap;
   int order;  // the caller's answer to NEED_ORDER for the current slot: -1 none
   int32_t last;  // the previous segment's flow (a bulk stream's segments come in runs), -1 none
+  // the call in flight on its own thread (trackAsync), joined by join()
+  struct {
+    batch_t b;
+    const double *ids;
+    double *out;
+    uint32_t from, to, next;
+    int32_t order;
+    int status;
+    int running;
+    pthread_t thread;
+  } job;
 } engine_t;
 
 static inline uint32_t hash2(uint64_t a, uint64_t b) {
@@ -114,7 +128,8 @@ static int grow_ptr(void **p, size_t elem, int32_t n) {
 static int ensure_capacity(engine_t *e, int32_t cap) {
   if (cap <= e->cap) return 1;
   if (!grow_ptr((void **)&e->fprev, 4, cap) || !grow_ptr((void **)&e->fnext, 4, cap) || !grow_ptr((void **)&e->fhnext, 4, cap) ||
-      !grow_ptr((void **)&e->fgroup, 4, cap) || !grow_ptr((void **)&e->free_list, 4, cap) || !grow_ptr((void **)&e->pending, 4, cap))
+      !grow_ptr((void **)&e->fgroup, 4, cap) || !grow_ptr((void **)&e->free_list, 4, cap) || !grow_ptr((void **)&e->pending, 4, cap) ||
+      !grow_ptr((void **)&e->pending_old, 4, cap))
     return 0;
   e->cap = cap;
   return 1;
@@ -788,12 +803,14 @@ static void engine_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   engine_t *e = data;
+  if (e->job.running) pthread_join(e->job.thread, NULL);
   free(e->fprev);
   free(e->fnext);
   free(e->fhnext);
   free(e->fgroup);
   free(e->free_list);
   free(e->pending);
+  free(e->pending_old);
   free(e->fheads);
   free(e->groups);
   free(e->gfree);
@@ -861,7 +878,11 @@ static engine_t *call_buffers(napi_env env, napi_value *argv, double **out) {
   e->ev = edata;
   e->evcap = (int64_t)(elen / EVENT_SIZE);
   e->nev = 0;
-  for (int32_t k = 0; k < e->npending; k++) e->free_list[e->nfree++] = e->pending[k];
+  for (int32_t k = 0; k < e->npending_old; k++) e->free_list[e->nfree++] = e->pending_old[k];
+  int32_t *t = e->pending_old;
+  e->pending_old = e->pending;
+  e->npending_old = e->npending;
+  e->pending = t;
   e->npending = 0;
   *out = odata;
   return e;
@@ -882,19 +903,79 @@ static napi_value finish_call(napi_env env, engine_t *e, double *out, int status
   return r;
 }
 
-/**
- * track(engine, records: ArrayBuffer, events: Float64Array, out: Float64Array, batch: ArrayBuffer, slots, from,
- * to, ids: Float64Array, order) → the next slot
- * Tracks the batch's segments [from, to): kind 4 with its IPv4 addresses in src/dst, any other non-zero kind with
- * its address ids in ids[2i], ids[2i + 1]; kind 0 is skipped (not a segment). Stops early, before a segment, with
- * out[1] = NEED_ROOM (no free record), NEED_EVENTS (the events may not hold what the segment can make) or
- * NEED_ORDER (its flow's roles depend on the addresses' text: the caller calls again with `order` 1 when the
- * source's text is the greater, else 0).
- */
-static napi_value track(napi_env env, napi_callback_info info) {
+/** The job's segments [from, to): its status and the next slot (a status but DONE stops before that slot). */
+static void run_job(engine_t *e) {
+  batch_t *b = &e->job.b;
+  const double *ids = e->job.ids;
+  double *out = e->job.out;
+  uint32_t from = e->job.from, to = e->job.to, i = from;
+  int32_t order = e->job.order;
+  e->job.status = STATUS_DONE;
+  for (; i < to; i++) {
+    uint8_t kind = b->kind[i];
+    if (kind == 0) continue;
+    if (e->nev + 2 * e->live + 16 > e->evcap) {
+      e->job.status = STATUS_NEED_EVENTS;
+      break;
+    }
+    if (e->nfree == 0 && e->used >= e->cap) {
+      e->job.status = STATUS_NEED_ROOM;
+      break;
+    }
+    seg_t g;
+    g.ts = b->ts[i];
+    if (kind == 4) {
+      g.src = b->src[i];
+      g.dst = b->dst[i];
+    } else {
+      g.src = ids[2 * i];
+      g.dst = ids[2 * i + 1];
+    }
+    g.sport = b->sport[i];
+    g.dport = b->dport[i];
+    g.seq = b->seq[i];
+    g.ack = b->ack[i];
+    g.len = b->len[i];
+    g.window = b->window[i];
+    g.flags = b->flags[i];
+    g.wscale = b->wscale[i];
+    e->order = -1;
+    int greater = 0;
+    int need = needs_order(e, &g, &greater);
+    if (need == 1) e->order = greater;
+    else if (need == 2) {
+      if (i != from || order < 0) {
+        out[9] = g.src;
+        out[10] = g.dst;
+        e->job.status = STATUS_NEED_ORDER;
+        break;
+      }
+      e->order = order;
+    }
+    order = -1;
+    if (!track_segment(e, &g)) {
+      e->job.status = STATUS_OUT_OF_MEMORY;
+      break;
+    }
+  }
+  e->job.next = i;
+}
+
+static void *run_job_thread(void *arg) {
+  run_job(arg);
+  return NULL;
+}
+
+/** track's and trackAsync's arguments into the engine's job; NULL (an exception pending) when they are wrong */
+static engine_t *job_of(napi_env env, napi_callback_info info) {
   size_t argc = 10;
   napi_value argv[10];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  engine_t *e0;
+  if (argc >= 1 && napi_get_value_external(env, argv[0], (void **)&e0) == napi_ok && e0->job.running) {
+    napi_throw_error(env, NULL, "track: a call is in flight (join it first)");
+    return NULL;
+  }
   double *out;
   engine_t *e = argc >= 10 ? call_buffers(env, argv, &out) : NULL;
   void *bdata, *idata;
@@ -910,51 +991,68 @@ static napi_value track(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "track: bad arguments");
     return NULL;
   }
-  batch_t b;
-  batch_at(&b, bdata, slots);
-  const double *ids = idata;
-  uint32_t i = from;
-  for (; i < to; i++) {
-    uint8_t kind = b.kind[i];
-    if (kind == 0) continue;
-    if (e->nev + 2 * e->live + 16 > e->evcap) return finish_call(env, e, out, STATUS_NEED_EVENTS, i);
-    if (e->nfree == 0 && e->used >= e->cap) return finish_call(env, e, out, STATUS_NEED_ROOM, i);
-    seg_t g;
-    g.ts = b.ts[i];
-    if (kind == 4) {
-      g.src = b.src[i];
-      g.dst = b.dst[i];
-    } else {
-      g.src = ids[2 * i];
-      g.dst = ids[2 * i + 1];
-    }
-    g.sport = b.sport[i];
-    g.dport = b.dport[i];
-    g.seq = b.seq[i];
-    g.ack = b.ack[i];
-    g.len = b.len[i];
-    g.window = b.window[i];
-    g.flags = b.flags[i];
-    g.wscale = b.wscale[i];
-    e->order = -1;
-    int greater = 0;
-    int need = needs_order(e, &g, &greater);
-    if (need == 1) e->order = greater;
-    else if (need == 2) {
-      if (i != from || order < 0) {
-        out[9] = g.src;
-        out[10] = g.dst;
-        return finish_call(env, e, out, STATUS_NEED_ORDER, i);
-      }
-      e->order = order;
-    }
-    order = -1;
-    if (!track_segment(e, &g)) {
-      napi_throw_error(env, NULL, "track: out of memory");
-      return NULL;
-    }
+  batch_at(&e->job.b, bdata, slots);
+  e->job.ids = idata;
+  e->job.out = out;
+  e->job.from = from;
+  e->job.to = to;
+  e->job.order = order;
+  return e;
+}
+
+static napi_value job_done(napi_env env, engine_t *e) {
+  if (e->job.status == STATUS_OUT_OF_MEMORY) {
+    napi_throw_error(env, NULL, "track: out of memory");
+    return NULL;
   }
-  return finish_call(env, e, out, STATUS_DONE, i);
+  return finish_call(env, e, e->job.out, e->job.status, e->job.next);
+}
+
+/**
+ * track(engine, records: ArrayBuffer, events: Float64Array, out: Float64Array, batch: ArrayBuffer, slots, from,
+ * to, ids: Float64Array, order) → the next slot
+ * Tracks the batch's segments [from, to): kind 4 with its IPv4 addresses in src/dst, any other non-zero kind with
+ * its address ids in ids[2i], ids[2i + 1]; kind 0 is skipped (not a segment). Stops early, before a segment, with
+ * out[1] = NEED_ROOM (no free record), NEED_EVENTS (the events may not hold what the segment can make) or
+ * NEED_ORDER (its flow's roles depend on the addresses' text: the caller calls again with `order` 1 when the
+ * source's text is the greater, else 0).
+ */
+static napi_value track(napi_env env, napi_callback_info info) {
+  engine_t *e = job_of(env, info);
+  if (!e) return NULL;
+  run_job(e);
+  return job_done(env, e);
+}
+
+/**
+ * trackAsync(the same arguments): the same on a thread of its own, while the caller reads the last call's events;
+ * join(engine) waits for it and returns what track would. Until then the caller leaves the engine, the batch, ids,
+ * records, events and out alone (it reads only the last call's events and the records they name).
+ */
+static napi_value track_async(napi_env env, napi_callback_info info) {
+  engine_t *e = job_of(env, info);
+  if (!e) return NULL;
+  if (pthread_create(&e->job.thread, NULL, run_job_thread, e) != 0) run_job(e);
+  else e->job.running = 1;
+  napi_value undefined;
+  CHECK(napi_get_undefined(env, &undefined));
+  return undefined;
+}
+
+static napi_value join(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  engine_t *e;
+  if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
+    napi_throw_type_error(env, NULL, "join: an engine");
+    return NULL;
+  }
+  if (e->job.running) {
+    pthread_join(e->job.thread, NULL);
+    e->job.running = 0;
+  }
+  return job_done(env, e);
 }
 
 /** finish(engine, records, events, out): every live flow closed with reason 'end', in the Map's order */
@@ -963,6 +1061,11 @@ static napi_value finish(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   double *out;
+  engine_t *e0;
+  if (argc >= 1 && napi_get_value_external(env, argv[0], (void **)&e0) == napi_ok && e0->job.running) {
+    napi_throw_error(env, NULL, "finish: a call is in flight (join it first)");
+    return NULL;
+  }
   engine_t *e = argc >= 4 ? call_buffers(env, argv, &out) : NULL;
   if (!e || e->evcap < e->live) {
     napi_throw_range_error(env, NULL, "finish: bad arguments");
@@ -993,6 +1096,8 @@ int flow_engine_init(napi_env env, napi_value exports) {
   if (napi_create_function(env, "createEngine", NAPI_AUTO_LENGTH, create_engine, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "createEngine", fn) != napi_ok) return 0;
   if (napi_create_function(env, "track", NAPI_AUTO_LENGTH, track, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "track", fn) != napi_ok) return 0;
   if (napi_create_function(env, "finish", NAPI_AUTO_LENGTH, finish, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "finish", fn) != napi_ok) return 0;
+  if (napi_create_function(env, "trackAsync", NAPI_AUTO_LENGTH, track_async, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "trackAsync", fn) != napi_ok) return 0;
+  if (napi_create_function(env, "join", NAPI_AUTO_LENGTH, join, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "join", fn) != napi_ok) return 0;
   if (napi_create_object(env, &layout) != napi_ok) return 0;
   int ok = set_u32(env, layout, "stride", (uint32_t)(sizeof(flow_t) / sizeof(double)));
   ok = ok && set_u32(env, layout, "side", (uint32_t)(sizeof(side_t) / sizeof(double)));

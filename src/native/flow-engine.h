@@ -67,6 +67,8 @@ typedef struct {
 #define STATUS_NEED_ROOM 1
 #define STATUS_NEED_EVENTS 2
 #define STATUS_NEED_ORDER 3
+/** the engine's own: join/track throw */
+#define STATUS_OUT_OF_MEMORY 9
 
 /** out[]: events, status, segments, flows, peak live, evicted, shed, live, records used, (NEED_ORDER) source id, destination id */
 #define OUT_FIELDS 11

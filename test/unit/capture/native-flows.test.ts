@@ -110,16 +110,20 @@ const conversationArb = (nan: boolean) =>
 describeWith({ modules: ['native'] }, 'the native flow engine', () => {
   it('is what captureFact tracks with when the module is built', async () => {
     const native = nativeModule()!
-    const track = native.track!
+    const { track, trackAsync } = native
     let calls = 0
     native.track = (...args) => {
       calls++
-      return track(...args)
+      return track!(...args)
+    }
+    native.trackAsync = (...args) => {
+      calls++
+      return trackAsync!(...args)
     }
     try {
       await captureFact(once(readFileSync(TCP_FIXTURE_CAPTURES[0])), { kind: 'file', path: 'x.pcap' })
     } finally {
-      native.track = track
+      Object.assign(native, { track, trackAsync })
     }
     expect(calls).toBeGreaterThan(0)
     expect(nativeTrackerWithAnalyses()?.tracker).toBeInstanceOf(NativeFlowTracker)
@@ -216,7 +220,7 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     expect(rows).toEqual(expect.arrayContaining(['10.0.0.2:7000', '[fe80::1]:7000']))
   })
 
-  it('grows its records and events: 20 000 flows live at once, then closed by one sweep', () => {
+  it('grows its records and events: 20 000 flows live at once, then closed by one sweep', async () => {
     const segments: TcpSegment[] = []
     for (let i = 0; i < 20_000; i++) {
       const script = new TcpScript({ client: `10.1.${i >> 8}.${i & 255}`, clientPort: 40000 + (i % 1000), server: '10.0.0.1', serverPort: 80 })
@@ -228,5 +232,11 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     const [js, native] = bothWays(segments, { idleSeconds: 1000 })
     expect(native).toEqual(js)
     expect((js as { stats: { evicted: number; peakLiveFlows: number } }).stats).toMatchObject({ evicted: 20_000, peakLiveFlows: 20_001 })
+    // and through a file: the scanner's batches, tracked on the engine's thread while the last batch's events are
+    // read, with calls stopping early for more records and more room for events
+    const bytes = pcapOf(segments as ScriptedSegment[])
+    const engine = await factJson(bytes, true)
+    expect(engine).toEqual(await factJson(bytes, false))
+    expect(JSON.parse(engine)).toMatchObject({ connections: 20_001, peakLiveFlows: 20_001 })
   })
 })
