@@ -7,6 +7,8 @@
 // RTT sample (the sketches stay here). So the facts are the JavaScript tracker's, which stays the reference: without
 // the module, for a live capture, on the decode worker, or with NETDOC_NATIVE_FLOWS=0, the JavaScript tracker runs.
 // test/unit/capture/native-flows.test.ts holds the two to the same facts.
+import { availableParallelism } from 'node:os'
+
 import { formatEndpoint } from '../parsers/address.js'
 import type { AnalysisName, CaptureAnalyses } from '../model/capture.js'
 import { addressId, addressText, Segment, type TcpSegment } from './decode.js'
@@ -174,8 +176,8 @@ export class NativeFlowTracker implements BatchSink {
   private events: Float64Array
   /** the call on the engine's own thread, joined before the next */
   private flight: { job: Job; batch: NativeBatch; n: number; ids: Float64Array } | undefined
-  /** NETDOC_NATIVE_FLOWS=sync: every call on this thread (benchmarks compare) */
-  private readonly sync = process.env[NATIVE_FLOWS_ENV] === 'sync'
+  /** every call on this thread: one core (a second thread would only take turns with this one), or NETDOC_NATIVE_FLOWS=sync (benchmarks compare) */
+  private readonly sync = process.env[NATIVE_FLOWS_ENV] === 'sync' || availableParallelism() < 2
   private readonly bySlot: (Live | undefined)[] = []
   private readonly texts = new Map<number, string>()
   private readonly servers = new Map<number, string>()
