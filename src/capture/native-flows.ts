@@ -2,13 +2,13 @@
 // per-segment part of every analysis run in C on the scanner's batches (native-scan.ts), and this file gives the
 // analyses what they do per flow, in JavaScript as before: a flow's open and close, its verdict, row and result.
 // The engine writes each flow's state into a record of `records` (offsets from the module's flowLayout) and says
-// in events, in order, what happened: a flow opened or closed (its record is read then, before the next call frees
-// it), a segment the keepalive analysis must see (RSTs, probes and their answers), a heartbeat message's start, an
-// RTT sample (the sketches stay here). With two cores the engine tracks each batch on a thread of its own while this
-// thread reads the last batch's events and the scanner frames the next (trackBatch). So the facts are the
-// JavaScript tracker's, which stays the reference: without
-// the module, for a live capture, on the decode worker, or with NETDOC_NATIVE_FLOWS=0, the JavaScript tracker runs.
-// test/unit/capture/native-flows.test.ts holds the two to the same facts.
+// in events, in order, what happened: a flow opened or closed (its record is read then; the engine frees it two
+// calls later), a segment the keepalive analysis must see (RSTs, probes and their answers), a heartbeat message's
+// start, an RTT sample (the sketches stay here). With two cores the engine tracks each batch on a thread of its own
+// while this thread reads the last batch's events and the scanner frames the next (trackBatch).
+// The facts are the JavaScript tracker's, which stays the reference: without the module, for a live capture, on the
+// decode worker, or with NETDOC_NATIVE_FLOWS=0, the JavaScript tracker runs. test/unit/capture/native-flows.test.ts
+// holds the two to the same facts.
 import { availableParallelism } from 'node:os'
 
 import { formatEndpoint } from '../parsers/address.js'
