@@ -6,6 +6,8 @@
 // order: a flow opened, a flow closed (its record is read then), a segment a keepalive analysis must see (RSTs,
 // probes and their answers: rare), a heartbeat message's start, an RTT sample (the sketches stay in JavaScript).
 // The differential tests (test/unit/capture/native-flows.test.ts) hold every result to the JavaScript tracker's.
+// trackAsync runs a call on a thread of its own (join waits for it): nothing in a call touches V8, and the caller
+// reads only the last call's events and records meanwhile, which stay until two calls later.
 //
 // Every comparison and every operation on numbers is the JavaScript one, in the same order: doubles throughout,
 // sequence arithmetic as uint32, `| 0` as ToInt32, NaN compared as JavaScript compares it, and the tracker's
