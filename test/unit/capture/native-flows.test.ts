@@ -439,4 +439,28 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     const r = same(s.segments)
     expect(congestionRow(r, 46001)?.handshakeMs).toEqual({ synToSynAck: NaN, synAckToAck: NaN })
   })
+
+  it('sheds down to 90 % of the cap, the quietest first: a cap of 10, one of 4.5, none, and an idle time so long its passes are many', () => {
+    // n − 1 midstream flows, each answered, then active again `quiet(i)` before 100 s, when the n-th opens
+    const flows = (n: number, quiet: (i: number) => number) => {
+      const scripts: TcpScript[] = []
+      for (let i = 0; i < n; i++) {
+        const s = conn(48000 + i)
+        const t = i < n - 1 ? i * 0.001 : 100
+        s.data(0, t, 10)
+        s.data(1, t + 0.0001, 10)
+        if (i < n - 1) s.data(0, 100 - quiet(i), 10)
+        scripts.push(s)
+      }
+      return byTime(...scripts)
+    }
+    const ends = (r: Results) => Object.fromEntries(r.closes.flatMap((x) => x.rows).map((row) => [row.client, row.end]))
+    expect(same(flows(11, (i) => 11 - i), { maxLiveFlows: 10 }).stats).toMatchObject({ shed: 2 })
+    expect(same(flows(5, (i) => 5 - i), { maxLiveFlows: 4.5 }).stats).toMatchObject({ shed: 1 })
+    expect(same(flows(5, (i) => 5 - i), { maxLiveFlows: Infinity }).stats).toMatchObject({ shed: 0 })
+    // idle 1e40 s: the passes' quietness goes from 1e40 s down by quarters, 65 passes to 7.3 s, then 1.8 s, … 0.029 s
+    const r = same(flows(5, (i) => [0, 10, 0.1, 0.05][i]), { maxLiveFlows: 4, idleSeconds: 1e40 })
+    expect(r.stats).toMatchObject({ shed: 2 })
+    expect(ends(r)).toMatchObject({ '10.0.0.1:48000': 'open', '10.0.0.1:48001': 'partial', '10.0.0.1:48002': 'partial', '10.0.0.1:48003': 'open' })
+  })
 })
