@@ -548,8 +548,9 @@ static void handshake_syn(double *F, int c, int dir, const seg_t *g) {
     }
     if (F[c + C_SYNS] > 0) {
       int both = F[c + C_WS_OPTION] >= 0 && F[c + C_SIDE + C_WS_OPTION] >= 0;
-      F[c + C_SCALE] = both ? (double)(1 << js_int32(F[c + C_WS_OPTION])) : 1;
-      F[c + C_SCALE + 1] = both ? (double)(1 << js_int32(F[c + C_SIDE + C_WS_OPTION])) : 1;
+      // `1 << x` shifts by x & 31, as an int32
+      F[c + C_SCALE] = both ? (double)(int32_t)(1u << (js_int32(F[c + C_WS_OPTION]) & 31)) : 1;
+      F[c + C_SCALE + 1] = both ? (double)(int32_t)(1u << (js_int32(F[c + C_SIDE + C_WS_OPTION]) & 31)) : 1;
       F[c + C_SCALE_KNOWN] = 1;
     }
   }

@@ -463,4 +463,16 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     expect(r.stats).toMatchObject({ shed: 2 })
     expect(ends(r)).toMatchObject({ '10.0.0.1:48000': 'open', '10.0.0.1:48001': 'partial', '10.0.0.1:48002': 'partial', '10.0.0.1:48003': 'open' })
   })
+
+  it('takes a window scale option as JavaScript does beyond 14 (a hand-built segment: 200 and 40 shift by 8)', () => {
+    const rows = []
+    for (const [port, ws] of [[49001, 200], [49002, 40]]) {
+      const s = conn(port).handshake(0, 0.01, 0.01, [ws, 7])
+      s.ack(0, 1, 502)
+      s.data(1, 1.1, 2000)
+      rows.push(congestionRow(same(s.segments), port))
+    }
+    expect(rows).toEqual([expect.objectContaining({ windowFull: 0 }), expect.objectContaining({ windowFull: 0 })])
+  })
+
 })
