@@ -68,7 +68,8 @@ typedef struct {
   double segments, flows, peak, evicted, shed;
   // flow slots: capacity (the caller's records), in-group links, hash chains, the free list and those closed since
   // the caller last read the events (freed at the next call)
-  int32_t cap, used;
+  // cap: the records of this call's buffer; alloc: the slots' private arrays (never less than cap)
+  int32_t cap, alloc, used;
   int32_t *fprev, *fnext, *fhnext, *fgroup;
   int32_t *free_list, nfree;
   int32_t *pending, npending;
@@ -106,11 +107,16 @@ static int grow_ptr(void **p, size_t elem, int32_t n) {
 
 /** the slots' private arrays to the caller's capacity */
 static int ensure_capacity(engine_t *e, int32_t cap) {
-  if (cap <= e->cap) return 1;
+  // a caller's buffer may be smaller than one before (still holding every used record): the records are bounded by
+  // this call's, the private arrays keep their size
+  if (cap <= e->alloc) {
+    e->cap = cap;
+    return 1;
+  }
   if (!grow_ptr((void **)&e->fprev, 4, cap) || !grow_ptr((void **)&e->fnext, 4, cap) || !grow_ptr((void **)&e->fhnext, 4, cap) ||
       !grow_ptr((void **)&e->fgroup, 4, cap) || !grow_ptr((void **)&e->free_list, 4, cap) || !grow_ptr((void **)&e->pending, 4, cap))
     return 0;
-  e->cap = cap;
+  e->cap = e->alloc = cap;
   return 1;
 }
 

@@ -13,7 +13,7 @@ import { ACK, FIN, RST, SYN, type TcpSegment } from '../../../src/capture/decode
 import { FlowTracker, type TrackerOptions, type TrackerStats } from '../../../src/capture/flows.js'
 import { attachAnalyses } from '../../../src/capture/analyses/index.js'
 import { NATIVE_FLOWS_ENV, NativeFlowTracker, nativeTrackerWithAnalyses } from '../../../src/capture/native-flows.js'
-import { nativeModule } from '../../../src/capture/native-scan.js'
+import { NativeBatch, nativeModule } from '../../../src/capture/native-scan.js'
 import type { AnalysisName } from '../../../src/model/capture.js'
 import { TCP_FIXTURE_CAPTURES } from '../../helpers/capture-files.js'
 import { captureCorpus, mutate, mutationArb, runs, SEED } from '../../helpers/fuzz.js'
@@ -475,4 +475,41 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     expect(rows).toEqual([expect.objectContaining({ windowFull: 0 }), expect.objectContaining({ windowFull: 0 })])
   })
 
+  it('keeps to the records of the call: a smaller buffer than before that holds every used record is filled, then room is asked for', () => {
+    const native = nativeModule()!
+    const L = native.flowLayout!
+    const engine = native.createEngine!(10, 135, 7800, 100_000, 0)
+    const events = new Float64Array(16384 * L.eventSize)
+    const out = new Float64Array(L.outFields)
+    const n = 300
+    const batch = new NativeBatch(n, native.bytesPerSlot)
+    const ids = new Float64Array(2 * n)
+    // n flows: a SYN each from another client port
+    const fill = (from: number) => {
+      for (let i = 0; i < n; i++) {
+        batch.ts[i] = 1 + i * 1e-6
+        ids[2 * i] = 0x0a000001
+        ids[2 * i + 1] = 0x0a000002
+        batch.sport[i] = from + i
+        batch.dport[i] = 80
+        batch.seq[i] = 1000
+        batch.flags[i] = SYN
+        batch.wscale[i] = -1
+        batch.kind[i] = 7
+      }
+    }
+    const big = new ArrayBuffer(4 * n * L.stride * 8)
+    fill(10_000)
+    expect(native.track!(engine, big, events, out, batch.buffer, n, 0, n, ids, -1)).toBe(n)
+    expect([out[1], out[8]]).toEqual([L.statusDone, n])
+    // the records so far in a buffer of 2n: n more fit, the next flow asks for room
+    const small = new ArrayBuffer(2 * n * L.stride * 8)
+    new Float64Array(small).set(new Float64Array(big, 0, n * L.stride))
+    fill(20_000)
+    expect(native.track!(engine, small, events, out, batch.buffer, n, 0, n, ids, -1)).toBe(n)
+    expect([out[1], out[8]]).toEqual([L.statusDone, 2 * n])
+    fill(30_000)
+    expect(native.track!(engine, small, events, out, batch.buffer, n, 0, n, ids, -1)).toBe(0)
+    expect([out[1], out[8]]).toEqual([L.statusNeedRoom, 2 * n])
+  })
 })
