@@ -260,12 +260,18 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     e.ack(0, 10)
     push(e, { dir: 1, ts: 5, ack: e.next[0] + 5, payloadLen: 10 })
     e.ack(0, 11)
-    const r = same([...byTime(a, b, c, d), ...e.segments])
+    // a side first seen on its FIN, then pure ACKs at that FIN's sequence number: probes, none held unjudged
+    const f = conn(41006)
+    push(f, { dir: 0, ts: 0, flags: FIN | ACK })
+    push(f, { dir: 0, ts: 1 })
+    push(f, { dir: 0, ts: 2 })
+    const r = same([...byTime(a, b, c, d, f), ...e.segments])
     expect(byClient(r.keepalive, 41001)).toBeUndefined()
     expect(byClient(r.keepalive, 41002)).toMatchObject({ probes: 2 })
     expect(byClient(r.keepalive, 41003)).toBeUndefined()
     expect(byClient(r.keepalive, 41004)).toMatchObject({ probes: 1, answered: 1 })
     expect(byClient(r.keepalive, 41005)).toMatchObject({ probes: 2 })
+    expect(byClient(r.keepalive, 41006)).toMatchObject({ probes: 2 })
   })
 
   it('tells keepalive probes and their ACKs: answered, of one byte, not to a zero window, not answered after the peer’s FIN, one after its own FIN', () => {
@@ -342,6 +348,8 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     const c3 = hs(45003, [7, 2])
     c3.ack(1, 1, 500)
     c3.data(0, 1.1, 2000)
+    // and 2^7 on the client's: 3000 bytes are far from its 502 × 128
+    c3.data(1, 1.2, 3000)
     // three duplicate ACKs, then the re-send long after: fast
     const c4 = hs(45004)
     const s4 = c4.data(0, 1, 100)
@@ -458,21 +466,24 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     expect(same(flows(11, (i) => 11 - i), { maxLiveFlows: 10 }).stats).toMatchObject({ shed: 2 })
     expect(same(flows(5, (i) => 5 - i), { maxLiveFlows: 4.5 }).stats).toMatchObject({ shed: 1 })
     expect(same(flows(5, (i) => 5 - i), { maxLiveFlows: Infinity }).stats).toMatchObject({ shed: 0 })
+    // live > NaN is false: never shed
+    expect(same(flows(5, (i) => 5 - i), { maxLiveFlows: NaN }).stats).toMatchObject({ shed: 0 })
     // idle 1e40 s: the passes' quietness goes from 1e40 s down by quarters, 65 passes to 7.3 s, then 1.8 s, … 0.029 s
     const r = same(flows(5, (i) => [0, 10, 0.1, 0.05][i]), { maxLiveFlows: 4, idleSeconds: 1e40 })
     expect(r.stats).toMatchObject({ shed: 2 })
     expect(ends(r)).toMatchObject({ '10.0.0.1:48000': 'open', '10.0.0.1:48001': 'partial', '10.0.0.1:48002': 'partial', '10.0.0.1:48003': 'open' })
   })
 
-  it('takes a window scale option as JavaScript does beyond 14 (a hand-built segment: 200 and 40 shift by 8)', () => {
+  it('takes a window scale option as JavaScript does beyond 14 (a hand-built segment: 200 and 40 shift by 8, 20 by 20)', () => {
     const rows = []
-    for (const [port, ws] of [[49001, 200], [49002, 40]]) {
-      const s = conn(port).handshake(0, 0.01, 0.01, [ws, 7])
-      s.ack(0, 1, 502)
-      s.data(1, 1.1, 2000)
+    for (const [port, scale, from, bytes] of [[49001, [200, 7], 1, 2000], [49002, [40, 7], 1, 2000], [49003, [7, 20], 0, 9000]] as const) {
+      const s = conn(port).handshake(0, 0.01, 0.01, [scale[0], scale[1]])
+      // the receiver's window: 502 scaled by 2^8 or 2^20, far above the bytes in flight
+      s.ack(from === 1 ? 0 : 1, 1, 502)
+      s.data(from, 1.1, bytes)
       rows.push(congestionRow(same(s.segments), port))
     }
-    expect(rows).toEqual([expect.objectContaining({ windowFull: 0 }), expect.objectContaining({ windowFull: 0 })])
+    expect(rows).toEqual([0, 0, 0].map(() => expect.objectContaining({ windowFull: 0, dataBytes: expect.any(Number) })))
   })
 
   it('keeps to the records of the call: a smaller buffer than before that holds every used record is filled, then room is asked for', () => {
