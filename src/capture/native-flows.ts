@@ -242,7 +242,10 @@ export class NativeFlowTracker implements BatchSink {
     b.len[i] = seg.payloadLen
     b.window[i] = seg.window
     b.flags[i] = seg.flags
-    b.wscale[i] = seg.windowScale ?? -1
+    // an int8 in the batch: the engine reads the option as congestion.ts does (`>= 0`, then `1 << ws`, a shift by
+    // ws & 31), so a hand-built segment's 200 is 8 there too (the decoders cap it at 14)
+    const ws = seg.windowScale ?? -1
+    b.wscale[i] = ws >= 0 ? ws & 31 : -1
     // any kind but 4 and 0: the addresses are the ids
     b.kind[i] = 7
     if (!inBatch && this.owned === OWN_SLOTS) this.flushOwn()

@@ -68,8 +68,7 @@ typedef struct {
 
 typedef struct {
   // options
-  double closed_quiet, handshake_quiet, idle;
-  int64_t max_live;
+  double closed_quiet, handshake_quiet, idle, max_live;
   int parts;
   // tracker
   double now, ts, last_sweep;
@@ -77,7 +76,8 @@ typedef struct {
   double segments, flows, peak, evicted, shed;
   // flow slots: capacity (the caller's records), in-group links, hash chains, the free list and those closed since
   // the caller last read the events (freed at the next call)
-  int32_t cap, used;
+  // cap: the records of this call's buffer; alloc: the slots' private arrays (never less than cap)
+  int32_t cap, alloc, used;
   int32_t *fprev, *fnext, *fhnext, *fgroup;
   int32_t *free_list, nfree;
   // closed since the caller's last two calls: a flow closed in call N is freed at the start of call N + 2, so its
@@ -128,12 +128,17 @@ static int grow_ptr(void **p, size_t elem, int32_t n) {
 
 /** the slots' private arrays to the caller's capacity */
 static int ensure_capacity(engine_t *e, int32_t cap) {
-  if (cap <= e->cap) return 1;
+  // a caller's buffer may be smaller than one before (still holding every used record): the records are bounded by
+  // this call's, the private arrays keep their size
+  if (cap <= e->alloc) {
+    e->cap = cap;
+    return 1;
+  }
   if (!grow_ptr((void **)&e->fprev, 4, cap) || !grow_ptr((void **)&e->fnext, 4, cap) || !grow_ptr((void **)&e->fhnext, 4, cap) ||
       !grow_ptr((void **)&e->fgroup, 4, cap) || !grow_ptr((void **)&e->free_list, 4, cap) || !grow_ptr((void **)&e->pending, 4, cap) ||
       !grow_ptr((void **)&e->pending_old, 4, cap))
     return 0;
-  e->cap = cap;
+  e->cap = e->alloc = cap;
   return 1;
 }
 
@@ -354,19 +359,17 @@ static int shed_drop(const engine_t *e, const flow_t *f, int pass, double q) {
 
 /** flows.ts shed(): closed and never-answered flows first, then the quietest, down to 90 % of the cap */
 static void shed_flows(engine_t *e, int32_t keep) {
-  int64_t target = (int64_t)floor((double)e->max_live * 0.9);
-  // the passes: one, then one per quietness (idle, idle/4, ... while above 1 ms), then all
-  double qs[64];
-  int nq = 0;
-  for (double q = e->idle; q > 0.001 && nq < 64; q /= 4) qs[nq++] = q;
-  for (int p = 0; p < nq + 2; p++) {
-    int pass = p == 0 ? 0 : p <= nq ? 1 : 2;
-    double q = pass == 1 ? qs[p - 1] : 0;
+  // doubles as in flows.ts: a cap of 4.5 sheds at 5 live flows down to 4
+  double target = floor(e->max_live * 0.9);
+  // the passes: one, then one per quietness (idle, idle/4, ... while above 1 ms: as many as that takes), then all.
+  // An infinite idle time has endless passes in flows.ts (none ends a flow): here it has one.
+  double q = e->idle;
+  for (int pass = 0; pass < 3;) {
     for (int32_t g = e->ghead; g >= 0;) {
       int32_t gnext = e->groups[g].next;
       for (int32_t s = e->groups[g].head; s >= 0;) {
         int32_t snext = e->fnext[s];
-        if (e->live <= target) return;
+        if ((double)e->live <= target) return;
         if (s != keep && shed_drop(e, &e->rec[s], pass, q)) {
           e->shed++;
           end_flow(e, s, REASON_IDLE);
@@ -375,6 +378,11 @@ static void shed_flows(engine_t *e, int32_t keep) {
       }
       g = gnext;
     }
+    if (pass == 0) pass = q > 0.001 ? 1 : 2;
+    else if (pass == 1) {
+      q = isinf(q) ? 0 : q / 4;
+      if (!(q > 0.001)) pass = 2;
+    } else pass = 3;
   }
 }
 
@@ -568,8 +576,9 @@ static void handshake_syn(double *F, int c, int dir, const seg_t *g) {
     }
     if (F[c + C_SYNS] > 0) {
       int both = F[c + C_WS_OPTION] >= 0 && F[c + C_SIDE + C_WS_OPTION] >= 0;
-      F[c + C_SCALE] = both ? (double)(1 << js_int32(F[c + C_WS_OPTION])) : 1;
-      F[c + C_SCALE + 1] = both ? (double)(1 << js_int32(F[c + C_SIDE + C_WS_OPTION])) : 1;
+      // `1 << x` shifts by x & 31, as an int32
+      F[c + C_SCALE] = both ? (double)(int32_t)(1u << (js_int32(F[c + C_WS_OPTION]) & 31)) : 1;
+      F[c + C_SCALE + 1] = both ? (double)(int32_t)(1u << (js_int32(F[c + C_SIDE + C_WS_OPTION]) & 31)) : 1;
       F[c + C_SCALE_KNOWN] = 1;
     }
   }
@@ -759,7 +768,7 @@ static int track_segment(engine_t *e, const seg_t *g) {
     int greater = e->order > 0;
     s = open_flow(e, lo, hi, a, g, e->ts, greater);
     if (s < 0) return 0;
-    if (e->live > e->max_live) shed_flows(e, s);
+    if ((double)e->live > e->max_live) shed_flows(e, s);
   }
   e->last = s;
   flow_t *fl = &e->rec[s];
@@ -837,14 +846,12 @@ static napi_value create_engine(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "createEngine: out of memory");
     return NULL;
   }
-  double max_live;
   int32_t parts;
   napi_get_value_double(env, argv[0], &e->closed_quiet);
   napi_get_value_double(env, argv[1], &e->handshake_quiet);
   napi_get_value_double(env, argv[2], &e->idle);
-  napi_get_value_double(env, argv[3], &max_live);
+  napi_get_value_double(env, argv[3], &e->max_live);
   napi_get_value_int32(env, argv[4], &parts);
-  e->max_live = (int64_t)max_live;
   e->parts = parts;
   e->next_id = 1;
   e->ghead = e->gtail = -1;
