@@ -152,15 +152,15 @@ const everyAnalysis = (file) => [process.execPath, netdoc, 'check', '--pcap', fi
 // one thread against two, interleaved (a run of each in turn), so the load of the same minutes weighs on both
 const one = ['NETDOC_CAPTURE_THREADS=1']
 runs.push(...interleaved([
-  ['netdoc resets --pcap (whole CLI, connection ends; the native decoder, the flow engine on its own thread)', resets(pcap)],
-  ['netdoc resets --pcap, NETDOC_NATIVE_FLOWS=sync (the flow engine on the JavaScript thread)', resets(pcap), ['NETDOC_NATIVE_FLOWS=sync']],
+  ['netdoc resets --pcap (whole CLI, connection ends; the native decoder and flow engine, the default)', resets(pcap)],
+  ['netdoc resets --pcap, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own)', resets(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
   ['netdoc resets --pcap, NETDOC_NATIVE_FLOWS=0 (the native decoder, the JavaScript tracker and analyses)', resets(pcap), ['NETDOC_NATIVE_FLOWS=0']],
   ['netdoc resets --pcap, NETDOC_NATIVE=0 (all JavaScript, as without a C compiler at install)', resets(pcap), ['NETDOC_NATIVE=0']],
   ['netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), ['NETDOC_CAPTURE_THREADS=2']],
 ], times))
 runs.push(...interleaved([
-  ['netdoc check --pcap, the four capture checks (every analysis): the default, the native decoder, the flow engine on its own thread', everyAnalysis(pcap)],
-  ['netdoc check --pcap, the four capture checks, NETDOC_NATIVE_FLOWS=sync (the flow engine on the JavaScript thread)', everyAnalysis(pcap), ['NETDOC_NATIVE_FLOWS=sync']],
+  ['netdoc check --pcap, the four capture checks (every analysis): the default, the native decoder and flow engine', everyAnalysis(pcap)],
+  ['netdoc check --pcap, the four capture checks, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own; the default from 3 cores)', everyAnalysis(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
   ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE_FLOWS=0 (the native decoder, the JavaScript tracker)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE_FLOWS=0']],
   ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE=0 (all JavaScript)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE=0']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread, the JavaScript tracker)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=2']],

@@ -22,8 +22,22 @@ import { heartbeatAnalysis, type HeartbeatNative } from './analyses/heartbeat.js
 import { keepaliveAnalysis } from './analyses/keepalive.js'
 import { ALL_ANALYSES, type AnalysisRun } from './analyses/index.js'
 
-/** `0` keeps the JavaScript tracker with the native decoder (tests and benchmarks compare the two). */
+/**
+ * `0` keeps the JavaScript tracker with the native decoder (tests and benchmarks compare the two); `thread` runs the
+ * engine on a thread of its own, `sync` on the JavaScript thread, whatever the cores.
+ */
 export const NATIVE_FLOWS_ENV = 'NETDOC_NATIVE_FLOWS'
+
+/**
+ * Whether the engine tracks on a thread of its own. Not on 2 cores: there it took as long as on the JavaScript
+ * thread, for 0.05-0.1 s more CPU (V8's compiler and GC threads already use the second core; docs/performance.md,
+ * "a seventh round"), so from 3, as the decode worker. Pure; exported for tests.
+ */
+export function engineThread(env: string | undefined, cores: number): boolean {
+  if (env === 'thread') return true
+  if (env === 'sync') return false
+  return cores >= 3
+}
 
 type Layout = NonNullable<NativeModule['flowLayout']>
 
@@ -178,8 +192,8 @@ export class NativeFlowTracker implements BatchSink {
   private events: Float64Array
   /** the call on the engine's own thread, joined before the next */
   private flight: { job: Job; batch: NativeBatch; n: number; ids: Float64Array } | undefined
-  /** every call on this thread: one core (a second thread would only take turns with this one), or NETDOC_NATIVE_FLOWS=sync (benchmarks compare) */
-  private readonly sync = process.env[NATIVE_FLOWS_ENV] === 'sync' || availableParallelism() < 2
+  /** every call on this thread, or the engine on its own (engineThread) */
+  private readonly sync = !engineThread(process.env[NATIVE_FLOWS_ENV], availableParallelism())
   private readonly bySlot: (Live | undefined)[] = []
   private readonly texts = new Map<number, string>()
   private readonly servers = new Map<number, string>()

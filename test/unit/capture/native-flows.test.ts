@@ -12,7 +12,7 @@ import { captureFact } from '../../../src/capture/fact.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../../../src/capture/decode.js'
 import { FlowTracker, type TrackerOptions, type TrackerStats } from '../../../src/capture/flows.js'
 import { attachAnalyses } from '../../../src/capture/analyses/index.js'
-import { NATIVE_FLOWS_ENV, NativeFlowTracker, nativeTrackerWithAnalyses } from '../../../src/capture/native-flows.js'
+import { engineThread, NATIVE_FLOWS_ENV, NativeFlowTracker, nativeTrackerWithAnalyses } from '../../../src/capture/native-flows.js'
 import { NativeBatch, nativeModule } from '../../../src/capture/native-scan.js'
 import type { AnalysisName } from '../../../src/model/capture.js'
 import { parsePcapLE, TCP_FIXTURE_CAPTURES, writePcapng } from '../../helpers/capture-files.js'
@@ -24,10 +24,10 @@ async function* once(bytes: Buffer): AsyncIterable<Uint8Array> {
   yield bytes
 }
 
-/** captureFact's result as JSON, with the engine or with the JavaScript tracker */
-async function factJson(bytes: Buffer, engine: boolean, names?: AnalysisName[]): Promise<string> {
+/** captureFact's result as JSON, with the engine (on its own thread, or `sync` on this one) or the JavaScript tracker */
+async function factJson(bytes: Buffer, engine: boolean | 'sync', names?: AnalysisName[]): Promise<string> {
   const before = process.env[NATIVE_FLOWS_ENV]
-  process.env[NATIVE_FLOWS_ENV] = engine ? '1' : '0'
+  process.env[NATIVE_FLOWS_ENV] = engine === 'sync' ? 'sync' : engine ? 'thread' : '0'
   try {
     return JSON.stringify(await captureFact(once(bytes), { kind: 'file', path: 'x.pcap' }, undefined, names))
   } catch (err) {
@@ -159,7 +159,9 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
   it('gives the JavaScript tracker’s fact on every committed capture, with every analysis and with each alone', async () => {
     // the corpus adds pcapng sections (simple packet blocks without a time among them) and UDP
     for (const { name: file, bytes } of [...TCP_FIXTURE_CAPTURES.map((f) => ({ name: f, bytes: readFileSync(f) })), ...captureCorpus()]) {
-      expect([file, await factJson(bytes, true)]).toEqual([file, await factJson(bytes, false)])
+      const js = await factJson(bytes, false)
+      expect([file, await factJson(bytes, true)]).toEqual([file, js])
+      expect([file, 'sync', await factJson(bytes, 'sync')]).toEqual([file, 'sync', js])
       for (const name of ['closes', 'keepalive', 'heartbeat', 'congestion'] as const) expect([file, name, await factJson(bytes, true, [name])]).toEqual([file, name, await factJson(bytes, false, [name])])
     }
   })
@@ -263,7 +265,9 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     // read, with calls stopping early for more records and more room for events
     const bytes = pcapOf(segments as ScriptedSegment[])
     const engine = await factJson(bytes, true)
-    expect(engine).toEqual(await factJson(bytes, false))
+    const reference = await factJson(bytes, false)
+    expect(engine).toEqual(reference)
+    expect(await factJson(bytes, 'sync')).toEqual(reference)
     expect(JSON.parse(engine)).toMatchObject({ connections: 20_001, peakLiveFlows: 20_001 })
   })
 
@@ -554,5 +558,16 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     fill(30_000)
     expect(native.track!(engine, small, events, out, batch.buffer, n, 0, n, ids, -1)).toBe(0)
     expect([out[1], out[8]]).toEqual([L.statusNeedRoom, 2 * n])
+  })
+
+  test.each([
+    [undefined, 2, false],
+    [undefined, 1, false],
+    [undefined, 3, true],
+    [undefined, 16, true],
+    ['thread', 2, true],
+    ['sync', 8, false],
+  ] as const)('NETDOC_NATIVE_FLOWS=%s on %d cores: its own thread %s', (env, cores, thread) => {
+    expect(engineThread(env, cores)).toBe(thread)
   })
 })
