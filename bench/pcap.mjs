@@ -128,7 +128,7 @@ const packets = Number(spawnSync('sh', ['-c', 'tcpdump -r "$1" -nn 2>/dev/null |
 console.log(`file: ${pcap}, ${(size / 1e6).toFixed(0)} MB, ${packets} packets (snaplen 96)`)
 const netdoc = join(ROOT, 'bin', 'run.js')
 // without the built native decoder the default runs and the NETDOC_NATIVE=0 ones are the same JavaScript path
-console.log(`native pcap decoder: ${existsSync(join(ROOT, 'build', 'Release', 'netdoc_native.node')) ? 'built' : 'NOT built (npm run build:native): every run decodes in JavaScript'}`)
+console.log(`native pcap decoder and flow engine: ${existsSync(join(ROOT, 'build', 'Release', 'netdoc_native.node')) ? 'built' : 'NOT built (npm run build:native): every run is JavaScript'}`)
 const times = numArg('--times', 3)
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
 /** `n` runs of a command: the median and the minimum of wall and CPU time, the largest peak RSS */
@@ -152,14 +152,18 @@ const everyAnalysis = (file) => [process.execPath, netdoc, 'check', '--pcap', fi
 // one thread against two, interleaved (a run of each in turn), so the load of the same minutes weighs on both
 const one = ['NETDOC_CAPTURE_THREADS=1']
 runs.push(...interleaved([
-  ['netdoc resets --pcap (whole CLI, connection ends; one thread, the default for one group of analyses)', resets(pcap)],
-  ['netdoc resets --pcap, NETDOC_NATIVE=0 (the JavaScript decoder, as without a C compiler at install)', resets(pcap), ['NETDOC_NATIVE=0']],
+  ['netdoc resets --pcap (whole CLI, connection ends; the native decoder and flow engine, the default)', resets(pcap)],
+  ['netdoc resets --pcap, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own)', resets(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
+  ['netdoc resets --pcap, NETDOC_NATIVE_FLOWS=0 (the native decoder, the JavaScript tracker and analyses)', resets(pcap), ['NETDOC_NATIVE_FLOWS=0']],
+  ['netdoc resets --pcap, NETDOC_NATIVE=0 (all JavaScript, as without a C compiler at install)', resets(pcap), ['NETDOC_NATIVE=0']],
   ['netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), ['NETDOC_CAPTURE_THREADS=2']],
 ], times))
 runs.push(...interleaved([
-  ['netdoc check --pcap, the four capture checks (every analysis), NETDOC_CAPTURE_THREADS=1 (one thread)', everyAnalysis(pcap), one],
-  ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE=0 (the JavaScript decoder)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE=0']],
-  ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread; the default from 3 cores)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=2']],
+  ['netdoc check --pcap, the four capture checks (every analysis): the default, the native decoder and flow engine', everyAnalysis(pcap)],
+  ['netdoc check --pcap, the four capture checks, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own; the default from 3 cores)', everyAnalysis(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
+  ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE_FLOWS=0 (the native decoder, the JavaScript tracker)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE_FLOWS=0']],
+  ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE=0 (all JavaScript)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE=0']],
+  ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread, the JavaScript tracker)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=2']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=split (analyses split across two threads)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=split']],
 ], times))
 runs.push(repeated('netdoc resets --interval 0 (no capture: start-up and probes)', [process.execPath, netdoc, 'resets', '--interval', '0', '--json'], times))
@@ -187,7 +191,7 @@ if (args.includes('--triple') && has('editcap') && has('mergecap')) {
   const triple = pcap.replace(/\.pcap$/, '-x3.pcap')
   execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', triple, pcap, later(1), later(2)])
   for (const h of [1, 2]) execFileSync('rm', ['-f', later(h)])
-  for (const [what, argv, env] of [['netdoc resets --pcap', resets(triple)], ['netdoc check --pcap, every analysis, one thread,', everyAnalysis(triple), one], ['netdoc check --pcap, every analysis, decode worker,', everyAnalysis(triple), ['NETDOC_CAPTURE_THREADS=2']]]) {
+  for (const [what, argv, env] of [['netdoc resets --pcap', resets(triple)], ['netdoc check --pcap, every analysis, one thread,', everyAnalysis(triple), one], ['netdoc check --pcap, every analysis, one thread, NETDOC_NATIVE_FLOWS=0,', everyAnalysis(triple), [...one, 'NETDOC_NATIVE_FLOWS=0']]]) {
     const r = repeated(`${what} on the file 3x (${(statSync(triple).size / 1e6).toFixed(0)} MB, ${3 * packets} packets)`, argv, 1, env)
     r.packets = 3 * packets
     runs.push(r)

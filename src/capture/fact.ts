@@ -3,7 +3,8 @@
 import type { AnalysisName, CaptureFact, CaptureOrigin, UdpFragments } from '../model/capture.js'
 import { analyseStream, type PipelineSummary } from './pipeline.js'
 import { ALL_ANALYSES, attachAnalyses } from './analyses/index.js'
-import { DEFAULT_TRACKER_OPTIONS, FlowTracker } from './flows.js'
+import { DEFAULT_TRACKER_OPTIONS, FlowTracker, type TrackerStats } from './flows.js'
+import { nativeTrackerWithAnalyses } from './native-flows.js'
 import { analyseFileThreaded, analysesOnWorker } from './threaded.js'
 import { UdpTracker } from './udp-fragments.js'
 
@@ -13,8 +14,10 @@ export function originText(o: CaptureOrigin): string {
 
 /** Reads a whole capture stream into the fact. Throws CaptureFormatError for a file that is not a capture. */
 export async function captureFact(stream: AsyncIterable<Uint8Array>, origin: CaptureOrigin, onBytes?: (bytes: number) => void, names?: AnalysisName[]): Promise<CaptureFact> {
-  const tracker = new FlowTracker()
-  const analyses = attachAnalyses(tracker, names)
+  // the native flow engine when it is built (native-flows.ts), else the JavaScript tracker: the same fact
+  const native = nativeTrackerWithAnalyses(names)
+  const tracker = native?.tracker ?? new FlowTracker()
+  const analyses = native ?? attachAnalyses(tracker as FlowTracker, names)
   const udp = new UdpTracker()
   const summary = await analyseStream(stream, tracker, onBytes, udp)
   return toFact(origin, summary, tracker, analyses.results(), udp.finish(summary.lastTs))
@@ -71,7 +74,7 @@ export async function captureFactSplit(stream: AsyncIterable<Uint8Array>, path: 
   return toFact(origin, summary, tracker, all, udp.finish(summary.lastTs))
 }
 
-export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: FlowTracker, analyses: CaptureFact['analyses'], udp?: UdpFragments): CaptureFact {
+export function toFact(origin: CaptureOrigin, s: PipelineSummary, tracker: { stats: TrackerStats }, analyses: CaptureFact['analyses'], udp?: UdpFragments): CaptureFact {
   const where = originText(origin)
   const notes: string[] = []
   const udpText = udp && (udp.datagrams || udp.fragments) ? `, ${udp.datagrams} UDP datagrams (${udp.fragments} IP fragments) in ${udp.flows.length} UDP flows` : ''

@@ -14,14 +14,45 @@ import { v6Slot, v6SlotIds, type Segment } from './decode.js'
 export const NATIVE_ENV = 'NETDOC_NATIVE'
 
 /** pcap-scan.c's NATIVE_ABI: the arguments, batch layout and out fields this file expects */
-const NATIVE_ABI = 2
+const NATIVE_ABI = 3
 
-interface NativeModule {
+export interface NativeModule {
   scan(bytes: Uint8Array, pos: number, little: number, nanos: number, linkType: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
   scanNg(bytes: Uint8Array, pos: number, little: number, ifaces: Float64Array, count: number, batch: ArrayBuffer, slots: number, out: Float64Array): number
   bytesPerSlot: number
   abi?: number
+  // the flow engine (flow-engine.c, native-flows.ts)
+  createEngine?(closedQuietSeconds: number, handshakeQuietSeconds: number, idleSeconds: number, maxLiveFlows: number, parts: number): unknown
+  track?(engine: unknown, records: ArrayBuffer, events: Float64Array, out: Float64Array, batch: ArrayBuffer, slots: number, from: number, to: number, ids: Float64Array, order: number): number
+  finish?(engine: unknown, records: ArrayBuffer, events: Float64Array, out: Float64Array): number
+  trackAsync?(engine: unknown, records: ArrayBuffer, events: Float64Array, out: Float64Array, batch: ArrayBuffer, slots: number, from: number, to: number, ids: Float64Array, order: number): void
+  join?(engine: unknown): number
+  /** offsets in a flow record (doubles) and the interface's numbers: flow-engine.h */
+  flowLayout?: Record<FlowLayoutKey, number>
 }
+
+type FlowLayoutKey =
+  | 'stride' | 'side' | 'eventSize' | 'outFields' | 'id' | 'clientId' | 'clientPort' | 'serverId' | 'serverPort' | 'firstSeen' | 'lastSeen' | 'packets'
+  | 'midstream' | 'serverBy' | 'guessing' | 'sides' | 'rstBy' | 'unanswered' | 'finBy' | 'syns' | 'hbSides' | 'hbCurrent' | 'congestion'
+  | 'sideIsn' | 'sideNext' | 'sideAck' | 'sideHas' | 'sideWindow' | 'sidePackets' | 'sidePayloadBytes' | 'sideSyn' | 'sideFin' | 'sideRst'
+  | 'sideProbeOutstanding' | 'sideSeqKnown' | 'sideUnjudged' | 'sideUnjudgedSeq' | 'sideUnjudgedTs' | 'sideFirstSeen' | 'sideLastSeen'
+  | 'congestionFields' | 'congestionSketch' | 'congestionSide' | 'partHeartbeat' | 'partKeepalive' | 'partCloses' | 'partCongestion'
+  | 'evOpen' | 'evClose' | 'evKeepalive' | 'evMessage' | 'evRtt' | 'statusDone' | 'statusNeedRoom' | 'statusNeedEvents' | 'statusNeedOrder'
+  | 'reasonClosed' | 'reasonIdle' | 'reasonReused' | 'reasonEnd'
+
+/**
+ * A sink that takes the scanner's batches whole (the native flow tracker, native-flows.ts): the scanner writes the
+ * IPv6 slots' address ids into `ids` and hands every record it did not decode to the JavaScript decoder first,
+ * telling the sink which slot that is (handOver), so a segment from it lands in the batch, in file order.
+ */
+export interface BatchSink {
+  segment(seg: Segment): void
+  handOver(batch: NativeBatch, ids: Float64Array, i: number): void
+  trackBatch(batch: NativeBatch, n: number, ids: Float64Array): void
+}
+
+const isBatchSink = (sink: { segment(seg: Segment): void }): sink is BatchSink => typeof (sink as Partial<BatchSink>).trackBatch === 'function'
+
 
 let loaded: NativeModule | null | undefined
 
@@ -51,9 +82,10 @@ const MAX_NG_INTERFACES = 1024
 /** Slots per native call: a 1 MiB chunk of the smallest records (~70 bytes) takes one call or two. */
 const SLOTS = 8192
 
-/** The batch the C code fills, one array per field (the layout of pcap-scan.c's batch_at). */
-class NativeBatch {
+/** The batch the C code fills, one array per field (the layout of batch.h's batch_at). */
+export class NativeBatch {
   readonly buffer: ArrayBuffer
+  readonly slots: number
   readonly ts: Float64Array
   /** an IPv4 address; an IPv6 address's offset in the chunk */
   readonly src: Uint32Array
@@ -73,6 +105,7 @@ class NativeBatch {
   readonly wscale: Int8Array
 
   constructor(n: number, bytesPerSlot: number) {
+    this.slots = n
     const b = (this.buffer = new ArrayBuffer(n * bytesPerSlot))
     this.ts = new Float64Array(b, 0, n)
     this.src = new Uint32Array(b, 8 * n, n)
@@ -117,7 +150,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
   const native = nativeModule()
   if (!native) return undefined
   const batch = new NativeBatch(SLOTS, native.bytesPerSlot)
-  const out = new Float64Array(6)
+  const out = new Float64Array(7)
   const { ts, src, dst, seq, ack, len, sport, dport, window, flags, kind, wscale } = batch
   /** gives the batch's n slots to segment() or packet(); an ng record's interface is in sport */
   const deliver = (b: Uint8Array, n: number, view: PacketView, ng: NgInterfaces | undefined) => {
@@ -157,6 +190,45 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
       }
     }
   }
+  // A sink that takes batches whole: IPv6 ids and the JavaScript decoder's records first, then the batch to it.
+  // Two batches in turn: the sink may still be tracking the last while the next is framed (native-flows.ts).
+  const batchSink = isBatchSink(sink) ? sink : undefined
+  const batches = batchSink ? [batch, new NativeBatch(SLOTS, native.bytesPerSlot)] : [batch]
+  const idsOf = batches.map(() => new Float64Array(2 * SLOTS))
+  let active = 0
+  /** the batch the C code fills next */
+  let current = batch
+  const handOver = (b: Uint8Array, n: number, view: PacketView, ng: NgInterfaces | undefined) => {
+    const to = batchSink!
+    const B = current
+    const ids = idsOf[active]
+    // every slot an IPv4 segment (out[6]): nothing to do here
+    if (out[6] !== n) {
+      for (let i = 0; i < n; i++) {
+        const k = B.kind[i]
+        if (k === 6) {
+          ids[2 * i] = v6SlotIds[v6Slot(b, B.src[i])]
+          ids[2 * i + 1] = v6SlotIds[v6Slot(b, B.dst[i])]
+        } else if (k === 0) {
+          view.ts = B.ts[i]
+          view.start = B.seq[i]
+          view.end = B.ack[i]
+          view.origLen = B.len[i]
+          if (ng) {
+            view.interfaceId = B.sport[i]
+            view.linkType = ng.linkTypes[B.sport[i]]
+            view.section = ng.section
+          }
+          to.handOver(B, ids, i)
+          packet(view)
+          to.handOver(B, ids, -1)
+        }
+      }
+    }
+    to.trackBatch(B, n, ids)
+    active = (active + 1) % batches.length
+    current = batches[active]
+  }
   /** calls the C code until a batch comes back short (it stopped before a record it does not take), delivering each */
   const drain = (b: Uint8Array, pos: number, view: PacketView, ng: NgInterfaces | undefined, call: (pos: number) => number): number => {
     scanner.records = 0
@@ -168,7 +240,8 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
       scanner.bytes += out[2]
       // counted per batch (the C code counts them), not per segment
       if (out[3] > 0) counted?.(out[3], out[4], out[5])
-      deliver(b, n, view, ng)
+      if (batchSink) handOver(b, n, view, ng)
+      else deliver(b, n, view, ng)
       pos = next
       if (n < SLOTS) return pos
     }
@@ -176,7 +249,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
   const scanner: PcapScanner = {
     records: 0,
     bytes: 0,
-    scan: (b, pos, little, nanos, linkType, view) => drain(b, pos, view, undefined, (at) => native.scan(b, at, little ? 1 : 0, nanos ? 1 : 0, linkType, batch.buffer, SLOTS, out)),
+    scan: (b, pos, little, nanos, linkType, view) => drain(b, pos, view, undefined, (at) => native.scan(b, at, little ? 1 : 0, nanos ? 1 : 0, linkType, current.buffer, SLOTS, out)),
     scanNg(b, pos, little, ifaces, view) {
       // more interfaces than the C code keeps a time cache for: the reader reads the section itself
       if (ifaces.count > MAX_NG_INTERFACES) {
@@ -185,7 +258,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
         return pos
       }
       view.bytes = b
-      return drain(b, pos, view, ifaces, (at) => native.scanNg(b, at, little ? 1 : 0, ifaces.table, ifaces.count, batch.buffer, SLOTS, out))
+      return drain(b, pos, view, ifaces, (at) => native.scanNg(b, at, little ? 1 : 0, ifaces.table, ifaces.count, current.buffer, SLOTS, out))
     },
   }
   return scanner

@@ -74,7 +74,7 @@ export function packetSink(tracker: SegmentSink, udp?: UdpTracker): { onPacket: 
 }
 
 /** Feeds a whole capture stream through the tracker (and the UDP tracker) and finishes it. `onBytes` reports progress. */
-export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: FlowTracker, onBytes?: (bytes: number) => void, udp?: UdpTracker): Promise<PipelineSummary> {
+export async function analyseStream(stream: AsyncIterable<Uint8Array>, tracker: SegmentSink & Pick<FlowTracker, 'finish'>, onBytes?: (bytes: number) => void, udp?: UdpTracker): Promise<PipelineSummary> {
   const sink = packetSink(tracker, udp)
   const reader = new CaptureReader(sink.onPacket, sink.scanner)
   let bytes = 0

@@ -52,12 +52,16 @@ export type CaptureThreads = 'one' | 'decode' | 'split'
  * the decode worker cost more wall and CPU time than it saved, and 40-50 MB more. The split is never the default:
  * each thread reads, decodes and tracks, so it costs ~1.2 s more CPU over the bench capture than the decode
  * worker for the same critical path, and 2 cores cannot hide that (docs/performance.md, "Two cores").
+ * With the native flow engine (`nativeFlows`: native-flows.ts) one thread does it all: the per-segment work the
+ * decode worker took off the main thread is in C there, and the worker would take the engine's place with the
+ * JavaScript tracker (docs/performance.md, "a seventh round").
  * `1` forces one thread, `2` the decode worker, `split` the split, whatever the size and cores.
  */
-export function captureThreads(bytes: number, cores: number, names: readonly AnalysisName[], env?: string): CaptureThreads {
+export function captureThreads(bytes: number, cores: number, names: readonly AnalysisName[], env?: string, nativeFlows = false): CaptureThreads {
   if (env === '1') return 'one'
   if (env === '2') return 'decode'
   if (env === 'split') return 'split'
+  if (nativeFlows) return 'one'
   const congestionAndMore = names.includes('congestion') && names.length > 1
   return congestionAndMore && bytes >= MIN_THREADED_BYTES && cores >= MIN_DECODE_WORKER_CORES ? 'decode' : 'one'
 }

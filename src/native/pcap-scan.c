@@ -16,7 +16,7 @@
 #define MAX_RECORD (16u * 1024u * 1024u)
 // the interface's version (arguments, batch layout, out fields): native-scan.ts loads only a module of its own
 // version, so a module left from an older build (sources pulled, npm run build:native not run) is never used
-#define NATIVE_ABI 2
+#define NATIVE_ABI 3
 
 static inline uint32_t rd32(const uint8_t *b, int little) {
   return little ? ((uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24))
@@ -86,31 +86,8 @@ static int32_t window_scale(const uint8_t *d, int64_t p, int64_t end) {
   return -1;
 }
 
-// The batch: one ArrayBuffer of N slots, one array per field (native-scan.ts NativeBatch has the same layout).
-typedef struct {
-  double *ts;
-  uint32_t *src, *dst, *seq, *ack, *len;
-  uint16_t *sport, *dport, *window;
-  uint8_t *flags, *kind;
-  int8_t *wscale;
-} batch_t;
-
-#define BYTES_PER_SLOT 37 /* ts 8, five uint32 fields, three uint16, flags, kind, wscale: each array aligned to its width */
-
-static void batch_at(batch_t *b, uint8_t *base, uint32_t n) {
-  b->ts = (double *)base;
-  b->src = (uint32_t *)(base + 8 * (size_t)n);
-  b->dst = (uint32_t *)(base + 12 * (size_t)n);
-  b->seq = (uint32_t *)(base + 16 * (size_t)n);
-  b->ack = (uint32_t *)(base + 20 * (size_t)n);
-  b->len = (uint32_t *)(base + 24 * (size_t)n);
-  b->sport = (uint16_t *)(base + 28 * (size_t)n);
-  b->dport = (uint16_t *)(base + 30 * (size_t)n);
-  b->window = (uint16_t *)(base + 32 * (size_t)n);
-  b->flags = base + 34 * (size_t)n;
-  b->kind = base + 35 * (size_t)n;
-  b->wscale = (int8_t *)(base + 36 * (size_t)n);
-}
+#include "batch.h"
+#include "flow-engine.h"
 
 // decode.ts tcp(): the TCP header at t, its IP payload `ip_payload` bytes long; 0 when it is cut or malformed
 static int tcp_fields(const uint8_t *d, int64_t t, int64_t end, int64_t ip_payload, batch_t *b, uint32_t i) {
@@ -191,12 +168,12 @@ static int decode_tcp(uint32_t link, const uint8_t *d, int64_t start, int64_t en
 // first and last time (the pipeline's counts, pipeline.ts packetSink)
 typedef struct {
   uint32_t n;
-  double records, captured, segments, first, last;
+  double records, captured, segments, first, last, v4;
 } tally_t;
 
 static void tally_init(tally_t *t) {
   t->n = 0;
-  t->records = t->captured = t->segments = 0;
+  t->records = t->captured = t->segments = t->v4 = 0;
   t->first = INFINITY;
   t->last = -INFINITY;
 }
@@ -210,6 +187,7 @@ static void put_record(batch_t *b, tally_t *t, uint32_t link, const uint8_t *byt
   b->kind[n] = kind;
   if (kind) {
     t->segments++;
+    if (kind == 4) t->v4++;
     if (ts < t->first) t->first = ts;
     if (ts > t->last) t->last = ts;
   } else {
@@ -230,6 +208,7 @@ static napi_value tally_out(napi_env env, const tally_t *t, double *out, int64_t
   out[3] = t->segments;
   out[4] = t->first;
   out[5] = t->last;
+  out[6] = t->v4;
   napi_value result;
   CHECK(napi_create_double(env, (double)pos, &result));
   return result;
@@ -241,7 +220,8 @@ static napi_value tally_out(napi_env env, const tally_t *t, double *out, int64_t
  * short, or it claims more than MAX_RECORD (the JavaScript loop reports that). Slot kind 4 or 6 is a decoded
  * segment (6: src and dst are the offsets of its addresses); kind 0 is a record for the JavaScript decoder, with
  * its start, end and wire length in seq, ack and len. out: slots filled, records framed, their captured bytes,
- * segments decoded, their first and last time.
+ * segments decoded, their first and last time, the IPv4 segments among them (slots whose addresses need no
+ * interning).
  */
 static napi_value scan(napi_env env, napi_callback_info info) {
   size_t argc = 8;
@@ -276,7 +256,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   size_t olen;
   void *odata;
   CHECK(napi_get_typedarray_info(env, argv[7], &otype, &olen, &odata, &ab, &offset));
-  if (otype != napi_float64_array || olen < 6 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
+  if (otype != napi_float64_array || olen < 7 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
     napi_throw_range_error(env, NULL, "scan: bad batch, out or position");
     return NULL;
   }
@@ -359,7 +339,7 @@ static napi_value scan_ng(napi_env env, napi_callback_info info) {
   CHECK(napi_get_arraybuffer_info(env, argv[5], &bdata, &blen));
   CHECK(napi_get_value_uint32(env, argv[6], &slots));
   CHECK(napi_get_typedarray_info(env, argv[7], &otype, &olen, &odata, &ab, &offset));
-  if (type != napi_uint8_array || itype != napi_float64_array || otype != napi_float64_array || olen < 6 || nifaces > NG_MAX_IFACES ||
+  if (type != napi_uint8_array || itype != napi_float64_array || otype != napi_float64_array || olen < 7 || nifaces > NG_MAX_IFACES ||
       ilen < (size_t)nifaces * 4 || blen < (size_t)slots * BYTES_PER_SLOT || posd < 0 || posd > (double)length) {
     napi_throw_range_error(env, NULL, "scanNg: bad arguments");
     return NULL;
@@ -406,6 +386,7 @@ static napi_value init(napi_env env, napi_value exports) {
   CHECK(napi_set_named_property(env, exports, "bytesPerSlot", bytes));
   CHECK(napi_create_uint32(env, NATIVE_ABI, &abi));
   CHECK(napi_set_named_property(env, exports, "abi", abi));
+  if (!flow_engine_init(env, exports)) return NULL;
   return exports;
 }
 

@@ -34,6 +34,7 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
   const { CaptureFormatError } = await import('../capture/reader.js')
   const { ALL_ANALYSES } = await import('../capture/analyses/index.js')
   const { captureThreads, WORKER_ANALYSES } = await import('../capture/threaded.js')
+  const { nativeFlowsFor } = await import('../capture/native-flows.js')
   let shown = 0
   const onBytes = progress
     ? (bytes: number) => {
@@ -45,7 +46,7 @@ async function readFile(path: string, analyses: AnalysisName[] | undefined, prog
   try {
     const origin = { kind: 'file' as const, path }
     const names = analyses ?? ALL_ANALYSES
-    const threads = captureThreads(size, availableParallelism(), names, process.env[CAPTURE_THREADS_ENV])
+    const threads = captureThreads(size, availableParallelism(), names, process.env[CAPTURE_THREADS_ENV], nativeFlowsFor(names))
     if (threads === 'split') return await captureFactSplit(fileChunks(path), path, origin, WORKER_ANALYSES, onBytes, names)
     if (threads === 'decode') return await captureFileFact(path, origin, onBytes, names)
     return await captureFact(fileChunks(path), origin, onBytes, names)

@@ -109,8 +109,13 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
       }
     },
   }
+  // The native flow engine (native-flows.ts) does segment() in C and gives the state at the flow's end
+  const native: ClosesNative = {
+    close: (flow, rstBy, unanswered, finBy, syns, reason) => observer.close(flow, { rstBy, unanswered, finBy, lastData: [-1, -1], index: 0, syns }, reason),
+  }
   return {
     observer,
+    native,
     /** per server endpoint, those with the most abnormal ends first; rows abnormal first, then open/partial, then graceful */
     result(): ServerCloses[] {
       const list = [...servers.values()].map(({ out, abnormal, other }) => {
@@ -122,6 +127,10 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
       return list.sort((a, b) => abnormalCount(b) - abnormalCount(a) || a.server.localeCompare(b.server))
     },
   }
+}
+
+export interface ClosesNative {
+  close(flow: Flow, rstBy: 0 | 1 | undefined, unanswered: boolean | undefined, finBy: 0 | 1 | undefined, syns: number, reason: FlowEndReason): void
 }
 
 const byTime = (a: ConnectionEndRow, b: ConnectionEndRow) => a.firstSeen - b.firstSeen

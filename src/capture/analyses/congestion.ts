@@ -432,6 +432,12 @@ export function worstFirst(a: ConnectionPath, b: ConnectionPath): number {
   )
 }
 
+export interface CongestionNative {
+  /** an RTT sample (ms, samples[at]) for the side whose block starts at F[side] */
+  rtt(F: Float64Array, side: number, samples: Float64Array, at: number): void
+  close(flow: Flow, F: Float64Array, base: number): void
+}
+
 interface Aggregate {
   out: ServerPaths
   sketch: RttSketch
@@ -476,51 +482,64 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
     open: () => slots.take(),
     segment: opts.fullPathOnly ? (flow, base, seg, info) => anySegment(slots.f, rtt, flow, base, seg, info) : (flow, base, seg, info) => onSegment(slots.f, rtt, flow, base, seg, info),
     close(flow: Flow, base: number) {
-      const { row, sketch } = rowOf(slots.f, rtt, flow, base)
-      let agg = servers.get(flow.server)
-      if (!agg) {
-        const out: ServerPaths = {
-          server: flow.server, connections: 0, dataSegments: 0, dataBytes: 0, retransmissions: 0, spurious: 0, retransmittedBytes: 0, spuriousBytes: 0, fastRetransmits: 0, timeoutRetransmits: 0,
-          lossShare: 0, zeroWindowSeconds: 0, zeroWindowConnections: 0, windowFull: 0, rttSamples: 0, limitedBy: { receiver: 0, network: 0, sender: 0 },
-          captureSide: 'unknown', rows: [], rowsOmitted: 0,
-        }
-        agg = { out, sketch: new RttSketch(), sides: { client: 0, server: 0, between: 0, unknown: 0 }, rows: [], omittedZw: [], omittedZwCapped: false }
-        servers.set(flow.server, agg)
-      }
-      const o = agg.out
-      o.connections++
-      o.dataSegments += row.dataSegments
-      o.dataBytes += row.dataBytes
-      o.spuriousBytes += row.spuriousBytes
-      o.retransmissions += row.retransmissions
-      o.spurious += row.spurious
-      o.retransmittedBytes += row.retransmittedBytes
-      o.fastRetransmits += row.fastRetransmits
-      o.timeoutRetransmits += row.timeoutRetransmits
-      o.zeroWindowSeconds += row.zeroWindowSeconds
-      if (row.zeroWindows > 0) o.zeroWindowConnections++
-      o.windowFull += row.windowFull
-      if (row.limitedBy) o.limitedBy[row.limitedBy]++
-      agg.sides[row.captureSide]++
-      if (sketch >= 0) agg.sketch.mergeSlot(rtt, sketch)
-      const F = slots.f
-      if (F[base + SKETCH] >= 0) rtt.give(F[base + SKETCH] | 0)
-      if (F[base + SIDE + SKETCH] >= 0) rtt.give(F[base + SIDE + SKETCH] | 0)
+      closeBlock(flow, slots.f, base)
       slots.give(base)
-      // A row that sorts after the cut now sorts after at least maxRows rows for good (rows only join): not kept,
-      // so it dies young instead of being copied by the scavenger and sorted (the sort is stable: a tie with the
-      // cut goes after it)
-      if (agg.cut === undefined || worstFirst(agg.cut, row) > 0) {
-        agg.rows.push(row)
-        if (agg.rows.length >= 2 * opts.maxRows) {
-          agg.rows = trim(agg)
-          agg.cut = agg.rows[agg.rows.length - 1]
-        }
-      } else leftOut(agg, row)
     },
+  }
+  /** a flow's end: its row from its block (F at base), its sketches given back */
+  function closeBlock(flow: Flow, F: Float64Array, base: number): void {
+    const { row, sketch } = rowOf(F, rtt, flow, base)
+    let agg = servers.get(flow.server)
+    if (!agg) {
+      const out: ServerPaths = {
+        server: flow.server, connections: 0, dataSegments: 0, dataBytes: 0, retransmissions: 0, spurious: 0, retransmittedBytes: 0, spuriousBytes: 0, fastRetransmits: 0, timeoutRetransmits: 0,
+        lossShare: 0, zeroWindowSeconds: 0, zeroWindowConnections: 0, windowFull: 0, rttSamples: 0, limitedBy: { receiver: 0, network: 0, sender: 0 },
+        captureSide: 'unknown', rows: [], rowsOmitted: 0,
+      }
+      agg = { out, sketch: new RttSketch(), sides: { client: 0, server: 0, between: 0, unknown: 0 }, rows: [], omittedZw: [], omittedZwCapped: false }
+      servers.set(flow.server, agg)
+    }
+    const o = agg.out
+    o.connections++
+    o.dataSegments += row.dataSegments
+    o.dataBytes += row.dataBytes
+    o.spuriousBytes += row.spuriousBytes
+    o.retransmissions += row.retransmissions
+    o.spurious += row.spurious
+    o.retransmittedBytes += row.retransmittedBytes
+    o.fastRetransmits += row.fastRetransmits
+    o.timeoutRetransmits += row.timeoutRetransmits
+    o.zeroWindowSeconds += row.zeroWindowSeconds
+    if (row.zeroWindows > 0) o.zeroWindowConnections++
+    o.windowFull += row.windowFull
+    if (row.limitedBy) o.limitedBy[row.limitedBy]++
+    agg.sides[row.captureSide]++
+    if (sketch >= 0) agg.sketch.mergeSlot(rtt, sketch)
+    if (F[base + SKETCH] >= 0) rtt.give(F[base + SKETCH] | 0)
+    if (F[base + SIDE + SKETCH] >= 0) rtt.give(F[base + SIDE + SKETCH] | 0)
+    // A row that sorts after the cut now sorts after at least maxRows rows for good (rows only join): not kept,
+    // so it dies young instead of being copied by the scavenger and sorted (the sort is stable: a tie with the
+    // cut goes after it)
+    if (agg.cut === undefined || worstFirst(agg.cut, row) > 0) {
+      agg.rows.push(row)
+      if (agg.rows.length >= 2 * opts.maxRows) {
+        agg.rows = trim(agg)
+        agg.cut = agg.rows[agg.rows.length - 1]
+      }
+    } else leftOut(agg, row)
+  }
+  // The native flow engine (native-flows.ts) does segment() in C on a block of this layout in its own records: an
+  // RTT sample goes to the side's sketch here (taken at its first), and the flow's end to closeBlock
+  const native: CongestionNative = {
+    rtt(F, side, samples, at) {
+      if (F[side + SKETCH] < 0) F[side + SKETCH] = rtt.take()
+      rtt.add(F[side + SKETCH] | 0, samples[at])
+    },
+    close: closeBlock,
   }
   return {
     observer,
+    native,
     /** per server endpoint, the worst first (by loss share, then zero-window time, then RTT) */
     result(): ServerPaths[] {
       const list = [...servers.values()].map((agg): ServerPaths => {

@@ -3,8 +3,8 @@
 // BURST_GAP join the previous message); keepalive probes and retransmissions are never messages, so a connection
 // that carries only TCP keepalives never shows a heartbeat.
 import type { HeartbeatConnection } from '../../model/capture.js'
-import type { FlowObserver } from '../flows.js'
-import { midstreamOf, type AnalysisFactory } from './index.js'
+import type { Flow, FlowObserver } from '../flows.js'
+import { midstreamOf, type AnalysisRun } from './index.js'
 import { median, pushBounded } from '../stats.js'
 
 /** segments closer than this belong to one message */
@@ -30,7 +30,7 @@ interface Side {
 }
 
 /** sides made on the first data segment: most flows of a flood or a scan never carry data */
-interface State {
+export interface State {
   sides?: [Side, Side]
 }
 
@@ -46,7 +46,26 @@ function flush(s: Side): void {
   s.current = 0
 }
 
-export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
+/**
+ * A message from `dir` starts at `ts`: the side's bytes so far make the last message (flushed), and whether it
+ * answers the peer's. `current`: those bytes, when the caller keeps them (the native flow engine does).
+ */
+function messageStart(state: State, dir: 0 | 1, ts: number, current?: number): void {
+  const st = (state.sides ??= [newSide(), newSide()])
+  const me = st[dir]
+  if (current !== undefined) me.current = current
+  flush(me)
+  me.messages++
+  pushBounded(me.starts, ts)
+  // a reply: the peer's last message started shortly before this one (within half our own gap) and after our previous one
+  const peer = st[dir ^ 1]
+  const peerStart = peer.starts[peer.starts.length - 1]
+  const prevOwn = me.starts[me.starts.length - 2]
+  const window = Math.min(1, prevOwn === undefined ? 1 : (ts - prevOwn) / 2)
+  if (peerStart !== undefined && ts - peerStart < window && (prevOwn === undefined || peerStart > prevOwn)) me.replies++
+}
+
+export const heartbeatAnalysis = (): AnalysisRun<HeartbeatConnection[]> & { native: HeartbeatNative } => {
   const out: HeartbeatConnection[] = []
   const observer: FlowObserver<State> = {
     open: () => ({ sides: undefined }),
@@ -54,17 +73,7 @@ export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
       if (seg.payloadLen === 0 || info.keepalive || info.retransmission) return
       const st = (state.sides ??= [newSide(), newSide()])
       const me = st[info.dir]
-      if (seg.ts - me.lastData > BURST_GAP) {
-        flush(me)
-        me.messages++
-        pushBounded(me.starts, seg.ts)
-        // a reply: the peer's last message started shortly before this one (within half our own gap) and after our previous one
-        const peer = st[info.dir ^ 1]
-        const peerStart = peer.starts[peer.starts.length - 1]
-        const prevOwn = me.starts[me.starts.length - 2]
-        const window = Math.min(1, prevOwn === undefined ? 1 : (seg.ts - prevOwn) / 2)
-        if (peerStart !== undefined && seg.ts - peerStart < window && (prevOwn === undefined || peerStart > prevOwn)) me.replies++
-      }
+      if (seg.ts - me.lastData > BURST_GAP) messageStart(state, info.dir, seg.ts)
       me.current += seg.payloadLen
       me.lastData = seg.ts
     },
@@ -104,5 +113,25 @@ export const heartbeatAnalysis: AnalysisFactory<HeartbeatConnection[]> = () => {
       out.push(hb)
     },
   }
-  return { observer, result: () => out }
+  // The native flow engine (native-flows.ts) does segment() in C: it tells each message's start, with the bytes
+  // it ends, and at the flow's end the bytes of the last messages, then close() runs here.
+  const native: HeartbeatNative = {
+    message: (state, dir, event, at) => messageStart(state, dir, event[at], event[at + 2]),
+    close(flow, state, made, current0, current1) {
+      if (made) {
+        const st = (state.sides ??= [newSide(), newSide()])
+        st[0].current = current0
+        st[1].current = current1
+      }
+      observer.close(flow, state, 'end')
+    },
+  }
+  return { observer, result: () => out, native }
+}
+
+export interface HeartbeatNative {
+  /** a message's start: its time at event[at], the bytes of the message it ends at event[at + 2] */
+  message(state: State, dir: 0 | 1, event: Float64Array, at: number): void
+  /** `made`: a data segment was seen (the sides exist), with each side's bytes since its last message start */
+  close(flow: Flow, state: State, made: boolean, current0: number, current1: number): void
 }

@@ -145,4 +145,14 @@ describe('the policy: one thread or two (captureThreads)', () => {
   ] as const)('%d bytes, %d cores, %j, NETDOC_CAPTURE_THREADS=%s: %s', (bytes, cores, names, env, choice) => {
     expect(captureThreads(bytes, cores, names, env)).toBe(choice)
   })
+
+  test.each([
+    // with the native flow engine one thread, whatever the cores, unless asked otherwise
+    [big, 3, every, undefined, 'one'],
+    [big * 100, 8, ['closes', 'congestion'], undefined, 'one'],
+    [big, 8, every, '2', 'decode'],
+    [big, 8, every, 'split', 'split'],
+  ] as const)('with the native flow engine: %d bytes, %d cores, %j, NETDOC_CAPTURE_THREADS=%s: %s', (bytes, cores, names, env, choice) => {
+    expect(captureThreads(bytes, cores, names, env, true)).toBe(choice)
+  })
 })
