@@ -4,8 +4,8 @@
 // The engine writes each flow's state into a record of `records` (offsets from the module's flowLayout) and says
 // in events, in order, what happened: a flow opened or closed (its record is read then; the engine frees it two
 // calls later), a segment the keepalive analysis must see (RSTs, probes and their answers), a heartbeat message's
-// start, an RTT sample (the sketches stay here). With two cores the engine tracks each batch on a thread of its own
-// while this thread reads the last batch's events and the scanner frames the next (trackBatch).
+// start, an RTT sample (the sketches stay here). From three cores the engine tracks each batch on a thread of its own
+// while this thread reads the last batch's events and the scanner frames the next (trackBatch, engineThread).
 // The facts are the JavaScript tracker's, which stays the reference: without the module, for a live capture, on the
 // decode worker, or with NETDOC_NATIVE_FLOWS=0, the JavaScript tracker runs. test/unit/capture/native-flows.test.ts
 // holds the two to the same facts.
@@ -100,7 +100,7 @@ export function nativeTrackerWithAnalyses(names: readonly AnalysisName[] = ALL_A
 
 /**
  * A flow's side as the JavaScript tracker has it, read from its record at the flow's end: valid while the analyses'
- * close() runs (the record is freed at the next call), which is all they read it for; no copy per flow.
+ * close() runs (the engine frees the record two calls later), which is all they read it for; no copy per flow.
  */
 class RecordSide implements FlowSide {
   constructor(

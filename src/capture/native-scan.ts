@@ -122,6 +122,19 @@ export class NativeBatch {
   }
 }
 
+/** The reader's view of slot i, a record the C code left for the JavaScript decoder (an ng record's interface in sport). */
+function recordView(b: NativeBatch, i: number, view: PacketView, ng: NgInterfaces | undefined): void {
+  view.ts = b.ts[i]
+  view.start = b.seq[i]
+  view.end = b.ack[i]
+  view.origLen = b.len[i]
+  if (ng) {
+    view.interfaceId = b.sport[i]
+    view.linkType = ng.linkTypes[b.sport[i]]
+    view.section = ng.section
+  }
+}
+
 /** A pcapng section's interfaces as scanNg reads them: link type, units per second, seconds per unit, offset. */
 export interface NgInterfaces {
   table: Float64Array
@@ -177,15 +190,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
         seg.windowScale = wscale[i]
         sink.segment(seg)
       } else {
-        view.ts = ts[i]
-        view.start = seq[i]
-        view.end = ack[i]
-        view.origLen = len[i]
-        if (ng) {
-          view.interfaceId = sport[i]
-          view.linkType = ng.linkTypes[sport[i]]
-          view.section = ng.section
-        }
+        recordView(batch, i, view, ng)
         packet(view)
       }
     }
@@ -210,15 +215,7 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
           ids[2 * i] = v6SlotIds[v6Slot(b, B.src[i])]
           ids[2 * i + 1] = v6SlotIds[v6Slot(b, B.dst[i])]
         } else if (k === 0) {
-          view.ts = B.ts[i]
-          view.start = B.seq[i]
-          view.end = B.ack[i]
-          view.origLen = B.len[i]
-          if (ng) {
-            view.interfaceId = B.sport[i]
-            view.linkType = ng.linkTypes[B.sport[i]]
-            view.section = ng.section
-          }
+          recordView(B, i, view, ng)
           to.handOver(B, ids, i)
           packet(view)
           to.handOver(B, ids, -1)
