@@ -108,6 +108,9 @@ typedef struct {
     int status;
     int running;
     pthread_t thread;
+    // the buffers the thread reads and writes (records, events, out, batch, ids), held from the garbage collector
+    // until the job is joined, whatever becomes of the caller (an error that drops the tracker mid-capture)
+    napi_ref refs[5];
   } job;
 } engine_t;
 
@@ -810,11 +813,21 @@ static int needs_order(engine_t *e, const seg_t *g, int *greater) {
 
 // ---- Node-API
 
+/** the job's buffers let go (after its thread is joined) */
+static void release_job(napi_env env, engine_t *e) {
+  for (int k = 0; k < 5; k++) {
+    if (e->job.refs[k]) napi_delete_reference(env, e->job.refs[k]);
+    e->job.refs[k] = NULL;
+  }
+}
+
 static void engine_free(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)hint;
   engine_t *e = data;
-  if (e->job.running) pthread_join(e->job.thread, NULL);
+  if (e->job.running) {
+    pthread_join(e->job.thread, NULL);
+    release_job(env, e);
+  }
   free(e->fprev);
   free(e->fnext);
   free(e->fhnext);
@@ -976,9 +989,8 @@ static void *run_job_thread(void *arg) {
 }
 
 /** track's and trackAsync's arguments into the engine's job; NULL (an exception pending) when they are wrong */
-static engine_t *job_of(napi_env env, napi_callback_info info) {
+static engine_t *job_of(napi_env env, napi_callback_info info, napi_value *argv) {
   size_t argc = 10;
-  napi_value argv[10];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   engine_t *e0;
   if (argc >= 1 && napi_get_value_external(env, argv[0], (void **)&e0) == napi_ok && e0->job.running) {
@@ -1027,7 +1039,8 @@ static napi_value job_done(napi_env env, engine_t *e) {
  * source's text is the greater, else 0).
  */
 static napi_value track(napi_env env, napi_callback_info info) {
-  engine_t *e = job_of(env, info);
+  napi_value argv[10];
+  engine_t *e = job_of(env, info, argv);
   if (!e) return NULL;
   run_job(e);
   return job_done(env, e);
@@ -1039,10 +1052,17 @@ static napi_value track(napi_env env, napi_callback_info info) {
  * records, events and out alone (it reads only the last call's events and the records they name).
  */
 static napi_value track_async(napi_env env, napi_callback_info info) {
-  engine_t *e = job_of(env, info);
+  napi_value argv[10];
+  engine_t *e = job_of(env, info, argv);
   if (!e) return NULL;
-  if (pthread_create(&e->job.thread, NULL, run_job_thread, e) != 0) run_job(e);
-  else e->job.running = 1;
+  const int held[5] = {1, 2, 3, 4, 8};
+  for (int k = 0; k < 5; k++)
+    if (napi_create_reference(env, argv[held[k]], 1, &e->job.refs[k]) != napi_ok) e->job.refs[k] = NULL;
+  if (pthread_create(&e->job.thread, NULL, run_job_thread, e) != 0) {
+    run_job(e);
+    release_job(env, e);
+  } else
+    e->job.running = 1;
   napi_value undefined;
   CHECK(napi_get_undefined(env, &undefined));
   return undefined;
@@ -1060,6 +1080,7 @@ static napi_value join(napi_env env, napi_callback_info info) {
   if (e->job.running) {
     pthread_join(e->job.thread, NULL);
     e->job.running = 0;
+    release_job(env, e);
   }
   return job_done(env, e);
 }

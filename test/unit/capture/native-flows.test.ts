@@ -5,6 +5,8 @@
 // eviction, its record and event buffers grown), the results and the tracker's counts are the same. And the engine
 // does the work: captureFact tracks through it when the module is built.
 import { readFileSync } from 'node:fs'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 
 import fc from 'fast-check'
 
@@ -231,6 +233,27 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     const engine = await factJson(bytes, true)
     expect(engine).toEqual(await factJson(bytes, false))
     expect(JSON.parse(engine).tcpSegments).toBe(records.length)
+  })
+
+  it('survives a capture that fails mid-file with a batch in flight on its thread, and the collector after it', async () => {
+    const segments: ScriptedSegment[] = []
+    for (let i = 0; i < 6000; i++) {
+      const script = new TcpScript({ client: `10.3.${i >> 8}.${i & 255}`, clientPort: 42000, server: '10.0.0.1', serverPort: 80 })
+      script.handshake(300 + i * 0.001, 0.0005, 0.0005)
+      segments.push(...script.segments)
+    }
+    const bytes = Buffer.from(pcapOf(segments))
+    // the 15 000th record claims more than a record may hold: the reader stops there (CaptureFormatError), two
+    // batches in, one of them on the engine's thread
+    let at = 24
+    for (let k = 0; k < 15_000; k++) at += 16 + bytes.readUInt32LE(at + 8)
+    bytes.writeUInt32LE(0x7fffffff, at + 8)
+    for (let round = 0; round < 3; round++) expect(await factJson(bytes, true)).toMatch(/^error .*claims 2147483647 bytes/)
+    setFlagsFromString('--expose-gc')
+    ;(runInNewContext('gc') as () => void)()
+    // the process is whole: a capture after it gives the JavaScript tracker's fact
+    const good = readFileSync(TCP_FIXTURE_CAPTURES[0])
+    expect(await factJson(good, true)).toEqual(await factJson(good, false))
   })
 
   it('tells the roles of a same-port flow begun mid-connection by the addresses’ text, IPv4 and IPv6', () => {
