@@ -158,17 +158,21 @@ runs.push(...interleaved([
   ['netdoc resets --pcap, NETDOC_NATIVE=0 (all JavaScript, as without a C compiler at install)', resets(pcap), ['NETDOC_NATIVE=0']],
   ['netdoc resets --pcap, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread)', resets(pcap), ['NETDOC_CAPTURE_THREADS=2']],
 ], times))
-runs.push(...interleaved([
+// tcpdump in the same rounds: the reference of the x-tcpdump columns is the median of its runs beside these, not one
+// run minutes later (this VM's speed swings by 1.5-2x between minutes)
+const every = interleaved([
   ['netdoc check --pcap, the four capture checks (every analysis): the default, the native decoder and flow engine', everyAnalysis(pcap)],
   ['netdoc check --pcap, the four capture checks, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own; the default from 3 cores)', everyAnalysis(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
   ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE_FLOWS=0 (the native decoder, the JavaScript tracker)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE_FLOWS=0']],
   ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE=0 (all JavaScript)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE=0']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread, the JavaScript tracker)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=2']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=split (analyses split across two threads)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=split']],
-], times))
+  ['tcpdump -r -nn > /dev/null (in the same rounds as the every-analysis runs)', ['tcpdump', '-r', pcap, '-nn']],
+], times)
+const tcpdump = every.pop()
+runs.push(...every)
 runs.push(repeated('netdoc resets --interval 0 (no capture: start-up and probes)', [process.execPath, netdoc, 'resets', '--interval', '0', '--json'], times))
 runs.push(repeated('netdoc keepalive --pcap (keepalive.probes, keepalive.heartbeat)', [process.execPath, netdoc, 'keepalive', '--pcap', pcap, '--interval', '0', '--only', 'keepalive.probes,keepalive.heartbeat', '--json'], 1))
-const tcpdump = repeated('tcpdump -r -nn > /dev/null', ['tcpdump', '-r', pcap, '-nn'], 1)
 runs.push(tcpdump)
 runs.push(repeated("tcpdump -r 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'", ['tcpdump', '-r', pcap, '-nn', 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0'], 1))
 if (has('tshark') && !args.includes('--no-tshark')) runs.push(repeated('tshark -Y tcp.analysis.keep_alive', ['tshark', '-r', pcap, '-n', '-Y', 'tcp.analysis.keep_alive'], 1))
