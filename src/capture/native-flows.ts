@@ -16,11 +16,10 @@ import type { AnalysisName, CaptureAnalyses } from '../model/capture.js'
 import { addressId, addressText, Segment, type TcpSegment } from './decode.js'
 import { DEFAULT_TRACKER_OPTIONS, type Flow, type FlowEndReason, type FlowSide, type SegmentInfo, type TrackerOptions, type TrackerStats } from './flows.js'
 import { NativeBatch, nativeModule, type BatchSink, type NativeModule } from './native-scan.js'
-import { closesAnalysis, type ClosesNative } from './analyses/closes.js'
-import { congestionAnalysis, type CongestionNative } from './analyses/congestion.js'
-import { heartbeatAnalysis, type HeartbeatNative } from './analyses/heartbeat.js'
-import { keepaliveAnalysis } from './analyses/keepalive.js'
-import { ALL_ANALYSES, type AnalysisRun } from './analyses/index.js'
+import type { ClosesNative } from './analyses/closes.js'
+import type { CongestionNative } from './analyses/congestion.js'
+import type { HeartbeatNative } from './analyses/heartbeat.js'
+import { ALL_ANALYSES, ANALYSES, type AnalysisRun } from './analyses/index.js'
 
 /**
  * `0` keeps the JavaScript tracker with the native decoder (tests and benchmarks compare the two); `thread` runs the
@@ -77,12 +76,10 @@ export function nativeFlowsFor(names: readonly AnalysisName[] = ALL_ANALYSES): b
 export function nativeTrackerWithAnalyses(names: readonly AnalysisName[] = ALL_ANALYSES, opts: Partial<TrackerOptions> = {}): { tracker: NativeFlowTracker; results(): Partial<CaptureAnalyses> } | undefined {
   const native = nativeModule()
   if (!native || !nativeFlowsFor(names) || opts.isServer) return undefined
-  const wanted = new Set(names)
+  // ANALYSES' own factories, with their options: the runs the JavaScript tracker would attach (their `native` hooks
+  // are there, the map's type does not say so)
   const runs: Runs = {}
-  if (wanted.has('heartbeat')) runs.heartbeat = heartbeatAnalysis()
-  if (wanted.has('keepalive')) runs.keepalive = keepaliveAnalysis()
-  if (wanted.has('closes')) runs.closes = closesAnalysis()
-  if (wanted.has('congestion')) runs.congestion = congestionAnalysis()
+  for (const name of NATIVE_ORDER) if (names.includes(name)) Object.assign(runs, { [name]: ANALYSES[name]() })
   const tracker = new NativeFlowTracker(native, { ...DEFAULT_TRACKER_OPTIONS, ...opts }, runs)
   return {
     tracker,
@@ -463,7 +460,7 @@ export class NativeFlowTracker implements BatchSink {
     flow.sides = [new RecordSide(R, at + L.sides, L), new RecordSide(R, at + L.sides + L.side, L)]
     const { heartbeat, keepalive, closes, congestion } = this.runs
     // the observers' close in registration order (ANALYSES)
-    if (heartbeat) heartbeat.native.close(flow, live.heartbeat as never, R[at + L.hbSides] !== 0, R[at + L.hbCurrent], R[at + L.hbCurrent + 1])
+    if (heartbeat) heartbeat.native.close(flow, live.heartbeat as never, reason, R[at + L.hbSides] !== 0, R[at + L.hbCurrent], R[at + L.hbCurrent + 1])
     if (keepalive) keepalive.observer.close(flow, live.keepalive, reason)
     if (closes) {
       const rstBy = R[at + L.rstBy]

@@ -199,7 +199,8 @@ export function nativePcapScanner(seg: Segment, sink: { segment(seg: Segment): v
   // Two batches in turn: the sink may still be tracking the last while the next is framed (native-flows.ts).
   const batchSink = isBatchSink(sink) ? sink : undefined
   const batches = batchSink ? [batch, new NativeBatch(SLOTS, native.bytesPerSlot)] : [batch]
-  const idsOf = batches.map(() => new Float64Array(2 * SLOTS))
+  // a batch's IPv6 and JavaScript-decoded address ids, for a sink that takes batches only
+  const idsOf = batchSink ? batches.map(() => new Float64Array(2 * SLOTS)) : []
   let active = 0
   /** the batch the C code fills next */
   let current = batch

@@ -3,7 +3,7 @@
 // BURST_GAP join the previous message); keepalive probes and retransmissions are never messages, so a connection
 // that carries only TCP keepalives never shows a heartbeat.
 import type { HeartbeatConnection } from '../../model/capture.js'
-import type { Flow, FlowObserver } from '../flows.js'
+import type { Flow, FlowEndReason, FlowObserver } from '../flows.js'
 import { midstreamOf, type AnalysisRun } from './index.js'
 import { median, pushBounded } from '../stats.js'
 
@@ -117,13 +117,13 @@ export const heartbeatAnalysis = (): AnalysisRun<HeartbeatConnection[]> & { nati
   // it ends, and at the flow's end the bytes of the last messages, then close() runs here.
   const native: HeartbeatNative = {
     message: (state, dir, event, at) => messageStart(state, dir, event[at], event[at + 2]),
-    close(flow, state, made, current0, current1) {
+    close(flow, state, reason, made, current0, current1) {
       if (made) {
         const st = (state.sides ??= [newSide(), newSide()])
         st[0].current = current0
         st[1].current = current1
       }
-      observer.close(flow, state, 'end')
+      observer.close(flow, state, reason)
     },
   }
   return { observer, result: () => out, native }
@@ -133,5 +133,5 @@ export interface HeartbeatNative {
   /** a message's start: its time at event[at], the bytes of the message it ends at event[at + 2] */
   message(state: State, dir: 0 | 1, event: Float64Array, at: number): void
   /** `made`: a data segment was seen (the sides exist), with each side's bytes since its last message start */
-  close(flow: Flow, state: State, made: boolean, current0: number, current1: number): void
+  close(flow: Flow, state: State, reason: FlowEndReason, made: boolean, current0: number, current1: number): void
 }
