@@ -711,20 +711,17 @@ static void congestion_any(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, c
   F[c + C_COMMON] = F[c + C_SETTLED] != 0 && (F[c + C_HANDSHAKE_DONE] != 0 || F[c + C_SYN_ACKS] == 0) ? 1 : 0;
 }
 
-/** congestion.ts onSegment: the common case in one short sequence, every other segment through congestion_any */
-static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
+/**
+ * congestion.ts onSegment's short sequence: an ACK without SYN, FIN or RST, not a keepalive probe, its answer or a
+ * retransmission, on a settled flow (COMMON) outside a zero window, with a window and its time
+ */
+static inline void congestion_common(engine_t *e, int32_t s, flow_t *fl, int dir, const seg_t *g, double ts) {
   double *F = fl->cong;
   const int c = 0;
-  int dir = in->dir;
   int me = dir * C_SIDE;
   double window = g->window;
-  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || F[c + C_COMMON] == 0 || window == 0 || F[me + C_ZW_START] >= 0 || in->keepalive || in->keepalive_ack || in->retransmission) {
-    congestion_any(e, s, fl, g, in);
-    return;
-  }
   int peer = (dir ^ 1) * C_SIDE;
   const side_t *tpeer = &fl->side[dir ^ 1];
-  double ts = isnan(g->ts) ? fl->last_seen : g->ts;
   F[c + C_TS] = ts;
   uint32_t ack = g->ack;
   if (F[peer + C_TIMING] != 0 && !after(u32(F[peer + C_TIMED_END]), ack)) rtt_sample(e, s, F, c, peer, dir ^ 1);
@@ -747,6 +744,63 @@ static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *
     sync_next(F, me, &fl->side[dir]);
     sync_next(F, peer, tpeer);
   }
+}
+
+/** congestion.ts onSegment: the common case in one short sequence, every other segment through congestion_any */
+static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
+  double *F = fl->cong;
+  int me = in->dir * C_SIDE;
+  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || F[C_COMMON] == 0 || g->window == 0 || F[me + C_ZW_START] >= 0 || in->keepalive || in->keepalive_ack || in->retransmission) {
+    congestion_any(e, s, fl, g, in);
+    return;
+  }
+  congestion_common(e, s, fl, in->dir, g, isnan(g->ts) ? fl->last_seen : g->ts);
+}
+
+#define PART_ALL (PART_HEARTBEAT | PART_KEEPALIVE | PART_CLOSES | PART_CONGESTION)
+
+/**
+ * Most segments of a capture in one pass, with every analysis attached: an ACK without SYN, FIN or RST, with its
+ * time, on a flow the tracker no longer guesses about, that is neither a keepalive probe (nor at next - 1 with at
+ * most a byte), its answer nor a retransmission, and that congestion.ts takes its short sequence for. There update()
+ * and the analyses' segment() reduce to what is below (no late probe, no keepalive event, none of closes.ts's flag
+ * cases), in their order. 0, nothing changed, for any other segment: update() and the observers take it.
+ */
+static inline int common_segment(engine_t *e, int32_t s, flow_t *fl, int dir, const seg_t *g) {
+  side_t *me = &fl->side[dir], *peer = &fl->side[dir ^ 1];
+  const double *F = fl->cong;
+  uint32_t len = g->len, seq = g->seq;
+  double ts = g->ts;
+  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || fl->guessing != 0 || e->parts != PART_ALL || isnan(ts) || !((int)me->has & 2)) return 0;
+  uint32_t next = u32(me->next);
+  if ((len <= 1 && seq == next - 1u) || (len > 0 && !after(seq + len, next)) || (len == 0 && peer->probe_out != 0)) return 0;
+  if (F[C_COMMON] == 0 || g->window == 0 || F[dir * C_SIDE + C_ZW_START] >= 0) return 0;
+  // update(): next known (has & 2 stays), the ACK's bit (has | 4, the same double when set)
+  if (len > 0) me->probe_out = 0;
+  uint32_t end = seq + len;
+  if (after(end, next)) me->next = end;
+  me->ack = g->ack;
+  if (!((int)me->has & 4)) me->has = (double)((int)me->has | 4);
+  me->window = g->window;
+  me->packets++;
+  me->payload_bytes += len;
+  me->last_seen = ts;
+  fl->packets++;
+  if (ts > fl->last_seen) fl->last_seen = ts;
+  // heartbeat.ts, keepalive.ts (nothing: no RST, probe or answer), closes.ts, congestion.ts
+  double i = fl->index++;
+  if (len > 0) {
+    fl->hb_sides = 1;
+    if (ts - fl->hb_last[dir] > BURST_GAP) {
+      emit(e, EV_MESSAGE, s, ts, dir, fl->hb_current[dir]);
+      fl->hb_current[dir] = 0;
+    }
+    fl->hb_current[dir] += len;
+    fl->hb_last[dir] = ts;
+    fl->last_data[dir] = i;
+  }
+  congestion_common(e, s, fl, dir, g, ts);
+  return 1;
 }
 
 /** flows.ts segment(), then the observers in registration order (analyses/index.ts ANALYSES) */
@@ -776,12 +830,14 @@ static int track_segment(engine_t *e, const seg_t *g) {
   e->last = s;
   flow_t *fl = &e->rec[s];
   int dir = fl->client_ep == a ? 0 : 1;
-  info_t in;
-  update(e, fl, dir, g, &in);
-  if (e->parts & PART_HEARTBEAT) heartbeat_segment(e, s, fl, g, &in);
-  if (e->parts & PART_KEEPALIVE) keepalive_segment(e, s, g, &in);
-  if (e->parts & PART_CLOSES) closes_segment(fl, g, &in);
-  if (e->parts & PART_CONGESTION) congestion_segment(e, s, fl, g, &in);
+  if (!common_segment(e, s, fl, dir, g)) {
+    info_t in;
+    update(e, fl, dir, g, &in);
+    if (e->parts & PART_HEARTBEAT) heartbeat_segment(e, s, fl, g, &in);
+    if (e->parts & PART_KEEPALIVE) keepalive_segment(e, s, g, &in);
+    if (e->parts & PART_CLOSES) closes_segment(fl, g, &in);
+    if (e->parts & PART_CONGESTION) congestion_segment(e, s, fl, g, &in);
+  }
   if (++e->since_sweep >= e->live && e->now - e->last_sweep >= 1) sweep(e);
   return 1;
 }
