@@ -751,8 +751,10 @@ static inline void congestion_common(engine_t *e, int32_t s, flow_t *fl, int dir
   if (g->len > 0) {
     new_data(F, c, me, peer, tpeer, g);
     F[me + C_LAST_DATA_TS] = ts;
-    // settled stays so: the tracker never guesses again
-    sync_next(F, me, &fl->side[dir]);
+    // settled stays so: the tracker never guesses again. sync_next on this side: update() has just set its next to
+    // the segment's end (a data segment that is neither a probe nor a retransmission, without RST, moves it there)
+    F[me + C_HI] = (uint32_t)(g->seq + g->len);
+    F[me + C_HI_KNOWN] = 1;
     sync_next(F, peer, tpeer);
   }
 }
