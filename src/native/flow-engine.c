@@ -87,6 +87,9 @@ typedef struct {
   // each slot's endpoints as integers (address id * 65536 + port, as the record's doubles hold them): the lookup and
   // a segment's direction compare these, without converting the record's doubles
   fkey_t *keys;
+  // whether a slot's flow meets common_segment's per-flow conditions (settled): set after each segment of the
+  // general path, the only one that changes them
+  uint8_t *settled;
   int32_t *free_list, nfree;
   // closed since the caller's last two calls: a flow closed in call N is freed at the start of call N + 2, so its
   // record stays readable while the caller reads N's events, even with call N + 1 running (trackAsync)
@@ -147,7 +150,8 @@ static int ensure_capacity(engine_t *e, int32_t cap) {
   }
   if (!grow_ptr((void **)&e->fprev, 4, cap) || !grow_ptr((void **)&e->fnext, 4, cap) || !grow_ptr((void **)&e->fhnext, 4, cap) ||
       !grow_ptr((void **)&e->fgroup, 4, cap) || !grow_ptr((void **)&e->free_list, 4, cap) || !grow_ptr((void **)&e->pending, 4, cap) ||
-      !grow_ptr((void **)&e->pending_old, 4, cap) || !grow_ptr((void **)&e->keys, sizeof(fkey_t), cap))
+      !grow_ptr((void **)&e->pending_old, 4, cap) || !grow_ptr((void **)&e->keys, sizeof(fkey_t), cap) ||
+      !grow_ptr((void **)&e->settled, 1, cap))
     return 0;
   e->cap = e->alloc = cap;
   return 1;
@@ -348,6 +352,7 @@ static int32_t open_flow(engine_t *e, uint64_t lo, uint64_t hi, const seg_t *g, 
   fresh_side(&f->side[1], ts);
   uint64_t client = src_is_client ? g->a : g->a == lo ? hi : lo;
   e->keys[s] = (fkey_t){lo, hi, client};
+  e->settled[s] = 0;
   f->lo = (double)lo;
   f->hi = (double)hi;
   f->client_ep = (double)client;
@@ -773,21 +778,30 @@ static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *
 #define PART_ALL (PART_HEARTBEAT | PART_KEEPALIVE | PART_CLOSES | PART_CONGESTION)
 
 /**
- * Most segments of a capture in one pass, with every analysis attached: an ACK without SYN, FIN or RST, with its
- * time, on a flow the tracker no longer guesses about, that is neither a keepalive probe (nor at next - 1 with at
- * most a byte), its answer nor a retransmission, and that congestion.ts takes its short sequence for. There update()
- * and the analyses' segment() reduce to what is below (no late probe, no keepalive event, none of closes.ts's flag
- * cases), in their order. 0, nothing changed, for any other segment: update() and the observers take it.
+ * common_segment's conditions on the flow, which only the general path changes (common_segment leaves guessing,
+ * COMMON, the zero windows and each side's next known as they are): every analysis attached, the tracker no longer
+ * guessing, congestion.ts settled and neither side in a zero window, both sides' next known
+ */
+static inline int settled_flow(const engine_t *e, const flow_t *fl) {
+  const double *F = fl->cong;
+  return e->parts == PART_ALL && fl->guessing == 0 && F[C_COMMON] != 0 && F[C_ZW_START] < 0 && F[C_SIDE + C_ZW_START] < 0 &&
+         ((int)fl->side[0].has & 2) && ((int)fl->side[1].has & 2);
+}
+
+/**
+ * Most segments of a capture in one pass: an ACK without SYN, FIN or RST, with its time and a window, on a settled
+ * flow (settled_flow, cached in e->settled), that is neither a keepalive probe (nor at next - 1 with at most a
+ * byte), its answer nor a retransmission: congestion.ts takes its short sequence for it. There update() and the
+ * analyses' segment() reduce to what is below (no late probe, no keepalive event, none of closes.ts's flag cases),
+ * in their order. 0, nothing changed, for any other segment: update() and the observers take it.
  */
 static inline int common_segment(engine_t *e, int32_t s, flow_t *fl, int dir, const seg_t *g) {
   side_t *me = &fl->side[dir], *peer = &fl->side[dir ^ 1];
-  const double *F = fl->cong;
   uint32_t len = g->len, seq = g->seq;
   double ts = g->ts;
-  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || fl->guessing != 0 || e->parts != PART_ALL || isnan(ts) || !((int)me->has & 2)) return 0;
+  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || !e->settled[s] || isnan(ts) || g->window == 0) return 0;
   uint32_t next = u32(me->next);
   if ((len <= 1 && seq == next - 1u) || (len > 0 && !after(seq + len, next)) || (len == 0 && peer->probe_out != 0)) return 0;
-  if (F[C_COMMON] == 0 || g->window == 0 || F[dir * C_SIDE + C_ZW_START] >= 0) return 0;
   // update(): next known (has & 2 stays), the ACK's bit (has | 4, the same double when set)
   if (len > 0) me->probe_out = 0;
   uint32_t end = seq + len;
@@ -849,6 +863,7 @@ static int track_segment(engine_t *e, const seg_t *g) {
     if (e->parts & PART_KEEPALIVE) keepalive_segment(e, s, g, &in);
     if (e->parts & PART_CLOSES) closes_segment(fl, g, &in);
     if (e->parts & PART_CONGESTION) congestion_segment(e, s, fl, g, &in);
+    e->settled[s] = (uint8_t)settled_flow(e, fl);
   }
   if (++e->since_sweep >= e->live && e->now - e->last_sweep >= 1) sweep(e);
   return 1;
@@ -900,6 +915,7 @@ static void engine_free(napi_env env, void *data, void *hint) {
   free(e->fhnext);
   free(e->fgroup);
   free(e->keys);
+  free(e->settled);
   free(e->free_list);
   free(e->pending);
   free(e->pending_old);
