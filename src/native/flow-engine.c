@@ -66,6 +66,11 @@ typedef struct {
   int32_t head, tail, prev, next, count, hnext;
 } group_t;
 
+/** a slot's Map key (lo, hi) and its client's endpoint */
+typedef struct {
+  uint64_t lo, hi, client;
+} fkey_t;
+
 typedef struct {
   // options
   double closed_quiet, handshake_quiet, idle, max_live;
@@ -79,6 +84,12 @@ typedef struct {
   // cap: the records of this call's buffer; alloc: the slots' private arrays (never less than cap)
   int32_t cap, alloc, used;
   int32_t *fprev, *fnext, *fhnext, *fgroup;
+  // each slot's endpoints as integers (address id * 65536 + port, as the record's doubles hold them): the lookup and
+  // a segment's direction compare these, without converting the record's doubles
+  fkey_t *keys;
+  // whether a slot's flow meets common_segment's per-flow conditions (settled): set after each segment of the
+  // general path, the only one that changes them
+  uint8_t *settled;
   int32_t *free_list, nfree;
   // closed since the caller's last two calls: a flow closed in call N is freed at the start of call N + 2, so its
   // record stays readable while the caller reads N's events, even with call N + 1 running (trackAsync)
@@ -139,7 +150,8 @@ static int ensure_capacity(engine_t *e, int32_t cap) {
   }
   if (!grow_ptr((void **)&e->fprev, 4, cap) || !grow_ptr((void **)&e->fnext, 4, cap) || !grow_ptr((void **)&e->fhnext, 4, cap) ||
       !grow_ptr((void **)&e->fgroup, 4, cap) || !grow_ptr((void **)&e->free_list, 4, cap) || !grow_ptr((void **)&e->pending, 4, cap) ||
-      !grow_ptr((void **)&e->pending_old, 4, cap))
+      !grow_ptr((void **)&e->pending_old, 4, cap) || !grow_ptr((void **)&e->keys, sizeof(fkey_t), cap) ||
+      !grow_ptr((void **)&e->settled, 1, cap))
     return 0;
   e->cap = e->alloc = cap;
   return 1;
@@ -153,7 +165,7 @@ static int rehash_flows(engine_t *e, uint32_t size) {
   for (uint32_t i = 0; i < old; i++) {
     for (int32_t s = e->fheads[i]; s >= 0;) {
       int32_t n = e->fhnext[s];
-      uint32_t h = hash2((uint64_t)e->rec[s].lo, (uint64_t)e->rec[s].hi) & (size - 1);
+      uint32_t h = hash2(e->keys[s].lo, e->keys[s].hi) & (size - 1);
       e->fhnext[s] = heads[h];
       heads[h] = s;
       s = n;
@@ -187,7 +199,7 @@ static int rehash_groups(engine_t *e, uint32_t size) {
 
 static int32_t find_flow(engine_t *e, uint64_t lo, uint64_t hi) {
   for (int32_t s = e->fheads[hash2(lo, hi) & e->fmask]; s >= 0; s = e->fhnext[s])
-    if ((uint64_t)e->rec[s].lo == lo && (uint64_t)e->rec[s].hi == hi) return s;
+    if (e->keys[s].lo == lo && e->keys[s].hi == hi) return s;
   return -1;
 }
 
@@ -209,7 +221,7 @@ static inline void emit(engine_t *e, double kind, double slot, double a, double 
 // ---- the Map: insert at the end of its group (a new group at the end), remove
 
 static int map_insert(engine_t *e, int32_t s) {
-  uint64_t lo = (uint64_t)e->rec[s].lo, hi = (uint64_t)e->rec[s].hi;
+  uint64_t lo = e->keys[s].lo, hi = e->keys[s].hi;
   int32_t g = find_group(e, lo);
   if (g < 0) {
     if (e->ngfree > 0) g = e->gfree[--e->ngfree];
@@ -250,7 +262,7 @@ static int map_insert(engine_t *e, int32_t s) {
 }
 
 static void map_remove(engine_t *e, int32_t s) {
-  uint64_t lo = (uint64_t)e->rec[s].lo, hi = (uint64_t)e->rec[s].hi;
+  uint64_t lo = e->keys[s].lo, hi = e->keys[s].hi;
   int32_t *p = &e->fheads[hash2(lo, hi) & e->fmask];
   while (*p != s) p = &e->fhnext[*p];
   *p = e->fhnext[s];
@@ -301,6 +313,7 @@ static void fresh_congestion(double *F) {
 typedef struct {
   double ts;      // the segment's own time (NaN for a pcapng simple packet block)
   double src, dst;  // address ids
+  uint64_t a, b;  // the endpoints: id * 65536 + port
   uint32_t sport, dport, seq, ack, len, window, flags;
   int32_t wscale;
 } seg_t;
@@ -313,7 +326,7 @@ typedef struct {
 } info_t;
 
 /** flows.ts open(); -1 when out of memory */
-static int32_t open_flow(engine_t *e, double lo, double hi, double src_ep, const seg_t *g, double ts, int src_greater) {
+static int32_t open_flow(engine_t *e, uint64_t lo, uint64_t hi, const seg_t *g, double ts, int src_greater) {
   int synack = (g->flags & (SYN | ACK)) == (SYN | ACK);
   int syn = (g->flags & (SYN | ACK)) == SYN;
   int server_by = SERVER_BY_HANDSHAKE;
@@ -337,9 +350,12 @@ static int32_t open_flow(engine_t *e, double lo, double hi, double src_ep, const
   f->guessing = 1;
   fresh_side(&f->side[0], ts);
   fresh_side(&f->side[1], ts);
-  f->lo = lo;
-  f->hi = hi;
-  f->client_ep = src_is_client ? src_ep : src_ep == lo ? hi : lo;
+  uint64_t client = src_is_client ? g->a : g->a == lo ? hi : lo;
+  e->keys[s] = (fkey_t){lo, hi, client};
+  e->settled[s] = 0;
+  f->lo = (double)lo;
+  f->hi = (double)hi;
+  f->client_ep = (double)client;
   // the analyses' fresh state (closes.ts, heartbeat.ts, congestion.ts open())
   f->rst_by = f->fin_by = f->unanswered = -1;
   f->last_data[0] = f->last_data[1] = -1;
@@ -711,20 +727,17 @@ static void congestion_any(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, c
   F[c + C_COMMON] = F[c + C_SETTLED] != 0 && (F[c + C_HANDSHAKE_DONE] != 0 || F[c + C_SYN_ACKS] == 0) ? 1 : 0;
 }
 
-/** congestion.ts onSegment: the common case in one short sequence, every other segment through congestion_any */
-static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
+/**
+ * congestion.ts onSegment's short sequence: an ACK without SYN, FIN or RST, not a keepalive probe, its answer or a
+ * retransmission, on a settled flow (COMMON) outside a zero window, with a window and its time
+ */
+static inline void congestion_common(engine_t *e, int32_t s, flow_t *fl, int dir, const seg_t *g, double ts) {
   double *F = fl->cong;
   const int c = 0;
-  int dir = in->dir;
   int me = dir * C_SIDE;
   double window = g->window;
-  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || F[c + C_COMMON] == 0 || window == 0 || F[me + C_ZW_START] >= 0 || in->keepalive || in->keepalive_ack || in->retransmission) {
-    congestion_any(e, s, fl, g, in);
-    return;
-  }
   int peer = (dir ^ 1) * C_SIDE;
   const side_t *tpeer = &fl->side[dir ^ 1];
-  double ts = isnan(g->ts) ? fl->last_seen : g->ts;
   F[c + C_TS] = ts;
   uint32_t ack = g->ack;
   if (F[peer + C_TIMING] != 0 && !after(u32(F[peer + C_TIMED_END]), ack)) rtt_sample(e, s, F, c, peer, dir ^ 1);
@@ -743,10 +756,78 @@ static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *
   if (g->len > 0) {
     new_data(F, c, me, peer, tpeer, g);
     F[me + C_LAST_DATA_TS] = ts;
-    // settled stays so: the tracker never guesses again
-    sync_next(F, me, &fl->side[dir]);
+    // settled stays so: the tracker never guesses again. sync_next on this side: update() has just set its next to
+    // the segment's end (a data segment that is neither a probe nor a retransmission, without RST, moves it there)
+    F[me + C_HI] = (uint32_t)(g->seq + g->len);
+    F[me + C_HI_KNOWN] = 1;
     sync_next(F, peer, tpeer);
   }
+}
+
+/** congestion.ts onSegment: the common case in one short sequence, every other segment through congestion_any */
+static void congestion_segment(engine_t *e, int32_t s, flow_t *fl, const seg_t *g, const info_t *in) {
+  double *F = fl->cong;
+  int me = in->dir * C_SIDE;
+  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || F[C_COMMON] == 0 || g->window == 0 || F[me + C_ZW_START] >= 0 || in->keepalive || in->keepalive_ack || in->retransmission) {
+    congestion_any(e, s, fl, g, in);
+    return;
+  }
+  congestion_common(e, s, fl, in->dir, g, isnan(g->ts) ? fl->last_seen : g->ts);
+}
+
+#define PART_ALL (PART_HEARTBEAT | PART_KEEPALIVE | PART_CLOSES | PART_CONGESTION)
+
+/**
+ * common_segment's conditions on the flow, which only the general path changes (common_segment leaves guessing,
+ * COMMON, the zero windows and each side's next known as they are): every analysis attached, the tracker no longer
+ * guessing, congestion.ts settled and neither side in a zero window, both sides' next known
+ */
+static inline int settled_flow(const engine_t *e, const flow_t *fl) {
+  const double *F = fl->cong;
+  return e->parts == PART_ALL && fl->guessing == 0 && F[C_COMMON] != 0 && F[C_ZW_START] < 0 && F[C_SIDE + C_ZW_START] < 0 &&
+         ((int)fl->side[0].has & 2) && ((int)fl->side[1].has & 2);
+}
+
+/**
+ * Most segments of a capture in one pass: an ACK without SYN, FIN or RST, with its time and a window, on a settled
+ * flow (settled_flow, cached in e->settled), that is neither a keepalive probe (nor at next - 1 with at most a
+ * byte), its answer nor a retransmission: congestion.ts takes its short sequence for it. There update() and the
+ * analyses' segment() reduce to what is below (no late probe, no keepalive event, none of closes.ts's flag cases),
+ * in their order. 0, nothing changed, for any other segment: update() and the observers take it.
+ */
+static inline int common_segment(engine_t *e, int32_t s, flow_t *fl, int dir, const seg_t *g) {
+  side_t *me = &fl->side[dir], *peer = &fl->side[dir ^ 1];
+  uint32_t len = g->len, seq = g->seq;
+  double ts = g->ts;
+  if ((g->flags & (SYN | FIN | RST | ACK)) != ACK || !e->settled[s] || isnan(ts) || g->window == 0) return 0;
+  uint32_t next = u32(me->next);
+  if ((len <= 1 && seq == next - 1u) || (len > 0 && !after(seq + len, next)) || (len == 0 && peer->probe_out != 0)) return 0;
+  // update(): next known (has & 2 stays), the ACK's bit (has | 4, the same double when set)
+  if (len > 0) me->probe_out = 0;
+  uint32_t end = seq + len;
+  if (after(end, next)) me->next = end;
+  me->ack = g->ack;
+  if (!((int)me->has & 4)) me->has = (double)((int)me->has | 4);
+  me->window = g->window;
+  me->packets++;
+  me->payload_bytes += len;
+  me->last_seen = ts;
+  fl->packets++;
+  if (ts > fl->last_seen) fl->last_seen = ts;
+  // heartbeat.ts, keepalive.ts (nothing: no RST, probe or answer), closes.ts, congestion.ts
+  double i = fl->index++;
+  if (len > 0) {
+    fl->hb_sides = 1;
+    if (ts - fl->hb_last[dir] > BURST_GAP) {
+      emit(e, EV_MESSAGE, s, ts, dir, fl->hb_current[dir]);
+      fl->hb_current[dir] = 0;
+    }
+    fl->hb_current[dir] += len;
+    fl->hb_last[dir] = ts;
+    fl->last_data[dir] = i;
+  }
+  congestion_common(e, s, fl, dir, g, ts);
+  return 1;
 }
 
 /** flows.ts segment(), then the observers in registration order (analyses/index.ts ANALYSES) */
@@ -754,14 +835,13 @@ static int track_segment(engine_t *e, const seg_t *g) {
   e->segments++;
   if (g->ts > e->now) e->now = g->ts;
   e->ts = isnan(g->ts) ? e->now : g->ts;
-  double a = g->src * 65536 + g->sport;
-  double b = g->dst * 65536 + g->dport;
+  uint64_t a = g->a, b = g->b;
   int a_first = g->sport < g->dport || (g->sport == g->dport && a < b);
-  double lo = a_first ? a : b, hi = a_first ? b : a;
-  int32_t s = e->last >= 0 && e->rec[e->last].lo == lo && e->rec[e->last].hi == hi ? e->last : find_flow(e, (uint64_t)lo, (uint64_t)hi);
+  uint64_t lo = a_first ? a : b, hi = a_first ? b : a;
+  int32_t s = e->last >= 0 && e->keys[e->last].lo == lo && e->keys[e->last].hi == hi ? e->last : find_flow(e, lo, hi);
   if (s >= 0 && (g->flags & (SYN | ACK)) == SYN) {
     const flow_t *f = &e->rec[s];
-    int dir = f->client_ep == a ? 0 : 1;
+    int dir = e->keys[s].client == a ? 0 : 1;
     if (dir == 1 || !((int)f->side[dir].has & 1) || f->side[dir].isn != g->seq) {
       end_flow(e, s, REASON_REUSED);
       s = -1;
@@ -769,19 +849,22 @@ static int track_segment(engine_t *e, const seg_t *g) {
   }
   if (s < 0) {
     int greater = e->order > 0;
-    s = open_flow(e, lo, hi, a, g, e->ts, greater);
+    s = open_flow(e, lo, hi, g, e->ts, greater);
     if (s < 0) return 0;
     if ((double)e->live > e->max_live) shed_flows(e, s);
   }
   e->last = s;
   flow_t *fl = &e->rec[s];
-  int dir = fl->client_ep == a ? 0 : 1;
-  info_t in;
-  update(e, fl, dir, g, &in);
-  if (e->parts & PART_HEARTBEAT) heartbeat_segment(e, s, fl, g, &in);
-  if (e->parts & PART_KEEPALIVE) keepalive_segment(e, s, g, &in);
-  if (e->parts & PART_CLOSES) closes_segment(fl, g, &in);
-  if (e->parts & PART_CONGESTION) congestion_segment(e, s, fl, g, &in);
+  int dir = e->keys[s].client == a ? 0 : 1;
+  if (!common_segment(e, s, fl, dir, g)) {
+    info_t in;
+    update(e, fl, dir, g, &in);
+    if (e->parts & PART_HEARTBEAT) heartbeat_segment(e, s, fl, g, &in);
+    if (e->parts & PART_KEEPALIVE) keepalive_segment(e, s, g, &in);
+    if (e->parts & PART_CLOSES) closes_segment(fl, g, &in);
+    if (e->parts & PART_CONGESTION) congestion_segment(e, s, fl, g, &in);
+    e->settled[s] = (uint8_t)settled_flow(e, fl);
+  }
   if (++e->since_sweep >= e->live && e->now - e->last_sweep >= 1) sweep(e);
   return 1;
 }
@@ -797,10 +880,9 @@ static void v4_text(double id, char *out) {
  */
 static int needs_order(engine_t *e, const seg_t *g, int *greater) {
   uint32_t syn_ack = g->flags & (SYN | ACK);
-  if (syn_ack == SYN || syn_ack == (SYN | ACK) || g->sport != g->dport) return 0;
-  double a = g->src * 65536 + g->sport, b = g->dst * 65536 + g->dport;
-  double lo = a < b ? a : b, hi = a < b ? b : a;
-  if (find_flow(e, (uint64_t)lo, (uint64_t)hi) >= 0) return 0;
+  if (g->sport != g->dport || syn_ack == SYN || syn_ack == (SYN | ACK)) return 0;
+  uint64_t lo = g->a < g->b ? g->a : g->b, hi = g->a < g->b ? g->b : g->a;
+  if (find_flow(e, lo, hi) >= 0) return 0;
   if (g->src < 4294967296.0 && g->dst < 4294967296.0) {
     char x[16], y[16];
     v4_text(g->src, x);
@@ -832,6 +914,8 @@ static void engine_free(napi_env env, void *data, void *hint) {
   free(e->fnext);
   free(e->fhnext);
   free(e->fgroup);
+  free(e->keys);
+  free(e->settled);
   free(e->free_list);
   free(e->pending);
   free(e->pending_old);
@@ -946,15 +1030,21 @@ static void run_job(engine_t *e) {
     }
     seg_t g;
     g.ts = b->ts[i];
-    if (kind == 4) {
-      g.src = b->src[i];
-      g.dst = b->dst[i];
-    } else {
-      g.src = ids[2 * i];
-      g.dst = ids[2 * i + 1];
-    }
     g.sport = b->sport[i];
     g.dport = b->dport[i];
+    if (kind == 4) {
+      uint32_t src = b->src[i], dst = b->dst[i];
+      g.src = src;
+      g.dst = dst;
+      g.a = (uint64_t)src << 16 | g.sport;
+      g.b = (uint64_t)dst << 16 | g.dport;
+    } else {
+      // the ids are integers below 2^37 (IPv4's, then IPv6's interned from 2^32): the double sum is exact
+      g.src = ids[2 * i];
+      g.dst = ids[2 * i + 1];
+      g.a = (uint64_t)(g.src * 65536 + g.sport);
+      g.b = (uint64_t)(g.dst * 65536 + g.dport);
+    }
     g.seq = b->seq[i];
     g.ack = b->ack[i];
     g.len = b->len[i];

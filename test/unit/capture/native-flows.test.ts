@@ -448,7 +448,15 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     const c10 = hs(45010)
     c10.segments[0].window = 0
     c10.data(0, 1, 100)
-    const r = same(byTime(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10))
+    // a zero window reopened by a window update with more segments after it: the period ends at the update (an
+    // in-order ACK that the engine's common path must not take while the window is shut), not at the flow's end
+    const c11 = hs(45011)
+    const s11 = c11.data(0, 1, 100)
+    c11.ack(1, 1.01, 0, s11)
+    c11.ack(1, 1.25, 502)
+    c11.data(0, 1.26, 100)
+    c11.ack(1, 2)
+    const r = same(byTime(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11))
     expect(congestionRow(r, 45001)).toMatchObject({ retransmissions: 1, timeoutRetransmits: 1 })
     expect(congestionRow(r, 45002)).toMatchObject({ retransmissions: 1, outOfOrder: 0 })
     expect(congestionRow(r, 45003)).toMatchObject({ windowFull: 1 })
@@ -459,6 +467,7 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
     expect(congestionRow(r, 45008)).toMatchObject({ idleGaps: 0 })
     expect(congestionRow(r, 45009)).toMatchObject({ outOfOrder: 2, retransmissions: 1 })
     expect(congestionRow(r, 45010)).toMatchObject({ zeroWindows: 0 })
+    expect(congestionRow(r, 45011)).toMatchObject({ zeroWindows: 1, zeroWindowSeconds: 0.24 })
   })
   it('evicts a closed flow when it has been quiet exactly closedQuietSeconds', () => {
     const a = conn(47001)
