@@ -51,6 +51,20 @@ describe('the lazy registry', () => {
     expect(r.modules.filter((m) => m.startsWith('dist/probes/'))).toEqual([])
   })
 
+  test('a run imports only the probes of the facts its checks read', async () => {
+    const pcap = join(ROOT, 'test', 'fixtures', 'resets', 'closes-lo.pcap')
+    const r = await importsOf(['check', '--pcap', pcap, '--only', 'resets.closes', '--interval', '0', '--json', '--fail-on', 'never'])
+    expect(r.code).toBe(0)
+    const findings = JSON.parse(r.stdout).findings as { check: string; status: string; subject: { server: string } }[]
+    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(['resets.closes']))
+    expect(findings.find((f) => f.subject.server === '127.0.0.1:9002')?.status).toBe('fail')
+    // the check's facts (capture; counters and sysctls optional) and the host (every report names its host); not
+    // the socket tables or their parsers (the probes' own support modules aside)
+    const probes = r.modules.filter((m) => m.startsWith('dist/probes/') && !/\/(index|probe|source|exec|netns|snapshot|live|output-dir|vendor|identity|ss-commands)\.js$/.test(m))
+    expect(probes.sort()).toEqual(['capture', 'counters', 'host', 'sysctls'].map((p) => `dist/probes/${p}.js`))
+    expect(r.modules).not.toContain('dist/parsers/ss.js')
+  })
+
   test('a run imports only the checks it selected', async () => {
     const r = await importsOf(['check', '--only', 'queues.syncookies', '--interval', '0', '--json', '--fail-on', 'never'])
     expect(r.code).toBe(0)
