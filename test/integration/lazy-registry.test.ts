@@ -25,6 +25,16 @@ describe('start-up: nothing loaded that the command does not use', () => {
     expect(r.modules).toEqual([])
   })
 
+  test("a start does not load semver for oclif's check of the Node version (bin/run.js checks netdoc's own)", async () => {
+    const stderr = await new Promise<string>((resolve) =>
+      execFile(process.execPath, ['--require', join(ROOT, 'test', 'helpers', 'require-log.cjs'), join(ROOT, 'bin', 'run.js'), '--help'], { timeout: 60_000 }, (_err, _out, err) => resolve(err)),
+    )
+    const line = stderr.split('\n').find((l) => l.startsWith('REQUIRED '))!
+    const required = JSON.parse(line.slice('REQUIRED '.length)) as string[]
+    expect(required.some((p) => p.includes('/@oclif/core/'))).toBe(true)
+    expect(required.filter((p) => p.includes('/node_modules/semver/'))).toEqual([])
+  })
+
   test('oclif loads netdoc alone: autocomplete is one of its commands, not a plugin read on every start', async () => {
     const script = `const { Config } = await import('@oclif/core'); const c = await Config.load(${JSON.stringify(ROOT)});
       console.log(JSON.stringify({ plugins: [...c.plugins.keys()], ids: c.commandIDs.filter((i) => i.startsWith('autocomplete')).sort() }))`
