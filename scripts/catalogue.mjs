@@ -7,6 +7,6 @@ import { fileURLToPath } from 'node:url'
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const { loadAllChecks } = await import(join(dist, 'checks', 'registry.js'))
 const { catalogueOf } = await import(join(dist, 'engine', 'catalogue-build.js'))
-const entries = catalogueOf(await loadAllChecks())
+const entries = await catalogueOf(await loadAllChecks())
 writeFileSync(join(dist, 'catalogue.json'), JSON.stringify(entries, null, 1) + '\n')
 console.log(`dist/catalogue.json: ${entries.length} checks`)

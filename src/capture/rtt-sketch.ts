@@ -38,7 +38,15 @@ const round = (v: number) => Math.round(v * 1000) / 1000
 
 function summaryOf(counts: Uint32Array, at: number, count: number, min: number, max: number): RttSummary | undefined {
   if (count === 0) return undefined
-  return { min: round(min), p50: round(quantileOf(counts, at, count, min, max, 0.5)), p95: round(quantileOf(counts, at, count, min, max, 0.95)), max: round(max) }
+  return fillSummary({ min: 0, p50: 0, p95: 0, max: 0 }, counts, at, count, min, max)
+}
+
+function fillSummary(into: RttSummary, counts: Uint32Array, at: number, count: number, min: number, max: number): RttSummary {
+  into.min = round(min)
+  into.p50 = round(quantileOf(counts, at, count, min, max, 0.5))
+  into.p95 = round(quantileOf(counts, at, count, min, max, 0.95))
+  into.max = round(max)
+  return into
 }
 
 export class RttSketch {
@@ -135,6 +143,14 @@ export class RttPool {
 
   summary(slot: number): RttSummary | undefined {
     return summaryOf(this.counts, bucketsAt(slot), this.count(slot), this.min(slot), this.max(slot))
+  }
+
+  /** the summary into `into`, an object the caller reuses; false (and `into` untouched) without a sample */
+  summaryInto(slot: number, into: RttSummary): boolean {
+    const count = this.count(slot)
+    if (count === 0) return false
+    fillSummary(into, this.counts, bucketsAt(slot), count, this.min(slot), this.max(slot))
+    return true
   }
 }
 

@@ -8,9 +8,8 @@ import type { Check, Facts, OwnedState } from '../model/check.js'
 import { Unavailable } from '../model/errors.js'
 import type { SocketCensus } from '../model/facts.js'
 import type { Finding } from '../model/finding.js'
-import { withOwners } from '../census/attribution.js'
-import { SS_CENSUS } from '../probes/census.js'
-import { collectOwners, type OwnersRead } from '../probes/owners.js'
+import { SS_CENSUS } from '../probes/ss-commands.js'
+import type { OwnersRead } from '../probes/owners.js'
 import type { Source } from '../probes/source.js'
 import type { SampleValues } from './sample.js'
 
@@ -58,6 +57,8 @@ function sampleOwners(sample: SampleValues): SocketCensus | undefined {
  * endpoint). Throws Unavailable when the pass cannot run.
  */
 export async function attributeWindow(source: Source, start: SampleValues, end: SampleValues, states: OwnedState[], read: OwnersRead): Promise<{ start: SampleValues; end: SampleValues }> {
+  // imported here: a run without a census (a capture's checks) never attributes
+  const [{ collectOwners }, { withOwners }] = await Promise.all([import('../probes/owners.js'), import('../census/attribution.js')])
   const last = end.get('census') as SocketCensus
   const owned = sampleOwners(end) ?? (await collectOwners(source, states, read, last.listening.map((l) => l.local)))
   const join = (sample: SampleValues): SampleValues => {

@@ -28,7 +28,7 @@ export function catalogue(): Promise<CatalogueEntry[]> {
     }
     if (text !== undefined) return JSON.parse(text) as CatalogueEntry[]
     const [{ catalogueOf }, { loadAllChecks }] = await Promise.all([import('./catalogue-build.js'), import('../checks/registry.js')])
-    return catalogueOf(await loadAllChecks())
+    return await catalogueOf(await loadAllChecks())
   })()
   return cached
 }

@@ -4,7 +4,7 @@ import type { FactId, HostInfo } from '../model/facts.js'
 import { Unavailable } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
 import { placeFindings } from '../checks/support/remediation.js'
-import { PROBES, type ProbeContext } from '../probes/index.js'
+import { PROBE_INFO, type ProbeContext } from '../probes/index.js'
 import type { OwnersRead } from '../probes/owners.js'
 import { attributable, attributeWindow, ownedStatesWanted } from './attribution.js'
 import type { Source } from '../probes/source.js'
@@ -66,13 +66,13 @@ export function factsNeeded(checks: Check[], extra: FactId[] = []): FactId[] {
 
 /** The sysctls to read: those the checks declare, those their probes use, a view's, and the expected ones. */
 export function sysctlsNeeded(checks: Check[], facts: FactId[], extra: string[] = [], expected: string[] = []): string[] {
-  const names = [...checks.flatMap((c) => sysctlsOf(c, expected)), ...facts.flatMap((f) => PROBES[f].sysctls ?? []), ...extra]
+  const names = [...checks.flatMap((c) => sysctlsOf(c, expected)), ...facts.flatMap((f) => PROBE_INFO[f].sysctls ?? []), ...extra]
   return [...new Set(names)].sort()
 }
 
 export async function runChecks(input: RunInput): Promise<RunResult> {
   const ids = factsNeeded(input.checks, input.extraFacts)
-  const sampled = ids.filter((id) => PROBES[id].sampled)
+  const sampled = ids.filter((id) => PROBE_INFO[id].sampled)
   const replay = input.recordedWindowSeconds !== undefined
   const windowSeconds = replay ? input.recordedWindowSeconds! : input.intervalSeconds
 

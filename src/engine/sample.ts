@@ -1,7 +1,7 @@
 import type { FactId, FactTypes } from '../model/facts.js'
 import { Unavailable, UsageError } from '../model/errors.js'
 import { ParseError } from '../parsers/parse-error.js'
-import { PROBES, type FactGetter, type ProbeContext } from '../probes/index.js'
+import { loadProbe, type FactGetter, type ProbeContext } from '../probes/index.js'
 import type { Source } from '../probes/source.js'
 
 export type SampleValues = Map<FactId, unknown>
@@ -49,7 +49,7 @@ export async function collectSample(source: Source, ids: FactId[], ctx: ProbeCon
   const get: FactGetter = <K extends FactId>(id: K): Promise<FactTypes[K]> => {
     let p = pending.get(id)
     if (!p) {
-      p = PROBES[id].collect(source, get, ctx)
+      p = loadProbe(id).then((probe) => probe.collect(source, get, ctx))
       pending.set(id, p)
     }
     return p as Promise<FactTypes[K]>

@@ -65,7 +65,6 @@ function bar(pct: number): string {
 
 export const capture: Probe<'capture'> = {
   id: 'capture',
-  sampled: false,
   reads: ['--pcap FILE (pcap or pcapng)', '--capture IFACE (libpcap via the optional cap module, else tcpdump -w -)', 'the listeners fact, ss -ltnmp (with --capture: listeners tell the server of connections begun before the capture)'],
   async collect(_source, get, ctx) {
     const req = ctx?.capture

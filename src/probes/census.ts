@@ -3,16 +3,12 @@ import { Unavailable } from '../model/errors.js'
 import { parseProcNetTcp } from '../parsers/proc-net-tcp.js'
 import type { Probe } from './probe.js'
 import type { Source } from './source.js'
+import { SS_CENSUS, SS_CENSUS_WITH_OWNERS } from './ss-commands.js'
 
-// No -p: ss -p walks every process's fd table (most of its time on a busy host) and TIME_WAIT has no owner anyway.
-// The owners a finding or a view names are looked up afterwards, only when one needs them (engine/attribution.ts).
-export const SS_CENSUS = ['ss', '-tano']
-/** What snapshots of netdoc 0.3 recorded (owners inline); the parser reads both. */
-export const SS_CENSUS_WITH_OWNERS = ['ss', '-tanpo']
+export { SS_CENSUS, SS_CENSUS_WITH_OWNERS }
 
 export const census: Probe<'census'> = {
   id: 'census',
-  sampled: true,
   reads: ['ss -tano', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
   async collect(source) {
     // One pass: the LISTEN lines come before the sockets they serve (see CensusBuilder), so no `ss -l` first.

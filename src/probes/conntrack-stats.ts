@@ -7,7 +7,6 @@ const PROCFS = '/proc/net/stat/nf_conntrack'
 
 export const conntrackStats: Probe<'conntrackStats'> = {
   id: 'conntrackStats',
-  sampled: true,
   reads: [PROCFS, 'conntrack -S (when the procfs file is missing)'],
   async collect(source) {
     try {

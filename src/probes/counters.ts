@@ -5,7 +5,6 @@ import type { Probe } from './probe.js'
 
 export const counters: Probe<'counters'> = {
   id: 'counters',
-  sampled: true,
   reads: ['/proc/net/netstat', '/proc/net/snmp', '/proc/net/snmp6'],
   async collect(source) {
     const [netstat, snmp] = await Promise.all([source.text({ file: '/proc/net/netstat' }), source.text({ file: '/proc/net/snmp' })])

@@ -18,7 +18,6 @@ const BATCH = 16
 
 export const descriptors: Probe<'descriptors'> = {
   id: 'descriptors',
-  sampled: false,
   reads: ['ss -tanpo (the processes owning sockets: the owners pass of the first sample)', '/proc/PID/limits and /proc/PID/fd/ of those processes'],
   async collect(source, get) {
     const owners = [...(await socketOwners(get))].sort((a, b) => b.sockets - a.sockets || a.pid - b.pid).slice(0, MAX_PROCESSES)

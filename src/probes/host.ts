@@ -5,7 +5,6 @@ import type { Probe } from './probe.js'
 
 export const host: Probe<'host'> = {
   id: 'host',
-  sampled: false,
   reads: ['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease', 'host identity (/etc/os-release, /sys/class/dmi/id, /dev/kmsg)'],
   async collect(source) {
     const [m, identity] = await Promise.all([

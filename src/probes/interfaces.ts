@@ -8,7 +8,6 @@ import type { Probe } from './probe.js'
 // rx_fifo_errors and rx_missed_errors and the link speed from /sys/class/net (read in the namespace too).
 export const interfaces: Probe<'interfaces'> = {
   id: 'interfaces',
-  sampled: true,
   reads: ['/proc/net/dev', '/sys/class/net/IFACE/statistics/rx_*', '/sys/class/net/IFACE/speed', '/sys/class/net/IFACE/mtu'],
   async collect(source) {
     const dev = parseProcNetDev(await source.text({ file: '/proc/net/dev' }))

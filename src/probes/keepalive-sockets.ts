@@ -4,7 +4,6 @@ import type { Probe } from './probe.js'
 /** Keepalive timers of established sockets come from the census's `ss -tano` pass (its -o timers). */
 export const keepaliveSockets: Probe<'keepaliveSockets'> = {
   id: 'keepaliveSockets',
-  sampled: true,
   reads: ['ss -tano (timers, in the census pass)'],
   async collect(_source, get) {
     const census = await get('census')

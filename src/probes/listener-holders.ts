@@ -10,7 +10,6 @@ const BATCH = 16
 
 export const listenerHolders: Probe<'listenerHolders'> = {
   id: 'listenerHolders',
-  sampled: false,
   reads: ['/proc/PID/stat, /proc/PID/fdinfo/FD, /proc/PID/task/PID/children of every holder of a listener (ss -ltnmp users)', '/proc/uptime'],
   async collect(source, get) {
     const seen = new Set<string>()

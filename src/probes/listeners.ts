@@ -11,7 +11,6 @@ export const SS_LISTENERS = ['ss', '-ltnmp']
 
 export const listeners: Probe<'listeners'> = {
   id: 'listeners',
-  sampled: true,
   reads: ['ss -ltnmp', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],
   async collect(source) {
     try {

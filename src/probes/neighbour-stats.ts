@@ -7,7 +7,6 @@ const FILES = { arp: '/proc/net/stat/arp_cache', ndisc: '/proc/net/stat/ndisc_ca
 
 export const neighbourStats: Probe<'neighbourStats'> = {
   id: 'neighbourStats',
-  sampled: true,
   reads: [FILES.arp, FILES.ndisc],
   async collect(source) {
     const out: NeighbourStats = {}

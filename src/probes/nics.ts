@@ -11,7 +11,6 @@ const INSTALL = 'apt-get install -y ethtool'
 // ethtool missing altogether makes the whole fact a skip that names the install command.
 export const nics: Probe<'nics'> = {
   id: 'nics',
-  sampled: true,
   reads: ['ethtool -i IFACE', 'ethtool -S IFACE', 'ethtool -g IFACE'],
   async collect(source, get) {
     const names = (await get('interfaces')).map((i) => i.name).filter((n) => n !== 'lo')

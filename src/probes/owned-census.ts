@@ -10,7 +10,6 @@ export const OWNERS_WITHOUT_TIMERS: EveryOwnerRead = { cmd: ['ss', '-tanp'], tim
 
 export const ownedCensus: Probe<'ownedCensus'> = {
   id: 'ownedCensus',
-  sampled: false,
   reads: ['ss -tanpo (every socket with its process)'],
   async collect(source, get) {
     // the census's listeners decide each socket's side, as in the owners pass

@@ -21,15 +21,19 @@ export interface ProbeContext {
   progress?: (text: string) => void
 }
 
+/** What the engine knows of a probe before it imports it (probes/index.ts PROBE_INFO). */
+export interface ProbeInfo {
+  /** read at both ends of the window (counters, socket tables) or once (settings) */
+  sampled: boolean
+  /** sysctls it reads itself (through get('sysctls')) */
+  sysctls?: string[]
+}
+
 /** Reads one fact through a Source (the only I/O), then hands the text to a pure parser. */
 export interface Probe<K extends FactId> {
   id: K
-  /** read at both ends of the window (counters, socket tables) or once (settings) */
-  sampled: boolean
-  /** what it reads, for `netdoc checks` */
+  /** what it reads, for `netdoc checks` (the catalogue, made at build time) */
   reads: string[]
-  /** sysctls it reads itself (through get('sysctls')) */
-  sysctls?: string[]
   /** may ask for other facts of the same sample through `get` */
   collect(source: Source, get: FactGetter, ctx?: ProbeContext): Promise<FactTypes[K]>
 }

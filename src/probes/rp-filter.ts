@@ -7,7 +7,6 @@ const path = (conf: string) => `/proc/sys/net/ipv4/conf/${conf}/rp_filter`
 // Per interface of the namespace, plus conf.all and conf.default, in one read (one process inside another netns).
 export const rpFilter: Probe<'rpFilter'> = {
   id: 'rpFilter',
-  sampled: false,
   reads: ['/proc/sys/net/ipv4/conf/{all,default,IFACE}/rp_filter'],
   async collect(source, get) {
     const names = (await get('interfaces')).map((i) => i.name)

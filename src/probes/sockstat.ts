@@ -4,7 +4,6 @@ import type { Probe } from './probe.js'
 
 export const sockstat: Probe<'sockstat'> = {
   id: 'sockstat',
-  sampled: true,
   reads: ['/proc/net/sockstat', '/proc/net/sockstat6'],
   async collect(source) {
     const m = await source.textMany(['/proc/net/sockstat', '/proc/net/sockstat6'])

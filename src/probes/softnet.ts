@@ -4,7 +4,6 @@ import type { Probe } from './probe.js'
 // Per CPU, host-wide: a network namespace sees the same rows as the host.
 export const softnet: Probe<'softnet'> = {
   id: 'softnet',
-  sampled: true,
   reads: ['/proc/net/softnet_stat'],
   async collect(source) {
     return parseProcNetSoftnetStat(await source.text({ file: '/proc/net/softnet_stat' }))

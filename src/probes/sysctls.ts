@@ -4,7 +4,6 @@ import type { Probe } from './probe.js'
 
 export const sysctls: Probe<'sysctls'> = {
   id: 'sysctls',
-  sampled: false,
   reads: ['/proc/sys/net/...', '/proc/sys/fs/file-max, file-nr, nr_open'],
   async collect(source, _get, ctx) {
     // Only what the run needs: the engine derives the list from the selected checks' meta.sysctls.

@@ -82,9 +82,7 @@ function note(s: SsSocket, info: TcpInfoFields, rcvbuf: number | undefined, drop
 // bounded lists; nothing holds every socket.
 export const tcpInfo: Probe<'tcpInfo'> = {
   id: 'tcpInfo',
-  sampled: true,
   reads: [SS_TCP_INFO.join(' ')],
-  sysctls: ['net.ipv4.tcp_rmem'],
   async collect(source, get) {
     // Autotuning starts every receive buffer at tcp_rmem[1]; a busy socket still below it did not autotune.
     let rmemDefault: number | undefined

@@ -5,7 +5,6 @@ import type { Probe } from './probe.js'
 // UDP sockets with their skmem drop counter, to name the socket whose receive buffer overflowed.
 export const udpSockets: Probe<'udpSockets'> = {
   id: 'udpSockets',
-  sampled: true,
   reads: ['ss -uanmp'],
   async collect(source) {
     const out: UdpSocket[] = []

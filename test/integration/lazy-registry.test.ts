@@ -25,6 +25,16 @@ describe('start-up: nothing loaded that the command does not use', () => {
     expect(r.modules).toEqual([])
   })
 
+  test("a start does not load semver for oclif's check of the Node version (bin/run.js checks netdoc's own)", async () => {
+    const stderr = await new Promise<string>((resolve) =>
+      execFile(process.execPath, ['--require', join(ROOT, 'test', 'helpers', 'require-log.cjs'), join(ROOT, 'bin', 'run.js'), '--help'], { timeout: 60_000 }, (_err, _out, err) => resolve(err)),
+    )
+    const line = stderr.split('\n').find((l) => l.startsWith('REQUIRED '))!
+    const required = JSON.parse(line.slice('REQUIRED '.length)) as string[]
+    expect(required.some((p) => p.includes('/@oclif/core/'))).toBe(true)
+    expect(required.filter((p) => p.includes('/node_modules/semver/'))).toEqual([])
+  })
+
   test('oclif loads netdoc alone: autocomplete is one of its commands, not a plugin read on every start', async () => {
     const script = `const { Config } = await import('@oclif/core'); const c = await Config.load(${JSON.stringify(ROOT)});
       console.log(JSON.stringify({ plugins: [...c.plugins.keys()], ids: c.commandIDs.filter((i) => i.startsWith('autocomplete')).sort() }))`
@@ -49,6 +59,20 @@ describe('the lazy registry', () => {
     expect(r.modules).toContain('dist/commands/checks.js')
     expect(checkModules(r.modules)).toEqual([])
     expect(r.modules.filter((m) => m.startsWith('dist/probes/'))).toEqual([])
+  })
+
+  test('a run imports only the probes of the facts its checks read', async () => {
+    const pcap = join(ROOT, 'test', 'fixtures', 'resets', 'closes-lo.pcap')
+    const r = await importsOf(['check', '--pcap', pcap, '--only', 'resets.closes', '--interval', '0', '--json', '--fail-on', 'never'])
+    expect(r.code).toBe(0)
+    const findings = JSON.parse(r.stdout).findings as { check: string; status: string; subject: { server: string } }[]
+    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(['resets.closes']))
+    expect(findings.find((f) => f.subject.server === '127.0.0.1:9002')?.status).toBe('fail')
+    // the check's facts (capture; counters and sysctls optional) and the host (every report names its host); not
+    // the socket tables or their parsers (the probes' own support modules aside)
+    const probes = r.modules.filter((m) => m.startsWith('dist/probes/') && !/\/(index|probe|source|exec|netns|snapshot|live|output-dir|vendor|identity|ss-commands)\.js$/.test(m))
+    expect(probes.sort()).toEqual(['capture', 'counters', 'host', 'sysctls'].map((p) => `dist/probes/${p}.js`))
+    expect(r.modules).not.toContain('dist/parsers/ss.js')
   })
 
   test('a run imports only the checks it selected', async () => {

@@ -67,14 +67,14 @@ describe('check catalogue', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
-  test('queues.syncookies lists only what it reads', () => {
-    const entry = catalogueOf(CHECKS).find((e) => e.meta.id === 'queues.syncookies')!
+  test('queues.syncookies lists only what it reads', async () => {
+    const entry = (await catalogueOf(CHECKS)).find((e) => e.meta.id === 'queues.syncookies')!
     expect(entry.reads).toEqual(['/proc/sys/net/ipv4/tcp_syncookies'])
   })
 
-  test('the catalogue the build wrote (dist/catalogue.json) is the one the checks make', () => {
+  test('the catalogue the build wrote (dist/catalogue.json) is the one the checks make', async () => {
     const built = JSON.parse(readFileSync(join(ROOT, 'dist', 'catalogue.json'), 'utf8'))
-    expect(built).toEqual(JSON.parse(JSON.stringify(catalogueOf(CHECKS))))
+    expect(built).toEqual(JSON.parse(JSON.stringify(await catalogueOf(CHECKS))))
   })
 
   test('no check reads a fact or sysctl it does not declare (every check over the stuck-listener snapshot)', async () => {

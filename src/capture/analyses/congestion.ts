@@ -12,7 +12,7 @@
 import type { CaptureSide, ConnectionPath, LimitedBy, ServerPaths } from '../../model/paths.js'
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode.js'
 import { BlockPool } from '../block-pool.js'
-import { RttPool, RttSketch } from '../rtt-sketch.js'
+import { RttPool, RttSketch, type RttSummary } from '../rtt-sketch.js'
 import { seqAfter, type Flow, type FlowObserver, type FlowSide, type SegmentInfo } from '../flows.js'
 import { midstreamOf } from './index.js'
 
@@ -357,9 +357,33 @@ function endZeroWindow(F: Float64Array, side: number, lastSeen: number): void {
   F[side + ZW_START] = -1
 }
 
-/** The connection's row (built once, at its end; TurboFan compiles it for all 12 000 rows of a big capture, so
- * it stays plain: no closures, no arrays). */
-function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: ConnectionPath; sketch: number } {
+/** A row with every field in the report's order, the optional ones undefined (JSON leaves them out): added one by
+ * one, 30 fields regrew the row's property store ~10 times, 2 KB of garbage per connection. */
+function emptyRow(): ConnectionPath {
+  return {
+    client: '', server: '', firstSeen: 0, lastSeen: 0, packets: 0, handshakeMs: undefined, rttMs: undefined, rttSpreadMs: undefined, rttOf: undefined, rttSamples: 0,
+    captureSide: 'unknown', dataSegments: 0, dataBytes: 0, retransmissions: 0, retransmittedBytes: 0, spurious: 0, spuriousBytes: 0, lossShare: 0, fastRetransmits: 0,
+    timeoutRetransmits: 0, duplicateAcks: 0, outOfOrder: 0, zeroWindows: 0, zeroWindowSeconds: 0, zeroWindowBy: undefined, windowFull: 0, windowScaleKnown: false,
+    idleGaps: 0, idleSeconds: 0, limitedBy: undefined,
+  }
+}
+
+/** The parts of a row the analysis reuses for every connection (fillRow). */
+interface RowScratch {
+  row: ConnectionPath
+  handshakeMs: { synToSynAck: number; synAckToAck: number }
+  rttMs: RttSummary
+}
+
+const rowScratch = (): RowScratch => ({ row: emptyRow(), handshakeMs: { synToSynAck: 0, synAckToAck: 0 }, rttMs: { min: 0, p50: 0, p95: 0, max: 0 } })
+
+/**
+ * The connection's figures, at its end, into the scratch row (its nested parts the scratch's too); the sketch whose
+ * samples they are (-1: none). Most connections of a big capture are only summed and sorted against the cut, never
+ * kept: keptRow copies one that is. TurboFan compiles this for all 12 000 rows of a big capture, so it stays plain:
+ * no closures, no arrays.
+ */
+function fillRow(sc: RowScratch, F: Float64Array, rtt: RttPool, flow: Flow, b: number): number {
   const c = b
   const s = b + SIDE
   endZeroWindow(F, c, flow.lastSeen)
@@ -377,48 +401,59 @@ function rowOf(F: Float64Array, rtt: RttPool, flow: Flow, b: number): { row: Con
   const rttOf: 'client' | 'server' | undefined =
     cn + sn === 0 ? undefined : captureSide === 'client' && cn > 0 ? 'client' : captureSide === 'server' && sn > 0 ? 'server' : cn > sn ? 'client' : 'server'
   const sketch = rttOf === 'client' ? cSketch : rttOf === 'server' ? sSketch : -1
-  const rttMs = sketch >= 0 ? rtt.summary(sketch) : undefined
+  const rttMs = sketch >= 0 && rtt.summaryInto(sketch, sc.rttMs) ? sc.rttMs : undefined
   const bytes = F[c + BYTES] + F[s + BYTES]
   const retransBytes = F[c + RETRANS_BYTES] + F[s + RETRANS_BYTES]
   const spuriousBytes = F[c + SPURIOUS_BYTES] + F[s + SPURIOUS_BYTES]
   const zwBy = (F[c + ZW_SECONDS] + F[s + ZW_SECONDS]) > 0 || (F[c + ZW_COUNT] + F[s + ZW_COUNT]) > 0 ? (F[c + ZW_SECONDS] >= F[s + ZW_SECONDS] ? 'client' : 'server') : undefined
-  // One literal with every field in the report's order, the optional ones undefined (JSON leaves them out): added
-  // one by one, 30 fields regrew the row's property store ~10 times, 2 KB of garbage per connection
-  const row: ConnectionPath = {
-    client: flow.client,
-    server: flow.server,
-    firstSeen: flow.firstSeen,
-    lastSeen: flow.lastSeen,
-    packets: flow.packets,
-    handshakeMs: handshake ? { synToSynAck: round3(F[b + SYN_TO_SYN_ACK]), synAckToAck: round3(F[b + SYN_ACK_TO_ACK]) } : undefined,
-    rttMs,
-    rttSpreadMs: rttMs ? round3(rttMs.p95 - rttMs.min) : undefined,
-    rttOf: rttMs ? rttOf : undefined,
-    rttSamples: sketch >= 0 ? rtt.count(sketch) : 0,
-    captureSide,
-    dataSegments: F[c + DATA] + F[s + DATA],
-    dataBytes: bytes,
-    retransmissions: F[c + RETRANS] + F[s + RETRANS],
-    retransmittedBytes: retransBytes,
-    spurious: F[c + SPURIOUS] + F[s + SPURIOUS],
-    spuriousBytes,
-    lossShare: bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0,
-    fastRetransmits: F[c + FAST] + F[s + FAST],
-    timeoutRetransmits: F[c + TIMEOUT] + F[s + TIMEOUT],
-    duplicateAcks: F[c + DUP_ACKS_SENT] + F[s + DUP_ACKS_SENT],
-    outOfOrder: F[c + OOO] + F[s + OOO],
-    zeroWindows: F[c + ZW_COUNT] + F[s + ZW_COUNT],
-    zeroWindowSeconds: round3(F[c + ZW_SECONDS] + F[s + ZW_SECONDS]),
-    zeroWindowBy: zwBy,
-    windowFull: F[c + WINDOW_FULL] + F[s + WINDOW_FULL],
-    windowScaleKnown: F[b + SCALE_KNOWN] !== 0,
-    idleGaps: F[c + IDLE_GAPS] + F[s + IDLE_GAPS],
-    idleSeconds: round3(F[c + IDLE_SECONDS] + F[s + IDLE_SECONDS]),
-    limitedBy: undefined,
+  let handshakeMs: RowScratch['handshakeMs'] | undefined
+  if (handshake) {
+    handshakeMs = sc.handshakeMs
+    handshakeMs.synToSynAck = round3(F[b + SYN_TO_SYN_ACK])
+    handshakeMs.synAckToAck = round3(F[b + SYN_ACK_TO_ACK])
   }
+  const row = sc.row
+  row.client = flow.client
+  row.server = flow.server
+  row.firstSeen = flow.firstSeen
+  row.lastSeen = flow.lastSeen
+  row.packets = flow.packets
+  row.handshakeMs = handshakeMs
+  row.rttMs = rttMs
+  row.rttSpreadMs = rttMs ? round3(rttMs.p95 - rttMs.min) : undefined
+  row.rttOf = rttMs ? rttOf : undefined
+  row.rttSamples = sketch >= 0 ? rtt.count(sketch) : 0
+  row.captureSide = captureSide
+  row.dataSegments = F[c + DATA] + F[s + DATA]
+  row.dataBytes = bytes
+  row.retransmissions = F[c + RETRANS] + F[s + RETRANS]
+  row.retransmittedBytes = retransBytes
+  row.spurious = F[c + SPURIOUS] + F[s + SPURIOUS]
+  row.spuriousBytes = spuriousBytes
+  row.lossShare = bytes > 0 ? round3((retransBytes - spuriousBytes) / bytes) : 0
+  row.fastRetransmits = F[c + FAST] + F[s + FAST]
+  row.timeoutRetransmits = F[c + TIMEOUT] + F[s + TIMEOUT]
+  row.duplicateAcks = F[c + DUP_ACKS_SENT] + F[s + DUP_ACKS_SENT]
+  row.outOfOrder = F[c + OOO] + F[s + OOO]
+  row.zeroWindows = F[c + ZW_COUNT] + F[s + ZW_COUNT]
+  row.zeroWindowSeconds = round3(F[c + ZW_SECONDS] + F[s + ZW_SECONDS])
+  row.zeroWindowBy = zwBy
+  row.windowFull = F[c + WINDOW_FULL] + F[s + WINDOW_FULL]
+  row.windowScaleKnown = F[b + SCALE_KNOWN] !== 0
+  row.idleGaps = F[c + IDLE_GAPS] + F[s + IDLE_GAPS]
+  row.idleSeconds = round3(F[c + IDLE_SECONDS] + F[s + IDLE_SECONDS])
+  row.limitedBy = undefined
   row.limitedBy = verdictOf(row)
-  if (flow.midstream) Object.assign(row, midstreamOf(flow))
-  return { row, sketch }
+  return sketch
+}
+
+/** A row of its own from the scratch one, for a connection the rows keep (the fields in the same order). */
+function keptRow(sc: RowScratch, flow: Flow): ConnectionPath {
+  const { row } = sc
+  const { handshakeMs: hs, rttMs: r } = row
+  const kept: ConnectionPath = { ...row, handshakeMs: hs && { synToSynAck: hs.synToSynAck, synAckToAck: hs.synAckToAck }, rttMs: r && { min: r.min, p50: r.p50, p95: r.p95, max: r.max } }
+  if (flow.midstream) Object.assign(kept, midstreamOf(flow))
+  return kept
 }
 
 /** Worst first: by the loss share, then the zero-window time, then those with a verdict, then the RTT p95. */
@@ -463,6 +498,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   const servers = new Map<string, Aggregate>()
   const slots = new BlockPool(FRESH, opts.poolFlows)
   const rtt = new RttPool(opts.poolFlows === undefined ? undefined : 2 * opts.poolFlows)
+  const scratch = rowScratch()
   /** the maxRows worst rows; what a zero window the others had goes to the aggregate's omitted list */
   const trim = (agg: Aggregate): ConnectionPath[] => {
     const sorted = agg.rows.sort(worstFirst)
@@ -488,7 +524,8 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
   }
   /** a flow's end: its row from its block (F at base), its sketches given back */
   function closeBlock(flow: Flow, F: Float64Array, base: number): void {
-    const { row, sketch } = rowOf(F, rtt, flow, base)
+    const sketch = fillRow(scratch, F, rtt, flow, base)
+    const row = scratch.row
     let agg = servers.get(flow.server)
     if (!agg) {
       const out: ServerPaths = {
@@ -521,7 +558,7 @@ export function congestionAnalysis(opts: CongestionOptions = { maxRows: 1000 }) 
     // so it dies young instead of being copied by the scavenger and sorted (the sort is stable: a tie with the
     // cut goes after it)
     if (agg.cut === undefined || worstFirst(agg.cut, row) > 0) {
-      agg.rows.push(row)
+      agg.rows.push(keptRow(scratch, flow))
       if (agg.rows.length >= 2 * opts.maxRows) {
         agg.rows = trim(agg)
         agg.cut = agg.rows[agg.rows.length - 1]

@@ -70,8 +70,9 @@ export const keepaliveAnalysis: AnalysisFactory<KeepaliveConnection[]> = () => {
       else if (info.keepaliveAck && !late?.answered) answer(st, (info.dir ^ 1) as 0 | 1)
     },
     close(flow, st, reason) {
+      // most connections never probe: nothing to make for them
+      if (st[0] === undefined && st[1] === undefined) return
       const sides = [st[0], st[1]].filter((s): s is Side => s !== undefined)
-      if (sides.length === 0) return
       for (const s of sides) {
         // A last probe still pending when the connection ended (RST, FIN or eviction) went unanswered; one pending
         // at the very end of the capture may simply not have been answered yet.
