@@ -1,28 +1,29 @@
 // A capture file as a stream of chunks, for the capture probe (--pcap) and the capture workers (threaded.ts).
-import { open } from 'node:fs/promises'
+import { closeSync, openSync, readSync } from 'node:fs'
 
 const CHUNK = 1 << 20
 
+/** chunks between two turns of the event loop (timers, signals, a progress line to a pipe): ~10-20 ms of analysis */
+const TURN_EVERY = 8
+
 /**
- * The file in 1 MiB chunks, read ahead: while the caller parses one chunk, the next is read into the other of two
- * buffers (libuv reads on its own thread), so the file's read overlaps its analysis instead of adding to it. A
- * chunk is valid until the next one is asked for (the reader copies what it keeps); memory stays flat (2 MiB)
- * whatever the file's size.
+ * The file in 1 MiB chunks, read on this thread into one buffer: a chunk is valid until the next one is asked for
+ * (the reader copies what it keeps); memory stays flat (1 MiB) whatever the file's size. Not read ahead on libuv's
+ * threads: on two cores the read's wake-ups and copy competed with V8's own threads, and the analysis waited for
+ * its chunks longer than reading them here takes (docs/performance.md, issue 17). The event loop still turns every
+ * few chunks, as it did while a read was awaited.
  */
 export async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
-  const fh = await open(path, 'r')
-  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)]
-  let reading = fh.read(buffers[0], 0, CHUNK, null)
+  const fd = openSync(path, 'r')
+  const buffer = Buffer.allocUnsafe(CHUNK)
   try {
-    for (let i = 1; ; i ^= 1) {
-      const { bytesRead, buffer } = await reading
+    for (let i = 1; ; i++) {
+      const bytesRead = readSync(fd, buffer, 0, CHUNK, null)
       if (bytesRead === 0) return
-      reading = fh.read(buffers[i], 0, CHUNK, null)
       yield buffer.subarray(0, bytesRead)
+      if (i % TURN_EVERY === 0) await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
-    // a read still in flight (the caller stopped early) ends before the file is closed under it
-    await reading.catch(() => undefined)
-    await fh.close()
+    closeSync(fd)
   }
 }

@@ -1,5 +1,6 @@
-// fileChunks reads the next chunk while the caller parses this one (two buffers): the chunks must still be the
-// file's bytes in order, each intact while the caller holds it, and stopping early must close the file cleanly.
+// fileChunks reads the file into one buffer, a chunk at a time, and lets the event loop turn every few chunks: the
+// chunks must be the file's bytes in order, each intact while the caller holds it (awaiting other work meanwhile),
+// and stopping early must close the file.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
@@ -18,7 +19,7 @@ test('the chunks are the whole file in order, and a chunk stays intact until the
   const parts: Buffer[] = []
   for await (const chunk of fileChunks(path)) {
     const copy = Buffer.from(chunk)
-    // the read ahead goes into the other buffer while this chunk is held
+    // other work while this chunk is held
     await new Promise((resolve) => setTimeout(resolve, 5))
     expect(Buffer.compare(copy, chunk)).toBe(0)
     parts.push(copy)
@@ -35,7 +36,7 @@ test('an empty file gives no chunk', async () => {
   expect(chunks).toEqual([])
 })
 
-test('stopping after the first chunk waits for the read in flight and closes the file', async () => {
+test('stopping after the first chunk closes the file', async () => {
   const path = join(dir, 'two.bin')
   writeFileSync(path, randomBytes(2 * (1 << 20)))
   const before = (await readdir('/proc/self/fd')).length
@@ -44,4 +45,26 @@ test('stopping after the first chunk waits for the read in flight and closes the
     break
   }
   expect((await readdir('/proc/self/fd')).length).toBe(before)
+})
+
+test('the event loop turns while a big file is read: a timer set before the first chunk fires before the last', async () => {
+  const path = join(dir, 'twenty.bin')
+  writeFileSync(path, randomBytes(20 * (1 << 20)))
+  let fired = false
+  setTimeout(() => (fired = true), 0)
+  let chunks = 0
+  let firedBy = -1
+  for await (const chunk of fileChunks(path)) {
+    expect(chunk.length).toBe(1 << 20)
+    chunks++
+    if (fired && firedBy < 0) firedBy = chunks
+  }
+  expect(chunks).toBe(20)
+  expect(firedBy).toBeGreaterThan(0)
+  expect(firedBy).toBeLessThan(20)
+})
+
+test('a file that is not there fails with its errno at the first chunk', async () => {
+  const it = fileChunks(join(dir, 'missing.bin'))[Symbol.asyncIterator]()
+  await expect(it.next()).rejects.toMatchObject({ code: 'ENOENT' })
 })
