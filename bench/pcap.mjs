@@ -162,7 +162,7 @@ runs.push(...interleaved([
 // run minutes later (this VM's speed swings by 1.5-2x between minutes)
 const every = interleaved([
   ['netdoc check --pcap, the four capture checks (every analysis): the default, the native decoder and flow engine', everyAnalysis(pcap)],
-  ['netdoc check --pcap, the four capture checks, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own; the default from 3 cores)', everyAnalysis(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
+  ['netdoc check --pcap, the four capture checks, NETDOC_NATIVE_FLOWS=thread (the flow engine on a thread of its own)', everyAnalysis(pcap), ['NETDOC_NATIVE_FLOWS=thread']],
   ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE_FLOWS=0 (the native decoder, the JavaScript tracker)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE_FLOWS=0']],
   ['netdoc check --pcap, the four capture checks, one thread, NETDOC_NATIVE=0 (all JavaScript)', everyAnalysis(pcap), [...one, 'NETDOC_NATIVE=0']],
   ['netdoc check --pcap, the four capture checks, NETDOC_CAPTURE_THREADS=2 (decoded on a worker thread, the JavaScript tracker)', everyAnalysis(pcap), ['NETDOC_CAPTURE_THREADS=2']],

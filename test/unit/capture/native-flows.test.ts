@@ -595,9 +595,10 @@ describeWith({ modules: ['native'] }, 'the native flow engine', () => {
   test.each([
     [undefined, 2, false],
     [undefined, 1, false],
-    [undefined, 3, true],
-    [undefined, 16, true],
+    [undefined, 3, false],
+    [undefined, 16, false],
     ['thread', 2, true],
+    ['thread', 1, true],
     ['sync', 8, false],
   ] as const)('NETDOC_NATIVE_FLOWS=%s on %d cores: its own thread %s', (env, cores, thread) => {
     expect(engineThread(env, cores)).toBe(thread)
