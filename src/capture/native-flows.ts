@@ -9,8 +9,6 @@
 // The facts are the JavaScript tracker's, which stays the reference: without the module, for a live capture, on the
 // decode worker, or with NETDOC_NATIVE_FLOWS=0, the JavaScript tracker runs. test/unit/capture/native-flows.test.ts
 // holds the two to the same facts.
-import { availableParallelism } from 'node:os'
-
 import { formatEndpoint } from '../parsers/address.js'
 import type { AnalysisName, CaptureAnalyses } from '../model/capture.js'
 import { addressId, addressText, Segment, type TcpSegment } from './decode.js'
@@ -31,10 +29,9 @@ export const NATIVE_FLOWS_ENV = 'NETDOC_NATIVE_FLOWS'
  * Whether the engine tracks on a thread of its own: only when asked (`NETDOC_NATIVE_FLOWS=thread`). On this project's
  * 2-core VM a batch took the engine 0.59 ms on its own thread against 0.2 ms on the JavaScript thread, with V8's own
  * threads turned off too (docs/performance.md, "an eighth round"), so the whole run was slower; that is not a matter
- * of a second core's load, so more cores are not assumed to change it. `cores` stays for a policy that measures
- * otherwise. Pure; exported for tests.
+ * of a second core's load, so more cores are not assumed to change it. Pure; exported for tests.
  */
-export function engineThread(env: string | undefined, _cores: number): boolean {
+export function engineThread(env: string | undefined): boolean {
   return env === 'thread'
 }
 
@@ -190,7 +187,7 @@ export class NativeFlowTracker implements BatchSink {
   /** the call on the engine's own thread, joined before the next */
   private flight: { job: Job; batch: NativeBatch; n: number; ids: Float64Array } | undefined
   /** every call on this thread, or the engine on its own (engineThread) */
-  private readonly sync = !engineThread(process.env[NATIVE_FLOWS_ENV], availableParallelism())
+  private readonly sync = !engineThread(process.env[NATIVE_FLOWS_ENV])
   private readonly bySlot: (Live | undefined)[] = []
   private readonly texts = new Map<number, string>()
   private readonly servers = new Map<number, string>()
