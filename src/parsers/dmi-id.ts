@@ -1,6 +1,7 @@
 // Whether the host is a virtual machine, and whose: /sys/class/dmi/id/product_name and sys_vendor (SMBIOS, as
-// dmidecode shows them) by systeminformation's rules (its system() reads the same), then the kernel's own
-// "Hypervisor detected: KVM" boot line (arch/x86/kernel/cpu/hypervisor.c), then the CPU's `hypervisor` flag
+// dmidecode shows them) by systeminformation's rules (its system() reads the same), then the hypervisor the kernel
+// names (its "Hypervisor detected: KVM" or "Booting paravirtualized kernel on KVM" boot lines, or, once a long-running
+// host's log ring has dropped those, the clock source the hypervisor gave it), then the CPU's `hypervisor` flag
 // (/proc/cpuinfo: CPUID leaf 1 ECX bit 31, set by every mainstream hypervisor, naming none). Pure.
 
 export interface SystemInputs {
@@ -8,7 +9,7 @@ export interface SystemInputs {
   productName?: string
   /** /sys/class/dmi/id/sys_vendor */
   sysVendor?: string
-  /** what follows "Hypervisor detected: " in the kernel log */
+  /** the hypervisor the kernel names (hypervisorInLog, else hypervisorOfClocksources) */
   hypervisorDetected?: string
   /** /proc/cpuinfo lists the `hypervisor` flag */
   cpuHypervisorFlag: boolean
@@ -26,6 +27,32 @@ export interface SystemIdentity {
 }
 
 const VIRTUAL_MODELS = ['virtualbox', 'kvm', 'virtual machine', 'bochs']
+
+/**
+ * The hypervisor a kernel log record names: "Hypervisor detected: X" (arch/x86/kernel/cpu/hypervisor.c) is the
+ * kernel's own detection; "Booting paravirtualized kernel on X" (arch/x86/kernel/paravirt.c) says the same a moment
+ * later, and "bare hardware" there is no hypervisor.
+ */
+export function hypervisorInLog(record: string): { name: string; detected: boolean } | undefined {
+  const detected = /Hypervisor detected: ([^\n]+)/.exec(record)
+  if (detected) return { name: detected[1].trim(), detected: true }
+  const paravirt = /Booting paravirtualized kernel on ([^\n]+)/.exec(record)
+  const name = paravirt?.[1].trim()
+  return name && name !== 'bare hardware' ? { name, detected: false } : undefined
+}
+
+/**
+ * The hypervisor behind the clock sources a guest kernel was given
+ * (/sys/devices/system/clocksource/clocksource0/available_clocksource): KVM's kvm-clock, Xen's xen, Hyper-V's
+ * hyperv_clocksource_*. They stay when the boot lines have left the log.
+ */
+export function hypervisorOfClocksources(text: string): string | undefined {
+  const sources = text.trim().split(/\s+/)
+  if (sources.includes('kvm-clock')) return 'KVM'
+  if (sources.includes('xen')) return 'Xen'
+  if (sources.some((s) => s.startsWith('hyperv_clocksource'))) return 'Microsoft Hyper-V'
+  return undefined
+}
 const HOST_BY_MODEL: Record<string, string> = { virtualbox: 'VirtualBox', vmware: 'VMware', kvm: 'KVM', bochs: 'bochs' }
 
 /** The hypervisor the kernel names ("Xen HVM", "Microsoft Hyper-V"), in systeminformation's words where it has them. */

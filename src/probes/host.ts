@@ -5,7 +5,7 @@ import type { Probe } from './probe.js'
 
 export const host: Probe<'host'> = {
   id: 'host',
-  reads: ['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease', 'host identity (/etc/os-release, /sys/class/dmi/id, /dev/kmsg)'],
+  reads: ['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease', 'host identity (/etc/os-release, /sys/class/dmi/id, /dev/kmsg, /sys/devices/system/clocksource)'],
   async collect(source) {
     const [m, identity] = await Promise.all([
       source.textMany(['/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease']),

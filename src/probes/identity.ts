@@ -1,5 +1,5 @@
 // The host netdoc runs on: distribution (/etc/os-release), virtualization (/sys/class/dmi/id, the kernel's
-// "Hypervisor detected" boot line in /dev/kmsg, the CPU's hypervisor flag) and whether netdoc itself runs inside a
+// "Hypervisor detected" boot line in /dev/kmsg or its clock sources, the CPU's hypervisor flag) and whether netdoc itself runs inside a
 // container (/.dockerenv, /run/.containerenv). These are the host's files, read in-process (this is host identity,
 // never a per-namespace fact); systeminformation answers only for a host without os-release. systeminformation
 // read the same files through eight shells (dmidecode, dmesg, hostname -f, ...), several of them blocking the
@@ -9,11 +9,13 @@ import { constants } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'
 import { release } from 'node:os'
 
-import { systemOf } from '../parsers/dmi-id.js'
+import { hypervisorInLog, hypervisorOfClocksources, systemOf } from '../parsers/dmi-id.js'
 import { osInfoOf, parseOsRelease } from '../parsers/os-release.js'
 
 /** How many kernel log records to read looking for the boot line (it is among the first hundred). */
 const KMSG_RECORDS = 2000
+
+const CLOCKSOURCES = '/sys/devices/system/clocksource/clocksource0/available_clocksource'
 
 const readText = (path: string): Promise<string | undefined> => readFile(path, 'utf8').catch(() => undefined)
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'EACCES')
@@ -41,10 +43,14 @@ async function cpuHypervisorFlag(): Promise<boolean> {
   return flags !== undefined && / hypervisor( |$)/.test(flags)
 }
 
-/** What follows "Hypervisor detected: " in the kernel log (/dev/kmsg, one record a read, never blocking). */
-async function hypervisorDetected(): Promise<string | undefined> {
+/**
+ * The hypervisor the kernel log's boot lines name (/dev/kmsg, one record a read, never blocking): "Hypervisor
+ * detected", else the first "Booting paravirtualized kernel on". A long-running host's ring may have dropped both.
+ */
+async function hypervisorFromLog(): Promise<string | undefined> {
   const fh = await open('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined)
   if (!fh) return undefined
+  let paravirt: string | undefined
   try {
     const buf = Buffer.alloc(8192)
     for (let i = 0; i < KMSG_RECORDS; i++) {
@@ -53,12 +59,13 @@ async function hypervisorDetected(): Promise<string | undefined> {
         n = (await fh.read(buf, 0, buf.length, null)).bytesRead
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EPIPE') continue // a record overwritten while reading: go on
-        return undefined // EAGAIN: the end of the log
+        break // EAGAIN: the end of the log
       }
-      const m = /Hypervisor detected: ([^\n]+)/.exec(buf.toString('utf8', 0, n))
-      if (m) return m[1].trim()
+      const named = hypervisorInLog(buf.toString('utf8', 0, n))
+      if (named?.detected) return named.name
+      paravirt ??= named?.name
     }
-    return undefined
+    return paravirt
   } finally {
     await fh.close()
   }
@@ -76,9 +83,9 @@ export async function hostIdentityText(): Promise<string> {
   const docker = mark === 'docker' || dockerinit
   const inputs = { productName, sysVendor, cpuHypervisorFlag: cpuFlag, kernelRelease: release(), docker }
   let system = systemOf(inputs)
-  // the kernel log is read only for a virtual machine that DMI does not name
+  // the kernel log (else the clock sources) is read only for a virtual machine that DMI does not name
   if (!system.virtualHost && cpuFlag) {
-    const hypervisor = await hypervisorDetected()
+    const hypervisor = (await hypervisorFromLog()) ?? hypervisorOfClocksources((await readText(CLOCKSOURCES)) ?? '')
     if (hypervisor) system = systemOf({ ...inputs, hypervisorDetected: hypervisor })
   }
   return (

@@ -1,4 +1,4 @@
-import { systemOf, type SystemInputs } from '../../../src/parsers/dmi-id.js'
+import { hypervisorInLog, hypervisorOfClocksources, systemOf, type SystemInputs } from '../../../src/parsers/dmi-id.js'
 
 const bare: SystemInputs = { cpuHypervisorFlag: false, kernelRelease: '6.18.44', docker: false }
 
@@ -19,5 +19,26 @@ describe('systemOf: virtual or not, and whose', () => {
     ['WSL by its kernel', { kernelRelease: '5.15.153.1-microsoft-standard-WSL2' }, { model: 'WSL', virtual: true }],
   ])('%s', (_name, inputs, expected) => {
     expect(systemOf({ ...bare, ...inputs })).toEqual(expected)
+  })
+})
+
+describe('the hypervisor the kernel names', () => {
+  test.each<[string, string, ReturnType<typeof hypervisorInLog>]>([
+    ['its own detection', '6,1,0,-;Hypervisor detected: KVM\n', { name: 'KVM', detected: true }],
+    ['the paravirt boot line', '6,45,37583,-;Booting paravirtualized kernel on KVM\n', { name: 'KVM', detected: false }],
+    ['a paravirt kernel on bare hardware is none', '6,45,37583,-;Booting paravirtualized kernel on bare hardware\n', undefined],
+    ['any other record', '6,2000,59320725251,-;lo: left promiscuous mode\n', undefined],
+  ])('%s', (_name, record, expected) => {
+    expect(hypervisorInLog(record)).toEqual(expected)
+  })
+
+  test.each<[string, string | undefined]>([
+    ['tsc kvm-clock \n', 'KVM'],
+    ['xen tsc hpet acpi_pm\n', 'Xen'],
+    ['hyperv_clocksource_tsc_page acpi_pm\n', 'Microsoft Hyper-V'],
+    ['tsc hpet acpi_pm\n', undefined],
+    ['', undefined],
+  ])('clock sources %j: %s', (text, expected) => {
+    expect(hypervisorOfClocksources(text)).toBe(expected)
   })
 })
