@@ -369,7 +369,7 @@ export class NativeFlowTracker implements BatchSink {
       const slot = ev[p + 1] | 0
       // the events' numbers read where they are used, not passed: a double argument is a heap number
       if (kind === L.evRtt) this.runs.congestion!.native.rtt(this.R, slot * L.stride + L.congestion + (ev[p + 2] | 0) * L.congestionSide, ev, p + 3)
-      else if (kind === L.evMessage) this.runs.heartbeat!.native.message(this.bySlot[slot]!.heartbeat as never, (ev[p + 3] | 0) as 0 | 1, ev, p + 2)
+      else if (kind === L.evMessage) this.runs.heartbeat!.native.message(this.heartbeatOf(this.bySlot[slot]!) as never, (ev[p + 3] | 0) as 0 | 1, ev, p + 2)
       else if (kind === L.evKeepalive) this.keepaliveEvent(slot, p)
       else if (kind === L.evOpen) this.opened(slot)
       else if (kind === L.evClose) this.closed(slot, REASONS[ev[p + 2] | 0])
@@ -404,8 +404,20 @@ export class NativeFlowTracker implements BatchSink {
       sides: NOT_YET,
       ext: NO_EXT,
     }
-    const { heartbeat, keepalive } = this.runs
-    this.bySlot[slot] = { flow, heartbeat: heartbeat?.observer.open(flow), keepalive: keepalive?.observer.open(flow) }
+    // the analyses' per-flow states are made when first needed (a message, a keepalive segment, the close): most
+    // flows of a big capture never probe, and those of a flood or a scan never carry data, and a state made at
+    // the open would be copied by every scavenge until the close (open() has no other effect)
+    this.bySlot[slot] = { flow, heartbeat: undefined, keepalive: undefined }
+  }
+
+  /** the heartbeat analysis's state of a live flow, made at its first use */
+  private heartbeatOf(live: Live): unknown {
+    return (live.heartbeat ??= this.runs.heartbeat!.observer.open(live.flow))
+  }
+
+  /** the keepalive analysis's state of a live flow, made at its first use */
+  private keepaliveOf(live: Live): unknown {
+    return (live.keepalive ??= this.runs.keepalive!.observer.open(live.flow))
   }
 
   /** an address's text, made once per address (flows share a few: a server's, a client host's) */
@@ -441,7 +453,7 @@ export class NativeFlowTracker implements BatchSink {
     info.keepalive = (bits & 2) !== 0
     info.keepaliveAck = (bits & 4) !== 0
     info.lateProbe = bits & 8 ? { dir: ((bits >> 4) & 1) as 0 | 1, ts: ev[p + 4], answered: (bits & 32) !== 0 } : undefined
-    this.runs.keepalive!.observer.segment(live.flow, live.keepalive, seg, info)
+    this.runs.keepalive!.observer.segment(live.flow, this.keepaliveOf(live), seg, info)
   }
 
   private closed(slot: number, reason: FlowEndReason): void {
@@ -457,8 +469,8 @@ export class NativeFlowTracker implements BatchSink {
     flow.sides = [new RecordSide(R, at + L.sides, L), new RecordSide(R, at + L.sides + L.side, L)]
     const { heartbeat, keepalive, closes, congestion } = this.runs
     // the observers' close in registration order (ANALYSES)
-    if (heartbeat) heartbeat.native.close(flow, live.heartbeat as never, reason, R[at + L.hbSides] !== 0, R[at + L.hbCurrent], R[at + L.hbCurrent + 1])
-    if (keepalive) keepalive.observer.close(flow, live.keepalive, reason)
+    if (heartbeat) heartbeat.native.close(flow, this.heartbeatOf(live) as never, reason, R[at + L.hbSides] !== 0, R[at + L.hbCurrent], R[at + L.hbCurrent + 1])
+    if (keepalive) keepalive.observer.close(flow, this.keepaliveOf(live), reason)
     if (closes) {
       const rstBy = R[at + L.rstBy]
       const finBy = R[at + L.finBy]

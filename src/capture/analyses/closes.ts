@@ -109,9 +109,17 @@ export function closesAnalysis(opts: ClosesOptions = { maxRows: 1000 }) {
       }
     },
   }
-  // The native flow engine (native-flows.ts) does segment() in C and gives the state at the flow's end
+  // The native flow engine (native-flows.ts) does segment() in C and gives the state at the flow's end, into one
+  // State for every flow (close keeps nothing of it)
+  const ended: State = { rstBy: undefined, unanswered: undefined, finBy: undefined, lastData: [-1, -1], index: 0, syns: 0 }
   const native: ClosesNative = {
-    close: (flow, rstBy, unanswered, finBy, syns, reason) => observer.close(flow, { rstBy, unanswered, finBy, lastData: [-1, -1], index: 0, syns }, reason),
+    close(flow, rstBy, unanswered, finBy, syns, reason) {
+      ended.rstBy = rstBy
+      ended.unanswered = unanswered
+      ended.finBy = finBy
+      ended.syns = syns
+      observer.close(flow, ended, reason)
+    },
   }
   return {
     observer,
