@@ -5,8 +5,6 @@ import type { Probe } from './probe.js'
 import type { Source } from './source.js'
 import { SS_CENSUS, SS_CENSUS_WITH_OWNERS } from './ss-commands.js'
 
-export { SS_CENSUS, SS_CENSUS_WITH_OWNERS }
-
 export const census: Probe<'census'> = {
   id: 'census',
   reads: ['ss -tano', '/proc/net/tcp, /proc/net/tcp6 (when ss is missing)'],

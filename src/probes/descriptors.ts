@@ -1,7 +1,7 @@
 import { Unavailable } from '../model/errors.js'
 import type { ProcessDescriptors, SocketOwner } from '../model/facts.js'
 import { parseOpenFilesLimit } from '../parsers/proc-pid-limits.js'
-import { SS_CENSUS } from './census.js'
+import { SS_CENSUS } from './ss-commands.js'
 import type { FactGetter, Probe } from './probe.js'
 
 /** Processes owning TCP sockets, with their socket counts: fd limits need every socket's owner. */

@@ -1,9 +1,9 @@
-// The host netdoc runs on: distribution (/etc/os-release), virtualization (/sys/class/dmi/id, the kernel's
-// "Hypervisor detected" boot line in /dev/kmsg or its clock sources, the CPU's hypervisor flag) and whether netdoc itself runs inside a
-// container (/.dockerenv, /run/.containerenv). These are the host's files, read in-process (this is host identity,
-// never a per-namespace fact); systeminformation answers only for a host without os-release. systeminformation
-// read the same files through eight shells (dmidecode, dmesg, hostname -f, ...), several of them blocking the
-// event loop: ~70 ms of CPU a run (docs/performance.md). The JSON keeps the shape it gave (osInfo, system,
+// The host netdoc runs on: distribution (/etc/os-release), virtualization (/sys/class/dmi/id, the kernel's "Hypervisor
+// detected" boot line in /dev/kmsg or its clock sources, the CPU's hypervisor flag) and whether netdoc itself runs
+// inside a container (/.dockerenv, /run/.containerenv). These are the host's files, read in-process (this is host
+// identity, never a per-namespace fact); systeminformation answers only for a host without os-release.
+// systeminformation read the same files through eight shells (dmidecode, dmesg, hostname -f, ...), several of them
+// blocking the event loop: ~70 ms of CPU a run (docs/performance.md). The JSON keeps the shape it gave (osInfo, system,
 // containerMark), so snapshots recorded before still replay; parsed by src/parsers/host-identity.ts.
 import { constants } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'

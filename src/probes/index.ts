@@ -1,7 +1,7 @@
-// The probe of every fact, one file each, imported only when a run reads its fact (ESLint's lazy rule registry, as
-// the checks' registry): a run of the capture checks imports the capture probe and the host's, not the 18 others
-// and their parsers (docs/performance.md, issue 17). The engine runs each needed probe once per sample (static
-// ones only at the start of the window).
+// The probe of every fact, one file each, imported only when a run reads its fact (ESLint's lazy rule registry, as the
+// checks' registry): a run of the capture checks imports the capture probe and the few its checks read, not the socket
+// tables' probes and their parsers (docs/performance.md, issue 17). The engine runs each needed probe once per sample
+// (static ones only at the start of the window).
 import type { FactId } from '../model/facts.js'
 import type { Probe, ProbeInfo } from './probe.js'
 

@@ -2,6 +2,7 @@
 // chunks must be the file's bytes in order, each intact while the caller holds it (awaiting other work meanwhile),
 // and stopping early must close the file.
 import { randomBytes } from 'node:crypto'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -68,3 +69,21 @@ test('a file that is not there fails with its errno at the first chunk', async (
   const it = fileChunks(join(dir, 'missing.bin'))[Symbol.asyncIterator]()
   await expect(it.next()).rejects.toMatchObject({ code: 'ENOENT' })
 })
+
+test('a pipe (--pcap <(tcpdump -w -), /dev/stdin) is read whole, in the short reads it gives', async () => {
+  const data = randomBytes(3 * (1 << 20) + 777)
+  const src = join(dir, 'piped.bin')
+  writeFileSync(src, data)
+  const fifo = join(dir, 'fifo')
+  execFileSync('mkfifo', [fifo])
+  // the writer (another process) opens the pipe first: opening it for reading waits for a writer
+  const writer = spawn(process.execPath, ['-e', `const fs = require('fs'); const d = fs.readFileSync(${JSON.stringify(src)}); const fd = fs.openSync(${JSON.stringify(fifo)}, 'w'); for (let i = 0; i < d.length; i += 100000) fs.writeSync(fd, d.subarray(i, i + 100000)); fs.closeSync(fd)`], { stdio: 'ignore' })
+  const parts: Buffer[] = []
+  try {
+    for await (const chunk of fileChunks(fifo)) parts.push(Buffer.from(chunk))
+  } finally {
+    if (writer.exitCode === null) writer.kill('SIGKILL')
+  }
+  expect(parts.length).toBeGreaterThan(4)
+  expect(Buffer.compare(Buffer.concat(parts), data)).toBe(0)
+}, 30_000)
